@@ -1,0 +1,70 @@
+package org.vnetscope.ctf;
+
+import org.vnetscope.ctf.meta.EventClass;
+
+/**
+ * The event a {@link TraceReader} is positioned on. The same instance is reused for the next event: values read
+ * from it are valid until the reader moves on, and an analysis that keeps data copies what it keeps.
+ *
+ * <p>Fields are decoded lazily where that is cheaper; reading a field never changes the position.
+ */
+public interface Event {
+
+    /** The event's class, as declared in the metadata. */
+    EventClass eventClass();
+
+    /** The event class name, e.g. {@code net_dev_queue}. */
+    default String name() {
+        return eventClass().name();
+    }
+
+    /** Timestamp in ns since the Unix epoch (clock offset applied), or {@link Long#MIN_VALUE} if the stream has no clock. */
+    long timestampNs();
+
+    /** Timestamp in cycles of the stream's clock, extended past header wrap-arounds. */
+    long cycles();
+
+    /** The stream file this event comes from. */
+    StreamFile stream();
+
+    /** True when the key names a field this event has (a variant option that is selected, for paths). */
+    boolean has(FieldKey key);
+
+    /**
+     * An integer or enumeration field's value; unsigned 64-bit values come back as their two's complement bits.
+     *
+     * @throws IllegalArgumentException when the event has no such integer field
+     */
+    long getLong(FieldKey key);
+
+    /** A string field, or an array/sequence of character-encoded integers, as text. */
+    String getString(FieldKey key);
+
+    /**
+     * An array or sequence of 8-bit integers (an address, a MAC) as bytes; a new array each call.
+     */
+    byte[] getBytes(FieldKey key);
+
+    /** A floating-point field. */
+    double getDouble(FieldKey key);
+
+    /**
+     * The labels of an enumeration field's current value (several for overlapping ranges, none when unmapped).
+     * The returned array is shared: do not modify it.
+     */
+    String[] getEnumLabels(FieldKey key);
+
+    /**
+     * Every field of a scope, materialized for generic consumers (printers, tests), in the order of the
+     * scope's {@link org.vnetscope.ctf.meta.StructType}. Values are: {@link Long} for integers and
+     * enumerations (raw bits; signedness is in the type), {@link Double} for floats, {@link String} for
+     * strings, {@code Object[]} for arrays, sequences and structures (elements or fields in order), and
+     * {@link VariantValue} for variants. Returns an empty array for an absent scope. Allocates: not for hot
+     * paths.
+     */
+    Object[] scope(Scope scope);
+
+    /** A decoded variant: the index of the selected option in its {@link org.vnetscope.ctf.meta.VariantType}, and its value. */
+    record VariantValue(int option, Object value) {
+    }
+}
