@@ -3,9 +3,10 @@ package org.vnetscope.ctf.meta;
 /**
  * A variable-length array whose length is an unsigned integer field decoded earlier.
  *
- * @param lengthPath the length reference as written in the metadata; resolved when the decoder is built
+ * @param length     the resolved length reference (an unsigned integer field)
+ * @param lengthText the reference as written in the metadata, for messages
  */
-public record SequenceType(FieldType element, String lengthPath) implements FieldType {
+public record SequenceType(FieldType element, FieldRef length, String lengthText) implements FieldType {
     @Override
     public int alignmentBits() {
         return element.alignmentBits();

@@ -5,11 +5,10 @@ import java.util.List;
 /**
  * A variant: one of several options, chosen by the label of an enumeration field (the tag) decoded earlier.
  *
- * @param tagPath the tag reference as written in the metadata ({@code network_header_type},
- *                {@code stream.event.header.id}, ...); resolved against the enclosing scopes when the
- *                decoder is built
+ * @param tag     the resolved tag reference (an enumeration field)
+ * @param tagText the reference as written in the metadata, for messages
  */
-public record VariantType(String tagPath, List<Field> options) implements FieldType {
+public record VariantType(FieldRef tag, String tagText, List<Field> options) implements FieldType {
 
     public VariantType {
         options = List.copyOf(options);
