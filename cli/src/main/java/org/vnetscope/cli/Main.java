@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class})
 public final class Main {
 
-    /** Exit code of a run that found the input unusable (bad trace, bad arguments). */
+    /** Exit code of a run that found the trace unusable (picocli uses 2 for bad arguments). */
     public static final int EXIT_BAD_INPUT = 1;
 
     public static void main(String[] args) {
@@ -44,7 +44,6 @@ public final class Main {
             }
             throw exception;
         });
-        commandLine.setExitCodeOnInvalidInput(2);
         return commandLine;
     }
 
