@@ -2,7 +2,6 @@ package org.vnetscope.ctf.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.stream.Stream;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.ctf.internal.tsdl.MetadataParser;
 import org.vnetscope.ctf.meta.TraceClass;
 
 /** Entry point from the public API to the reader implementation: finds traces and their stream files. */
@@ -103,17 +103,6 @@ public final class Readers {
     }
 
     private static TraceClass parseMetadata(Path metadataFile, TraceReader.Warnings warnings) {
-        try {
-            Class<?> parser = Class.forName("org.vnetscope.ctf.internal.tsdl.MetadataParser");
-            return (TraceClass) parser.getMethod("parse", Path.class, TraceReader.Warnings.class)
-                    .invoke(null, metadataFile, warnings);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new CtfException(metadataFile, -1, "cannot parse metadata: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new CtfException(metadataFile, -1, "no metadata parser available", e);
-        }
+        return MetadataParser.parse(metadataFile, warnings);
     }
 }
