@@ -230,22 +230,23 @@ final class EventView implements Event {
     @Override
     public long decodeAll() {
         long hash = 17;
+        ByteBuffer buffer = decoder.buffer();
         for (int scope = Scope.EVENT_HEADER.ordinal(); scope < SCOPES.length; scope++) {
             Plan plan = decoder.plan(scope);
             long[] frame = decoder.values[scope];
+            for (int slot : plan.scalarSlots) {
+                hash = hash * 31 + frame[slot];
+            }
             long[] lengths = decoder.aux[scope];
-            for (Node node : plan.nodes) {
-                if (node.inElement || node.guardSlot >= 0 && !active(plan, frame, node)) {
+            for (Node node : plan.deferred) {
+                if (node.guardSlot >= 0 && !active(plan, frame, node)) {
                     continue;
                 }
+                int slot = node.slot;
                 switch (node.kind) {
-                    case Node.INT, Node.ENUM, Node.FLOAT, Node.VARIANT -> hash = hash * 31 + frame[node.slot];
-                    case Node.STRING -> hash = hashBytes(hash, decoder.buffer(), (int) frame[node.slot],
-                            (int) lengths[node.slot]);
-                    case Node.ARRAY, Node.SEQUENCE -> hash = hashElements(hash, node, frame[node.slot],
-                            lengths[node.slot], plan);
-                    default -> {
-                    }
+                    case Node.STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
+                    case Node.ARRAY, Node.SEQUENCE -> hash = hashElements(hash, node, frame[slot], lengths[slot], plan);
+                    default -> hash = hash * 31 + frame[slot];
                 }
             }
         }
@@ -263,7 +264,11 @@ final class EventView implements Event {
     }
 
     private static long hashBytes(long hash, ByteBuffer buffer, int start, int length) {
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            hash = hash * 31 + buffer.getLong(start + i);
+        }
+        for (; i < length; i++) {
             hash = hash * 31 + buffer.get(start + i);
         }
         return hash;
@@ -275,6 +280,10 @@ final class EventView implements Event {
             return hash;
         }
         Node element = node.children[0];
+        if (element.integer != null && element.integer.sizeBits() == 8 && (start & 7) == 0
+                && element.type.alignmentBits() <= 8 && n <= Integer.MAX_VALUE) {
+            return hashBytes(hash, decoder.buffer(), (int) (start >>> 3), (int) n);
+        }
         if (element.integer != null) {
             int size = element.integer.sizeBits();
             boolean bigEndian = element.integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;

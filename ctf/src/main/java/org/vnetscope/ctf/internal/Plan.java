@@ -81,6 +81,31 @@ final class Plan {
         variants = new VariantTable[length];
     }
 
+    /** Slots of the integers, floats and variant selections decoded in every event of this plan. */
+    int[] scalarSlots;
+    /** Fields whose full decoding {@link EventView#decodeAll()} completes: strings, stepped-over arrays, guarded scalars. */
+    Node[] deferred;
+
+    /** Sorts the fields for {@link EventView#decodeAll()}; called once the field tree is final. */
+    void indexForDecodeAll() {
+        java.util.List<Integer> scalars = new java.util.ArrayList<>();
+        java.util.List<Node> rest = new java.util.ArrayList<>();
+        for (Node node : nodes) {
+            if (node.inElement) {
+                continue;
+            }
+            boolean scalar = node.kind == Node.INT || node.kind == Node.ENUM || node.kind == Node.FLOAT
+                    || node.kind == Node.VARIANT;
+            if (scalar && node.guardSlot < 0) {
+                scalars.add(node.slot);
+            } else if (scalar || node.kind == Node.STRING || node.skipped) {
+                rest.add(node);
+            }
+        }
+        scalarSlots = scalars.stream().mapToInt(Integer::intValue).toArray();
+        deferred = rest.toArray(Node[]::new);
+    }
+
     int slotCount() {
         return nodes.length;
     }

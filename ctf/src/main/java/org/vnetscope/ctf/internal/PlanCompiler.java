@@ -103,6 +103,7 @@ final class PlanCompiler {
         System.arraycopy(refScope, 0, plan.refScope, 0, length);
         System.arraycopy(refSlot, 0, plan.refSlot, 0, length);
         System.arraycopy(variants, 0, plan.variants, 0, length);
+        plan.indexForDecodeAll();
         return plan;
     }
 

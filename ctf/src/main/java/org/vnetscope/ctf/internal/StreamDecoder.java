@@ -763,6 +763,10 @@ final class StreamDecoder {
     }
 
     private CtfException beyond(Plan plan, int pc, long at, int size) {
+        if (size == 0) {
+            return new CtfException(path, windowBase + at / 8, describe(plan, pc) + ": its alignment ("
+                    + (plan.alignMask[pc] + 1) + " bits) goes beyond " + boundary());
+        }
         return new CtfException(path, windowBase + at / 8, describe(plan, pc) + " (" + size + " bits at bit "
                 + (at & 7) + ") crosses " + boundary());
     }
