@@ -48,10 +48,15 @@ public final class Readers {
         List<Trace> traces = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<StreamDecoder> decoders = new ArrayList<>();
+        // Metadata parsing is the costly part of opening many traces, and each trace's is independent.
+        List<TraceClass> parsed = (directories.size() > 1 ? directories.parallelStream() : directories.stream())
+                .map(directory -> metadataSource.parse(directory.resolve(METADATA), warnings))
+                .toList();
         try {
-            for (Path directory : directories) {
+            for (int i = 0; i < directories.size(); i++) {
+                Path directory = directories.get(i);
                 Path metadataFile = directory.resolve(METADATA);
-                TraceClass metadata = metadataSource.parse(metadataFile, warnings);
+                TraceClass metadata = parsed.get(i);
                 Trace trace = new Trace(directory, metadata);
                 CompiledTrace compiled = new CompiledTrace(trace, metadataFile, counter);
                 traces.add(trace);
