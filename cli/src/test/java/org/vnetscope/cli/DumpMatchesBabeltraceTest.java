@@ -60,6 +60,21 @@ class DumpMatchesBabeltraceTest {
                 () -> assertSameAsBabeltrace(trace, "--clock-gmt")));
     }
 
+    /** The conformance suite's stream cases are small traces with their own layouts: more oracles. */
+    @TestFactory
+    Stream<DynamicTest> conformancePassCasesThatBabeltraceReads() throws IOException {
+        List<Path> cases;
+        try (Stream<Path> list = Files.list(SharedTraces.root().resolve("public/ctf-testsuite-1.8/stream/pass"))) {
+            cases = list.sorted().toList();
+        }
+        return cases.stream().map(testCase -> DynamicTest.dynamicTest(testCase.getFileName().toString(), () -> {
+            SharedTraces.Output reference = SharedTraces.runBabeltrace(Map.of("TZ", "UTC"),
+                    List.of("--clock-gmt", testCase.toString()));
+            assumeTrue(reference.exitCode() == 0, "babeltrace2 cannot read this case: nothing to compare");
+            assertSameAsBabeltrace(testCase, "--clock-gmt");
+        }));
+    }
+
     @TestFactory
     Stream<DynamicTest> clockOptions() {
         Path bug446190 = SharedTraces.root().resolve("public/tc-bug446190");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The shared real traces and the babeltrace2 oracle, for tests that skip when either is missing. */
 final class SharedTraces {
@@ -43,7 +44,10 @@ final class SharedTraces {
     record Output(byte[] stdout, String stderr, int exitCode) {
     }
 
-    /** Runs babeltrace2 with these arguments and extra environment variables, output kept in memory. */
+    /**
+     * Runs babeltrace2 with these arguments and extra environment variables, output kept in memory; a run that
+     * outlasts the time limit is killed and reported with exit code -1.
+     */
     static Output runBabeltrace(Map<String, String> environment, List<String> arguments)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -51,15 +55,19 @@ final class SharedTraces {
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
+        Path stdout = Files.createTempFile("babeltrace2-", ".out");
         Path stderr = Files.createTempFile("babeltrace2-", ".err");
         try {
-            builder.redirectError(stderr.toFile());
+            builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Process process = builder.start();
-            process.getOutputStream().close();
-            byte[] stdout = process.getInputStream().readAllBytes();
-            int exitCode = process.waitFor();
-            return new Output(stdout, Files.readString(stderr), exitCode);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                return new Output(new byte[0], "babeltrace2 timed out", -1);
+            }
+            return new Output(Files.readAllBytes(stdout), Files.readString(stderr), process.exitValue());
         } finally {
+            Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
         }
     }

@@ -290,7 +290,6 @@ public final class PrettyPrinter {
 
     private void struct(Shape shape, Object[] values) {
         out.append('{');
-        StructType struct = (StructType) shape.type;
         boolean first = true;
         for (int i = 0; i < shape.children.length; i++) {
             Shape member = shape.children[i];
@@ -299,8 +298,7 @@ public final class PrettyPrinter {
             }
             out.append(first ? " " : ", ");
             first = false;
-            out.append(struct.fields().get(i).name());
-            out.append(" = ");
+            out.append(shape.memberLabels[i]);
             value(member, values[i]);
         }
         out.append(" }");

@@ -37,12 +37,17 @@ final class Shape {
     final Shape[] children;
     /** An array or sequence of 8-bit, byte-aligned characters: printed as a string. */
     final boolean text;
+    /** For a structure, each member's {@code name = } in UTF-8. */
+    final byte[][] memberLabels;
 
     private Shape(FieldType type, boolean shown, Shape[] children) {
         this.type = type;
         this.shown = shown;
         this.children = children;
         this.text = isText(type);
+        this.memberLabels = type instanceof StructType struct ? struct.fields().stream()
+                .map(f -> (f.name() + " = ").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toArray(byte[][]::new) : null;
     }
 
     private Shape shownAnyway() {
