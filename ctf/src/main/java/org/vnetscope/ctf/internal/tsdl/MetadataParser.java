@@ -687,7 +687,7 @@ public final class MetadataParser {
         }
         if (tag != null) {
             if (tag.target() != null) {
-                ReferenceResolver.checkTagOf(source, variant, tag.target(), tag);
+                ReferenceResolver.checkTag(source, variant, tag.target(), tag);
             }
             references.put(variant, tag);
         }

@@ -128,7 +128,17 @@ final class MetadataText {
         return segmentFileStart[Math.max(segment, 0)] + (textPosition - segmentTextStart[Math.max(segment, 0)]);
     }
 
+    /** An error at this text position; control characters quoted from the metadata are escaped to keep one line. */
     CtfException error(int textPosition, String problem) {
-        return new CtfException(file, fileOffset(textPosition), problem);
+        StringBuilder oneLine = new StringBuilder(problem.length());
+        for (int i = 0; i < problem.length(); i++) {
+            char c = problem.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                oneLine.append(String.format("\\x%02X", (int) c));
+            } else {
+                oneLine.append(c);
+            }
+        }
+        return new CtfException(file, fileOffset(textPosition), oneLine.toString());
     }
 }

@@ -261,14 +261,15 @@ final class ReferenceResolver {
 
     private void check(FieldType referrer, FieldType target, Reference reference) {
         if (referrer instanceof VariantType variant) {
-            checkTag(variant, target, reference);
+            checkTag(source, variant, target, reference);
         } else if (!(target instanceof IntegerType integer) || integer.signed()) {
             throw source.error(reference.position(), "sequence length '" + reference.text()
                     + "' must be an unsigned integer field");
         }
     }
 
-    private void checkTag(VariantType variant, FieldType target, Reference reference) {
+    /** Checks that a variant's tag is an enumeration with a label selecting each option. */
+    static void checkTag(MetadataText source, VariantType variant, FieldType target, Reference reference) {
         if (!(target instanceof EnumType enumeration)) {
             throw source.error(reference.position(), "variant tag '" + reference.text() + "' must be an enum field");
         }
@@ -282,10 +283,6 @@ final class ReferenceResolver {
                         + "' has no label in its tag enum '" + reference.text() + "'");
             }
         }
-    }
-
-    static void checkTagOf(MetadataText source, VariantType variant, FieldType target, Reference reference) {
-        new ReferenceResolver(source, Map.of(), null).checkTag(variant, target, reference);
     }
 
     private static List<String> append(List<String> path, String name) {
