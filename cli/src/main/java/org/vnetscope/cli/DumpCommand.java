@@ -12,7 +12,6 @@ import java.time.ZoneId;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vnetscope.ctf.Event;
-import org.vnetscope.ctf.Scope;
 import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.ctf.text.PrettyPrinter;
 import picocli.CommandLine.Command;
@@ -116,19 +115,17 @@ final class DumpCommand implements Callable<Integer> {
     private static void decodeOnly(TraceReader reader, PrintWriter out) {
         long start = System.nanoTime();
         long events = 0;
+        long checksum = 0;
         while (reader.next()) {
             Event event = reader.event();
             if (event != null) {
-                event.scope(Scope.PACKET_CONTEXT);
-                event.scope(Scope.STREAM_EVENT_CONTEXT);
-                event.scope(Scope.EVENT_CONTEXT);
-                event.scope(Scope.EVENT_PAYLOAD);
+                checksum += event.decodeAll();
                 events++;
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(String.format(Locale.ROOT, "%d events in %.3f s (%.0f events/s)", events, seconds,
-                seconds > 0 ? events / seconds : 0.0));
+        out.println(String.format(Locale.ROOT, "%d events in %.3f s (%.0f events/s, checksum %016x)", events,
+                seconds, seconds > 0 ? events / seconds : 0.0, checksum));
         out.flush();
     }
 

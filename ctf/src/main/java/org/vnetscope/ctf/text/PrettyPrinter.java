@@ -170,7 +170,7 @@ public final class PrettyPrinter {
         Object[] payload = lastEventShapes[1] == null ? null : event.scope(Scope.EVENT_PAYLOAD);
 
         long ns = event.timestampNs();
-        if (ns != Long.MIN_VALUE) {
+        if (streamShapes.hasClock && ns != Long.MIN_VALUE) {
             timestampAndDelta(ns, event.cycles());
         }
         out.append(lastPrefix);
@@ -480,10 +480,14 @@ public final class PrettyPrinter {
      * "/abs/path/chan_0" (stream class ID: 0, stream ID: 1).}
      */
     public void print(TraceReader reader, Discard discard) {
-        StringBuilder text = new StringBuilder("WARNING: Tracer discarded ");
         String unit = discard.kind() == Discard.Kind.EVENTS ? "event" : "packet";
-        text.append(Long.toUnsignedString(discard.count())).append(' ').append(unit)
-                .append(discard.count() == 1 ? "" : "s").append(' ');
+        StringBuilder text = new StringBuilder("WARNING: ");
+        if (discard.count() == -1) {
+            text.append("Tracer may have discarded ").append(unit).append("s ");
+        } else {
+            text.append("Tracer discarded ").append(discard.count()).append(' ').append(unit)
+                    .append(discard.count() == 1 ? "" : "s").append(' ');
+        }
         if (discard.beginNs() == Long.MIN_VALUE || discard.endNs() == Long.MIN_VALUE) {
             text.append("(unknown time range)");
         } else {

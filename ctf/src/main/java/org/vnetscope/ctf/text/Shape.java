@@ -73,6 +73,13 @@ final class Shape {
     static final class StreamShapes {
         final Shape packetContext;
         final Shape eventCommonContext;
+        /**
+         * Whether babeltrace2 gives the stream class a clock, hence timestamps: a field of the packet context,
+         * event header or stream event context is mapped to one, or the event header has a {@code timestamp}
+         * or the packet context a {@code timestamp_begin}/{@code timestamp_end} integer, which it maps to the
+         * only clock or to a default one.
+         */
+        final boolean hasClock;
         private final java.util.Map<Long, Shape[]> byEventClassId = new java.util.HashMap<>();
 
         /** The event context and payload shapes of an event class (each null when not printed). */
@@ -93,6 +100,39 @@ final class Shape {
             Builder builder = new Builder(streamDependencies, new HashSet<>());
             eventCommonContext = builder.scope(streamClass.eventContext(), Scope.STREAM_EVENT_CONTEXT);
             packetContext = builder.scope(streamClass.packetContext(), Scope.PACKET_CONTEXT);
+            hasClock = mapsClock(streamClass.packetContext()) || mapsClock(streamClass.eventHeader())
+                    || mapsClock(streamClass.eventContext())
+                    || isInteger(streamClass.eventHeader(), "timestamp")
+                    || isInteger(streamClass.packetContext(), "timestamp_begin")
+                    || isInteger(streamClass.packetContext(), "timestamp_end");
+        }
+
+        private static boolean isInteger(StructType struct, String name) {
+            int index = struct.indexOf(name);
+            if (index < 0) {
+                return false;
+            }
+            FieldType type = struct.fields().get(index).type();
+            return type instanceof IntegerType || type instanceof EnumType;
+        }
+
+        private static boolean mapsClock(FieldType type) {
+            if (type instanceof IntegerType integer) {
+                return integer.mappedClock() != null;
+            }
+            if (type instanceof EnumType enumType) {
+                return enumType.container().mappedClock() != null;
+            }
+            if (type instanceof StructType struct) {
+                return struct.fields().stream().anyMatch(f -> mapsClock(f.type()));
+            }
+            if (type instanceof VariantType variant) {
+                return variant.options().stream().anyMatch(f -> mapsClock(f.type()));
+            }
+            if (type instanceof ArrayType array) {
+                return mapsClock(array.element());
+            }
+            return type instanceof SequenceType sequence && mapsClock(sequence.element());
         }
     }
 

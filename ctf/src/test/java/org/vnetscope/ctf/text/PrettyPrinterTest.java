@@ -147,6 +147,8 @@ class PrettyPrinterTest {
     /** A decoded event as the reader hands it to generic consumers. */
     private record HandMadeEvent(EventClass eventClass, StreamFile stream, long timestampNs, long cycles,
                                  Map<Scope, Object[]> scopes) implements Event {
+        @Override public int classIndex() { return (int) eventClass.id(); }
+        @Override public long decodeAll() { throw new UnsupportedOperationException(); }
         @Override public boolean has(FieldKey key) { throw new UnsupportedOperationException(); }
         @Override public long getLong(FieldKey key) { throw new UnsupportedOperationException(); }
         @Override public String getString(FieldKey key) { throw new UnsupportedOperationException(); }
