@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,6 +65,37 @@ class RealTracesTest {
         assertThat(discards).as("these traces lost nothing").isZero();
         assertThat(seconds(firstNs)).isEqualTo(first);
         assertThat(seconds(lastNs)).isEqualTo(last);
+    }
+
+    /**
+     * An empty string is empty. In tc-many-threads, the syscall_entry_access event at 17:46:23.226574671 (cpu 4)
+     * has its payload at byte 0x139367 of channel0_4: a NUL (the empty filename) then mode 4. babeltrace2 2.0.4
+     * prints "/var/run/utmpx" there, the filename of the previous syscall_entry_access of that stream: its
+     * string fields keep an earlier value when the new one is empty (fixed upstream after 2.0.4).
+     */
+    @Test
+    void anEmptyStringIsReadAsEmptyNotAsTheStreamsPreviousValue() throws IOException {
+        Path trace = traces().resolve("public/tc-many-threads");
+        byte[] stream = Files.readAllBytes(trace.resolve("channel0_4"));
+        assertThat(stream[0x139367]).as("the file holds an empty string there").isZero();
+        FieldKey filename = FieldKey.of("filename");
+        FieldKey mode = FieldKey.of("mode");
+        List<String> filenames = new ArrayList<>();
+        try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
+            while (reader.next()) {
+                Event event = reader.event();
+                if (event != null && event.name().equals("syscall_entry_access")
+                        && event.stream().path().endsWith("channel0_4")) {
+                    filenames.add(event.getString(filename) + "|" + event.getLong(mode));
+                    if (event.timestampNs() == 1_457_113_583_226_574_671L) {
+                        assertThat(event.getString(filename)).isEmpty();
+                        assertThat(event.getLong(mode)).isEqualTo(4);
+                        assertThat(event.scope(Scope.EVENT_PAYLOAD)).containsExactly("", 4L);
+                    }
+                }
+            }
+        }
+        assertThat(filenames).contains("|4", "/var/run/utmpx|0");
     }
 
     static Path traces() {
