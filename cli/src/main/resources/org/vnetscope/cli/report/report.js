@@ -15,6 +15,11 @@
     reportError((e.message || 'script error') + (e.lineno ? ' (line ' + e.lineno + ')' : ''));
   });
 
+  // A blocked fetch means the page is not self-contained after all: surface it like an error.
+  document.addEventListener('securitypolicyviolation', function (e) {
+    reportError('blocked by the content security policy: ' + e.violatedDirective + ' ' + (e.blockedURI || ''));
+  });
+
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var PALETTE = ['#2563eb', '#e4572e', '#17a398', '#f3a712', '#8e44ad', '#29335c', '#d1495b', '#66a182',
     '#00798c', '#edae49', '#6d597a', '#3d5a80', '#b56576', '#4f772d', '#9c6644', '#577590'];

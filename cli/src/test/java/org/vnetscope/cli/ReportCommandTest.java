@@ -1,0 +1,61 @@
+package org.vnetscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    }
+
+    @Test
+    void writesTheReportOfAnAnalysisDocument() throws Exception {
+        Path json = dir.resolve("migration.json");
+        try (InputStream in = getClass().getResourceAsStream("report/sample-analysis.json")) {
+            Files.copy(in, json);
+        }
+        Path html = dir.resolve("report.html");
+
+        assertThat(run("report", json.toString(), "-o", html.toString())).isZero();
+
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>")
+                .contains("<title>vnetscope report: migration.json</title>")
+                .contains("\"bridges\":[{\"name\":\"virbr0\"");
+        assertThat(err.toString()).contains("report written to " + html);
+    }
+
+    @Test
+    void badInputIsOneLine() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"interfaces\": [\n");
+        assertThat(run("report", broken.toString(), "-o", dir.resolve("x.html").toString())).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(err.toString()).startsWith("vnetscope: error: " + broken + ": not valid JSON at line 2")
+                .hasLineCount(1);
+
+        err.getBuffer().setLength(0);
+        Path missing = dir.resolve("nothing-here");
+        assertThat(run("report", missing.toString(), "-o", dir.resolve("y.html").toString())).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(err.toString()).isEqualTo("vnetscope: error: " + missing + ": no such trace directory or analysis document"
+                + System.lineSeparator());
+        assertThat(dir.resolve("y.html")).doesNotExist();
+    }
+
+    @Test
+    void helpListsExamples() {
+        assertThat(run("report", "--help")).isZero();
+        assertThat(out.toString()).contains("Examples:").contains("vnetscope report traces/migration -o migration.html");
+    }
+}
