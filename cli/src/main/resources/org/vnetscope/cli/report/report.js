@@ -124,7 +124,8 @@
   var lostRanges = arr(doc.lost_events).map(function (l) {
     var s = num(l, ['start_ns', 'begin_ns', 'time_ns', 'from_ns']);
     var e = num(l, ['end_ns', 'to_ns']);
-    return {start: s, end: e === null ? s : e, count: num(l, ['events', 'count', 'discarded', 'lost']), where: pick(l, ['stream', 'cpu', 'channel'])};
+    return {start: s, end: e === null ? s : e, count: num(l, ['events', 'count', 'discarded', 'lost']), where: pick(l, ['stream', 'cpu', 'channel']),
+      kind: pick(l, ['kind'])};
   }).filter(function (r) { return r.start !== null; });
 
   function traceBounds() {
@@ -168,9 +169,9 @@
     {id: 'offload', title: 'Offload share', key: 'interfaces', what: 'GRO/GSO activity',
       events: ['napi_gro_receive_entry', 'napi_gro_frags_entry', 'napi_poll'],
       command: "lttng enable-event -k 'napi_*' ; lttng enable-event -k 'net_*'", draw: drawOffload},
-    {id: 'topology', title: 'Topology', key: 'topology', what: 'bridges and ports',
+    {id: 'topology', title: 'Topology', key: 'topology', what: 'bridges and ports (bridge FDB events also need a bridge probe added to lttng-modules)',
       events: ['lttng_statedump_network_interface', 'br_fdb_update', 'br_fdb_add', 'br_fdb_external_learn_add', 'fdb_delete'],
-      command: "lttng enable-event -k 'lttng_statedump_*' ; lttng enable-event -k br_fdb_update,br_fdb_add,br_fdb_external_learn_add,fdb_delete (needs a bridge probe in lttng-modules)",
+      command: "lttng enable-event -k 'lttng_statedump_*' ; lttng enable-event -k br_fdb_update,br_fdb_add,br_fdb_external_learn_add,fdb_delete",
       draw: drawTopology},
     {id: 'paths', title: 'Packet paths between VMs', key: 'paths', what: 'packet paths',
       events: ['skb_consume', 'consume_skb', 'skb_kfree', 'net_dev_xmit', 'net_if_receive_skb'],
@@ -186,13 +187,16 @@
 
   // Notes the analysis wrote itself (missing events, caveats), matched to the views they concern.
   var docNotes = [].concat(arr(doc.notes), arr(doc.missing_events), arr(doc.warnings)).map(function (n) {
-    if (typeof n === 'string') return {message: n, events: [], views: [], command: null};
+    if (typeof n === 'string') return {message: n, events: eventsNamedIn(n), views: [], command: null};
     var events = pick(n, ['events', 'event', 'missing']);
     var views = pick(n, ['views', 'view', 'affects', 'analyses', 'analysis']);
     return {message: pick(n, ['message', 'note', 'text']) || '', command: pick(n, ['command', 'lttng_command', 'fix']),
       events: Array.isArray(events) ? events : (events ? [events] : []),
       views: Array.isArray(views) ? views : (views ? [views] : [])};
   });
+  function eventsNamedIn(message) {
+    return message.match(/\b(net|netif|napi|skb|lttng_statedump|br_fdb|fdb|kfree|consume)_[a-z_]*\*?/g) || [];
+  }
   function notesFor(view) {
     return docNotes.filter(function (n) {
       var byView = n.views.some(function (v) {
@@ -202,7 +206,20 @@
       var byEvent = n.events.some(function (e) {
         return view.events.some(function (want) { return eventMatches(String(e), want); });
       });
+      if (byView || byEvent) n.placed = true;
       return byView || byEvent;
+    });
+  }
+  // Notes that concern no single view (or the whole trace) go under the banner.
+  function buildGeneralNotes() {
+    var rest = docNotes.filter(function (n) { return !n.placed; });
+    if (!rest.length) return;
+    var box = el('div', {'class': 'banner notes', id: 'analysis-notes'}, document.getElementById('banner'));
+    el('strong', null, box, 'Notes from the analysis');
+    var list = el('ul', null, box);
+    rest.forEach(function (n) {
+      var item = el('li', null, list, n.message);
+      if (n.command) { item.appendChild(document.createTextNode(' ')); el('code', null, item, n.command); }
     });
   }
   function eventMatches(pattern, name) {
@@ -211,7 +228,8 @@
   }
   function addNote(section, message, command) {
     var note = el('div', {'class': 'note', 'data-note': 'missing-events'}, section);
-    el('span', null, note, message + (command ? ' Record them with ' : ''));
+    var sentence = /[.!?]$/.test(message) ? message : message + '.';
+    el('span', null, note, sentence + (command ? ' Record them with ' : ''));
     if (command) { el('code', null, note, command); el('span', null, note, '.'); }
   }
 
@@ -235,7 +253,7 @@
     var banner = el('div', {'class': 'banner', id: 'lost-events-banner', role: 'alert'}, document.getElementById('banner'));
     el('strong', null, banner, 'The tracer lost ' + (total ? fmtInt(total) + ' ' : '') + 'events');
     var ranges = lostRanges.map(function (r) {
-      return fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end) + (r.count ? ' (' + fmtInt(r.count) + ')' : '') + (r.where !== null ? ' in ' + r.where : '');
+      return fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end) + (r.count ? ' (' + fmtInt(r.count) + ')' : '') + (r.where !== null ? ' in ' + r.where : '') + (r.kind ? ' [' + r.kind + ']' : '');
     });
     el('span', null, banner, ' in ' + lostRanges.length + ' time range' + (lostRanges.length > 1 ? 's' : '') + ': ' +
       ranges.join('; ') + '. Every figure covering these ranges may be short (shaded in the plots). ' +
@@ -390,14 +408,18 @@
   }
 
   function offloadFigures(itf) {
-    var own = itf.offload || itf;
-    var external = arr(doc.offload).filter(function (o) { return text(pick(o, ['interface', 'name'])) === ifaceLabel(itf) || pick(o, ['interface', 'name']) === itf.name && (o.netns === undefined || o.netns === itf.netns); })[0];
+    var own = itf.offload || {};
+    var external = arr(doc.offload).filter(function (o) {
+      var name = pick(o, ['interface', 'iface', 'name']);
+      return name !== null && (text(name) === ifaceLabel(itf) || name === itf.name && (o.netns === undefined || o.netns === itf.netns));
+    })[0];
     var o = external || own;
     var gsoBytes = num(o, ['gso.bytes', 'tso.bytes', 'gso_bytes', 'super_packets.bytes', 'gso.super_bytes']);
-    var groIn = num(o, ['gro.packets_in', 'gro.in_packets', 'gro.packets', 'gro.entered', 'gro.in']);
-    var groOut = num(o, ['gro.skbs_out', 'gro.out_skbs', 'gro.skbs', 'gro.delivered', 'gro.out']);
-    var txBytes = num(itf, ['tx.bytes']);
-    return {gsoShare: gsoBytes !== null && txBytes ? gsoBytes / txBytes : null,
+    var groIn = num(o, ['gro.packets_in', 'gro.in_packets', 'gro.packets', 'gro.entered', 'gro.in', 'gro_entered']);
+    var groOut = num(o, ['gro.skbs_out', 'gro.out_skbs', 'gro.skbs', 'gro.delivered', 'gro.out', 'gro_delivered']);
+    var txBytes = num(o, ['queued.bytes']) || num(itf, ['tx.bytes']);
+    var share = num(o, ['gso_byte_share', 'gso.share', 'gso_share']);
+    return {gsoShare: share !== null ? share : (gsoBytes !== null && txBytes ? gsoBytes / txBytes : null),
       groShare: groIn ? Math.max(0, 1 - (groOut === null ? groIn : groOut) / groIn) : null,
       gsoBytes: gsoBytes, groIn: groIn, groOut: groOut};
   }
@@ -689,10 +711,10 @@
   // ---------- sortable, filterable tables ----------
   var tables = [];
   var KNOWN_FORMATS = [
-    [/(^|_)bytes($|_)/, function (v) { return fmtBytes(v); }],
+    [/(^|[_.])bytes($|_)/, function (v) { return fmtBytes(v); }],
     [/_ns$/, function (v, key) { return /^(start|end|time|first|last)/.test(key) ? fmtAt(v) : fmtDuration(v); }],
     [/bps|bits_per_s|_rate/, function (v) { return fmtRate(v); }],
-    [/share|ratio/, function (v) { return fmtPercent(v); }]
+    [/share|ratio|rate$/, function (v) { return fmtPercent(v); }]
   ];
   function cellFormat(key) {
     for (var i = 0; i < KNOWN_FORMATS.length; i++) {
@@ -841,6 +863,7 @@
         reportError(view.title + ': ' + (e && e.message ? e.message : e));
       }
     });
+    buildGeneralNotes();
     document.body.setAttribute('data-rendered', 'true');
   }
 

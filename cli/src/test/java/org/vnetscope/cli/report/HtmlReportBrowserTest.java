@@ -102,6 +102,9 @@ class HtmlReportBrowserTest {
         assertThat(section(dom, "topology")).contains("lttng enable-event -k 'lttng_statedump_*'");
         assertThat(section(dom, "streams")).contains("lttng enable-event -k 'net_*'");
         assertThat(section(dom, "vm-matrix")).contains("data-note=\"missing-events\"");
+        // A note given as plain text lands on the view whose events it names, or under the banner.
+        assertThat(section(dom, "offload")).contains("no napi_gro_receive_entry events");
+        assertThat(dom).containsPattern("id=\"analysis-notes\".*the trace has no net_ns context");
         assertThat(dom).doesNotContain("id=\"lost-events-banner\"");
     }
 
