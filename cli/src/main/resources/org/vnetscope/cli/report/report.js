@@ -520,16 +520,22 @@
     var marker = sv('marker', {id: 'arrow-move', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'}, defs);
     sv('path', {d: 'M0 0L10 5L0 10z', fill: '#8e44ad'}, marker);
     var removedAt = {}, addedAt = {};
+    // Keyed by "bridge/port" when the change names the bridge, else by the port name alone.
+    function changeKey(ref) { return String(ref).indexOf('/') >= 0 ? String(ref) : portKey(ref); }
+    function changeAt(map, bridge, port) {
+      var full = map[bridge + '/' + port];
+      return full !== undefined ? full : map[port];
+    }
     changes.forEach(function (c) {
-      if (/remov|delet|gone|down/i.test(c.kind)) removedAt[portKey(c.from || c.to)] = c.time;
-      if (/add|new|appear|up/i.test(c.kind) && !/move/i.test(c.kind)) addedAt[portKey(c.to || c.from)] = c.time;
+      if (/remov|delet|gone|down/i.test(c.kind)) removedAt[changeKey(c.from || c.to)] = c.time;
+      if (/add|new|appear|up/i.test(c.kind) && !/move/i.test(c.kind)) addedAt[changeKey(c.to || c.from)] = c.time;
     });
     blocks.forEach(function (blk) {
       var b = blk.bridge, top = blk.y;
       var head = sv('g', {'class': 'bridge'}, svg);
-      sv('rect', {x: 10, y: top, width: 200, height: 30, rx: 5, fill: '#1d2330'}, head);
-      sv('text', {x: 20, y: top + 20, style: 'fill:#fff', 'font-weight': 'bold'}, head,
-        'bridge ' + b.name + (b.vlan_filtering ? '  (VLAN filtering)' : ''));
+      var title = 'bridge ' + b.name + (b.vlan_filtering ? '  (VLAN filtering)' : '');
+      sv('rect', {x: 10, y: top, width: Math.max(200, 24 + title.length * 8.6), height: 30, rx: 5, fill: '#1d2330'}, head);
+      sv('text', {x: 20, y: top + 20, style: 'fill:#fff', 'font-weight': 'bold'}, head, title);
       var trunkBottom = top + 30 + (blk.rows - 1) * rowH + 24;
       sv('line', {x1: 34, x2: 34, y1: top + 30, y2: trunkBottom, stroke: '#1d2330', 'stroke-width': 3}, svg);
       blk.ports.forEach(function (port, i) {
@@ -539,7 +545,7 @@
           var lastCol = Math.min(perRow, blk.ports.length - row * perRow) - 1;
           sv('line', {x1: 34, x2: left + lastCol * (portW + gapX) + portW / 2, y1: busY, y2: busY, stroke: '#1d2330', 'stroke-width': 3}, svg);
         }
-        var vlans = portVlans(port), removed = port.ghost || pick(port, ['removed_ns', 'deleted_ns']) !== null || removedAt[port.name] !== undefined;
+        var vlans = portVlans(port), removed = port.ghost || pick(port, ['removed_ns', 'deleted_ns']) !== null || changeAt(removedAt, b.name, port.name) !== undefined;
         var g = sv('g', {'class': 'port', 'data-port': port.name}, svg);
         sv('line', {x1: cx, x2: cx, y1: busY, y2: busY + 14, stroke: '#1d2330', 'stroke-width': 2}, g);
         sv('rect', {x: px, y: busY + 14, width: portW, height: 40, rx: 4, fill: removed ? '#f3f4f6' : '#fff',
@@ -555,8 +561,8 @@
         });
         var info = [port.name + ' on ' + b.name];
         arr(port.macs).forEach(function (m) { info.push(pick(m, ['mac', 'addr']) + (pick(m, ['vlan', 'vid']) !== null ? ' vlan ' + pick(m, ['vlan', 'vid']) : '')); });
-        var added = pick(port, ['added_ns', 'created_ns']) || addedAt[port.name];
-        var gone = pick(port, ['removed_ns', 'deleted_ns']) || removedAt[port.name];
+        var added = pick(port, ['added_ns', 'created_ns']) || changeAt(addedAt, b.name, port.name);
+        var gone = pick(port, ['removed_ns', 'deleted_ns']) || changeAt(removedAt, b.name, port.name);
         if (added) info.push('added at ' + fmtAt(added));
         if (gone) info.push('removed at ' + fmtAt(gone));
         tooltip(g, info.join('\n'));
@@ -568,10 +574,11 @@
           sv('text', {x: cx, y: busY + 102, 'text-anchor': 'middle', 'font-size': 10, 'class': 'tick'}, g, peer.vm ? peer.dev : '');
         }
         if (gone || added) {
-          sv('text', {x: cx, y: busY + 124, 'text-anchor': 'middle', 'font-size': 10, 'class': 'change-label'}, g,
+          sv('text', {x: px + 2, y: busY + 124, 'font-size': 10, 'class': 'change-label'}, g,
             (added ? '+' + relSeconds(added).toFixed(2) + ' s ' : '') + (gone ? '\u2212' + relSeconds(gone).toFixed(2) + ' s' : ''));
         }
-        layout[b.name + '/' + port.name] = layout[port.name] = {x: cx, y: busY + 110, top: busY + 14};
+        // Move arrows meet the VM box right of centre, clear of the added/removed label.
+        layout[b.name + '/' + port.name] = layout[port.name] = {x: cx + 24, y: busY + 110, top: busY + 14};
       });
     });
     changes.forEach(function (c) {
