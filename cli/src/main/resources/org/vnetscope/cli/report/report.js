@@ -291,7 +291,7 @@
     }
     sv('path', {d: 'M' + L + ' ' + T + 'V' + (T + plotH) + 'H' + (W - R), fill: 'none'}, axis);
     lostRanges.forEach(function (r) {
-      var rect = sv('rect', {x: x(r.start), y: T, width: Math.max(2, x(r.end) - x(r.start)), height: plotH, 'class': 'lost'}, svg);
+      var rect = sv('rect', {x: x(r.start), y: T, width: Math.max(4, x(r.end) - x(r.start)), height: plotH, 'class': 'lost'}, svg);
       tooltip(rect, 'events lost ' + fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end));
     });
     topologyChanges().forEach(function (c) {
@@ -433,7 +433,7 @@
     }
     el('p', {'class': 'hint'}, section, 'GSO/TSO: share of transmitted bytes carried by super-packets larger than the MTU. ' +
       'GRO: share of received packets merged into a larger skb (1 \u2212 skbs delivered / packets entering GRO).');
-    var rowH = 26, W = CHART_WIDTH, L = 170, barW = (W - L - 40) / 2 - 30;
+    var rowH = 26, W = CHART_WIDTH, L = 170, barW = (W - L - 40) / 2 - 56;
     var svg = svgRoot(section, W, rows.length * rowH + 30, 'offload share per interface');
     sv('text', {x: L, y: 14, 'font-weight': 'bold'}, svg, 'GSO/TSO share of Tx bytes');
     sv('text', {x: L + barW + 60, y: 14, 'font-weight': 'bold'}, svg, 'GRO share of Rx packets');
