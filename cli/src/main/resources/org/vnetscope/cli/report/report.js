@@ -680,7 +680,7 @@
             if (lat) {
               var p50 = num(lat, ['p50', 'median']), p99 = num(lat, ['p99']);
               sv('text', {x: ax + arrowW / 2, y: y0 + 22, 'text-anchor': 'middle', 'font-size': 10}, svg, fmtDuration(p50));
-              sv('text', {x: ax + arrowW / 2, y: y0 + 42, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, svg, p99 !== null ? 'p99 ' + fmtDuration(p99) : '');
+              sv('text', {x: ax + arrowW / 2, y: y0 + 42, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, svg, p99 !== null ? fmtDuration(p99) : '');
               tooltip(arrow, latencyText(lat));
             }
           }
@@ -735,7 +735,7 @@
     flat.forEach(function (r) { Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); }); });
     var columns = keys.filter(function (k) { return flat.some(function (r) { return r[k] !== undefined; }); }).map(function (k) {
       var numeric = flat.every(function (r) { return r[k] === undefined || r[k] === null || typeof r[k] === 'number'; });
-      return {key: k, label: k.replace(/_/g, ' '), num: numeric, get: function (row) { return flatten(row)[k]; }, fmt: cellFormat(k)};
+      return {key: k, label: k.replace(/_ns$/, '').replace(/_/g, ' '), num: numeric, get: function (row) { return flatten(row)[k]; }, fmt: cellFormat(k)};
     });
     return columns.concat(extra || []);
   }
