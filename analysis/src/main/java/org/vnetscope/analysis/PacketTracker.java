@@ -111,9 +111,6 @@ final class PacketTracker {
             InterfaceId transmitter = identities.id(sender, name);
             identities.pair(sender, name);
             identities.evidence(iface, DeviceKind.VETH, 1);
-            if (chain.senderNetns != NO_NETNS) {
-                identities.voteNetns(transmitter, chain.senderNetns);
-            }
             flushQueue(chain, transmitter);
             chain.transmitter = transmitter;
         } else if (chain != null && chain.step == Step.QUEUED) {

@@ -126,9 +126,12 @@ public final class StreamAnalysis {
         boolean forward = source == stream.endpointA;
         Direction direction = forward ? stream.ab : stream.ba;
         long payload = Math.max(0, ipLength - 4 * event.getLong(NetFields.IP4_IHL) - transportHeader);
-        if (protocol == NetFields.IPPROTO_TCP && payload > 0 && !countTcpData(stream, direction, sequence,
-                payload, ipLength, ipId)) {
-            return;
+        if (protocol == NetFields.IPPROTO_TCP && payload > 0) {
+            long newData = countTcpData(stream, direction, sequence, payload, ipLength, ipId);
+            if (newData < 0) {
+                return;
+            }
+            payload = newData;
         }
         direction.packets++;
         direction.bytes += ipLength;
@@ -137,27 +140,36 @@ public final class StreamAnalysis {
         stream.startNs = Math.min(stream.startNs, now);
     }
 
-    /** False for a segment of a super-packet already counted; records retransmissions. */
-    private boolean countTcpData(Stream stream, Direction direction, long sequence, long payload, long ipLength,
-                                 long ipId) {
+    /**
+     * The new payload bytes this TCP packet brings (sequence space not seen before in its direction), or -1 for
+     * a segment of a super-packet already counted. Records retransmissions.
+     */
+    private long countTcpData(Stream stream, Direction direction, long sequence, long payload, long ipLength,
+                              long ipId) {
         long end = (sequence + payload) & 0xFFFF_FFFFL;
         if (direction.superIpId >= 0 && seqWithin(direction.superSeqStart, sequence, end, direction.superSeqEnd)
                 && ((ipId - direction.superIpId) & 0xFFFF) < 64) {
-            return false;
+            return -1;
         }
-        if (direction.seqKnown && seqAfterOrEqual(direction.highSeq, end)) {
-            stream.retransmittedPackets++;
-            stream.retransmittedBytes += payload;
-        } else {
+        long newData;
+        if (!direction.seqKnown) {
+            newData = payload;
             direction.highSeq = end;
             direction.seqKnown = true;
+        } else if (seqAfterOrEqual(direction.highSeq, end)) {
+            stream.retransmittedPackets++;
+            stream.retransmittedBytes += payload;
+            newData = 0;
+        } else {
+            newData = Math.min(payload, (end - direction.highSeq) & 0xFFFF_FFFFL);
+            direction.highSeq = end;
         }
         if (ipLength > mtu) {
             direction.superSeqStart = sequence;
             direction.superSeqEnd = end;
             direction.superIpId = ipId;
         }
-        return true;
+        return newData;
     }
 
     private static boolean seqAfterOrEqual(long a, long b) {

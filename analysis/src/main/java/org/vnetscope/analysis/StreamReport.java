@@ -11,7 +11,8 @@ package org.vnetscope.analysis;
  * @param bytesAb             their IP bytes (IP header included, no Ethernet header)
  * @param packetsBa           packets from B to A
  * @param bytesBa             their IP bytes
- * @param payloadAb           transport payload from A to B (TCP: after the TCP header; UDP: after the UDP header)
+ * @param payloadAb           transport payload from A to B, after the UDP/TCP/ICMP header; for TCP only new data
+ *                            (sequence space not seen before), so retransmissions do not count twice
  * @param payloadBa           transport payload from B to A
  * @param retransmittedPackets TCP data packets whose bytes had all been seen before, both directions
  * @param retransmittedBytes  their payload
