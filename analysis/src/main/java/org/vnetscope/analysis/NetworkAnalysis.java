@@ -94,24 +94,21 @@ public final class NetworkAnalysis {
         }
         List<String> notes = new ArrayList<>();
         if (!events.contains(NetFields.NET_DEV_XMIT)) {
-            notes.add("no transmit events: record them with `lttng enable-event --kernel net_dev_queue,net_dev_xmit`");
+            notes.add("no transmit events: `lttng enable-event --kernel net_dev_queue,net_dev_xmit`");
         }
         if (!anyOf(events, NetFields.RECEIVE_SKB) && !anyOf(events, NetFields.NETIF_RX)) {
-            notes.add("no receive events: record them with "
-                    + "`lttng enable-event --kernel net_if_receive_skb,net_if_rx` (netif_receive_skb,netif_rx before LTTng 2.7)");
+            notes.add("no receive events: `lttng enable-event --kernel net_if_receive_skb,net_if_rx`");
         }
         if (!events.contains(NetFields.SKB_KFREE)) {
-            notes.add("no drop events: record them with `lttng enable-event --kernel skb_kfree,skb_consume`");
+            notes.add("no drop events: `lttng enable-event --kernel skb_kfree,skb_consume`");
         }
         if (!events.contains(NetFields.NET_DEV_QUEUE)) {
-            notes.add("no queue events, so no GSO figures and no transmit-side headers: "
-                    + "`lttng enable-event --kernel net_dev_queue`");
+            notes.add("no queue events, so no GSO figures: `lttng enable-event --kernel net_dev_queue`");
         }
         if (!netnsContext) {
             notes.add("no net_ns context, so no namespaces: `lttng add-context --kernel --type=net_ns`");
         }
-        notes.add("packets dropped before any tracepoint (NIC ring overruns) are invisible to a trace; "
-                + "compare with the rx_missed/rx_over counters of `ip -s -s link`");
+        notes.add("NIC ring drops happen before any tracepoint and are invisible here (ip -s -s link)");
         return notes;
     }
 
