@@ -124,7 +124,6 @@ class FlowAndDropGroundTruthTest {
 
     private static AnalysisReport analyze(Path folder) {
         Path trace = folder.resolve("trace/kernel");
-        GroundTruth.assumeReader(trace);
         return NetworkAnalysis.analyze(trace, AnalysisOptions.defaults());
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.vnetscope.ctf.TraceReader;
 
 /** Where the real traces and their ground truth are, and how to read it. */
 final class GroundTruth {
@@ -44,12 +43,4 @@ final class GroundTruth {
         }
     }
 
-    /** Skips while the CTF reader is not built yet (it is developed beside the analyses). */
-    static void assumeReader(Path trace) {
-        try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
-            assumeTrue(reader != null);
-        } catch (UnsupportedOperationException e) {
-            assumeTrue(false, "CTF reader not available yet: " + e.getMessage());
-        }
-    }
 }

@@ -21,7 +21,6 @@ class InterfaceGroundTruthTest {
     @Test
     void bundledSampleMatchesItsCountersOnAFreshClone() {
         Path sample = GroundTruth.sample();
-        GroundTruth.assumeReader(sample.resolve("trace/kernel"));
         AnalysisReport report = NetworkAnalysis.analyze(sample.resolve("trace/kernel"), AnalysisOptions.defaults());
         List<String> unexplained = compare(report, sample);
         assertThat(unexplained).isEmpty();
@@ -43,7 +42,6 @@ class InterfaceGroundTruthTest {
     void vlanDropsMatchesExceptBridgeFramesDroppedAfterCounting() {
         Path folder = GroundTruth.lab().resolve("vlan-drops");
         Path kallsyms = GroundTruth.lab().resolve("kallsyms.txt.gz");
-        GroundTruth.assumeReader(folder.resolve("trace/kernel"));
         AnalysisReport report = NetworkAnalysis.analyze(folder.resolve("trace/kernel"),
                 new AnalysisOptions(AnalysisOptions.DEFAULT_BIN_NS, 1500, Kallsyms.read(kallsyms)));
         List<String> unexplained = compare(report, folder);
@@ -90,7 +88,6 @@ class InterfaceGroundTruthTest {
     @Test
     void oldTraceTotalsEqualLttngIousagetop() {
         Path trace = GroundTruth.shared().resolve("public/tc-bug446190");
-        GroundTruth.assumeReader(trace);
         JsonNode reference = GroundTruth.read(GroundTruth.shared()
                 .resolve("public/reference/tc-bug446190.lttng-iousagetop-mi.json"));
         long[] iousagetop = iousagetopNetTotals(reference, "eth0");
@@ -130,7 +127,6 @@ class InterfaceGroundTruthTest {
 
     private static AnalysisReport analyze(Path folder) {
         Path trace = folder.resolve("trace/kernel");
-        GroundTruth.assumeReader(trace);
         return NetworkAnalysis.analyze(trace, AnalysisOptions.defaults());
     }
 

@@ -1,8 +1,6 @@
 package org.vnetscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +20,6 @@ import org.vnetscope.analysis.OffloadReport;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
 import org.vnetscope.analysis.TrafficCounts;
-import org.vnetscope.ctf.TraceReader;
 
 class AnalyzeCommandTest {
 
@@ -73,7 +70,6 @@ class AnalyzeCommandTest {
 
     @Test
     void sampleAsJsonValidatesAndMatchesItsCounters() throws IOException {
-        assumeReader();
         StringWriter out = new StringWriter();
         int code = Main.run(new String[] {"analyze", "--format", "json", "--bin", "100ms", SAMPLE.toString()},
                 new PrintWriter(out), new PrintWriter(new StringWriter()));
@@ -107,7 +103,6 @@ class AnalyzeCommandTest {
 
     @Test
     void sampleAsTextFitsOneHundredColumnsAndCsvWritesEveryTable(@TempDir Path csv) throws IOException {
-        assumeReader();
         StringWriter out = new StringWriter();
         assertThat(Main.run(new String[] {"analyze", SAMPLE.toString()}, new PrintWriter(out),
                 new PrintWriter(new StringWriter()))).isZero();
@@ -119,11 +114,4 @@ class AnalyzeCommandTest {
         }
     }
 
-    private static void assumeReader() {
-        try (TraceReader reader = TraceReader.open(SAMPLE, TraceReader.Warnings.IGNORE)) {
-            assumeTrue(reader != null);
-        } catch (UnsupportedOperationException e) {
-            assumeTrue(false, "CTF reader not available yet: " + e.getMessage());
-        }
-    }
 }
