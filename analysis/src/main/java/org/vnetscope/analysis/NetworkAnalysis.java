@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.Trace;
@@ -40,9 +42,20 @@ public final class NetworkAnalysis {
 
     /** Reads the trace (a trace directory or an LTTng session folder) and reports. */
     public static AnalysisReport analyze(Path trace, AnalysisOptions options) {
+        return analyze(trace, options, null);
+    }
+
+    /**
+     * As {@link #analyze(Path, AnalysisOptions)}, also handing every event to {@code watcher} (null for none),
+     * e.g. to show progress on long traces.
+     */
+    public static AnalysisReport analyze(Path trace, AnalysisOptions options, Consumer<Event> watcher) {
         try (EventStream stream = EventStream.open(trace, TraceReader.Warnings.IGNORE)) {
             NetworkAnalysis analysis = new NetworkAnalysis(options);
             analysis.subscribe(stream);
+            if (watcher != null) {
+                stream.onEvent(watcher);
+            }
             stream.start();
             return analysis.report(trace.toString(), stream.reader().traces());
         }

@@ -10,6 +10,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Virtual-network performance analysis of LTTng kernel traces.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  vnetscope analyze samples/bridge-basic/trace/kernel",
+                "  vnetscope report samples/bridge-basic/trace/kernel -o report.html",
+                "  sudo vnetscope record --duration 30s --output /tmp/host-trace",
+                "  vnetscope help analyze"},
         subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, ReportCommand.class,
                 RecordCommand.class})
 public final class Main {

@@ -44,12 +44,12 @@ final class ReportText {
 
         out.printf("Streams (top %d by bytes, %d in all; bytes at the IP layer)%n", TOP_STREAMS,
                 report.streams().size());
-        out.printf("%-4s %-20s %-20s %6s %10s %6s %10s %7s %9s%n", "prot", "A", "B", "pkts", "A>B",
+        out.printf("%-4s %-21s %-21s %6s %8s %6s %8s %7s %11s%n", "prot", "A", "B", "pkts", "A>B",
                 "pkts", "B>A", "time", "A>B rate");
         report.streams().stream().limit(TOP_STREAMS).forEach((StreamReport s) ->
-                out.printf("%-4s %-20s %-20s %6d %10s %6d %10s %7s %9s%n", s.protocol(), fit(s.a(), 20),
-                        fit(s.b(), 20), s.packetsAb(), bytes(s.bytesAb()), s.packetsBa(), bytes(s.bytesBa()),
-                        seconds(s.durationNs()), rate(s.bitsPerSecondAb())));
+                out.printf("%-4s %-21s %-21s %6d %8s %6d %8s %7s %11s%n", s.protocol(), fit(s.a(), 21),
+                        fit(s.b(), 21), s.packetsAb(), bytes(s.bytesAb()), s.packetsBa(), bytes(s.bytesBa()),
+                        duration(s.durationNs()), rate(s.bitsPerSecondAb())));
         long retransmitted = report.streams().stream().mapToLong(StreamReport::retransmittedPackets).sum();
         if (retransmitted > 0) {
             out.printf("TCP retransmissions: %d packets%n", retransmitted);
@@ -96,6 +96,7 @@ final class ReportText {
         return text.toString();
     }
 
+    /** Three significant digits at most, so that a column of 8 holds any size: {@code 1023 KiB}. */
     static String bytes(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
@@ -107,20 +108,40 @@ final class ReportText {
             value /= 1024;
             unit++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+        return threeDigits(value) + " " + units[unit];
     }
 
+    /** Decimal units as link speeds are quoted: {@code 656 Mbit/s}, {@code 4.12 Gbit/s}. */
     static String rate(double bitsPerSecond) {
         if (bitsPerSecond == 0) {
             return "-";
         }
-        if (bitsPerSecond >= 1e9) {
-            return String.format(Locale.ROOT, "%.2f Gb/s", bitsPerSecond / 1e9);
+        String[] units = {"bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"};
+        double value = bitsPerSecond;
+        int unit = 0;
+        while (value >= 999.5 && unit < units.length - 1) {
+            value /= 1000;
+            unit++;
         }
-        if (bitsPerSecond >= 1e6) {
-            return String.format(Locale.ROOT, bitsPerSecond >= 1e8 ? "%.0f Mb/s" : "%.1f Mb/s", bitsPerSecond / 1e6);
+        return threeDigits(value) + " " + units[unit];
+    }
+
+    /** {@code 812 ns}, {@code 35.2 us}, {@code 4.01 ms}, {@code 12.3 s}. */
+    static String duration(long ns) {
+        String[] units = {"ns", "us", "ms", "s"};
+        double value = ns;
+        int unit = 0;
+        while (Math.abs(value) >= 999.5 && unit < units.length - 1) {
+            value /= 1000;
+            unit++;
         }
-        return String.format(Locale.ROOT, "%.1f kb/s", bitsPerSecond / 1e3);
+        return (unit == 0 ? Long.toString(ns) : threeDigits(value)) + " " + units[unit];
+    }
+
+    private static String threeDigits(double value) {
+        double magnitude = Math.abs(value);
+        String pattern = magnitude >= 99.95 ? "%.0f" : magnitude >= 9.995 ? "%.1f" : "%.2f";
+        return String.format(Locale.ROOT, pattern, value);
     }
 
     private static String seconds(long ns) {

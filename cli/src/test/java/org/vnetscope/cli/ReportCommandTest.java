@@ -54,8 +54,20 @@ class ReportCommandTest {
     }
 
     @Test
-    void helpListsExamples() {
+    void everyCommandsHelpListsExamples() {
         assertThat(run("report", "--help")).isZero();
-        assertThat(out.toString()).contains("Examples:").contains("vnetscope report traces/migration -o migration.html");
+        assertThat(out.toString()).contains("Examples:").contains("vnetscope report samples/bridge-basic/trace/kernel -o");
+        for (String command : Main.commandLine().getSubcommands().keySet()) {
+            if (command.equals("help")) {
+                continue;
+            }
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out.toString()).as(command).contains(("Examples:%n  vnetscope " + command + " ").formatted());
+            assertThat(out.toString().lines()).as(command).allMatch(line -> line.length() <= 100);
+        }
+        out.getBuffer().setLength(0);
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Examples:");
     }
 }
