@@ -2,11 +2,14 @@ package org.vnetscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +28,7 @@ class ReportCommandTest {
     @Test
     void writesTheReportOfAnAnalysisDocument() throws Exception {
         Path json = dir.resolve("migration.json");
-        try (InputStream in = getClass().getResourceAsStream("report/sample-analysis.json")) {
+        try (InputStream in = getClass().getResourceAsStream("report/migration-fdb.json")) {
             Files.copy(in, json);
         }
         Path html = dir.resolve("report.html");
@@ -36,6 +39,22 @@ class ReportCommandTest {
                 .contains("<title>vnetscope report: migration.json</title>")
                 .contains("\"bridges\":[{\"name\":\"virbr0\"");
         assertThat(err.toString()).contains("report written to " + html);
+    }
+
+    @Test
+    void reportOfATraceEmbedsTheDocumentOfAnalyzeJson() throws Exception {
+        Path sample = Path.of(System.getProperty("vnetscope.repo", "..")).resolve("samples/bridge-basic/trace/kernel");
+        Path html = dir.resolve("bridge-basic.html");
+        assertThat(run("report", "--bin", "250ms", sample.toString(), "-o", html.toString())).isZero();
+        assertThat(run("analyze", "--format", "json", "--bin", "250ms", sample.toString())).isZero();
+
+        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"vnetscope-data\">(.*?)</script>",
+                Pattern.DOTALL).matcher(Files.readString(html));
+        assertThat(data.find()).isTrue();
+        JsonNode embedded = ReportJson.MAPPER.readTree(data.group(1).replace("\\u003c", "<").replace("\\u003e", ">"));
+        assertThat(embedded).isEqualTo(ReportJson.MAPPER.readTree(out.toString()));
+        assertThat(embedded.get("bin_ns").asLong()).isEqualTo(250_000_000L);
+        assertThat(Files.readString(html)).contains("<title>vnetscope report: bridge-basic</title>");
     }
 
     @Test

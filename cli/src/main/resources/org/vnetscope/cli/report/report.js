@@ -23,6 +23,8 @@
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var PALETTE = ['#2563eb', '#e4572e', '#17a398', '#f3a712', '#8e44ad', '#29335c', '#d1495b', '#66a182',
     '#00798c', '#edae49', '#6d597a', '#3d5a80', '#b56576', '#4f772d', '#9c6644', '#577590'];
+  // VLAN outlines: calm colours, none of them the red that marks drops and removals.
+  var VLAN_PALETTE = ['#2563eb', '#17a398', '#f3a712', '#8e44ad', '#00798c', '#6d597a', '#4f772d', '#9c6644'];
   var CHART_WIDTH = 1100;
 
   // ---------- DOM helpers ----------
@@ -102,10 +104,8 @@
   function text(v) {
     if (v === null || v === undefined) return '';
     if (typeof v !== 'object') return String(v);
-    var name = pick(v, ['name', 'interface', 'port', 'device', 'dev']);
-    var ns = pick(v, ['vm', 'netns']);
-    if (name !== null) return ns !== null ? name + '@' + ns : String(name);
-    if (ns !== null) return String(ns);
+    var name = pick(v, ['name', 'interface']);
+    if (name !== null) return v.netns !== null && v.netns !== undefined ? name + ' (netns ' + v.netns + ')' : String(name);
     return JSON.stringify(v);
   }
 
@@ -122,15 +122,12 @@
   var T0 = timeBounds[0], T1 = timeBounds[1];
   var BIN_NS = binWidth();
   var lostRanges = arr(doc.lost_events).map(function (l) {
-    var s = num(l, ['start_ns', 'begin_ns', 'time_ns', 'from_ns']);
-    var e = num(l, ['end_ns', 'to_ns']);
-    return {start: s, end: e === null ? s : e, count: num(l, ['events', 'count', 'discarded', 'lost']), where: pick(l, ['stream', 'cpu', 'channel']),
-      kind: pick(l, ['kind'])};
+    var s = num(l, ['begin_ns']), e = num(l, ['end_ns']);
+    return {start: s, end: e === null ? s : e, count: num(l, ['count']), where: pick(l, ['stream']), kind: pick(l, ['kind'])};
   }).filter(function (r) { return r.start !== null; });
 
   function traceBounds() {
-    var lo = num(doc, ['trace.start_ns', 'start_ns', 'time_range.start_ns']);
-    var hi = num(doc, ['trace.end_ns', 'end_ns', 'time_range.end_ns']);
+    var lo = num(doc, ['start_ns']), hi = num(doc, ['end_ns']);
     if (lo !== null && hi !== null && hi > lo) return [lo, hi];
     var min = Infinity, max = -Infinity;
     function see(t) { if (t !== null) { if (t < min) min = t; if (t > max) max = t; } }
@@ -140,23 +137,14 @@
     return [min, max > min ? max : min + 1];
   }
   function binWidth() {
-    var b = num(doc, ['bin_ns', 'timeline_bin_ns', 'options.bin_ns', 'trace.bin_ns']);
-    if (b) return b;
-    for (var i = 0; i < interfaces.length; i++) {
-      var tl = arr(interfaces[i].timeline);
-      var explicit = num(tl[0], ['duration_ns', 'width_ns', 'bin_ns']);
-      if (explicit) return explicit;
-      if (tl.length > 1) return pointTime(tl[1]) - pointTime(tl[0]);
-    }
-    return (T1 - T0) / 100 || 1;
+    return num(doc, ['bin_ns']) || (T1 - T0) / 100 || 1;
   }
-  function pointTime(p) { return num(p, ['start_ns', 't_ns', 'time_ns', 'begin_ns']); }
+  function pointTime(p) { return num(p, ['start_ns']); }
   function relSeconds(ns) { return (ns - T0) / 1e9; }
   function fmtAt(ns) { return ns === null ? '' : relSeconds(ns).toFixed(3) + ' s'; }
+  // As the analysis names interfaces in drops[] and offload[]: equal names are told apart by their veth peer.
   function ifaceLabel(itf) {
-    var ns = pick(itf, ['netns', 'namespace']);
-    var name = pick(itf, ['name', 'interface']) || '?';
-    return ns === null || ns === '' ? String(name) : name + '@' + ns;
+    return itf.peer ? itf.name + '<->' + itf.peer : String(itf.name);
   }
 
   // ---------- views and their missing-event notes ----------
@@ -166,8 +154,8 @@
       command: "lttng enable-event -k 'net_*' ; lttng enable-event -k 'netif_*'", draw: drawBandwidth},
     {id: 'drops', title: 'Drops', key: 'drops', what: 'drops (skb_kfree)',
       events: ['skb_kfree', 'kfree_skb'], command: "lttng enable-event -k 'skb_*'", draw: drawDrops},
-    {id: 'offload', title: 'Offload share', key: 'interfaces', what: 'GRO/GSO activity',
-      events: ['napi_gro_receive_entry', 'napi_gro_frags_entry', 'napi_poll'],
+    {id: 'offload', title: 'Offload share', key: 'offload', what: 'GRO/GSO figures',
+      events: ['napi_gro_receive_entry', 'napi_gro_frags_entry', 'net_dev_queue'],
       command: "lttng enable-event -k 'napi_*' ; lttng enable-event -k 'net_*'", draw: drawOffload},
     {id: 'topology', title: 'Topology', key: 'topology', what: 'bridges and ports (bridge FDB events also need a bridge probe added to lttng-modules)',
       events: ['lttng_statedump_network_interface', 'br_fdb_update', 'br_fdb_add', 'br_fdb_external_learn_add', 'fdb_delete'],
@@ -186,16 +174,14 @@
   ];
 
   // Notes the analysis wrote itself (missing events, caveats), matched to the views they concern.
-  var docNotes = [].concat(arr(doc.notes), arr(doc.missing_events), arr(doc.warnings)).map(function (n) {
-    if (typeof n === 'string') return {message: n, events: eventsNamedIn(n), views: [], command: null};
-    var events = pick(n, ['events', 'event', 'missing']);
-    var views = pick(n, ['views', 'view', 'affects', 'analyses', 'analysis']);
-    return {message: pick(n, ['message', 'note', 'text']) || '', command: pick(n, ['command', 'lttng_command', 'fix']),
-      events: Array.isArray(events) ? events : (events ? [events] : []),
-      views: Array.isArray(views) ? views : (views ? [views] : [])};
+  var docNotes = arr(doc.notes).map(function (n) {
+    var note = String(n), quoted = /`([^`]+)`/.exec(note);
+    var command = quoted && /^lttng /.test(quoted[1]) ? quoted[1] : null;
+    var message = command ? note.replace(quoted[0], '').replace(/[\s:]+$/, '') : note;
+    return {message: message, command: command, events: eventsNamedIn(note), views: []};
   });
   function eventsNamedIn(message) {
-    return message.match(/\b(net|netif|napi|skb|lttng_statedump|br_fdb|fdb|kfree|consume)_[a-z_]*\*?/g) || [];
+    return message.match(/\b(net|netif|napi|skb|lttng_statedump|br_fdb|fdb|kfree|consume)_[a-z_]+\*?/g) || [];
   }
   function notesFor(view) {
     return docNotes.filter(function (n) {
@@ -242,8 +228,6 @@
     if (doc.streams) parts.push(arr(doc.streams).length + ' streams');
     var dropped = arr(doc.drops).reduce(function (s, d) { return s + (num(d, ['packets', 'count']) || 0); }, 0);
     if (doc.drops) parts.push(fmtInt(dropped) + ' dropped packets');
-    var events = num(doc, ['trace.events', 'events']);
-    if (events !== null) parts.push(fmtInt(events) + ' events');
     document.getElementById('summary').textContent = parts.join(' \u00b7 ');
   }
 
@@ -295,11 +279,11 @@
       tooltip(rect, 'events lost ' + fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end));
     });
     topologyChanges().forEach(function (c) {
-      if (c.time === null) return;
+      if (c.time === null || !isMarked(c)) return;
       var cx = x(c.time);
       sv('line', {x1: cx, x2: cx, y1: T, y2: T + plotH, 'class': 'change-mark'}, svg);
       var label = sv('text', {x: cx + 3, y: T + 10, 'class': 'change-label'}, svg, c.kind);
-      tooltip(label, c.kind + ' ' + (c.mac || '') + ' ' + c.from + ' \u2192 ' + c.to + ' at ' + fmtAt(c.time));
+      tooltip(label, changeText(c) + ' at ' + fmtAt(c.time));
     });
     var plot = sv('g', {'class': 'plot'}, svg);
     if (opts.bars) {
@@ -384,7 +368,7 @@
       'Drops in the NIC ring never reach a tracepoint and are not counted.');
     var series = [], max = 0, perBin = {};
     interfaces.forEach(function (itf) {
-      var points = arr(itf.timeline).map(function (p) { return [pointTime(p), num(p, ['drops', 'drops.packets', 'dropped', 'drop_packets']) || 0]; })
+      var points = arr(itf.timeline).map(function (p) { return [pointTime(p), num(p, ['drop_packets']) || 0]; })
         .filter(function (p) { return p[1] > 0; });
       if (!points.length) return;
       points.forEach(function (p) { perBin[p[0]] = (perBin[p[0]] || 0) + p[1]; if (perBin[p[0]] > max) max = perBin[p[0]]; });
@@ -403,51 +387,48 @@
     } else {
       el('p', {'class': 'empty'}, left, total ? 'The document has no drops per time bin.' : 'No drops in this trace.');
     }
+    // Without --kallsyms the location is the address itself: one column is enough.
+    var sameAddress = drops.every(function (d) { return d.address === undefined || d.address === d.location; });
     makeTable(right, {id: 'drops', rows: drops, sort: {key: 'packets', desc: true}, filter: 'filter drops (interface, reason, location)',
-      columns: orderedColumns(drops, ['interface', 'reason', 'location', 'packets'])});
+      columns: orderedColumns(drops, ['interface', 'reason', 'location', 'packets', 'ethertype']).filter(function (c) {
+        return !(sameAddress && c.key === 'address');
+      }).map(function (c) {
+        if (c.key === 'ethertype') c.fmt = function (v) { return '0x' + ('000' + v.toString(16)).slice(-4); };
+        if (c.key === 'interface') c.fmt = function (v) { return v === null ? '(no interface)' : String(v); };
+        return c;
+      })});
   }
 
-  function offloadFigures(itf) {
-    var own = itf.offload || {};
-    var external = arr(doc.offload).filter(function (o) {
-      var name = pick(o, ['interface', 'iface', 'name']);
-      return name !== null && (text(name) === ifaceLabel(itf) || name === itf.name && (o.netns === undefined || o.netns === itf.netns));
-    })[0];
-    var o = external || own;
-    var gsoBytes = num(o, ['gso.bytes', 'tso.bytes', 'gso_bytes', 'super_packets.bytes', 'gso.super_bytes']);
-    var groIn = num(o, ['gro.packets_in', 'gro.in_packets', 'gro.packets', 'gro.entered', 'gro.in', 'gro_entered']);
-    var groOut = num(o, ['gro.skbs_out', 'gro.out_skbs', 'gro.skbs', 'gro.delivered', 'gro.out', 'gro_delivered']);
-    var txBytes = num(o, ['queued.bytes']) || num(itf, ['tx.bytes']);
-    var share = num(o, ['gso_byte_share', 'gso.share', 'gso_share']);
-    return {gsoShare: share !== null ? share : (gsoBytes !== null && txBytes ? gsoBytes / txBytes : null),
-      groShare: groIn ? Math.max(0, 1 - (groOut === null ? groIn : groOut) / groIn) : null,
-      gsoBytes: gsoBytes, groIn: groIn, groOut: groOut};
-  }
   function drawOffload(section) {
-    var rows = interfaces.map(function (itf) { return {itf: itf, f: offloadFigures(itf)}; })
-      .filter(function (r) { return r.f.gsoShare !== null || r.f.groShare !== null; });
-    if (!rows.length) {
-      addNote(section, 'No offload figures in this document (GRO needs napi_gro_*_entry, GSO needs net_dev_xmit).',
-        "lttng enable-event -k 'napi_*' ; lttng enable-event -k 'net_*'");
-      return;
-    }
-    el('p', {'class': 'hint'}, section, 'GSO/TSO: share of transmitted bytes carried by super-packets larger than the MTU. ' +
-      'GRO: share of received packets merged into a larger skb (1 \u2212 skbs delivered / packets entering GRO).');
-    var rowH = 26, W = CHART_WIDTH, L = 170, barW = (W - L - 40) / 2 - 56;
+    var rows = arr(doc.offload).filter(function (o) { return num(o, ['queued_packets']) || num(o, ['received']) || num(o, ['gro_entered']); });
+    if (!rows.length) { el('p', {'class': 'empty'}, section, 'No interface queued or received packets in this trace.'); return; }
+    el('p', {'class': 'hint'}, section, 'GSO/TSO: share of the queued bytes that left as super-packets larger than the MTU (' +
+      (num(rows[0], ['mtu']) || '?') + ' B + Ethernet header); the stack splits them late or the NIC does. ' +
+      'GRO: packets that entered GRO per skb the interface delivered (above 1 means GRO merged packets).');
+    rows.sort(function (a, b) { return (num(b, ['queued_bytes']) || 0) - (num(a, ['queued_bytes']) || 0); });
+    var rowH = 26, W = CHART_WIDTH, L = 190, barW = (W - L - 40) / 2 - 150, groX = L + barW + 190;
+    var maxGro = rows.reduce(function (m, o) {
+      var r = num(o, ['received']) ? num(o, ['gro_entered']) / num(o, ['received']) : 0;
+      return Math.max(m, r);
+    }, 1);
     var svg = svgRoot(section, W, rows.length * rowH + 30, 'offload share per interface');
-    sv('text', {x: L, y: 14, 'font-weight': 'bold'}, svg, 'GSO/TSO share of Tx bytes');
-    sv('text', {x: L + barW + 60, y: 14, 'font-weight': 'bold'}, svg, 'GRO share of Rx packets');
-    rows.forEach(function (r, i) {
-      var y0 = 24 + i * rowH;
-      sv('text', {x: L - 8, y: y0 + 15, 'text-anchor': 'end'}, svg, ifaceLabel(r.itf));
-      [[r.f.gsoShare, L, '#2563eb', fmtBytes(r.f.gsoBytes) + ' in super-packets'],
-        [r.f.groShare, L + barW + 60, '#17a398', fmtInt(r.f.groIn) + ' packets in, ' + fmtInt(r.f.groOut) + ' skbs out']].forEach(function (b) {
-        sv('rect', {x: b[1], y: y0 + 3, width: barW, height: 16, fill: '#eef1f6'}, svg);
-        if (b[0] === null) { sv('text', {x: b[1] + 6, y: y0 + 15, 'class': 'tick'}, svg, 'n/a'); return; }
-        var bar = sv('rect', {x: b[1], y: y0 + 3, width: Math.max(1, barW * b[0]), height: 16, fill: b[2]}, svg);
-        tooltip(bar, b[3]);
-        sv('text', {x: b[1] + barW + 6, y: y0 + 15, 'class': 'tick'}, svg, fmtPercent(b[0]));
-      });
+    sv('text', {x: L, y: 14, 'font-weight': 'bold'}, svg, 'GSO/TSO share of queued bytes');
+    sv('text', {x: groX, y: 14, 'font-weight': 'bold'}, svg, 'GRO: packets in per skb delivered');
+    rows.forEach(function (o, i) {
+      var y0 = 24 + i * rowH, label = String(o.interface);
+      var share = num(o, ['gso_byte_share']), entered = num(o, ['gro_entered']) || 0, received = num(o, ['received']) || 0;
+      sv('text', {x: L - 8, y: y0 + 15, 'text-anchor': 'end'}, svg, label);
+      sv('rect', {x: L, y: y0 + 3, width: barW, height: 16, fill: '#eef1f6'}, svg);
+      var bar = sv('rect', {x: L, y: y0 + 3, width: Math.max(share ? 1 : 0, barW * (share || 0)), height: 16, fill: '#2563eb'}, svg);
+      tooltip(bar, label + ': ' + fmtBytes(num(o, ['gso_bytes'])) + ' of ' + fmtBytes(num(o, ['queued_bytes'])) + ' in ' +
+        fmtInt(num(o, ['gso_packets'])) + ' super-packets');
+      sv('text', {x: L + barW + 6, y: y0 + 15, 'class': 'tick'}, svg, fmtPercent(share || 0) + ' of ' + fmtBytes(num(o, ['queued_bytes'])));
+      sv('rect', {x: groX, y: y0 + 3, width: barW, height: 16, fill: '#eef1f6'}, svg);
+      if (!entered) { sv('text', {x: groX + 6, y: y0 + 15, 'class': 'tick'}, svg, 'no GRO entry seen'); return; }
+      var ratio = received ? entered / received : 0;
+      var groBar = sv('rect', {x: groX, y: y0 + 3, width: Math.max(1, barW * ratio / maxGro), height: 16, fill: '#17a398'}, svg);
+      tooltip(groBar, label + ': ' + fmtInt(entered) + ' packets entered GRO, ' + fmtInt(received) + ' skbs delivered');
+      sv('text', {x: groX + barW + 6, y: y0 + 15, 'class': 'tick'}, svg, ratio.toFixed(2) + ' (' + fmtInt(entered) + ' in)');
     });
   }
 
@@ -456,59 +437,55 @@
   function topologyChanges() {
     if (changesCache) return changesCache;
     changesCache = arr(get(doc, 'topology.changes')).map(function (c) {
-      return {time: num(c, ['time_ns', 't_ns']), kind: String(pick(c, ['kind', 'type']) || 'change'), mac: pick(c, ['mac', 'addr']),
-        vlan: pick(c, ['vlan', 'vid']), from: text(pick(c, ['from'])), to: text(pick(c, ['to'])), raw: c};
+      return {time: num(c, ['time_ns']), kind: String(c.kind || 'change'), mac: c.mac || null, ip: c.ip || null,
+        from: c.from || '', to: c.to || '', left: num(c, ['left_ns'])};
     });
     return changesCache;
   }
-  function portKey(s) {
-    // "virbr0/vnet1", "vnet1@virbr0" or {bridge, port}: the port name is what the diagram knows.
-    if (!s) return '';
-    var parts = String(s).split('/');
-    return parts[parts.length - 1].split('@')[0];
+  // Moves (a MAC or an address on another port: a migration) and port removals change the picture;
+  // MAC learning and ageing happen all the time and are only listed.
+  function isMarked(c) { return c.kind === 'move' || c.kind === 'removal'; }
+  function changeText(c) {
+    var what = c.mac || c.ip || '';
+    if (c.kind === 'move') return 'move ' + what + ' from ' + c.from + ' to ' + c.to;
+    if (c.kind === 'removal') return 'port ' + c.from + ' removed';
+    if (c.kind === 'added') return 'learned ' + what + ' on ' + c.to;
+    if (c.kind === 'deleted') return 'forgot ' + what + ' on ' + c.from;
+    return c.kind + ' ' + what + (c.from ? ' from ' + c.from : '') + (c.to ? ' to ' + c.to : '');
   }
   function portVlans(port) {
     var vlans = [];
     function add(v) { if (v !== null && v !== undefined && vlans.indexOf(v) < 0) vlans.push(v); }
-    arr(port.macs).forEach(function (m) { add(pick(m, ['vlan', 'vid'])); });
-    arr(port.vlans).forEach(function (v) { add(typeof v === 'object' ? pick(v, ['vlan', 'vid', 'id']) : v); });
-    add(pick(port, ['pvid', 'vlan']));
+    arr(port.macs).forEach(function (m) { add(m.vlan); });
+    arr(port.vlans).forEach(add);
     return vlans;
   }
   var vlanColors = {};
   function vlanColor(v) {
     if (v === null || v === undefined) return '#6b7280';
-    if (!vlanColors[v]) vlanColors[v] = PALETTE[(Object.keys(vlanColors).length + 1) % PALETTE.length];
+    if (!vlanColors[v]) vlanColors[v] = VLAN_PALETTE[Object.keys(vlanColors).length % VLAN_PALETTE.length];
     return vlanColors[v];
   }
-  function peerLabel(peer) {
-    if (peer === null || peer === undefined) return {vm: '', dev: ''};
-    if (typeof peer !== 'object') {
-      var parts = String(peer).split('@');
-      return {vm: parts[1] || '', dev: parts[0]};
-    }
-    return {vm: String(pick(peer, ['vm', 'domain', 'netns', 'namespace']) || ''), dev: String(pick(peer, ['name', 'interface', 'dev']) || '')};
+  // What sits behind a port: the VM when the analysis could name it, else the peer device and its namespace.
+  function behindPort(port) {
+    var peer = port.peer || null, ipv4 = arr(port.ipv4);
+    var title = port.vm || ipv4[0] || (peer ? peer.name : '');
+    var detail = peer ? peer.name + (peer.netns !== null && peer.netns !== undefined ? ' \u00b7 netns ' + peer.netns : '') : '';
+    if (port.vm && ipv4.length) detail = ipv4[0];
+    return {title: String(title || ''), detail: detail};
   }
 
   function drawTopology(section) {
     var bridges = arr(get(doc, 'topology.bridges'));
     var changes = topologyChanges();
     if (!bridges.length) { el('p', {'class': 'empty'}, section, 'No bridge was found in this trace.'); return; }
-    el('p', {'class': 'hint'}, section, 'Bridges, their ports and what sits behind each port (VM or namespace). Port outline colour: VLAN; ' +
-      'dashed: port removed during the trace; purple arrows: MACs that moved between ports (a migration).');
-    var W = CHART_WIDTH, portW = 112, gapX = 12, left = 58;
+    el('p', {'class': 'hint'}, section, 'Bridges, their ports and what sits behind each port (VM, or the peer device and its namespace). ' +
+      'Port outline colour: VLAN; dashed: port removed during the trace; purple arrows: a MAC or an address that moved to another port (a migration).');
+    var W = CHART_WIDTH, portW = 124, gapX = 12, left = 58;
     var perRow = Math.max(1, Math.floor((W - left - 10) / (portW + gapX)));
     var rowH = 138, layout = {}, y = 10, blocks = [];
     bridges.forEach(function (b) {
-      var ports = arr(b.ports).slice();
-      changes.forEach(function (c) {
-        // A port that only appears in a change (removed before the end) is still drawn, as a ghost.
-        [c.from, c.to].forEach(function (ref) {
-          var key = portKey(ref);
-          if (!key || String(ref).indexOf('/') < 0 || String(ref).split('/')[0] !== b.name) return;
-          if (!ports.some(function (p) { return p.name === key; })) ports.push({name: key, macs: [], ghost: true});
-        });
-      });
+      var ports = arr(b.ports);
       var rows = Math.max(1, Math.ceil(ports.length / perRow));
       blocks.push({bridge: b, ports: ports, y: y, rows: rows});
       y += 44 + rows * rowH + 10;
@@ -519,21 +496,10 @@
     var defs = sv('defs', null, svg);
     var marker = sv('marker', {id: 'arrow-move', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'}, defs);
     sv('path', {d: 'M0 0L10 5L0 10z', fill: '#8e44ad'}, marker);
-    var removedAt = {}, addedAt = {};
-    // Keyed by "bridge/port" when the change names the bridge, else by the port name alone.
-    function changeKey(ref) { return String(ref).indexOf('/') >= 0 ? String(ref) : portKey(ref); }
-    function changeAt(map, bridge, port) {
-      var full = map[bridge + '/' + port];
-      return full !== undefined ? full : map[port];
-    }
-    changes.forEach(function (c) {
-      if (/remov|delet|gone|down/i.test(c.kind)) removedAt[changeKey(c.from || c.to)] = c.time;
-      if (/add|new|appear|up/i.test(c.kind) && !/move/i.test(c.kind)) addedAt[changeKey(c.to || c.from)] = c.time;
-    });
     blocks.forEach(function (blk) {
       var b = blk.bridge, top = blk.y;
       var head = sv('g', {'class': 'bridge'}, svg);
-      var title = 'bridge ' + b.name + (b.vlan_filtering ? '  (VLAN filtering)' : '');
+      var title = 'bridge ' + b.name + (arr(b.ipv4).length ? '  ' + arr(b.ipv4).join(', ') : '');
       sv('rect', {x: 10, y: top, width: Math.max(200, 24 + title.length * 8.6), height: 30, rx: 5, fill: '#1d2330'}, head);
       sv('text', {x: 20, y: top + 20, style: 'fill:#fff', 'font-weight': 'bold'}, head, title);
       var trunkBottom = top + 30 + (blk.rows - 1) * rowH + 24;
@@ -545,50 +511,45 @@
           var lastCol = Math.min(perRow, blk.ports.length - row * perRow) - 1;
           sv('line', {x1: 34, x2: left + lastCol * (portW + gapX) + portW / 2, y1: busY, y2: busY, stroke: '#1d2330', 'stroke-width': 3}, svg);
         }
-        var vlans = portVlans(port), removed = port.ghost || pick(port, ['removed_ns', 'deleted_ns']) !== null || changeAt(removedAt, b.name, port.name) !== undefined;
+        var vlans = portVlans(port), gone = num(port, ['removed_ns']), removed = gone !== null;
         var g = sv('g', {'class': 'port', 'data-port': port.name}, svg);
         sv('line', {x1: cx, x2: cx, y1: busY, y2: busY + 14, stroke: '#1d2330', 'stroke-width': 2}, g);
         sv('rect', {x: px, y: busY + 14, width: portW, height: 40, rx: 4, fill: removed ? '#f3f4f6' : '#fff',
           stroke: vlanColor(vlans[0]), 'stroke-width': 2.5, 'stroke-dasharray': removed ? '5 3' : null}, g);
-        sv('text', {x: px + 6, y: busY + 30, 'font-weight': 'bold', 'font-size': 12}, g, port.name);
-        var macs = arr(port.macs).map(function (m) { return pick(m, ['mac', 'addr']); }).filter(Boolean);
+        sv('text', {x: px + 6, y: busY + 30, 'font-weight': 'bold', 'font-size': 12}, g, port.name + (port.kind ? ' (' + port.kind + ')' : ''));
+        var macs = arr(port.macs).map(function (m) { return m.mac; }).filter(Boolean);
         sv('text', {x: px + 6, y: busY + 46, 'font-size': 10, 'class': 'tick'}, g,
-          macs.length ? macs[0] + (macs.length > 1 ? ' +' + (macs.length - 1) : '') : (removed ? 'removed' : ''));
+          removed ? 'removed at ' + relSeconds(gone).toFixed(2) + ' s' : macs.length ? macs[0] + (macs.length > 1 ? ' +' + (macs.length - 1) : '') : 'no MAC learned');
         vlans.forEach(function (v, k) {
-          if (v === null) return;
           sv('rect', {x: px + portW - 30, y: busY + 18 + k * 11, width: 26, height: 10, rx: 2, fill: vlanColor(v)}, g);
           sv('text', {x: px + portW - 17, y: busY + 26 + k * 11, 'font-size': 8, 'text-anchor': 'middle', style: 'fill:#fff'}, g, String(v));
         });
         var info = [port.name + ' on ' + b.name];
-        arr(port.macs).forEach(function (m) { info.push(pick(m, ['mac', 'addr']) + (pick(m, ['vlan', 'vid']) !== null ? ' vlan ' + pick(m, ['vlan', 'vid']) : '')); });
-        var added = pick(port, ['added_ns', 'created_ns']) || changeAt(addedAt, b.name, port.name);
-        var gone = pick(port, ['removed_ns', 'deleted_ns']) || changeAt(removedAt, b.name, port.name);
-        if (added) info.push('added at ' + fmtAt(added));
-        if (gone) info.push('removed at ' + fmtAt(gone));
+        arr(port.macs).forEach(function (m) { info.push(m.mac + (m.vlan !== null && m.vlan !== undefined ? ' vlan ' + m.vlan : '')); });
+        if (arr(port.ipv4).length) info.push('IPv4 ' + arr(port.ipv4).join(', '));
+        if (removed) info.push('removed at ' + fmtAt(gone));
         tooltip(g, info.join('\n'));
-        var peer = peerLabel(port.peer);
-        if (peer.vm || peer.dev) {
+        var behind = behindPort(port);
+        if (behind.title) {
           sv('line', {x1: cx, x2: cx, y1: busY + 54, y2: busY + 70, stroke: '#9aa3b2', 'stroke-width': 2}, g);
-          sv('rect', {x: px + 4, y: busY + 70, width: portW - 8, height: 40, rx: 12, fill: removed ? '#f3f4f6' : '#e8f0fe', stroke: '#93b4f5'}, g);
-          sv('text', {x: cx, y: busY + 87, 'text-anchor': 'middle', 'font-weight': 'bold', 'font-size': 12}, g, peer.vm || peer.dev);
-          sv('text', {x: cx, y: busY + 102, 'text-anchor': 'middle', 'font-size': 10, 'class': 'tick'}, g, peer.vm ? peer.dev : '');
+          sv('rect', {x: px - 2, y: busY + 70, width: portW + 4, height: 40, rx: 12, fill: removed ? '#f3f4f6' : '#e8f0fe', stroke: '#93b4f5'}, g);
+          sv('text', {x: cx, y: busY + 87, 'text-anchor': 'middle', 'font-weight': 'bold', 'font-size': 12}, g, shorten(behind.title, portW - 12));
+          sv('text', {x: cx, y: busY + 102, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, g, shorten(behind.detail, portW * 1.35));
         }
-        if (gone || added) {
-          sv('text', {x: px + 2, y: busY + 124, 'font-size': 10, 'class': 'change-label'}, g,
-            (added ? '+' + relSeconds(added).toFixed(2) + ' s ' : '') + (gone ? '\u2212' + relSeconds(gone).toFixed(2) + ' s' : ''));
-        }
-        // Move arrows meet the VM box right of centre, clear of the added/removed label.
-        layout[b.name + '/' + port.name] = layout[port.name] = {x: cx + 24, y: busY + 110, top: busY + 14};
+        // Move arrows meet the VM box right of centre, clear of the removal label.
+        layout[port.name] = {x: cx + 30, y: busY + 110};
       });
     });
+    var drawnMoves = {};
     changes.forEach(function (c) {
-      if (!/move|migrat/i.test(c.kind)) return;
-      var a = layout[c.from] || layout[portKey(c.from)], b = layout[c.to] || layout[portKey(c.to)];
-      if (!a || !b || a === b) return;
+      if (c.kind !== 'move') return;
+      var a = layout[c.from], b = layout[c.to], key = c.from + '>' + c.to;
+      if (!a || !b || a === b || drawnMoves[key]) return;
+      drawnMoves[key] = true;
       var dip = 26 + Math.abs(b.x - a.x) / 12;
       var path = sv('path', {d: 'M' + a.x + ' ' + (a.y + 2) + 'C' + a.x + ' ' + (a.y + dip) + ' ' + b.x + ' ' + (b.y + dip) + ' ' + b.x + ' ' + (b.y + 2),
         fill: 'none', stroke: '#8e44ad', 'stroke-width': 2, 'marker-end': 'url(#arrow-move)', 'class': 'move'}, svg);
-      tooltip(path, (c.mac || 'MAC') + ' moved ' + c.from + ' \u2192 ' + c.to + ' at ' + fmtAt(c.time));
+      tooltip(path, changeText(c) + ' at ' + fmtAt(c.time));
     });
     if (changes.length) drawChangeStrip(svg, y + 6, W, changes);
     var legendY = H - 12, lx = 12;
@@ -598,64 +559,68 @@
       sv('text', {x: lx + 24, y: legendY, 'font-size': 11}, svg, item[0]);
       lx += 40 + item[0].length * 7;
     });
+    if (!changes.length) return;
+    var LIST_LIMIT = 60;
+    el('p', {'class': 'hint'}, section, 'Changes during the trace' + (changes.length > LIST_LIMIT ? ' (first ' + LIST_LIMIT + ' of ' + changes.length + ')' : '') + ':');
     var list = el('ol', {'class': 'changes'}, section);
-    changes.forEach(function (c) {
-      el('li', null, list, fmtAt(c.time) + ': ' + c.kind + (c.mac ? ' ' + c.mac : '') + (c.vlan !== null ? ' vlan ' + c.vlan : '') +
-        (c.from ? ' from ' + c.from : '') + (c.to ? ' to ' + c.to : ''));
+    changes.slice(0, LIST_LIMIT).forEach(function (c) {
+      el('li', {'class': isMarked(c) ? 'marked' : null}, list, fmtAt(c.time) + ': ' + changeText(c) +
+        (c.left !== null ? ' (left ' + c.from + ' at ' + fmtAt(c.left) + ')' : ''));
     });
   }
   function drawChangeStrip(svg, top, W, changes) {
     var L = 58, R = 20, span = T1 - T0;
     function x(ns) { return L + (W - L - R) * (ns - T0) / span; }
-    sv('text', {x: 10, y: top + 12, 'font-size': 11, 'font-weight': 'bold'}, svg, 'changes over time');
-    var axisY = top + 44;
+    sv('text', {x: 10, y: top + 12, 'font-size': 11, 'font-weight': 'bold'}, svg, 'changes over time (purple: moves, red: port removals, grey: MAC learned or forgotten)');
+    var axisY = top + 50;
     sv('line', {x1: L, x2: W - R, y1: axisY, y2: axisY, stroke: '#9aa3b2'}, svg);
     var tStep = niceStep(span / 1e9, 10);
     for (var t = 0; t <= span / 1e9 + 1e-9; t += tStep) {
-      sv('text', {x: x(T0 + t * 1e9), y: axisY + 14, 'text-anchor': 'middle', 'class': 'tick'}, svg, +t.toFixed(6) + ' s');
+      sv('text', {x: x(T0 + t * 1e9), y: axisY + 16, 'text-anchor': 'middle', 'class': 'tick'}, svg, +t.toFixed(6) + ' s');
     }
-    changes.forEach(function (c, i) {
+    var labelled = 0;
+    changes.forEach(function (c) {
       if (c.time === null) return;
-      var cx = x(c.time), ly = top + 18 + (i % 2) * 12;
-      var dot = sv('circle', {cx: cx, cy: axisY, r: 5, fill: /move|migrat/i.test(c.kind) ? '#8e44ad' : '#e4572e'}, svg);
-      tooltip(dot, c.kind + ' ' + (c.mac || '') + ' ' + c.from + ' \u2192 ' + c.to + ' at ' + fmtAt(c.time));
-      sv('text', {x: cx + 6, y: ly, 'font-size': 10, 'class': 'change-label'}, svg, c.kind + (c.mac ? ' ' + c.mac : ''));
+      var cx = x(c.time), marked = isMarked(c);
+      var dot = sv('circle', {cx: cx, cy: axisY, r: marked ? 5 : 3, fill: c.kind === 'move' ? '#8e44ad' : c.kind === 'removal' ? '#c62828' : '#9aa3b2'}, svg);
+      tooltip(dot, changeText(c) + ' at ' + fmtAt(c.time));
+      if (!marked) return;
+      var ly = top + 26 + (labelled++ % 2) * 12;
+      sv('text', {x: cx + 6, y: ly, 'font-size': 10, 'class': 'change-label'}, svg, changeText(c));
     });
   }
 
   // ---------- packet paths ----------
+  // A hop is a device name, or "eth0@vnet2": the eth0 whose veth partner is vnet2 (interfaces call it eth0<->vnet2).
   function hopLabel(h) {
-    if (typeof h !== 'object' || h === null) return {name: String(h), detail: ''};
-    var name = String(pick(h, ['interface', 'name', 'device', 'dev']) || '?');
-    var ns = pick(h, ['netns', 'vm']);
-    return {name: ns !== null && ns !== '' ? name + '@' + ns : name, detail: String(pick(h, ['event', 'kind']) || '')};
+    var parts = String(h).split('@');
+    return parts.length > 1 ? {name: parts[0], detail: '\u2194 ' + parts[1], key: parts[0] + '<->' + parts[1], raw: String(h)}
+      : {name: parts[0], detail: '', key: parts[0], raw: String(h)};
   }
   function hopLatency(path, i) {
-    var h = arr(path.hops)[i];
-    var l = h && typeof h === 'object' ? pick(h, ['latency_ns', 'latency_from_previous_ns', 'delta_ns']) : null;
-    if (l === null) l = arr(pick(path, ['hop_latency_ns', 'hops_latency_ns']))[i - 1] || null;
-    return l;
+    var hops = arr(path.hops), entries = arr(path.hop_latency_ns);
+    var match = entries.filter(function (e) { return e.from === hops[i - 1] && e.to === hops[i]; })[0] || entries[i - 1];
+    return match ? match.latency_ns || null : null;
   }
   function drawPaths(section) {
     var paths = arr(doc.paths).slice().sort(function (a, b) { return (num(b, ['packets']) || 0) - (num(a, ['packets']) || 0); });
-    if (!paths.length) { el('p', {'class': 'empty'}, section, 'No complete packet path in this trace.'); return; }
+    if (!paths.length) { el('p', {'class': 'empty'}, section, 'No packet path in this trace.'); return; }
     el('p', {'class': 'hint'}, section, 'Each lane is one device sequence shared by the packets counted on its right. ' +
-      'Above an arrow: median latency of that hop; below: 99th percentile (hover for all percentiles and sample counts).');
+      'Above an arrow: median latency of that hop; below: 99th percentile (hover for all percentiles and sample counts). ' +
+      'Red: where packets were dropped, with the kernel\u2019s reason.');
     var controls = el('div', {'class': 'controls'}, section);
-    var filter = el('input', {'class': 'filter', type: 'search', placeholder: 'filter paths (interface, namespace)'}, controls);
+    var filter = el('input', {'class': 'filter', type: 'search', placeholder: 'filter paths (device)'}, controls);
     var count = el('span', {'class': 'rowcount'}, controls);
     var holder = el('div', null, section);
     var LIMIT = 40;
     function redraw() {
       holder.textContent = '';
       var q = filter.value.toLowerCase();
-      var shown = paths.filter(function (p) {
-        return !q || arr(p.hops).map(function (h) { return hopLabel(h).name; }).join(' ').toLowerCase().indexOf(q) >= 0;
-      });
+      var shown = paths.filter(function (p) { return !q || arr(p.hops).join(' ').toLowerCase().indexOf(q) >= 0; });
       count.textContent = shown.length + ' of ' + paths.length + ' paths' + (shown.length > LIMIT ? ' (first ' + LIMIT + ' drawn)' : '');
       shown = shown.slice(0, LIMIT);
       var maxHops = shown.reduce(function (m, p) { return Math.max(m, arr(p.hops).length); }, 1);
-      var W = CHART_WIDTH, info = 300, laneH = 70, arrowW = 64;
+      var W = CHART_WIDTH, info = 300, laneH = 78, arrowW = 70;
       var nodeW = Math.min(130, Math.max(70, (W - info - 20 - (maxHops - 1) * arrowW) / maxHops));
       var svg = svgRoot(holder, W, Math.max(1, shown.length) * laneH + 10, 'packet path graph');
       var defs = sv('defs', null, svg);
@@ -663,43 +628,44 @@
       sv('path', {d: 'M0 0L10 5L0 10z', fill: '#5d6678'}, marker);
       shown.forEach(function (p, lane) {
         var y0 = 8 + lane * laneH, hops = arr(p.hops);
-        var dropped = pick(p, ['dropped', 'drop', 'drops']);
+        var dropsAt = {};
+        arr(p.drops).forEach(function (d) { (dropsAt[d.at] = dropsAt[d.at] || []).push(d); });
         if (lane % 2) sv('rect', {x: 0, y: y0 - 4, width: W, height: laneH, fill: '#f8fafc'}, svg);
         hops.forEach(function (h, i) {
-          var x0 = 10 + i * (nodeW + arrowW), label = hopLabel(h);
-          var last = i === hops.length - 1, isDrop = last && dropped;
+          var x0 = 10 + i * (nodeW + arrowW), label = hopLabel(h), drops = dropsAt[label.raw];
           var node = sv('g', {'class': 'hop'}, svg);
-          sv('rect', {x: x0, y: y0 + 12, width: nodeW, height: 34, rx: 6, fill: isDrop ? '#fde8e8' : '#fff',
-            stroke: isDrop ? '#c62828' : (interfaceColors[label.name] || '#93b4f5'), 'stroke-width': 2}, node);
-          sv('text', {x: x0 + nodeW / 2, y: y0 + 28, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 'bold'}, node, shorten(label.name, nodeW));
-          if (label.detail) sv('text', {x: x0 + nodeW / 2, y: y0 + 41, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, node, shorten(label.detail, nodeW));
-          tooltip(node, label.name + (label.detail ? ' (' + label.detail + ')' : ''));
+          sv('rect', {x: x0, y: y0 + 8, width: nodeW, height: 34, rx: 6, fill: drops ? '#fde8e8' : '#fff',
+            stroke: drops ? '#c62828' : (interfaceColors[label.key] || '#93b4f5'), 'stroke-width': 2}, node);
+          sv('text', {x: x0 + nodeW / 2, y: y0 + 24, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 'bold'}, node, shorten(label.name, nodeW));
+          if (label.detail) sv('text', {x: x0 + nodeW / 2, y: y0 + 37, 'text-anchor': 'middle', 'font-size': 10, 'class': 'tick'}, node, shorten(label.detail, nodeW));
+          tooltip(node, label.key);
+          if (drops) {
+            var dropText = drops.map(function (d) { return fmtInt(d.packets) + ' ' + d.reason; }).join(', ');
+            var t = sv('text', {x: x0 + 2, y: y0 + 56, 'font-size': 10, style: 'fill:#c62828'}, svg, '\u2715 ' + shorten(dropText, nodeW + arrowW - 8));
+            tooltip(t, 'dropped at ' + label.key + ': ' + dropText);
+          }
           if (i > 0) {
             var ax = x0 - arrowW, lat = hopLatency(p, i);
-            var arrow = sv('line', {x1: ax + 2, x2: x0 - 2, y1: y0 + 29, y2: y0 + 29, stroke: '#5d6678', 'stroke-width': 1.5, 'marker-end': 'url(#arrow-hop)'}, svg);
+            var arrow = sv('line', {x1: ax + 2, x2: x0 - 2, y1: y0 + 25, y2: y0 + 25, stroke: '#5d6678', 'stroke-width': 1.5, 'marker-end': 'url(#arrow-hop)'}, svg);
             if (lat) {
-              var p50 = num(lat, ['p50', 'median']), p99 = num(lat, ['p99']);
-              sv('text', {x: ax + arrowW / 2, y: y0 + 22, 'text-anchor': 'middle', 'font-size': 10}, svg, fmtDuration(p50));
-              sv('text', {x: ax + arrowW / 2, y: y0 + 42, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, svg, p99 !== null ? fmtDuration(p99) : '');
-              tooltip(arrow, latencyText(lat));
+              sv('text', {x: ax + arrowW / 2, y: y0 + 19, 'text-anchor': 'middle', 'font-size': 10}, svg, fmtDuration(num(lat, ['p50'])));
+              sv('text', {x: ax + arrowW / 2, y: y0 + 38, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, svg, fmtDuration(num(lat, ['p99'])));
+              tooltip(arrow, hops[i - 1] + ' \u2192 ' + hops[i] + ': ' + latencyText(lat));
             }
           }
         });
-        if (dropped) {
-          var reason = typeof dropped === 'object' ? pick(dropped, ['reason', 'why']) : null;
-          var dx = 10 + hops.length * (nodeW + arrowW) - arrowW + 6;
-          sv('text', {x: dx, y: y0 + 33, 'font-size': 16, style: 'fill:#c62828', 'font-weight': 'bold'}, svg, '\u2715');
-          sv('text', {x: dx + 16, y: y0 + 33, 'font-size': 10, style: 'fill:#c62828'}, svg, reason ? String(reason) : 'dropped');
-        }
         var ix = W - info;
-        sv('text', {x: ix, y: y0 + 22, 'font-size': 12, 'font-weight': 'bold'}, svg,
+        sv('text', {x: ix, y: y0 + 18, 'font-size': 12, 'font-weight': 'bold'}, svg,
           fmtInt(num(p, ['packets'])) + ' packets \u00b7 ' + fmtBytes(num(p, ['bytes'])));
-        var total = pick(p, ['latency_ns', 'latency']);
+        var total = p.latency_ns;
         if (total) {
-          var t = sv('text', {x: ix, y: y0 + 39, 'font-size': 11, 'class': 'tick'}, svg,
-            'end to end p50 ' + fmtDuration(num(total, ['p50'])) + ', p99 ' + fmtDuration(num(total, ['p99'])) + ', max ' + fmtDuration(num(total, ['max'])));
+          var t = sv('text', {x: ix, y: y0 + 34, 'font-size': 11, 'class': 'tick'}, svg,
+            'first to last event p50 ' + fmtDuration(num(total, ['p50'])) + ', p99 ' + fmtDuration(num(total, ['p99'])));
           tooltip(t, latencyText(total));
         }
+        var fates = [['delivered', 'delivered'], ['dropped', 'dropped'], ['unterminated', 'not followed to the end']]
+          .filter(function (f) { return num(p, [f[0]]); }).map(function (f) { return fmtInt(num(p, [f[0]])) + ' ' + f[1]; });
+        sv('text', {x: ix, y: y0 + 50, 'font-size': 11, 'class': 'tick'}, svg, fates.join(', '));
       });
     }
     filter.addEventListener('input', redraw);
@@ -708,7 +674,7 @@
   function latencyText(l) {
     return ['p50', 'p90', 'p99', 'max'].filter(function (k) { return num(l, [k]) !== null; })
       .map(function (k) { return k + ' ' + fmtDuration(num(l, [k])); }).join(', ') +
-      (num(l, ['samples', 'count', 'n']) !== null ? ' (' + fmtInt(num(l, ['samples', 'count', 'n'])) + ' samples)' : '');
+      (num(l, ['samples']) !== null ? ' (' + fmtInt(num(l, ['samples'])) + ' samples)' : '');
   }
   function shorten(s, width) {
     var max = Math.max(4, Math.floor(width / 7));
@@ -718,7 +684,8 @@
   // ---------- sortable, filterable tables ----------
   var tables = [];
   var KNOWN_FORMATS = [
-    [/(^|[_.])bytes($|_)/, function (v) { return fmtBytes(v); }],
+    [/^netns$/, function (v) { return String(v); }],
+    [/(^|[_.])bytes($|_)|^payload_/, function (v) { return fmtBytes(v); }],
     [/_ns$/, function (v, key) { return /^(start|end|time|first|last)/.test(key) ? fmtAt(v) : fmtDuration(v); }],
     [/bps|bits_per_s|_rate/, function (v) { return fmtRate(v); }],
     [/share|ratio|rate$/, function (v) { return fmtPercent(v); }]
@@ -735,9 +702,13 @@
     flat.forEach(function (r) { Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); }); });
     var columns = keys.filter(function (k) { return flat.some(function (r) { return r[k] !== undefined; }); }).map(function (k) {
       var numeric = flat.every(function (r) { return r[k] === undefined || r[k] === null || typeof r[k] === 'number'; });
-      return {key: k, label: k.replace(/_ns$/, '').replace(/_/g, ' '), num: numeric, get: function (row) { return flatten(row)[k]; }, fmt: cellFormat(k)};
+      return {key: k, label: columnLabel(k), num: numeric, get: function (row) { return flatten(row)[k]; }, fmt: cellFormat(k)};
     });
     return columns.concat(extra || []);
+  }
+  function columnLabel(key) {
+    return key.replace(/_ns$/, '').replace(/^bits_per_second/, 'rate').replace(/^retransmitted/, 'retrans.')
+      .replace(/_ab$/, ' a\u2192b').replace(/_ba$/, ' b\u2192a').replace(/_/g, ' ');
   }
   function flatten(obj) {
     if (obj.__flat) return obj.__flat;
@@ -813,19 +784,12 @@
     if (!streams.length) { el('p', {'class': 'empty'}, section, 'No stream in this trace.'); return; }
     el('p', {'class': 'hint'}, section, 'Conversations from the network headers of net_dev_queue / net_if_receive_skb / net_if_rx; ' +
       'a packet crossing several devices counts once. Click a column to sort, type to filter.');
-    function rate(bytesKey) {
-      return function (s) {
-        var d = (num(s, ['end_ns']) - num(s, ['start_ns'])) / 1e9, b = num(s, [bytesKey]);
-        return d > 0 && b !== null ? b * 8 / d : null;
-      };
-    }
+    var columns = orderedColumns(streams, ['protocol', 'a', 'b', 'packets_ab', 'bytes_ab', 'bits_per_second_ab', 'packets_ba', 'bytes_ba',
+      'bits_per_second_ba', 'duration_ns', 'start_ns', 'end_ns', 'retransmitted_packets', 'retransmitted_bytes', 'payload_ab', 'payload_ba'], [
+      {key: 'total_bytes', label: 'total bytes', num: true, fmt: fmtBytes, get: function (s) { return (num(s, ['bytes_ab']) || 0) + (num(s, ['bytes_ba']) || 0); }}
+    ]);
     makeTable(section, {id: 'streams', rows: streams, sort: {key: 'total_bytes', desc: true}, filter: 'filter streams (address, port, protocol)',
-      columns: orderedColumns(streams, ['protocol', 'a', 'b', 'packets_ab', 'bytes_ab', 'packets_ba', 'bytes_ba', 'start_ns', 'end_ns'], [
-        {key: 'total_bytes', label: 'total bytes', num: true, fmt: fmtBytes, get: function (s) { return (num(s, ['bytes_ab']) || 0) + (num(s, ['bytes_ba']) || 0); }},
-        {key: 'duration', label: 'duration', num: true, fmt: fmtDuration, get: function (s) { return num(s, ['end_ns']) - num(s, ['start_ns']); }},
-        {key: 'rate_ab', label: 'a\u2192b rate', num: true, fmt: fmtRate, get: rate('bytes_ab')},
-        {key: 'rate_ba', label: 'b\u2192a rate', num: true, fmt: fmtRate, get: rate('bytes_ba')}
-      ]).filter(function (c) { return !/^(duration_ns|bps_ab|bps_ba|bits_per_s_ab|bits_per_s_ba)$/.test(c.key); })});
+      columns: columns});
   }
 
   function drawVmMatrix(section) {
@@ -833,18 +797,20 @@
     if (!cells.length) { el('p', {'class': 'empty'}, section, 'No traffic between VMs in this trace.'); return; }
     el('p', {'class': 'hint'}, section, 'Traffic between every pair of VMs (a VM is a namespace or a tap/veth port); traffic that left the host is listed as such.');
     makeTable(section, {id: 'vm_matrix', rows: cells, sort: {key: 'bytes', desc: true}, filter: 'filter VMs',
-      columns: orderedColumns(cells, ['from', 'to', 'src', 'dst', 'a', 'b', 'packets', 'bytes'])});
+      columns: orderedColumns(cells, ['from', 'to', 'packets', 'bytes', 'dropped'])});
   }
 
   function drawInterfaceTable(section) {
     if (!interfaces.length) { el('p', {'class': 'empty'}, section, 'No interface carried traffic in this trace.'); return; }
     var rows = interfaces.map(function (itf) {
-      var copy = {};
-      Object.keys(itf).forEach(function (k) { if (k !== 'timeline' && k !== 'offload') copy[k] = itf[k]; });
+      var copy = {interface: ifaceLabel(itf)};
+      Object.keys(itf).forEach(function (k) { if (k !== 'timeline' && k !== 'name' && k !== 'peer') copy[k] = itf[k]; });
       return copy;
     });
+    el('p', {'class': 'hint'}, section, 'Bytes as ip -s link counts them (skb bytes: the traced lengths). Equal names are told apart by their veth peer (name<->peer); ' +
+      'ambiguous: packets of equal-named interfaces that no hand-over told apart.');
     makeTable(section, {id: 'interfaces', rows: rows, sort: {key: 'rx.bytes', desc: true}, filter: 'filter interfaces',
-      columns: orderedColumns(rows, ['name', 'netns', 'rx.packets', 'rx.bytes', 'tx.packets', 'tx.bytes', 'drops.packets'])});
+      columns: orderedColumns(rows, ['interface', 'netns', 'kind', 'rx.packets', 'rx.bytes', 'tx.packets', 'tx.bytes', 'drops.packets', 'drops.rate'])});
   }
 
   // ---------- page assembly ----------
@@ -860,7 +826,8 @@
       notes.forEach(function (n) { addNote(section, n.message || ('Missing events: ' + n.events.join(', ') + '.'), n.command); });
       var present = doc[view.key] !== undefined && doc[view.key] !== null;
       if (!present) {
-        if (!notes.length) addNote(section, 'This document has no ' + view.what + ': the trace lacks the events it needs (' + view.events.slice(0, 3).join(', ') + ').', view.command);
+        if (!notes.length) addNote(section, 'No ' + view.what + ' in this document. They need the events ' + view.events.slice(0, 3).join(', ') +
+          ' (a document written by a vnetscope without this analysis lacks them too)', view.command);
         section.setAttribute('data-missing', 'true');
         return;
       }

@@ -11,7 +11,7 @@ class HtmlReportTest {
 
     @Test
     void pageFetchesNothing() throws Exception {
-        String html = HtmlReport.render(HtmlReportBrowserTest.resource("sample-analysis.json"), "sample");
+        String html = HtmlReport.render(HtmlReportBrowserTest.migrationDocument(), "sample");
 
         assertThat(html).contains("Content-Security-Policy\" content=\"default-src 'none';");
         assertThat(html).doesNotContain(" src=").doesNotContain("@import").doesNotContain("<link");
@@ -24,7 +24,7 @@ class HtmlReportTest {
 
     @Test
     void embeddedDocumentIsTheAnalysisDocument() throws Exception {
-        var document = HtmlReportBrowserTest.resource("sample-analysis.json");
+        var document = HtmlReportBrowserTest.migrationDocument();
         String html = HtmlReport.render(document, "a <title> & more");
 
         Matcher data = Pattern.compile("<script type=\"application/json\" id=\"vnetscope-data\">(.*?)</script>",
