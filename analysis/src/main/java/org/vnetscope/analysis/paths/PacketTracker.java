@@ -18,8 +18,9 @@ import org.vnetscope.ctf.FieldKey;
  *
  * <p>Addresses are reused, and some frees have no tracepoint, so a chain is also ended (as
  * {@link Outcome#UNTERMINATED}) when the next event on its address cannot belong to the same packet: its IPv4
- * header disagrees with the chain's (counted as a split), or the packet would visit the same device the same way
- * twice without a header to tell (counted as ambiguous).
+ * header disagrees with the chain's, or it has lost the IPv4 header the chain had (counted as splits); or, with no
+ * header to tell, the packet would visit the same device the same way twice, or move on after it was copied to a
+ * user-space socket (counted as ambiguous).
  */
 public final class PacketTracker {
 
@@ -86,14 +87,15 @@ public final class PacketTracker {
         long address = event.getLong(SKBADDR);
         String device = intern(event.getString(NAME));
         boolean hasHeader = readHeader(event);
+        boolean lostHeader = !hasHeader && event.has(HEADER_TYPE);
         Chain chain = live.get(address);
         if (chain != null) {
-            if (hasHeader && chain.header.valid && !chain.header.samePacket(scratch)) {
+            if (chain.header.valid && (lostHeader || hasHeader && !chain.header.samePacket(scratch))) {
                 splits++;
                 live.remove(address);
                 end(chain, chain.lastTime(), Outcome.UNTERMINATED, null);
                 chain = null;
-            } else if (chain.visited(device, kind)) {
+            } else if (chain.receiverHop >= 0 || chain.visited(device, kind)) {
                 ambiguous++;
                 live.remove(address);
                 end(chain, chain.lastTime(), Outcome.UNTERMINATED, null);

@@ -226,6 +226,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
                 bridgeOfPort.putIfAbsent(member, bridge);
             }
         }
+        assignUnnamedGroups(bridgeOfPort, confirmedBridges);
         // devices that only handed packets up to, or got packets from, a known bridge
         uppers.forEach((port, targets) -> targets.keySet().stream().filter(confirmedBridges::contains)
                 .filter(b -> !confirmedBridges.contains(port)).findFirst()
@@ -296,6 +297,26 @@ public final class TopologyBuilder implements Consumer<Journey> {
         changes.sort(Comparator.comparingLong(Topology.Change::timeNs));
         return new Topology(List.copyOf(bridges), List.copyOf(unattached), List.copyOf(interfaces),
                 List.copyOf(changes));
+    }
+
+    /**
+     * Ports of a bridge that never carried host traffic (a VLAN-filtering bridge whose own address sits in
+     * another VLAN) form unnamed groups, one per isolated VLAN. The state dump lists the initial namespace's
+     * interfaces with IPv4, which bridge ports lack: when exactly one of them is neither loopback nor a known
+     * device, it is taken as the bridge of those groups.
+     */
+    private void assignUnnamedGroups(Map<String, String> bridgeOfPort, Set<String> confirmedBridges) {
+        List<String> candidates = statedump.keySet().stream()
+                .filter(name -> !name.equals("lo") && !confirmedBridges.contains(name)
+                        && !bridgeOfPort.containsKey(name) && !lastSeen.containsKey(name))
+                .toList();
+        boolean unnamed = bridgeOfPort.values().stream().anyMatch(b -> b.startsWith("bridge?"));
+        if (unnamed && candidates.size() == 1) {
+            String bridge = candidates.get(0);
+            bridgeOfPort.replaceAll((port, b) -> b.startsWith("bridge?") ? bridge : b);
+            confirmedBridges.removeIf(b -> b.startsWith("bridge?"));
+            confirmedBridges.add(bridge);
+        }
     }
 
     /** Without forwarding-database events, a VM's move shows as its IPv4 address entering through a new port. */
