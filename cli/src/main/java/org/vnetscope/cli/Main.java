@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Virtual-network performance analysis of LTTng kernel traces.",
-        subcommands = {CommandLine.HelpCommand.class, TopologyCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, TopologyCommand.class})
 public final class Main {
 
     /** Exit code of a run that found the trace unusable (picocli uses 2 for bad arguments). */

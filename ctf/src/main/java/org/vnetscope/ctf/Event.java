@@ -18,6 +18,12 @@ public interface Event {
         return eventClass().name();
     }
 
+    /**
+     * A small dense number identifying {@link #eventClass()} among all event classes of the reader (0, 1, 2, ...),
+     * so that consumers can index arrays by event class instead of hashing it.
+     */
+    int classIndex();
+
     /** Timestamp in ns since the Unix epoch (clock offset applied), or {@link Long#MIN_VALUE} if the stream has no clock. */
     long timestampNs();
 
@@ -63,6 +69,13 @@ public interface Event {
      * paths.
      */
     Object[] scope(Scope scope);
+
+    /**
+     * Decodes every field of this event, including each element of arrays and sequences and each byte of
+     * strings, and returns a hash of all the values. Field access is lazy where that is cheaper (strings and
+     * arrays are located, not copied); benchmarks and validation call this to force the complete decoding work.
+     */
+    long decodeAll();
 
     /** A decoded variant: the index of the selected option in its {@link org.vnetscope.ctf.meta.VariantType}, and its value. */
     record VariantValue(int option, Object value) {

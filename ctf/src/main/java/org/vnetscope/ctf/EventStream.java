@@ -19,7 +19,8 @@ public final class EventStream implements Closeable {
     private final Map<String, List<Consumer<Event>>> byName = new HashMap<>();
     private final List<Consumer<Event>> forAll = new ArrayList<>();
     private final List<Consumer<Discard>> discardHandlers = new ArrayList<>();
-    private final Map<org.vnetscope.ctf.meta.EventClass, Consumer<Event>[]> dispatch = new HashMap<>();
+    /** Handlers by {@link Event#classIndex()}, filled on the first event of each class. */
+    private Consumer<Event>[][] dispatch = newTable(64);
 
     private EventStream(TraceReader reader) {
         this.reader = reader;
@@ -71,22 +72,37 @@ public final class EventStream implements Closeable {
                 }
                 continue;
             }
-            for (Consumer<Event> handler : handlersOf(event.eventClass())) {
+            for (Consumer<Event> handler : handlersOf(event)) {
                 handler.accept(event);
             }
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private Consumer<Event>[] handlersOf(org.vnetscope.ctf.meta.EventClass eventClass) {
-        Consumer<Event>[] handlers = dispatch.get(eventClass);
+    private Consumer<Event>[] handlersOf(Event event) {
+        int index = event.classIndex();
+        if (index >= dispatch.length) {
+            Consumer<Event>[][] larger = newTable(Math.max(index + 1, dispatch.length * 2));
+            System.arraycopy(dispatch, 0, larger, 0, dispatch.length);
+            dispatch = larger;
+        }
+        Consumer<Event>[] handlers = dispatch[index];
         if (handlers == null) {
             List<Consumer<Event>> all = new ArrayList<>(forAll);
-            all.addAll(byName.getOrDefault(eventClass.name(), List.of()));
-            handlers = all.toArray(new Consumer[0]);
-            dispatch.put(eventClass, handlers);
+            all.addAll(byName.getOrDefault(event.name(), List.of()));
+            handlers = toArray(all);
+            dispatch[index] = handlers;
         }
         return handlers;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Consumer<Event>[] toArray(List<Consumer<Event>> handlers) {
+        return handlers.toArray(new Consumer[0]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Consumer<Event>[][] newTable(int length) {
+        return new Consumer[length][];
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.vnetscope.ctf.meta;
 
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,8 +15,19 @@ import java.util.UUID;
  * @param clocks       clocks by name, in declaration order
  * @param streams      stream classes by id, in declaration order (a metadata with no stream block and no
  *                     stream_id has one stream class of id 0)
+ * @param callsites    the callsite blocks, in declaration order
  */
 public record TraceClass(int major, int minor, UUID uuid, ByteOrder byteOrder, StructType packetHeader,
                          Map<String, Object> env, Map<String, ClockClass> clocks,
-                         Map<Long, StreamClass> streams) {
+                         Map<Long, StreamClass> streams, List<Callsite> callsites) {
+
+    public TraceClass {
+        callsites = List.copyOf(callsites);
+    }
+
+    /** A trace class without callsites. */
+    public TraceClass(int major, int minor, UUID uuid, ByteOrder byteOrder, StructType packetHeader,
+                      Map<String, Object> env, Map<String, ClockClass> clocks, Map<Long, StreamClass> streams) {
+        this(major, minor, uuid, byteOrder, packetHeader, env, clocks, streams, List.of());
+    }
 }

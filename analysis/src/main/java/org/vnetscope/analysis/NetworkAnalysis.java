@@ -1,0 +1,135 @@
+package org.vnetscope.analysis;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.StreamFile;
+import org.vnetscope.ctf.Trace;
+import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.ctf.meta.EventClass;
+import org.vnetscope.ctf.meta.StreamClass;
+
+/**
+ * Runs every network analysis over a trace in one pass: opens the trace once, feeds the packet tracker (which
+ * feeds interface traffic, drops and offload) and the stream list, collects lost-event ranges, and builds the
+ * report.
+ */
+public final class NetworkAnalysis {
+
+    private final AnalysisOptions options;
+    private final InterfaceIdentities identities = new InterfaceIdentities();
+    private final InterfaceTraffic traffic;
+    private final DropAnalysis drops = new DropAnalysis();
+    private final OffloadAnalysis offload;
+    private final StreamAnalysis streams;
+    private final PacketTracker tracker;
+    private final List<LostRange> lost = new ArrayList<>();
+    private long startNs = Long.MAX_VALUE;
+    private long endNs = Long.MIN_VALUE;
+
+    public NetworkAnalysis(AnalysisOptions options) {
+        this.options = options;
+        this.traffic = new InterfaceTraffic(options.binNs());
+        this.offload = new OffloadAnalysis(options.mtu());
+        this.streams = new StreamAnalysis(options.mtu());
+        this.tracker = new PacketTracker(identities, traffic, drops, offload);
+    }
+
+    /** Reads the trace (a trace directory or an LTTng session folder) and reports. */
+    public static AnalysisReport analyze(Path trace, AnalysisOptions options) {
+        try (EventStream stream = EventStream.open(trace, TraceReader.Warnings.IGNORE)) {
+            NetworkAnalysis analysis = new NetworkAnalysis(options);
+            analysis.subscribe(stream);
+            stream.start();
+            return analysis.report(trace.toString(), stream.reader().traces());
+        }
+    }
+
+    /** Subscribes every analysis to the stream; call {@link EventStream#start()} next. */
+    public void subscribe(EventStream stream) {
+        tracker.subscribe(stream);
+        streams.subscribe(stream);
+        stream.onEvent(event -> {
+            long time = event.timestampNs();
+            if (time < startNs) {
+                startNs = time;
+            }
+            if (time > endNs) {
+                endNs = time;
+            }
+        });
+        stream.onDiscard(discard -> lost.add(new LostRange(
+                discard.kind().name().toLowerCase(java.util.Locale.ROOT), discard.count(), discard.beginNs(),
+                discard.endNs(), describe(discard.stream()))));
+    }
+
+    private static String describe(StreamFile stream) {
+        return stream == null ? null : stream.path().getFileName().toString();
+    }
+
+    /** The report, once the stream has ended. */
+    public AnalysisReport report(String traceName, List<Trace> traces) {
+        tracker.finish();
+        return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
+                endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities),
+                streams.report(), drops.report(identities, options.kallsyms()), offload.report(identities),
+                lost, notes(traces));
+    }
+
+    /** What the trace cannot show: events that were not enabled, and packets no tracepoint sees. */
+    static List<String> notes(List<Trace> traces) {
+        Set<String> events = new HashSet<>();
+        boolean netnsContext = false;
+        for (Trace trace : traces) {
+            for (StreamClass streamClass : trace.metadata().streams().values()) {
+                netnsContext |= streamClass.eventContext().indexOf("net_ns") >= 0;
+                for (EventClass eventClass : streamClass.events().values()) {
+                    events.add(eventClass.name());
+                    netnsContext |= eventClass.context().indexOf("net_ns") >= 0;
+                }
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!events.contains(NetFields.NET_DEV_XMIT)) {
+            notes.add("no transmit events: `lttng enable-event --kernel net_dev_queue,net_dev_xmit`");
+        }
+        if (!anyOf(events, NetFields.RECEIVE_SKB) && !anyOf(events, NetFields.NETIF_RX)) {
+            notes.add("no receive events: `lttng enable-event --kernel net_if_receive_skb,net_if_rx`");
+        }
+        if (!events.contains(NetFields.SKB_KFREE)) {
+            notes.add("no drop events: `lttng enable-event --kernel skb_kfree,skb_consume`");
+        }
+        if (!events.contains(NetFields.NET_DEV_QUEUE)) {
+            notes.add("no queue events, so no GSO figures: `lttng enable-event --kernel net_dev_queue`");
+        }
+        if (!netnsContext) {
+            notes.add("no net_ns context, so no namespaces: `lttng add-context --kernel --type=net_ns`");
+        }
+        notes.add("NIC ring drops happen before any tracepoint and are invisible here (ip -s -s link)");
+        return notes;
+    }
+
+    private static boolean anyOf(Set<String> events, String[] names) {
+        for (String name : names) {
+            if (events.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds what another part of the same trace (another stream or time slice) found. */
+    public void merge(NetworkAnalysis other) {
+        identities.merge(other.identities);
+        traffic.merge(other.traffic);
+        drops.merge(other.drops);
+        offload.merge(other.offload);
+        streams.merge(other.streams);
+        lost.addAll(other.lost);
+        startNs = Math.min(startNs, other.startNs);
+        endNs = Math.max(endNs, other.endNs);
+    }
+}

@@ -1,0 +1,52 @@
+package org.vnetscope.ctf.internal;
+
+import java.math.BigInteger;
+import org.vnetscope.ctf.meta.ClockClass;
+
+/**
+ * Converts clock cycles to ns since the origin, exactly: {@code offset_s * 1e9 + floor((offset + cycles) * 1e9 /
+ * freq)} in integer arithmetic (a double would lose the last digits of today's ns-since-epoch values).
+ */
+final class ClockConverter {
+    private static final long NS_PER_S = 1_000_000_000L;
+
+    /** The clock streams use when the metadata maps no field to a clock: 1 GHz from 0. */
+    static final ClockConverter IMPLICIT = new ClockConverter(NS_PER_S, 0, 0);
+
+    private final long frequency;
+    private final long offsetSeconds;
+    private final long offsetCycles;
+    private final long offsetNs;
+
+    ClockConverter(long frequency, long offsetSeconds, long offsetCycles) {
+        if (frequency <= 0) {
+            throw new IllegalArgumentException("clock frequency must be positive: " + frequency);
+        }
+        this.frequency = frequency;
+        this.offsetSeconds = offsetSeconds;
+        this.offsetCycles = offsetCycles;
+        this.offsetNs = offsetSeconds * NS_PER_S;
+    }
+
+    static ClockConverter of(ClockClass clock) {
+        return new ClockConverter(clock.frequency(), clock.offsetSeconds(), clock.offsetCycles());
+    }
+
+    long toNs(long cycles) {
+        if (frequency == NS_PER_S) {
+            return offsetNs + offsetCycles + cycles;
+        }
+        long total = offsetCycles + cycles;
+        boolean overflow = ((offsetCycles ^ total) & (cycles ^ total)) < 0 || cycles < 0;
+        if (!overflow && frequency <= Long.MAX_VALUE / NS_PER_S) {
+            long whole = Math.floorDiv(total, frequency);
+            long rest = Math.floorMod(total, frequency);
+            return offsetNs + whole * NS_PER_S + rest * NS_PER_S / frequency;
+        }
+        BigInteger unsignedCycles = new BigInteger(Long.toUnsignedString(cycles));
+        BigInteger scaled = BigInteger.valueOf(offsetCycles).add(unsignedCycles).multiply(BigInteger.valueOf(NS_PER_S));
+        BigInteger[] division = scaled.divideAndRemainder(BigInteger.valueOf(frequency));
+        BigInteger floor = division[1].signum() < 0 ? division[0].subtract(BigInteger.ONE) : division[0];
+        return floor.add(BigInteger.valueOf(offsetSeconds).multiply(BigInteger.valueOf(NS_PER_S))).longValue();
+    }
+}

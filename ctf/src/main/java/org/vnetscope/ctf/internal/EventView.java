@@ -1,0 +1,295 @@
+package org.vnetscope.ctf.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.FieldKey;
+import org.vnetscope.ctf.Scope;
+import org.vnetscope.ctf.StreamFile;
+import org.vnetscope.ctf.meta.EventClass;
+import org.vnetscope.ctf.meta.FloatType;
+
+/**
+ * The reusable {@link Event} of a reader: a view on the value frames of the stream decoder whose record is
+ * current. Field keys resolve once per event class to a packed location (scope, kind, slot).
+ */
+final class EventView implements Event {
+    private static final int SCOPE_SHIFT = 28;
+    private static final int GUARDED = 1 << 27;
+    private static final int KIND_SHIFT = 24;
+    private static final int SLOT_MASK = (1 << 24) - 1;
+    private static final int ABSENT = -1;
+    private static final Scope[] LOOKUP_ORDER = {
+        Scope.EVENT_PAYLOAD, Scope.EVENT_CONTEXT, Scope.STREAM_EVENT_CONTEXT, Scope.PACKET_CONTEXT};
+    private static final Scope[] SCOPES = Scope.values();
+
+    private StreamDecoder decoder;
+    private CompiledTrace.Event compiled;
+
+    void set(StreamDecoder current) {
+        decoder = current;
+        compiled = current.event;
+    }
+
+    @Override
+    public EventClass eventClass() {
+        return compiled.eventClass;
+    }
+
+    /** Dense index of the event class among all those of the reader (see {@link org.vnetscope.ctf.Event}). */
+    @Override
+    public int classIndex() {
+        return compiled.index;
+    }
+
+    @Override
+    public long timestampNs() {
+        return decoder.timestampNs;
+    }
+
+    @Override
+    public long cycles() {
+        return decoder.cycles;
+    }
+
+    @Override
+    public StreamFile stream() {
+        return decoder.file;
+    }
+
+    // ---------------------------------------------------------------- field lookup
+
+    private int location(FieldKey key) {
+        int id = key.id();
+        int[] cache = compiled.keyLocations;
+        if (id < cache.length) {
+            int cached = cache[id];
+            if (cached != 0) {
+                return cached - 1;
+            }
+        } else {
+            cache = java.util.Arrays.copyOf(cache, Math.max(id + 1, cache.length * 2));
+            compiled.keyLocations = cache;
+        }
+        int resolved = resolve(key.path());
+        cache[id] = resolved + 1;
+        return resolved;
+    }
+
+    private int resolve(String[] path) {
+        for (Scope scope : LOOKUP_ORDER) {
+            Plan plan = decoder.plan(scope.ordinal());
+            Node node = plan.root;
+            for (String name : path) {
+                node = node.kind == Node.STRUCT || node.kind == Node.VARIANT ? node.child(name) : null;
+                if (node == null) {
+                    break;
+                }
+            }
+            if (node != null) {
+                return (scope.ordinal() << SCOPE_SHIFT) | (node.guardSlot >= 0 ? GUARDED : 0)
+                        | (node.kind << KIND_SHIFT) | node.slot;
+            }
+        }
+        return ABSENT;
+    }
+
+    private boolean selected(int location) {
+        if ((location & GUARDED) == 0) {
+            return true;
+        }
+        int scope = location >>> SCOPE_SHIFT;
+        Plan plan = decoder.plan(scope);
+        long[] frame = decoder.values[scope];
+        Node node = plan.nodes[location & SLOT_MASK];
+        while (node.guardSlot >= 0) {
+            if (frame[node.guardSlot] != node.guardOption) {
+                return false;
+            }
+            node = plan.nodes[node.guardSlot];
+        }
+        return true;
+    }
+
+    /** The location of a selected field, checked against the kinds the caller accepts. */
+    private int require(FieldKey key, int kindMask, String what) {
+        int location = location(key);
+        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & kindMask) == 0 || !selected(location)) {
+            throw new IllegalArgumentException("event " + compiled.eventClass.name() + " has no " + what
+                    + " field " + key);
+        }
+        return location;
+    }
+
+    @Override
+    public boolean has(FieldKey key) {
+        int location = location(key);
+        return location != ABSENT && selected(location);
+    }
+
+    @Override
+    public long getLong(FieldKey key) {
+        int location = require(key, (1 << Node.INT) | (1 << Node.ENUM), "integer");
+        return decoder.values[location >>> SCOPE_SHIFT][location & SLOT_MASK];
+    }
+
+    @Override
+    public double getDouble(FieldKey key) {
+        int location = require(key, (1 << Node.FLOAT) | (1 << Node.INT), "floating point");
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        long raw = decoder.values[scope][slot];
+        Node node = decoder.plan(scope).nodes[slot];
+        if (node.kind == Node.INT) {
+            return node.integer.signed() || raw >= 0 ? raw : Double.parseDouble(Long.toUnsignedString(raw));
+        }
+        return ((FloatType) node.type).sizeBits() == 32 ? Float.intBitsToFloat((int) raw) : Double.longBitsToDouble(raw);
+    }
+
+    @Override
+    public String[] getEnumLabels(FieldKey key) {
+        int location = require(key, 1 << Node.ENUM, "enumeration");
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        return decoder.plan(scope).nodes[slot].labels.of(decoder.values[scope][slot]);
+    }
+
+    @Override
+    public String getString(FieldKey key) {
+        int location = require(key, (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE), "string");
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        Node node = decoder.plan(scope).nodes[slot];
+        if (node.kind == Node.STRING) {
+            return text((int) decoder.values[scope][slot], (int) decoder.aux[scope][slot]);
+        }
+        Node element = node.children[0];
+        if (element.integer == null || element.integer.sizeBits() != 8) {
+            throw new IllegalArgumentException("field " + key + " of " + compiled.eventClass.name() + " is not text");
+        }
+        byte[] bytes = bytes(node, scope, slot);
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0) {
+            length++;
+        }
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] getBytes(FieldKey key) {
+        int location = require(key, (1 << Node.ARRAY) | (1 << Node.SEQUENCE), "byte array");
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        Node node = decoder.plan(scope).nodes[slot];
+        Node element = node.children[0];
+        if (element.integer == null || element.integer.sizeBits() != 8) {
+            throw new IllegalArgumentException("field " + key + " of " + compiled.eventClass.name()
+                    + " is not an array of 8-bit integers");
+        }
+        return bytes(node, scope, slot);
+    }
+
+    private String text(int start, int length) {
+        byte[] bytes = new byte[length];
+        decoder.buffer().get(start, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The elements of an array of 8-bit integers. */
+    private byte[] bytes(Node node, int scope, int slot) {
+        long start = decoder.values[scope][slot];
+        long n = decoder.aux[scope][slot];
+        byte[] bytes = new byte[(int) n];
+        Node element = node.children[0];
+        long stride = PlanCompiler.roundUp(8, element.type.alignmentBits());
+        boolean bigEndian = element.integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        long at = PlanCompiler.roundUp(start, element.type.alignmentBits());
+        if (stride == 8 && (at & 7) == 0) {
+            decoder.buffer().get((int) (at >>> 3), bytes);
+            return bytes;
+        }
+        for (int i = 0; i < n; i++) {
+            bytes[i] = (byte) decoder.readBits(at, 8, bigEndian);
+            at += stride;
+        }
+        return bytes;
+    }
+
+    // ---------------------------------------------------------------- generic access
+
+    @Override
+    public Object[] scope(Scope scope) {
+        Plan plan = decoder.plan(scope.ordinal());
+        if (plan.isEmpty()) {
+            return new Object[0];
+        }
+        Materializer materializer = new Materializer(decoder, plan, decoder.scopeStart[scope.ordinal()]);
+        return (Object[]) materializer.decode(plan.root);
+    }
+
+    @Override
+    public long decodeAll() {
+        long hash = 17;
+        for (int scope = Scope.EVENT_HEADER.ordinal(); scope < SCOPES.length; scope++) {
+            Plan plan = decoder.plan(scope);
+            long[] frame = decoder.values[scope];
+            long[] lengths = decoder.aux[scope];
+            for (Node node : plan.nodes) {
+                if (node.inElement || node.guardSlot >= 0 && !active(plan, frame, node)) {
+                    continue;
+                }
+                switch (node.kind) {
+                    case Node.INT, Node.ENUM, Node.FLOAT, Node.VARIANT -> hash = hash * 31 + frame[node.slot];
+                    case Node.STRING -> hash = hashBytes(hash, decoder.buffer(), (int) frame[node.slot],
+                            (int) lengths[node.slot]);
+                    case Node.ARRAY, Node.SEQUENCE -> hash = hashElements(hash, node, frame[node.slot],
+                            lengths[node.slot], plan);
+                    default -> {
+                    }
+                }
+            }
+        }
+        return hash;
+    }
+
+    private static boolean active(Plan plan, long[] frame, Node node) {
+        while (node.guardSlot >= 0) {
+            if (frame[node.guardSlot] != node.guardOption) {
+                return false;
+            }
+            node = plan.nodes[node.guardSlot];
+        }
+        return true;
+    }
+
+    private static long hashBytes(long hash, ByteBuffer buffer, int start, int length) {
+        for (int i = 0; i < length; i++) {
+            hash = hash * 31 + buffer.get(start + i);
+        }
+        return hash;
+    }
+
+    /** Reads every element of an array stepped over by the plan; loop-decoded elements were read already. */
+    private long hashElements(long hash, Node node, long start, long n, Plan plan) {
+        if (!node.skipped || n == 0) {
+            return hash;
+        }
+        Node element = node.children[0];
+        if (element.integer != null) {
+            int size = element.integer.sizeBits();
+            boolean bigEndian = element.integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+            long stride = PlanCompiler.roundUp(size, element.type.alignmentBits());
+            long at = start;
+            for (long i = 0; i < n; i++) {
+                hash = hash * 31 + decoder.readBits(at, size, bigEndian);
+                at += stride;
+            }
+            return hash;
+        }
+        Materializer materializer = new Materializer(decoder, plan, start);
+        for (long i = 0; i < n; i++) {
+            hash = hash * 31 + java.util.Arrays.deepHashCode(new Object[] {materializer.decode(element)});
+        }
+        return hash;
+    }
+}

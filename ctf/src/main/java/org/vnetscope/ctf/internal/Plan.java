@@ -1,0 +1,96 @@
+package org.vnetscope.ctf.internal;
+
+import org.vnetscope.ctf.Scope;
+
+/**
+ * The decoding program of one scope structure, compiled once: a flat array of operations that the
+ * {@link StreamDecoder} interprets, plus the field tree it was compiled from (for lookups by name and for
+ * generic materialization). Operation operands live in parallel arrays indexed by the program counter.
+ */
+final class Plan {
+    static final int END = 0;
+    static final int ALIGN = 1;
+    static final int U8 = 2;
+    static final int S8 = 3;
+    static final int U16_LE = 4;
+    static final int S16_LE = 5;
+    static final int U32_LE = 6;
+    static final int S32_LE = 7;
+    static final int I64_LE = 8;
+    static final int U16_BE = 9;
+    static final int S16_BE = 10;
+    static final int U32_BE = 11;
+    static final int S32_BE = 12;
+    static final int I64_BE = 13;
+    /** Any size, any bit alignment, either byte order; flags say signed / big-endian. */
+    static final int INT_BITS = 14;
+    /** An integer that also updates the clock or sets the event id. */
+    static final int INT_SPECIAL = 15;
+    static final int FLOAT32 = 16;
+    static final int FLOAT64 = 17;
+    static final int STRING = 18;
+    static final int VARIANT = 19;
+    static final int JUMP = 20;
+    /** An array or sequence of fixed-size elements, stepped over arithmetically. */
+    static final int ARRAY_SKIP = 21;
+    static final int LOOP_START = 22;
+    static final int LOOP_END = 23;
+
+    static final int FLAG_SIGNED = 1;
+    static final int FLAG_BIG_ENDIAN = 2;
+    static final int FLAG_CLOCK = 4;
+    static final int FLAG_EVENT_ID = 8;
+
+    final Scope scope;
+    final Node root;
+    /** Nodes by slot. */
+    final Node[] nodes;
+
+    final int[] code;
+    /** Alignment mask (alignment in bits - 1). */
+    final int[] alignMask;
+    /** Size in bits; the element stride for ARRAY_SKIP. */
+    final int[] bits;
+    final int[] slot;
+    final int[] flags;
+    /** Jump target: variant end, loop exit, loop body, jump. */
+    final int[] jump;
+    /** Fixed element count of arrays, or -1 when the count comes from a reference. */
+    final long[] count;
+    /** Element size in bits for ARRAY_SKIP; minimum element size for LOOP_START. */
+    final long[] elementBits;
+    /** Scope ordinal and slot of a sequence length or variant tag. */
+    final int[] refScope;
+    final int[] refSlot;
+    final VariantTable[] variants;
+
+    Plan(Scope scope, Node root, Node[] nodes, int length) {
+        this.scope = scope;
+        this.root = root;
+        this.nodes = nodes;
+        code = new int[length];
+        alignMask = new int[length];
+        bits = new int[length];
+        slot = new int[length];
+        flags = new int[length];
+        jump = new int[length];
+        count = new long[length];
+        elementBits = new long[length];
+        refScope = new int[length];
+        refSlot = new int[length];
+        variants = new VariantTable[length];
+    }
+
+    int slotCount() {
+        return nodes.length;
+    }
+
+    boolean isEmpty() {
+        return root.children.length == 0;
+    }
+
+    /** Top-level field by name, or null. */
+    Node field(String name) {
+        return root.child(name);
+    }
+}

@@ -1,0 +1,404 @@
+package org.vnetscope.ctf.internal;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.vnetscope.ctf.CtfException;
+import org.vnetscope.ctf.Scope;
+import org.vnetscope.ctf.meta.ArrayType;
+import org.vnetscope.ctf.meta.EnumType;
+import org.vnetscope.ctf.meta.Field;
+import org.vnetscope.ctf.meta.FieldRef;
+import org.vnetscope.ctf.meta.FieldType;
+import org.vnetscope.ctf.meta.FloatType;
+import org.vnetscope.ctf.meta.IntegerType;
+import org.vnetscope.ctf.meta.SequenceType;
+import org.vnetscope.ctf.meta.StringType;
+import org.vnetscope.ctf.meta.StructType;
+import org.vnetscope.ctf.meta.VariantType;
+
+/** Compiles a scope structure into a {@link Plan}. */
+final class PlanCompiler {
+
+    /** Extra operation flags ({@link Plan#FLAG_CLOCK}, {@link Plan#FLAG_EVENT_ID}) for an integer node. */
+    @FunctionalInterface
+    interface Roles {
+        int flags(Node node);
+
+        Roles NONE = node -> 0;
+    }
+
+    private final Path metadata;
+    private final Scope scope;
+    private final Plan[] earlier;
+    private final Roles roles;
+    private final List<Node> nodes = new ArrayList<>();
+
+    private int length;
+    private int[] code = new int[16];
+    private int[] alignMask = new int[16];
+    private int[] bits = new int[16];
+    private int[] slot = new int[16];
+    private int[] flags = new int[16];
+    private int[] jump = new int[16];
+    private long[] count = new long[16];
+    private long[] elementBits = new long[16];
+    private int[] refScope = new int[16];
+    private int[] refSlot = new int[16];
+    private VariantTable[] variants = new VariantTable[16];
+
+    private PlanCompiler(Path metadata, Scope scope, Plan[] earlier, Roles roles) {
+        this.metadata = metadata;
+        this.scope = scope;
+        this.earlier = earlier;
+        this.roles = roles;
+    }
+
+    /**
+     * @param earlier plans of the scopes decoded before this one, by {@link Scope#ordinal()} (null entries for
+     *                absent scopes); references into them resolve there
+     */
+    static Plan compile(Path metadata, Scope scope, StructType root, Plan[] earlier, Roles roles) {
+        return new PlanCompiler(metadata, scope, earlier, roles).compile(root);
+    }
+
+    private Plan compile(StructType rootType) {
+        Node root = build("", rootType, null, -1, -1, false);
+        for (Node node : nodes) {
+            if (node.integer != null && roles.flags(node) != 0) {
+                for (Node up = node; up != null; up = up.parent) {
+                    up.special = true;
+                }
+            }
+        }
+        for (Node node : nodes) {
+            if (node.kind == Node.SEQUENCE) {
+                SequenceType sequence = (SequenceType) node.type;
+                node.ref = resolve(root, sequence.length(), sequence.lengthText(), node);
+                if (node.ref.target().kind != Node.INT && node.ref.target().kind != Node.ENUM) {
+                    throw error("sequence " + node.path() + ": length " + sequence.lengthText()
+                            + " is not an integer");
+                }
+            } else if (node.kind == Node.VARIANT) {
+                VariantType variant = (VariantType) node.type;
+                node.ref = resolve(root, variant.tag(), variant.tagText(), node);
+                if (node.ref.target().kind != Node.ENUM) {
+                    throw error("variant " + node.path() + ": tag " + variant.tagText() + " is not an enumeration");
+                }
+            }
+        }
+        emit(root);
+        add(Plan.END);
+        Plan plan = new Plan(scope, root, nodes.toArray(Node[]::new), length);
+        System.arraycopy(code, 0, plan.code, 0, length);
+        System.arraycopy(alignMask, 0, plan.alignMask, 0, length);
+        System.arraycopy(bits, 0, plan.bits, 0, length);
+        System.arraycopy(slot, 0, plan.slot, 0, length);
+        System.arraycopy(flags, 0, plan.flags, 0, length);
+        System.arraycopy(jump, 0, plan.jump, 0, length);
+        System.arraycopy(count, 0, plan.count, 0, length);
+        System.arraycopy(elementBits, 0, plan.elementBits, 0, length);
+        System.arraycopy(refScope, 0, plan.refScope, 0, length);
+        System.arraycopy(refSlot, 0, plan.refSlot, 0, length);
+        System.arraycopy(variants, 0, plan.variants, 0, length);
+        return plan;
+    }
+
+    private Node build(String name, FieldType type, Node parent, int guardSlot, int guardOption, boolean inElement) {
+        int kind = kindOf(type);
+        Node node = new Node(name, type, kind, nodes.size(), parent, guardSlot, guardOption, inElement);
+        nodes.add(node);
+        switch (kind) {
+            case Node.STRUCT -> {
+                List<Field> fields = ((StructType) type).fields();
+                node.children = new Node[fields.size()];
+                for (int i = 0; i < fields.size(); i++) {
+                    Field field = fields.get(i);
+                    node.children[i] = build(field.name(), field.type(), node, guardSlot, guardOption, inElement);
+                }
+            }
+            case Node.VARIANT -> {
+                List<Field> options = ((VariantType) type).options();
+                node.children = new Node[options.size()];
+                for (int i = 0; i < options.size(); i++) {
+                    Field option = options.get(i);
+                    node.children[i] = build(option.name(), option.type(), node, node.slot, i, inElement);
+                }
+            }
+            case Node.ARRAY -> node.children = new Node[] {
+                build("", ((ArrayType) type).element(), node, guardSlot, guardOption, true)};
+            case Node.SEQUENCE -> node.children = new Node[] {
+                build("", ((SequenceType) type).element(), node, guardSlot, guardOption, true)};
+            default -> {
+            }
+        }
+        return node;
+    }
+
+    private static int kindOf(FieldType type) {
+        if (type instanceof IntegerType) {
+            return Node.INT;
+        } else if (type instanceof EnumType) {
+            return Node.ENUM;
+        } else if (type instanceof FloatType) {
+            return Node.FLOAT;
+        } else if (type instanceof StringType) {
+            return Node.STRING;
+        } else if (type instanceof StructType) {
+            return Node.STRUCT;
+        } else if (type instanceof VariantType) {
+            return Node.VARIANT;
+        } else if (type instanceof ArrayType) {
+            return Node.ARRAY;
+        }
+        return Node.SEQUENCE;
+    }
+
+    private Node.Ref resolve(Node currentRoot, FieldRef ref, String text, Node user) {
+        Node root;
+        if (ref.scope() == scope) {
+            root = currentRoot;
+        } else {
+            Plan plan = ref.scope().ordinal() < earlier.length ? earlier[ref.scope().ordinal()] : null;
+            if (plan == null || ref.scope().ordinal() > scope.ordinal()) {
+                throw error(user.path() + ": reference " + text + " names a scope not decoded before it");
+            }
+            root = plan.root;
+        }
+        Node target = root;
+        for (String name : ref.path()) {
+            while (target != null && (target.kind == Node.ARRAY || target.kind == Node.SEQUENCE)) {
+                target = target.children[0];
+            }
+            target = target == null || (target.kind != Node.STRUCT && target.kind != Node.VARIANT)
+                    ? null : target.child(name);
+            if (target == null) {
+                throw error(user.path() + ": reference " + text + " names no field");
+            }
+        }
+        if (ref.scope() == scope && target.slot >= user.slot) {
+            throw error(user.path() + ": reference " + text + " names a field that is not decoded before it");
+        }
+        target.referenced = true;
+        return new Node.Ref(ref.scope().ordinal(), target.slot, target, text);
+    }
+
+    private void emit(Node node) {
+        switch (node.kind) {
+            case Node.INT, Node.ENUM -> emitInteger(node);
+            case Node.FLOAT -> {
+                FloatType type = (FloatType) node.type;
+                int size = type.sizeBits();
+                if (!(size == 32 && type.mantissaDigits() == 24) && !(size == 64 && type.mantissaDigits() == 53)) {
+                    throw error(node.path() + ": floating point layout " + type.exponentDigits() + "/"
+                            + type.mantissaDigits() + " is not supported");
+                }
+                int pc = add(size == 32 ? Plan.FLOAT32 : Plan.FLOAT64);
+                alignMask[pc] = type.alignmentBits() - 1;
+                bits[pc] = size;
+                slot[pc] = node.slot;
+                flags[pc] = type.byteOrder() == ByteOrder.BIG_ENDIAN ? Plan.FLAG_BIG_ENDIAN : 0;
+            }
+            case Node.STRING -> {
+                int pc = add(Plan.STRING);
+                alignMask[pc] = 7;
+                slot[pc] = node.slot;
+            }
+            case Node.STRUCT -> {
+                int alignment = node.type.alignmentBits();
+                if (alignment > 1) {
+                    int pc = add(Plan.ALIGN);
+                    alignMask[pc] = alignment - 1;
+                }
+                for (Node child : node.children) {
+                    emit(child);
+                }
+            }
+            case Node.VARIANT -> emitVariant(node);
+            default -> emitArray(node);
+        }
+    }
+
+    private void emitInteger(Node node) {
+        IntegerType type = node.integer;
+        int size = type.sizeBits();
+        if (size < 1 || size > 64) {
+            throw error(node.path() + ": integer size " + size + " is not within 1..64");
+        }
+        boolean bigEndian = type.byteOrder() == ByteOrder.BIG_ENDIAN;
+        int extra = roles.flags(node);
+        int op;
+        if (extra != 0) {
+            op = Plan.INT_SPECIAL;
+        } else if (type.alignmentBits() % 8 != 0 || size % 8 != 0 || size == 24 || size == 40 || size == 48
+                || size == 56) {
+            op = Plan.INT_BITS;
+        } else if (size == 8) {
+            op = type.signed() ? Plan.S8 : Plan.U8;
+        } else if (size == 16) {
+            op = bigEndian ? (type.signed() ? Plan.S16_BE : Plan.U16_BE) : (type.signed() ? Plan.S16_LE : Plan.U16_LE);
+        } else if (size == 32) {
+            op = bigEndian ? (type.signed() ? Plan.S32_BE : Plan.U32_BE) : (type.signed() ? Plan.S32_LE : Plan.U32_LE);
+        } else {
+            op = bigEndian ? Plan.I64_BE : Plan.I64_LE;
+        }
+        int pc = add(op);
+        alignMask[pc] = type.alignmentBits() - 1;
+        bits[pc] = size;
+        slot[pc] = node.slot;
+        flags[pc] = (type.signed() ? Plan.FLAG_SIGNED : 0) | (bigEndian ? Plan.FLAG_BIG_ENDIAN : 0) | extra;
+    }
+
+    private void emitVariant(Node node) {
+        VariantType variant = (VariantType) node.type;
+        VariantTable table = new VariantTable(variant, (EnumType) node.ref.target().type);
+        node.table = table;
+        int pc = add(Plan.VARIANT);
+        slot[pc] = node.slot;
+        refScope[pc] = node.ref.scope();
+        refSlot[pc] = node.ref.slot();
+        variants[pc] = table;
+        int[] exits = new int[node.children.length];
+        for (int i = 0; i < node.children.length; i++) {
+            table.optionStart[i] = length;
+            emit(node.children[i]);
+            exits[i] = add(Plan.JUMP);
+        }
+        for (int exit : exits) {
+            jump[exit] = length;
+        }
+        jump[pc] = length;
+    }
+
+    private void emitArray(Node node) {
+        Node element = node.children[0];
+        long fixedCount = node.kind == Node.ARRAY ? ((ArrayType) node.type).length() : -1;
+        long elementSize = fixedSize(element);
+        boolean skippable = elementSize >= 0 && !element.special && !anyReferenced(element);
+        int pc = add(skippable ? Plan.ARRAY_SKIP : Plan.LOOP_START);
+        slot[pc] = node.slot;
+        count[pc] = fixedCount;
+        if (node.kind == Node.SEQUENCE) {
+            refScope[pc] = node.ref.scope();
+            refSlot[pc] = node.ref.slot();
+        }
+        int alignment = element.type.alignmentBits();
+        alignMask[pc] = alignment - 1;
+        if (skippable) {
+            node.skipped = true;
+            long stride = roundUp(elementSize, alignment);
+            if (stride > Integer.MAX_VALUE) {
+                throw error(node.path() + ": element too large");
+            }
+            bits[pc] = (int) stride;
+            elementBits[pc] = elementSize;
+            return;
+        }
+        elementBits[pc] = minimumSize(element);
+        int body = length;
+        emit(element);
+        int end = add(Plan.LOOP_END);
+        jump[end] = body;
+        jump[pc] = length;
+    }
+
+    /** Size in bits of a type whose layout never varies, or -1. */
+    static long fixedSize(Node node) {
+        switch (node.kind) {
+            case Node.INT, Node.ENUM:
+                return node.integer.sizeBits();
+            case Node.FLOAT:
+                return ((FloatType) node.type).sizeBits();
+            case Node.STRUCT: {
+                long offset = 0;
+                for (Node child : node.children) {
+                    long size = fixedSize(child);
+                    if (size < 0) {
+                        return -1;
+                    }
+                    offset = roundUp(offset, child.type.alignmentBits()) + size;
+                }
+                return offset;
+            }
+            case Node.ARRAY: {
+                long n = ((ArrayType) node.type).length();
+                long size = fixedSize(node.children[0]);
+                if (size < 0) {
+                    return -1;
+                }
+                return n == 0 ? 0 : (n - 1) * roundUp(size, node.children[0].type.alignmentBits()) + size;
+            }
+            default:
+                return -1;
+        }
+    }
+
+    /** A lower bound of a type's size in bits, to bound element counts before looping. */
+    static long minimumSize(Node node) {
+        switch (node.kind) {
+            case Node.STRING:
+                return 8;
+            case Node.SEQUENCE:
+                return 0;
+            case Node.VARIANT: {
+                long min = Long.MAX_VALUE;
+                for (Node option : node.children) {
+                    min = Math.min(min, minimumSize(option));
+                }
+                return min == Long.MAX_VALUE ? 0 : min;
+            }
+            case Node.STRUCT: {
+                long sum = 0;
+                for (Node child : node.children) {
+                    sum += minimumSize(child);
+                }
+                return sum;
+            }
+            case Node.ARRAY:
+                return ((ArrayType) node.type).length() * minimumSize(node.children[0]);
+            default:
+                return fixedSize(node);
+        }
+    }
+
+    private static boolean anyReferenced(Node node) {
+        if (node.referenced) {
+            return true;
+        }
+        for (Node child : node.children) {
+            if (anyReferenced(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static long roundUp(long value, long alignment) {
+        return (value + alignment - 1) & -alignment;
+    }
+
+    private int add(int op) {
+        if (length == code.length) {
+            int size = length * 2;
+            code = Arrays.copyOf(code, size);
+            alignMask = Arrays.copyOf(alignMask, size);
+            bits = Arrays.copyOf(bits, size);
+            slot = Arrays.copyOf(slot, size);
+            flags = Arrays.copyOf(flags, size);
+            jump = Arrays.copyOf(jump, size);
+            count = Arrays.copyOf(count, size);
+            elementBits = Arrays.copyOf(elementBits, size);
+            refScope = Arrays.copyOf(refScope, size);
+            refSlot = Arrays.copyOf(refSlot, size);
+            variants = Arrays.copyOf(variants, size);
+        }
+        code[length] = op;
+        return length++;
+    }
+
+    private CtfException error(String problem) {
+        return new CtfException(metadata, -1, scope.name().toLowerCase() + " " + problem);
+    }
+}

@@ -1,0 +1,807 @@
+package org.vnetscope.ctf.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import org.vnetscope.ctf.CtfException;
+import org.vnetscope.ctf.Discard;
+import org.vnetscope.ctf.Scope;
+import org.vnetscope.ctf.StreamFile;
+import org.vnetscope.ctf.TraceReader;
+
+/**
+ * Reads one data stream file: packet after packet, event after event, from a memory mapping. It holds at
+ * most one decoded record (an event or a discard) that the merge has not consumed yet; the field values of
+ * that event stay in this decoder's per-scope value frames until {@link #advance()} decodes the next one.
+ */
+final class StreamDecoder {
+    private static final int SCOPES = Scope.values().length;
+    private static final int HEADER = Scope.PACKET_HEADER.ordinal();
+    private static final int PACKET_CONTEXT = Scope.PACKET_CONTEXT.ordinal();
+    /** Largest mapping; files beyond it are read through windows that each hold whole packets. */
+    private static final long MAX_WINDOW = Integer.MAX_VALUE - 15L;
+    /** Upper bound of element iterations when elements may occupy zero bits: bounds time on corrupt input. */
+    private static final long MAX_EMPTY_ELEMENTS = 1L << 24;
+
+    static final int EVENT = 0;
+    static final int DISCARD = 1;
+
+    final CompiledTrace trace;
+    final Path path;
+    final StreamFile file;
+    private final TraceReader.Warnings warnings;
+    private final FileChannel channel;
+    private final long fileSize;
+
+    // The mapped window: byte positions below are relative to windowBase; bit positions are too.
+    private ByteBuffer le;
+    private ByteBuffer be;
+    private long windowBase;
+    private long windowLength;
+
+    /** Decoded values by scope ordinal then slot; second words (string/array lengths) in {@link #aux}. */
+    final long[][] values = new long[SCOPES][];
+    final long[][] aux = new long[SCOPES][];
+    /** Bit position where each scope of the current packet / event starts. */
+    final long[] scopeStart = new long[SCOPES];
+    private long[] loopRemaining = new long[8];
+
+    private long pos;
+    private long limit;
+    private boolean limitIsContent;
+
+    private CompiledTrace.Stream streamClass;
+    private boolean inPacket;
+    private long nextPacketOffset;
+    private long packetOffset;
+    private long packetEndOffset;
+    private long contentEnd;
+    private int packetIndex;
+
+    private long clock;
+    private long eventId;
+    private boolean eventIdSet;
+
+    private long prevDiscarded = -1;
+    private long prevSeqNum = -1;
+    private long prevEndClock = -1;
+    private final ArrayDeque<Discard> pendingDiscards = new ArrayDeque<>(2);
+
+    // The pending record.
+    int kind;
+    CompiledTrace.Event event;
+    long cycles;
+    long timestampNs;
+    Discard discard;
+    private long lastCycles;
+    private boolean warnedBackwards;
+
+    StreamDecoder(CompiledTrace trace, Path path, long defaultStreamId, TraceReader.Warnings warnings) {
+        this.trace = trace;
+        this.path = path;
+        this.warnings = warnings;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+            fileSize = channel.size();
+        } catch (IOException e) {
+            throw new CtfException(path, -1, "cannot read stream file: " + e.getMessage(), e);
+        }
+        values[HEADER] = new long[trace.packetHeader.slotCount()];
+        aux[HEADER] = new long[trace.packetHeader.slotCount()];
+        int contextSlots = 1;
+        int headerSlots = 1;
+        int streamContextSlots = 1;
+        for (CompiledTrace.Stream stream : trace.streams.values()) {
+            contextSlots = Math.max(contextSlots, stream.packetContext.slotCount());
+            headerSlots = Math.max(headerSlots, stream.eventHeader.slotCount());
+            streamContextSlots = Math.max(streamContextSlots, stream.eventContext.slotCount());
+        }
+        allocate(Scope.PACKET_CONTEXT, contextSlots);
+        allocate(Scope.EVENT_HEADER, headerSlots);
+        allocate(Scope.STREAM_EVENT_CONTEXT, streamContextSlots);
+        allocate(Scope.EVENT_CONTEXT, Math.max(1, trace.maxEventContextSlots));
+        allocate(Scope.EVENT_PAYLOAD, Math.max(1, trace.maxPayloadSlots));
+
+        long streamClassId = -1;
+        long instanceId = -1;
+        if (fileSize > 0) {
+            mapWindow(0, Math.min(fileSize, MAX_WINDOW));
+            streamClass = readPacketHeader(0);
+            streamClassId = streamClass.streamClass.id();
+            instanceId = trace.streamInstanceId == null ? -1 : values[HEADER][trace.streamInstanceId.slot];
+        }
+        file = new StreamFile(trace.trace, path, streamClassId, instanceId);
+        this.streamIdForOrder = instanceId >= 0 ? instanceId : defaultStreamId;
+    }
+
+    /** The stream id babeltrace2 gives this stream: its stream_instance_id, else its rank in the trace. */
+    final long streamIdForOrder;
+
+    private void allocate(Scope scope, int slots) {
+        values[scope.ordinal()] = new long[slots];
+        aux[scope.ordinal()] = new long[slots];
+    }
+
+    /**
+     * Decodes the next record of this stream.
+     *
+     * @return false at the end of the file
+     */
+    boolean advance() {
+        if (!pendingDiscards.isEmpty()) {
+            setDiscard(pendingDiscards.poll());
+            return true;
+        }
+        while (true) {
+            if (inPacket) {
+                if (pos < contentEnd) {
+                    decodeEvent();
+                    return true;
+                }
+                inPacket = false;
+                nextPacketOffset = packetEndOffset;
+            }
+            if (nextPacketOffset >= fileSize) {
+                event = null;
+                discard = null;
+                return false;
+            }
+            openPacket(nextPacketOffset);
+            if (!pendingDiscards.isEmpty()) {
+                setDiscard(pendingDiscards.poll());
+                return true;
+            }
+        }
+    }
+
+    private void setDiscard(Discard lost) {
+        kind = DISCARD;
+        discard = lost;
+        event = null;
+        timestampNs = lost.beginNs();
+    }
+
+    // ---------------------------------------------------------------- packets
+
+    private void mapWindow(long offset, long length) {
+        try {
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
+            le = mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            be = mapped.duplicate().order(ByteOrder.BIG_ENDIAN);
+            windowBase = offset;
+            windowLength = length;
+        } catch (IOException e) {
+            throw new CtfException(path, offset, "cannot map stream file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes the packet header at a file offset; returns the packet's stream class. */
+    private CompiledTrace.Stream readPacketHeader(long offset) {
+        long remaining = fileSize - offset;
+        if (offset < windowBase || offset + Math.min(remaining, 1 << 20) > windowBase + windowLength) {
+            mapWindow(offset, Math.min(remaining, MAX_WINDOW));
+        }
+        pos = (offset - windowBase) * 8;
+        limit = Math.min(pos + remaining * 8, windowLength * 8);
+        limitIsContent = false;
+        if (!trace.packetHeader.isEmpty()) {
+            run(trace.packetHeader);
+        }
+        long[] header = values[HEADER];
+        if (trace.magic != null && header[trace.magic.slot] != 0xC1FC1FC1L) {
+            throw new CtfException(path, offset, String.format("bad packet magic 0x%X (expected 0xC1FC1FC1)",
+                    header[trace.magic.slot]));
+        }
+        if (trace.uuid != null && trace.uuidField != null) {
+            checkUuid(offset);
+        }
+        long id;
+        if (trace.streamId != null) {
+            id = header[trace.streamId.slot];
+        } else if (trace.streams.size() == 1) {
+            id = trace.streams.keySet().iterator().next();
+        } else {
+            throw new CtfException(path, offset, "packet header has no stream_id and the metadata declares "
+                    + trace.streams.size() + " stream classes");
+        }
+        CompiledTrace.Stream stream = trace.streams.get(id);
+        if (stream == null) {
+            throw new CtfException(path, offset, "packet of unknown stream class " + Long.toUnsignedString(id));
+        }
+        return stream;
+    }
+
+    private void checkUuid(long offset) {
+        Node field = trace.uuidField;
+        int index = field.slot;
+        boolean bytes = field.kind == Node.ARRAY && field.children[0].integer != null
+                && field.children[0].integer.sizeBits() == 8 && aux[HEADER][index] == 16;
+        if (!bytes) {
+            throw new CtfException(path, offset, "packet header uuid is not an array of 16 bytes");
+        }
+        long start = values[HEADER][index];
+        for (int i = 0; i < 16; i++) {
+            byte actual = (byte) readBits(start + 8L * i, 8, false);
+            if (actual != trace.uuid[i]) {
+                throw new CtfException(path, offset, "packet uuid does not match the metadata uuid");
+            }
+        }
+    }
+
+    private void openPacket(long offset) {
+        CompiledTrace.Stream stream = readPacketHeader(offset);
+        long packetStartBits = (offset - windowBase) * 8;
+        scopeStart[PACKET_CONTEXT] = pos;
+        if (!stream.packetContext.isEmpty()) {
+            run(stream.packetContext);
+        }
+        long[] context = values[PACKET_CONTEXT];
+        long remainingBits = (fileSize - offset) * 8;
+        long packetBits;
+        long contentBits;
+        if (stream.packetSize != null) {
+            packetBits = context[stream.packetSize.slot];
+            contentBits = stream.contentSize != null ? context[stream.contentSize.slot] : packetBits;
+        } else if (stream.contentSize != null) {
+            contentBits = context[stream.contentSize.slot];
+            packetBits = contentBits;
+        } else {
+            packetBits = remainingBits;
+            contentBits = remainingBits;
+        }
+        if (Long.compareUnsigned(contentBits, packetBits) > 0) {
+            throw new CtfException(path, offset, "content_size (" + Long.toUnsignedString(contentBits)
+                    + " bits) is larger than packet_size (" + Long.toUnsignedString(packetBits) + " bits)");
+        }
+        if (Long.compareUnsigned(packetBits, remainingBits) > 0) {
+            throw new CtfException(path, offset, "packet_size (" + Long.toUnsignedString(packetBits)
+                    + " bits) goes beyond the end of the file (" + remainingBits + " bits left)");
+        }
+        long headerBits = pos - packetStartBits;
+        if (contentBits < headerBits) {
+            throw new CtfException(path, offset, "content_size (" + contentBits + " bits) is smaller than the "
+                    + "packet header and context (" + headerBits + " bits)");
+        }
+        if (packetBits % 8 != 0) {
+            throw new CtfException(path, offset, "packet_size (" + packetBits + " bits) is not a whole number of bytes");
+        }
+        long packetBytes = packetBits / 8;
+        if (offset + packetBytes > windowBase + windowLength) {
+            if (packetBytes > MAX_WINDOW) {
+                throw new CtfException(path, offset, "packet of " + packetBytes + " bytes is too large to map");
+            }
+            // The window ends inside this packet: map one starting here and decode the headers again.
+            mapWindow(offset, Math.min(fileSize - offset, Math.max(packetBytes, Math.min(MAX_WINDOW, 1L << 30))));
+            readPacketHeader(offset);
+            if (!stream.packetContext.isEmpty()) {
+                run(stream.packetContext);
+            }
+            packetStartBits = (offset - windowBase) * 8;
+        }
+        streamClass = stream;
+        packetOffset = offset;
+        packetEndOffset = offset + packetBytes;
+        contentEnd = packetStartBits + contentBits;
+        limit = contentEnd;
+        limitIsContent = true;
+        inPacket = true;
+        packetIndex++;
+
+        long beginClock = -1;
+        long endClock = -1;
+        if (stream.timestampBegin != null) {
+            beginClock = context[stream.timestampBegin.slot];
+            updateClock(beginClock, stream.timestampBegin.integer.sizeBits());
+            beginClock = clock;
+        }
+        if (stream.timestampEnd != null) {
+            endClock = context[stream.timestampEnd.slot];
+        }
+        noteDiscards(stream, context, beginClock, endClock);
+    }
+
+    /** Emits discard records the way babeltrace2's CTF source does, before the packet's first event. */
+    private void noteDiscards(CompiledTrace.Stream stream, long[] context, long beginClock, long endClock) {
+        long discarded = stream.eventsDiscarded != null ? context[stream.eventsDiscarded.slot] : -1;
+        long seqNum = stream.packetSeqNum != null ? context[stream.packetSeqNum.slot] : -1;
+        if (discarded != -1) {
+            if (prevDiscarded == -1) {
+                if (discarded != 0) {
+                    // Lost before or in the first packet we see: babeltrace2 gives this packet's range, no count.
+                    pendingDiscards.add(discardOf(Discard.Kind.EVENTS, -1, beginClock, endClock));
+                }
+            } else if (discarded - prevDiscarded != 0) {
+                pendingDiscards.add(discardOf(Discard.Kind.EVENTS, discarded - prevDiscarded, prevEndClock, endClock));
+            }
+        }
+        if (seqNum != -1 && prevSeqNum != -1 && seqNum - prevSeqNum > 1) {
+            pendingDiscards.add(discardOf(Discard.Kind.PACKETS, seqNum - prevSeqNum - 1, prevEndClock, beginClock));
+        }
+        prevDiscarded = discarded;
+        prevSeqNum = seqNum;
+        prevEndClock = endClock;
+    }
+
+    private Discard discardOf(Discard.Kind lostKind, long count, long beginCycles, long endCycles) {
+        ClockConverter converter = streamClass.clock;
+        long beginNs = beginCycles == -1 ? Long.MIN_VALUE : converter.toNs(beginCycles);
+        long endNs = endCycles == -1 ? Long.MIN_VALUE : converter.toNs(endCycles);
+        return new Discard(lostKind, count, beginNs, endNs, beginCycles, endCycles, file);
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void decodeEvent() {
+        long start = pos;
+        CompiledTrace.Stream stream = streamClass;
+        eventIdSet = false;
+        run(stream.eventHeader);
+        long eventCycles = clock;
+        CompiledTrace.Event decoded;
+        if (eventIdSet) {
+            decoded = stream.event(eventId);
+            if (decoded == null) {
+                throw new CtfException(path, windowBase + start / 8, "unknown event id "
+                        + Long.toUnsignedString(eventId) + " in stream class " + stream.streamClass.id());
+            }
+        } else {
+            decoded = stream.onlyEvent();
+            if (decoded == null) {
+                throw new CtfException(path, windowBase + start / 8, "event header has no id and stream class "
+                        + stream.streamClass.id() + " has " + stream.events.size() + " event classes");
+            }
+        }
+        event = decoded;
+        if (!stream.eventContext.isEmpty()) {
+            run(stream.eventContext);
+        }
+        if (!decoded.context.isEmpty()) {
+            run(decoded.context);
+        }
+        run(decoded.payload);
+        if (pos == start) {
+            throw new CtfException(path, windowBase + start / 8, "event " + decoded.eventClass.name()
+                    + " occupies no bits: the packet content would never end");
+        }
+        if (Long.compareUnsigned(eventCycles, lastCycles) < 0 && !warnedBackwards) {
+            warnedBackwards = true;
+            warnings.warn(path + " at byte " + (windowBase + start / 8) + ": timestamps go backwards in this stream ("
+                    + Long.toUnsignedString(eventCycles) + " after " + Long.toUnsignedString(lastCycles)
+                    + " cycles); events keep their stream order");
+        }
+        lastCycles = eventCycles;
+        kind = EVENT;
+        discard = null;
+        cycles = eventCycles;
+        timestampNs = stream.clock.toNs(eventCycles);
+    }
+
+    private void updateClock(long value, int size) {
+        if (size >= 64) {
+            clock = value;
+            return;
+        }
+        long mask = (1L << size) - 1;
+        if (Long.compareUnsigned(value, clock & mask) < 0) {
+            clock += mask + 1;
+        }
+        clock = (clock & ~mask) | value;
+    }
+
+    // ---------------------------------------------------------------- the interpreter
+
+    /** Runs a scope's plan from the current position; fills the scope's frame. */
+    private void run(Plan plan) {
+        final int scope = plan.scope.ordinal();
+        final int[] code = plan.code;
+        final int[] alignMask = plan.alignMask;
+        final int[] bits = plan.bits;
+        final int[] slot = plan.slot;
+        final long[] v = values[scope];
+        final long[] x = aux[scope];
+        final ByteBuffer le = this.le;
+        final ByteBuffer be = this.be;
+        final long limit = this.limit;
+        long pos = this.pos;
+        scopeStart[scope] = pos;
+        int depth = 0;
+        int pc = 0;
+        while (true) {
+            switch (code[pc]) {
+                case Plan.END:
+                    this.pos = pos;
+                    return;
+                case Plan.ALIGN: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos > limit) {
+                        throw beyond(plan, pc, pos, 0);
+                    }
+                    pc++;
+                    break;
+                }
+                case Plan.U8: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 8 > limit) {
+                        throw beyond(plan, pc, pos, 8);
+                    }
+                    v[slot[pc]] = le.get((int) (pos >>> 3)) & 0xFFL;
+                    pos += 8;
+                    pc++;
+                    break;
+                }
+                case Plan.S8: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 8 > limit) {
+                        throw beyond(plan, pc, pos, 8);
+                    }
+                    v[slot[pc]] = le.get((int) (pos >>> 3));
+                    pos += 8;
+                    pc++;
+                    break;
+                }
+                case Plan.U16_LE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 16 > limit) {
+                        throw beyond(plan, pc, pos, 16);
+                    }
+                    v[slot[pc]] = le.getShort((int) (pos >>> 3)) & 0xFFFFL;
+                    pos += 16;
+                    pc++;
+                    break;
+                }
+                case Plan.S16_LE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 16 > limit) {
+                        throw beyond(plan, pc, pos, 16);
+                    }
+                    v[slot[pc]] = le.getShort((int) (pos >>> 3));
+                    pos += 16;
+                    pc++;
+                    break;
+                }
+                case Plan.U32_LE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 32 > limit) {
+                        throw beyond(plan, pc, pos, 32);
+                    }
+                    v[slot[pc]] = le.getInt((int) (pos >>> 3)) & 0xFFFFFFFFL;
+                    pos += 32;
+                    pc++;
+                    break;
+                }
+                case Plan.S32_LE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 32 > limit) {
+                        throw beyond(plan, pc, pos, 32);
+                    }
+                    v[slot[pc]] = le.getInt((int) (pos >>> 3));
+                    pos += 32;
+                    pc++;
+                    break;
+                }
+                case Plan.I64_LE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 64 > limit) {
+                        throw beyond(plan, pc, pos, 64);
+                    }
+                    v[slot[pc]] = le.getLong((int) (pos >>> 3));
+                    pos += 64;
+                    pc++;
+                    break;
+                }
+                case Plan.U16_BE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 16 > limit) {
+                        throw beyond(plan, pc, pos, 16);
+                    }
+                    v[slot[pc]] = be.getShort((int) (pos >>> 3)) & 0xFFFFL;
+                    pos += 16;
+                    pc++;
+                    break;
+                }
+                case Plan.S16_BE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 16 > limit) {
+                        throw beyond(plan, pc, pos, 16);
+                    }
+                    v[slot[pc]] = be.getShort((int) (pos >>> 3));
+                    pos += 16;
+                    pc++;
+                    break;
+                }
+                case Plan.U32_BE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 32 > limit) {
+                        throw beyond(plan, pc, pos, 32);
+                    }
+                    v[slot[pc]] = be.getInt((int) (pos >>> 3)) & 0xFFFFFFFFL;
+                    pos += 32;
+                    pc++;
+                    break;
+                }
+                case Plan.S32_BE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 32 > limit) {
+                        throw beyond(plan, pc, pos, 32);
+                    }
+                    v[slot[pc]] = be.getInt((int) (pos >>> 3));
+                    pos += 32;
+                    pc++;
+                    break;
+                }
+                case Plan.I64_BE: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos + 64 > limit) {
+                        throw beyond(plan, pc, pos, 64);
+                    }
+                    v[slot[pc]] = be.getLong((int) (pos >>> 3));
+                    pos += 64;
+                    pc++;
+                    break;
+                }
+                case Plan.INT_BITS:
+                case Plan.INT_SPECIAL: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    int size = bits[pc];
+                    if (pos + size > limit) {
+                        throw beyond(plan, pc, pos, size);
+                    }
+                    int flags = plan.flags[pc];
+                    long value = readBits(pos, size, (flags & Plan.FLAG_BIG_ENDIAN) != 0);
+                    if ((flags & Plan.FLAG_SIGNED) != 0 && size < 64) {
+                        value = (value << (64 - size)) >> (64 - size);
+                    }
+                    v[slot[pc]] = value;
+                    pos += size;
+                    if ((flags & Plan.FLAG_CLOCK) != 0) {
+                        updateClock(value & (size == 64 ? -1L : (1L << size) - 1), size);
+                    }
+                    if ((flags & Plan.FLAG_EVENT_ID) != 0) {
+                        eventId = value;
+                        eventIdSet = true;
+                    }
+                    pc++;
+                    break;
+                }
+                case Plan.FLOAT32:
+                case Plan.FLOAT64: {
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    int size = bits[pc];
+                    if (pos + size > limit) {
+                        throw beyond(plan, pc, pos, size);
+                    }
+                    v[slot[pc]] = readBits(pos, size, (plan.flags[pc] & Plan.FLAG_BIG_ENDIAN) != 0);
+                    pos += size;
+                    pc++;
+                    break;
+                }
+                case Plan.STRING: {
+                    pos = (pos + 7) & ~7L;
+                    if (pos + 8 > limit) {
+                        throw beyond(plan, pc, pos, 8);
+                    }
+                    int start = (int) (pos >>> 3);
+                    int length = stringLength(le, start, (int) (limit >>> 3));
+                    if (length < 0) {
+                        throw new CtfException(path, windowBase + start, "string " + describe(plan, pc)
+                                + " is not terminated before " + boundary());
+                    }
+                    v[slot[pc]] = start;
+                    x[slot[pc]] = length;
+                    pos = (long) (start + length + 1) << 3;
+                    pc++;
+                    break;
+                }
+                case Plan.VARIANT: {
+                    long tag = values[plan.refScope[pc]][plan.refSlot[pc]];
+                    VariantTable table = plan.variants[pc];
+                    int option = table.select(tag);
+                    if (option < 0) {
+                        throw badTag(plan, pc, pos, tag, option);
+                    }
+                    v[slot[pc]] = option;
+                    pc = table.optionStart[option];
+                    break;
+                }
+                case Plan.JUMP:
+                    pc = plan.jump[pc];
+                    break;
+                case Plan.ARRAY_SKIP: {
+                    long n = plan.count[pc];
+                    if (n < 0) {
+                        n = values[plan.refScope[pc]][plan.refSlot[pc]];
+                        if (n < 0) {
+                            throw tooLong(plan, pc, pos, n);
+                        }
+                    }
+                    long mask = alignMask[pc];
+                    pos = (pos + mask) & ~mask;
+                    if (pos > limit) {
+                        throw beyond(plan, pc, pos, 0);
+                    }
+                    long end = pos;
+                    if (n > 0) {
+                        long stride = bits[pc];
+                        long element = plan.elementBits[pc];
+                        if (stride > 0 && n - 1 > (limit - pos) / stride) {
+                            throw tooLong(plan, pc, pos, n);
+                        }
+                        end = pos + (n - 1) * stride + element;
+                        if (end > limit) {
+                            throw tooLong(plan, pc, pos, n);
+                        }
+                    }
+                    v[slot[pc]] = pos;
+                    x[slot[pc]] = n;
+                    pos = end;
+                    pc++;
+                    break;
+                }
+                case Plan.LOOP_START: {
+                    long n = plan.count[pc];
+                    if (n < 0) {
+                        n = values[plan.refScope[pc]][plan.refSlot[pc]];
+                        if (n < 0) {
+                            throw tooLong(plan, pc, pos, n);
+                        }
+                    }
+                    long minimum = plan.elementBits[pc];
+                    if (minimum > 0 ? n > (limit - pos) / minimum : n > MAX_EMPTY_ELEMENTS) {
+                        throw tooLong(plan, pc, pos, n);
+                    }
+                    v[slot[pc]] = pos;
+                    x[slot[pc]] = n;
+                    if (n == 0) {
+                        pc = plan.jump[pc];
+                        break;
+                    }
+                    if (depth == loopRemaining.length) {
+                        loopRemaining = java.util.Arrays.copyOf(loopRemaining, depth * 2);
+                    }
+                    loopRemaining[depth++] = n;
+                    pc++;
+                    break;
+                }
+                case Plan.LOOP_END:
+                    if (--loopRemaining[depth - 1] > 0) {
+                        pc = plan.jump[pc];
+                    } else {
+                        depth--;
+                        pc++;
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException("bad operation " + code[pc]);
+            }
+        }
+    }
+
+    /** Length of the NUL-terminated string at a byte index, or -1 when no NUL comes before {@code end}. */
+    private static int stringLength(ByteBuffer buffer, int start, int end) {
+        int i = start;
+        while (i + 8 <= end) {
+            long word = buffer.getLong(i);
+            long zeros = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+            if (zeros != 0) {
+                return i - start + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < end) {
+            if (buffer.get(i) == 0) {
+                return i - start;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /**
+     * Reads {@code size} bits (1..64) at a bit position of the window, unsigned. Little-endian fields take bits
+     * from the least significant end of each byte; big-endian ones from the most significant end (CTF 1.8).
+     */
+    long readBits(long bitPos, int size, boolean bigEndian) {
+        int index = (int) (bitPos >>> 3);
+        int shift = (int) (bitPos & 7);
+        if (shift + size <= 64 && index + 8 <= windowLength) {
+            if (bigEndian) {
+                long word = be.getLong(index);
+                return (word << shift) >>> (64 - size);
+            }
+            long word = le.getLong(index) >>> shift;
+            return size == 64 ? word : word & ((1L << size) - 1);
+        }
+        long value = 0;
+        int got = 0;
+        int bitInByte = shift;
+        while (got < size) {
+            int b = le.get(index++) & 0xFF;
+            int take = Math.min(8 - bitInByte, size - got);
+            if (bigEndian) {
+                long chunk = (b >>> (8 - bitInByte - take)) & ((1 << take) - 1);
+                value = (value << take) | chunk;
+            } else {
+                long chunk = (b >>> bitInByte) & ((1 << take) - 1);
+                value |= chunk << got;
+            }
+            got += take;
+            bitInByte = 0;
+        }
+        return value;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private String boundary() {
+        return limitIsContent ? "the end of the packet content (content_size)" : "the end of the file";
+    }
+
+    private static String describe(Plan plan, int pc) {
+        int slot = plan.slot[pc];
+        String name = slot >= 0 && slot < plan.nodes.length ? plan.nodes[slot].path() : "";
+        return plan.scope.name().toLowerCase().replace('_', ' ') + (name.isEmpty() ? "" : " field " + name);
+    }
+
+    private CtfException beyond(Plan plan, int pc, long at, int size) {
+        return new CtfException(path, windowBase + at / 8, describe(plan, pc) + " (" + size + " bits at bit "
+                + (at & 7) + ") crosses " + boundary());
+    }
+
+    private CtfException tooLong(Plan plan, int pc, long at, long n) {
+        return new CtfException(path, windowBase + at / 8, describe(plan, pc) + ": length "
+                + Long.toUnsignedString(n) + " goes beyond " + boundary());
+    }
+
+    private CtfException badTag(Plan plan, int pc, long at, long tag, int option) {
+        VariantTable table = plan.variants[pc];
+        String problem = option == VariantTable.NO_LABEL
+                ? "tag value " + tag + " has no enumeration label"
+                : "tag label '" + table.labelOf(tag) + "' selects no option";
+        return new CtfException(path, windowBase + at / 8, "variant " + describe(plan, pc) + ": " + problem);
+    }
+
+    // ---------------------------------------------------------------- access for the event view
+
+    ByteBuffer buffer() {
+        return le;
+    }
+
+    Plan plan(int scope) {
+        return switch (scope) {
+            case 0 -> trace.packetHeader;
+            case 1 -> streamClass.packetContext;
+            case 2 -> streamClass.eventHeader;
+            case 3 -> streamClass.eventContext;
+            case 4 -> event.context;
+            default -> event.payload;
+        };
+    }
+
+    void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing was written: a failing close loses nothing.
+        }
+    }
+}

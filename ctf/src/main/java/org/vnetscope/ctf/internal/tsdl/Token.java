@@ -1,0 +1,30 @@
+package org.vnetscope.ctf.internal.tsdl;
+
+import java.math.BigInteger;
+
+/**
+ * A lexical token of TSDL.
+ *
+ * @param kind     what the token is
+ * @param text     the identifier, the punctuator, the decoded string literal value, or the integer as written
+ * @param position text position of its first character
+ * @param number   the value of an integer literal (0 to 2^64-1), else null
+ */
+record Token(Kind kind, String text, int position, BigInteger number) {
+
+    enum Kind { IDENTIFIER, INTEGER, STRING, PUNCTUATOR, END }
+
+    boolean is(String punctuatorOrWord) {
+        return (kind == Kind.PUNCTUATOR || kind == Kind.IDENTIFIER) && text.equals(punctuatorOrWord);
+    }
+
+    /** How the token reads in a message. */
+    String describe() {
+        return switch (kind) {
+            case END -> "end of metadata";
+            case STRING -> "string \"" + text + "\"";
+            case INTEGER -> "integer " + text;
+            default -> "'" + text + "'";
+        };
+    }
+}
