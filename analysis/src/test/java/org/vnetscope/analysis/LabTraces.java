@@ -36,17 +36,8 @@ public final class LabTraces {
         }
     }
 
-    /**
-     * An event stream over the scenario's kernel trace: the project's reader, or babeltrace2's output while that
-     * reader cannot open traces.
-     */
+    /** An event stream over the scenario's kernel trace, read by the project's reader. */
     public static EventStream stream(Path scenario) {
-        Path trace = scenario.resolve("trace").resolve("kernel");
-        try {
-            return EventStream.of(TraceReader.open(trace));
-        } catch (UnsupportedOperationException pending) {
-            assumeTrue(BabeltraceTextReader.available(), "no CTF reader: neither ours nor babeltrace2 works");
-            return EventStream.of(BabeltraceTextReader.open(trace));
-        }
+        return EventStream.open(scenario.resolve("trace").resolve("kernel"), TraceReader.Warnings.IGNORE);
     }
 }
