@@ -11,7 +11,7 @@ public enum HopKind {
     /** {@code net_if_receive_skb}: received by the stack on a device. */
     RECEIVE;
 
-    boolean transmit() {
+    public boolean transmit() {
         return this == QUEUE || this == XMIT;
     }
 }

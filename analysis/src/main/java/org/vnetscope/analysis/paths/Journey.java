@@ -1,5 +1,7 @@
 package org.vnetscope.analysis.paths;
 
+import org.vnetscope.analysis.InterfaceId;
+
 /**
  * One packet's journey across devices, from its first net event to its free. A view handed to listeners when the
  * journey ends; it is reused afterwards, so a listener copies what it keeps.
@@ -8,8 +10,12 @@ public interface Journey {
 
     int hopCount();
 
-    /** The device name of a hop, as the event named it (equal names in different namespaces are equal here). */
-    String device(int hop);
+    /**
+     * The device of a hop as the packet tracker attributed it: its name, and its veth peer once a hand-over in
+     * this journey revealed it (resolve it through {@link org.vnetscope.analysis.InterfaceIdentities#resolve}
+     * for reporting). Ids are interned, so equal devices are the same instance.
+     */
+    InterfaceId device(int hop);
 
     HopKind kind(int hop);
 

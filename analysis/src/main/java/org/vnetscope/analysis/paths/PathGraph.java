@@ -3,14 +3,14 @@ package org.vnetscope.analysis.paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.vnetscope.analysis.InterfaceId;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -32,7 +32,7 @@ public final class PathGraph implements Consumer<Journey> {
         }
         List<DeviceRef> key = new ArrayList<>(steps.size());
         for (DeviceStep step : steps) {
-            key.add(new DeviceRef(step.name(), step.partner(), step.transmit()));
+            key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit()));
         }
         Accumulator path = paths.computeIfAbsent(key, k -> new Accumulator(k.size()));
         path.packets++;
@@ -46,7 +46,8 @@ public final class PathGraph implements Consumer<Journey> {
             case DELIVERED -> path.delivered++;
             case DROPPED -> {
                 path.dropped++;
-                path.drops.merge(journey.dropReason(), 1L, Long::sum);
+                // traces before the reason field (kernel < 5.17) say nothing about why
+                path.drops.merge(journey.dropReason() == null ? "unknown" : journey.dropReason(), 1L, Long::sum);
             }
             case UNTERMINATED -> path.unterminated++;
         }
@@ -58,26 +59,17 @@ public final class PathGraph implements Consumer<Journey> {
     }
 
     /**
-     * The paths, most packets first. A device seen without its peer (a packet dropped before the hand-over) is
-     * given the only peer its name has anywhere, so it lands in the same path as its fellows; the labeler names
-     * every device for display.
+     * The paths, most packets first. Devices are resolved to their reported identity first (a device seen before
+     * its hand-over named its peer takes the only peer its name has), so such packets land in the same path as
+     * their fellows; the labeler names every device for display.
      */
-    public List<PacketPath> result(Function<DeviceRef, String> labeler) {
-        Map<String, Set<String>> partners = new HashMap<>();
-        for (List<DeviceRef> key : paths.keySet()) {
-            for (DeviceRef ref : key) {
-                if (ref.partner() != null) {
-                    partners.computeIfAbsent(ref.name(), n -> new HashSet<>()).add(ref.partner());
-                }
-            }
-        }
+    public List<PacketPath> result(UnaryOperator<InterfaceId> resolve, Function<DeviceRef, String> labeler) {
         Map<List<DeviceRef>, Accumulator> canonical = new LinkedHashMap<>();
         paths.forEach((key, path) -> {
             List<DeviceRef> resolved = new ArrayList<>(key.size());
             for (DeviceRef ref : key) {
-                Set<String> known = partners.get(ref.name());
-                resolved.add(ref.partner() == null && known != null && known.size() == 1
-                        ? ref.withPartner(known.iterator().next()) : ref);
+                InterfaceId id = resolve.apply(new InterfaceId(ref.name(), ref.partner()));
+                resolved.add(new DeviceRef(id.name(), id.peer(), ref.transmit()));
             }
             canonical.merge(resolved, path.copy(), Accumulator::add);
         });
@@ -86,17 +78,6 @@ public final class PathGraph implements Consumer<Journey> {
         result.sort(Comparator.comparingLong(PacketPath::packets).reversed()
                 .thenComparing(p -> String.join(" ", p.hops())));
         return List.copyOf(result);
-    }
-
-    /** The default labels: a name alone, or with its peer when the name is shared by several devices. */
-    public List<PacketPath> result() {
-        Map<String, Set<String>> partners = new HashMap<>();
-        for (List<DeviceRef> key : paths.keySet()) {
-            for (DeviceRef ref : key) {
-                partners.computeIfAbsent(ref.name(), n -> new HashSet<>()).add(String.valueOf(ref.partner()));
-            }
-        }
-        return result(ref -> partners.get(ref.name()).size() > 1 ? ref.toString() : ref.name());
     }
 
     private static final class Accumulator {

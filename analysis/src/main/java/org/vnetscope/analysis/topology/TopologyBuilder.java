@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.vnetscope.analysis.paths.DeviceRef;
+import org.vnetscope.analysis.InterfaceIdentities;
 import org.vnetscope.analysis.paths.DeviceStep;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Journey;
@@ -40,14 +40,11 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private static final long FDB_LOCAL = 1;
 
     private final Map<String, String> statedump = new LinkedHashMap<>();
-    private final Set<String> vethPairs = new TreeSet<>();
     private final Map<String, String> forwardParent = new HashMap<>();
     private final Map<String, Map<String, Integer>> uppers = new HashMap<>();
     private final Map<String, Map<String, Integer>> lowers = new HashMap<>();
     private final Map<String, Integer> tapStarts = new HashMap<>();
     private final Map<String, Long> lastSeen = new HashMap<>();
-    private final Map<DeviceRef, Map<Long, Integer>> receiverVotes = new HashMap<>();
-    private final Map<DeviceRef, Map<Long, Integer>> senderVotes = new HashMap<>();
     /** ip -> port -> [first, last] time a packet from that address entered a bridge through that port. */
     private final Map<Integer, Map<String, long[]>> ipBehindPort = new HashMap<>();
     private final Map<String, String> fdbBridgeOfPort = new HashMap<>();
@@ -127,9 +124,6 @@ public final class TopologyBuilder implements Consumer<Journey> {
         for (int i = 0; i < steps.size(); i++) {
             DeviceStep step = steps.get(i);
             lastSeen.merge(step.name(), step.timeNs(), Math::max);
-            if (step.transmit() && step.partner() != null) {
-                vethPairs.add(step.name() + "\t" + step.partner());
-            }
             if (i + 1 < steps.size()) {
                 DeviceStep next = steps.get(i + 1);
                 if (!step.transmit() && next.transmit() && !next.name().equals(step.name())) {
@@ -138,24 +132,13 @@ public final class TopologyBuilder implements Consumer<Journey> {
                 } else if (!step.transmit() && !next.transmit() && next.firstKind() == HopKind.RECEIVE) {
                     count(uppers, step.name(), next.name());
                     enteredBridge(journey, step);
-                } else if (step.transmit() && next.transmit() && step.partner() == null) {
+                } else if (step.transmit() && next.transmit() && step.device().peer() == null) {
                     count(lowers, step.name(), next.name());
                 }
             }
         }
         if (!steps.isEmpty() && !steps.get(0).transmit() && steps.get(0).firstKind() == HopKind.RECEIVE) {
             tapStarts.merge(steps.get(0).name(), 1, Integer::sum);
-        }
-        if (!steps.isEmpty() && steps.get(0).transmit() && steps.get(0).firstKind() == HopKind.QUEUE) {
-            vote(senderVotes, steps.get(0), journey.contextNetns(0));
-        }
-        if (journey.receiverHop() >= 0) {
-            for (int i = steps.size() - 1; i >= 0; i--) {
-                if (steps.get(i).firstHop() <= journey.receiverHop()) {
-                    vote(receiverVotes, steps.get(i), journey.receiverNetns());
-                    break;
-                }
-            }
         }
     }
 
@@ -166,11 +149,6 @@ public final class TopologyBuilder implements Consumer<Journey> {
             seen[0] = Math.min(seen[0], port.timeNs());
             seen[1] = Math.max(seen[1], port.timeNs());
         }
-    }
-
-    private static void vote(Map<DeviceRef, Map<Long, Integer>> votes, DeviceStep step, long netns) {
-        votes.computeIfAbsent(new DeviceRef(step.name(), step.partner(), step.transmit()), r -> new HashMap<>())
-                .merge(netns, 1, Integer::sum);
     }
 
     private static void count(Map<String, Map<String, Integer>> map, String from, String to) {
@@ -197,8 +175,81 @@ public final class TopologyBuilder implements Consumer<Journey> {
         }
     }
 
-    /** The topology as seen so far; VM names come from the directory. */
-    public Topology result(VmDirectory vms) {
+    /**
+     * Adds what a later part of the same trace found: traffic links add up; its forwarding-database history
+     * continues this one's, so an entry it first learned behind another port than this one last had is a move.
+     */
+    public void merge(TopologyBuilder later) {
+        later.statedump.forEach(statedump::putIfAbsent);
+        later.forwardParent.keySet().forEach(device -> union(device, later.root(device)));
+        later.uppers.forEach((from, to) -> to.forEach((name, n) -> uppers.computeIfAbsent(from, f -> new HashMap<>())
+                .merge(name, n, Integer::sum)));
+        later.lowers.forEach((from, to) -> to.forEach((name, n) -> lowers.computeIfAbsent(from, f -> new HashMap<>())
+                .merge(name, n, Integer::sum)));
+        later.tapStarts.forEach((port, n) -> tapStarts.merge(port, n, Integer::sum));
+        later.lastSeen.forEach((port, time) -> lastSeen.merge(port, time, Math::max));
+        later.ipBehindPort.forEach((ip, ports) -> ports.forEach((port, seen) -> {
+            long[] mine = ipBehindPort.computeIfAbsent(ip, i -> new HashMap<>())
+                    .computeIfAbsent(port, p -> new long[] {seen[0], seen[1]});
+            mine[0] = Math.min(mine[0], seen[0]);
+            mine[1] = Math.max(mine[1], seen[1]);
+        }));
+        later.fdbBridgeOfPort.forEach(fdbBridgeOfPort::putIfAbsent);
+        later.portVlans.forEach((port, vlans) -> portVlans.computeIfAbsent(port, p -> new TreeSet<>()).addAll(vlans));
+        later.removedPorts.forEach(removedPorts::putIfAbsent);
+        for (Topology.Change change : later.fdbChanges) {
+            if (change.kind().equals("added")) {
+                FdbEntry before = lastEntry(change.mac(), change.to(), later);
+                if (before != null && !before.port.equals(change.to())) {
+                    fdbChanges.add(new Topology.Change(change.timeNs(), "move", change.mac(), null, before.port,
+                            change.to(), before.since));
+                } else if (before == null) {
+                    fdbChanges.add(change);
+                }
+            } else {
+                fdbChanges.add(change);
+            }
+        }
+        later.departed.forEach((key, entry) -> {
+            if (!later.fdb.containsKey(key)) {
+                fdb.remove(key);
+                departed.put(key, entry);
+            }
+        });
+        later.fdb.forEach((key, entry) -> {
+            fdb.put(key, entry);
+            departed.remove(key);
+        });
+    }
+
+    /** This part's last entry for the MAC of a later part's first learning on that port. */
+    private FdbEntry lastEntry(String mac, String port, TopologyBuilder later) {
+        for (Map.Entry<String, FdbEntry> first : later.fdb.entrySet()) {
+            if (first.getValue().mac.equals(mac) && first.getValue().port.equals(port)) {
+                FdbEntry mine = fdb.get(first.getKey());
+                return mine != null ? mine : departed.get(first.getKey());
+            }
+        }
+        for (Map.Entry<String, FdbEntry> first : later.departed.entrySet()) {
+            if (first.getValue().mac.equals(mac)) {
+                FdbEntry mine = fdb.get(first.getKey());
+                return mine != null ? mine : departed.get(first.getKey());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The topology as seen so far: veth pairs and namespaces come from the interface identities the packet
+     * tracker learned, VM names from the directory.
+     */
+    public Topology result(VmDirectory vms, InterfaceIdentities identities) {
+        Set<String> vethPairs = new TreeSet<>();
+        for (String device : identities.names()) {
+            for (String peer : identities.peers(device)) {
+                vethPairs.add(device + "\t" + peer);
+            }
+        }
         // ports: devices that forwarded to each other, grouped; bridges: what they hand packets up to
         Map<String, Set<String>> groups = new TreeMap<>();
         for (String device : forwardParent.keySet()) {
@@ -261,7 +312,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         bridgeOfPort.forEach((port, bridge) -> {
             String peerName = peerOf.get(port);
             Topology.Peer peer = peerName == null ? null
-                    : new Topology.Peer(peerName, namespaceOf(peerName, port));
+                    : new Topology.Peer(peerName, namespaceOf(identities, peerName, port));
             String kind = peerName != null ? "veth" : tapStarts.containsKey(port) ? "tap" : "other";
             List<Topology.Mac> portMacs = macs.getOrDefault(port, List.of());
             String vm = vms.vmOf(port, portMacs.stream().map(Topology.Mac::mac).toList(),
@@ -285,7 +336,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         List<Topology.VethPair> unattached = new ArrayList<>();
         for (String pair : unattachedPairs) {
             String[] ends = pair.split("\t");
-            unattached.add(new Topology.VethPair(ends[0], ends[1], namespaceOf(ends[0], ends[1])));
+            unattached.add(new Topology.VethPair(ends[0], ends[1], namespaceOf(identities, ends[0], ends[1])));
         }
         List<Topology.Interface> interfaces = new ArrayList<>();
         statedump.forEach((name, ip) -> interfaces.add(new Topology.Interface(name, ip)));
@@ -337,21 +388,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
         return moves;
     }
 
-    /**
-     * The namespace of a device: the namespace of the tasks that read its packets from sockets (they run where
-     * the device is), else of the tasks that sent through it first.
-     */
-    private Long namespaceOf(String device, String peer) {
-        Long byReceivers = majority(receiverVotes.get(new DeviceRef(device, peer, false)));
-        return byReceivers != null ? byReceivers : majority(senderVotes.get(new DeviceRef(device, peer, true)));
-    }
-
-    private static Long majority(Map<Long, Integer> votes) {
-        if (votes == null || votes.isEmpty()) {
-            return null;
-        }
-        return votes.entrySet().stream().max(Map.Entry.<Long, Integer>comparingByValue()
-                .thenComparing(Map.Entry.comparingByKey())).get().getKey();
+    private static Long namespaceOf(InterfaceIdentities identities, String device, String peer) {
+        return identities.netns(identities.id(device, peer));
     }
 
     static String mac(byte[] address) {

@@ -16,7 +16,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.LabTraces;
+import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.paths.DeviceRef;
 import org.vnetscope.analysis.paths.DeviceStep;
 import org.vnetscope.analysis.paths.Outcome;
@@ -24,12 +27,12 @@ import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.ctf.EventStream;
 
 /** Topology, paths and VM matrix of every Linux-bridge lab trace against the scenario's ground truth. */
-class NetworkAnalysisLabTest {
+class TopologyAndPathsLabTest {
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
     /** One analysis per scenario, shared by the tests; journeys are kept (as device-name lists) per IPv4 flow. */
-    private record Run(Path folder, JsonNode scenario, NetworkAnalysis.Result result,
+    private record Run(Path folder, JsonNode scenario, AnalysisReport result,
                        Map<String, List<Journeyed>> journeysByAddresses) {
     }
 
@@ -44,7 +47,8 @@ class NetworkAnalysisLabTest {
                 vms.addLibvirt(folder.resolve("groundtruth/libvirt"));
             }
             Map<String, List<Journeyed>> byAddresses = new HashMap<>();
-            NetworkAnalysis analysis = new NetworkAnalysis(vms).onJourney(journey -> {
+            NetworkAnalysis analysis = new NetworkAnalysis(new AnalysisOptions(AnalysisOptions.DEFAULT_BIN_NS,
+                    AnalysisOptions.DEFAULT_MTU, null, vms)).onJourney(journey -> {
                 if (journey.hasIpv4()) {
                     List<String> devices = DeviceStep.of(journey).stream().map(DeviceStep::name).toList();
                     byAddresses.computeIfAbsent(TopologyBuilder.ipv4(journey.ipv4Source()) + ">"
@@ -52,11 +56,13 @@ class NetworkAnalysisLabTest {
                             .add(new Journeyed(devices, journey.outcome(), journey.timeNs(0)));
                 }
             });
+            AnalysisReport report;
             try (EventStream stream = LabTraces.stream(folder)) {
                 analysis.subscribe(stream);
                 stream.start();
+                report = analysis.report(n, stream.reader().traces());
             }
-            return new Run(folder, LabTraces.json(folder.resolve("scenario.json")), analysis.finish(), byAddresses);
+            return new Run(folder, LabTraces.json(folder.resolve("scenario.json")), report, byAddresses);
         });
     }
 
@@ -266,8 +272,8 @@ class NetworkAnalysisLabTest {
         JsonNode reasons = LabTraces.json(run.folder.getParent().resolve("skb_drop_reason-6.1.176.json"));
         Map<String, String> numberOf = new HashMap<>();
         reasons.fields().forEachRemaining(e -> numberOf.put(e.getValue().asText(), e.getKey()));
-        Map<String, Long> qdisc = dropsAt(run, "reason " + numberOf.get("SKB_DROP_REASON_QDISC_DROP"));
-        Map<String, Long> netfilter = dropsAt(run, "reason " + numberOf.get("SKB_DROP_REASON_NETFILTER_DROP"));
+        Map<String, Long> qdisc = dropsAt(run, numberOf.get("SKB_DROP_REASON_QDISC_DROP"));
+        Map<String, Long> netfilter = dropsAt(run, numberOf.get("SKB_DROP_REASON_NETFILTER_DROP"));
         // netem sits on vnet1's egress; the nft rule drops vm3's datagrams as they enter through vnet2
         assertThat(qdisc).isEqualTo(Map.of("vnet1", 160L));
         assertThat(netfilter).isEqualTo(Map.of("vnet2", 100L));
