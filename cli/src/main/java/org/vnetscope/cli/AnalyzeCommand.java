@@ -50,6 +50,13 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "MTU telling GSO super-packets from frames (default: ${DEFAULT-VALUE}).")
     int mtu;
 
+    @Option(names = "--vm-map", paramLabel = "FILE",
+            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes.")
+    Path vmMap;
+
+    @Option(names = "--libvirt", paramLabel = "PATH", description = "libvirt domain XML file, or a folder of them, naming VMs.")
+    List<Path> libvirt = List.of();
+
     @Override
     public Integer call() {
         long binNs = parseDuration(bin);
@@ -65,7 +72,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        AnalysisReport report = NetworkAnalysis.analyze(trace, new AnalysisOptions(binNs, mtu, symbols));
+        AnalysisReport report = NetworkAnalysis.analyze(trace, new AnalysisOptions(binNs, mtu, symbols,
+                TopologyCommand.vms(spec, vmMap, libvirt)));
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
             case json -> {

@@ -1,87 +1,85 @@
 package org.vnetscope.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.paths.PacketPath;
-import org.vnetscope.analysis.topology.NetworkAnalysis;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmDirectory;
 import org.vnetscope.analysis.topology.VmTraffic;
-import org.vnetscope.ctf.EventStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vnetscope topology TRACE}: the virtual network, its changes, packet paths and VM traffic. */
+/**
+ * {@code vnetscope topology TRACE}: the virtual network, its changes, packet paths and VM traffic; the same
+ * analysis (and the same JSON members) as {@code vnetscope analyze}, without the traffic tables.
+ */
 @Command(name = "topology", mixinStandardHelpOptions = true,
         description = "Bridges, ports, VMs and their changes over time, packet paths and the VM traffic matrix.")
 public final class TopologyCommand implements Callable<Integer> {
 
-    enum Format { tree, json, dot }
+    enum Format { text, json, dot }
 
-    @Parameters(paramLabel = "TRACE", description = "trace directory (or LTTng session folder)")
+    @Parameters(paramLabel = "TRACE", description = "Trace directory, or an LTTng session folder.")
     Path trace;
 
-    @Option(names = "--format", description = "tree, json or dot (Graphviz); default: ${DEFAULT-VALUE}",
-            defaultValue = "tree")
+    @Option(names = "--format", defaultValue = "text",
+            description = "text (a tree), json or dot (Graphviz) (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--vm-map", paramLabel = "FILE",
-            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes")
+            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes.")
     Path vmMap;
 
-    @Option(names = "--libvirt", paramLabel = "PATH", description = "libvirt domain XML file or folder of them")
+    @Option(names = "--libvirt", paramLabel = "PATH", description = "libvirt domain XML file, or a folder of them, naming VMs.")
     List<Path> libvirt = List.of();
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        VmDirectory vms = VmDirectory.empty();
-        if (vmMap != null) {
-            vms.addMapping(vmMap);
-        }
-        libvirt.forEach(vms::addLibvirt);
-        NetworkAnalysis analysis = new NetworkAnalysis(vms);
-        try (EventStream stream = EventStream.open(trace)) {
-            analysis.subscribe(stream);
-            stream.start();
-        }
-        NetworkAnalysis.Result result = analysis.finish();
+        AnalysisOptions defaults = AnalysisOptions.defaults();
+        AnalysisReport report = NetworkAnalysis.analyze(trace, new AnalysisOptions(defaults.binNs(), defaults.mtu(),
+                null, vms(spec, vmMap, libvirt)));
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-            case json -> out.println(json().writeValueAsString(asJson(result)));
-            case dot -> out.print(dot(result.topology()));
-            case tree -> out.print(tree(result));
+            case json -> {
+                ObjectNode root = ReportJson.MAPPER.createObjectNode();
+                root.put("trace", report.trace());
+                TopologyJson.addTo(root, report);
+                out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            }
+            case dot -> out.print(dot(report.topology()));
+            case text -> out.print(tree(report));
         }
         return 0;
     }
 
-    /** The JSON names of the public contract are the snake_case forms of the record components. */
-    static ObjectMapper json() {
-        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(SerializationFeature.INDENT_OUTPUT);
+    /** The VM names of the options; a file that cannot be read is a usage error. */
+    static VmDirectory vms(CommandSpec spec, Path vmMap, List<Path> libvirt) {
+        VmDirectory vms = VmDirectory.empty();
+        try {
+            if (vmMap != null) {
+                vms.addMapping(vmMap);
+            }
+            libvirt.forEach(vms::addLibvirt);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return vms;
     }
 
-    static Map<String, Object> asJson(NetworkAnalysis.Result result) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("topology", result.topology());
-        root.put("paths", result.paths());
-        root.put("chains", result.chains());
-        root.put("vm_matrix", result.vmMatrix());
-        return root;
-    }
-
-    static String tree(NetworkAnalysis.Result result) {
+    static String tree(AnalysisReport result) {
         StringBuilder sb = new StringBuilder();
         Topology topology = result.topology();
         for (Topology.Bridge bridge : topology.bridges()) {
@@ -127,11 +125,17 @@ public final class TopologyCommand implements Callable<Integer> {
         sb.append("\npaths (").append(result.chains().journeys()).append(" packets followed, ")
                 .append(result.chains().splitOnHeaders()).append(" chains split on headers, ")
                 .append(result.chains().ambiguous()).append(" ambiguous)\n");
+        sb.append("  latency: first event on the path to the free; per hop: one device to the next\n");
         for (PacketPath path : result.paths()) {
-            sb.append(String.format("  %8d pkts %12d B  p50 %,d ns  p99 %,d ns  %s%n", path.packets(), path.bytes(),
-                    path.latencyNs().p50(), path.latencyNs().p99(), String.join(" → ", path.hops())));
+            PacketPath.Latency all = path.latencyNs();
+            sb.append(String.format("  %8d pkts %10s  %s%n", path.packets(), ReportText.bytes(path.bytes()),
+                    percentiles(all)));
+            sb.append("      ").append(String.join(" → ", path.hops())).append('\n');
+            for (PacketPath.HopLatency hop : path.hopLatencyNs()) {
+                sb.append(String.format("        %s → %s: %s%n", hop.from(), hop.to(), percentiles(hop.latencyNs())));
+            }
             for (PacketPath.Drop drop : path.drops()) {
-                sb.append(String.format("           %d dropped at %s: %s%n", drop.packets(), drop.at(), drop.reason()));
+                sb.append(String.format("        %d dropped at %s: %s%n", drop.packets(), drop.at(), drop.reason()));
             }
         }
         sb.append("\nVM traffic\n");
@@ -140,6 +144,26 @@ public final class TopologyCommand implements Callable<Integer> {
                     cell.packets(), cell.bytes(), cell.dropped()));
         }
         return sb.toString();
+    }
+
+    private static String percentiles(PacketPath.Latency latency) {
+        return String.format("p50 %s p90 %s p99 %s max %s (%d samples)", duration(latency.p50()),
+                duration(latency.p90()), duration(latency.p99()), duration(latency.max()), latency.samples());
+    }
+
+    /** A duration in ns with three significant digits and its unit: 850ns, 12.3us, 4.56ms, 1.20s. */
+    static String duration(long ns) {
+        if (ns < 1_000) {
+            return ns + "ns";
+        }
+        String[] units = {"us", "ms", "s"};
+        double value = ns / 1_000.0;
+        int unit = 0;
+        while (value >= 1_000 && unit < units.length - 1) {
+            value /= 1_000;
+            unit++;
+        }
+        return String.format(value >= 100 ? "%.0f%s" : value >= 10 ? "%.1f%s" : "%.2f%s", value, units[unit]);
     }
 
     static String dot(Topology topology) {
