@@ -1,6 +1,9 @@
 package org.vnetscope.analysis;
 
 import java.util.List;
+import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.topology.Topology;
+import org.vnetscope.analysis.topology.VmTraffic;
 
 /**
  * Everything {@code vnetscope analyze} reports about one trace.
@@ -13,11 +16,16 @@ import java.util.List;
  * @param streams    conversations, largest first
  * @param drops      drops by interface, reason and location, most frequent first
  * @param offload    GSO/GRO use per interface
+ * @param topology   bridges, ports, what sits behind them, and how that changed
+ * @param paths      packet paths: device sequences with packets, bytes, latency and drops, most packets first
+ * @param chains     how packets were followed into paths (splits, ambiguous cuts)
+ * @param vmMatrix   traffic between VMs
  * @param lostEvents ranges where the tracer lost data; empty when it lost none
  * @param notes      what the trace cannot show, and how to record it next time
  */
 public record AnalysisReport(String trace, long startNs, long endNs, long binNs, List<InterfaceReport> interfaces,
                              List<StreamReport> streams, List<DropReport> drops, List<OffloadReport> offload,
+                             Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
                              List<LostRange> lostEvents, List<String> notes) {
 
     public AnalysisReport {
@@ -25,6 +33,8 @@ public record AnalysisReport(String trace, long startNs, long endNs, long binNs,
         streams = List.copyOf(streams);
         drops = List.copyOf(drops);
         offload = List.copyOf(offload);
+        paths = List.copyOf(paths);
+        vmMatrix = List.copyOf(vmMatrix);
         lostEvents = List.copyOf(lostEvents);
         notes = List.copyOf(notes);
     }

@@ -33,6 +33,8 @@ public final class InterfaceIdentities {
     private final Map<String, TreeSet<String>> peersByName = new HashMap<>();
     private final Map<InterfaceId, long[]> kindEvidence = new HashMap<>();
     private final Map<InterfaceId, Map<Long, long[]>> netnsVotes = new HashMap<>();
+    /** Weaker votes: the task that created an skb sent on the interface (a softirq may run in any namespace). */
+    private final Map<InterfaceId, Map<Long, long[]>> senderNetnsVotes = new HashMap<>();
 
     /** The id for a name and peer (null), the same instance every time. */
     public InterfaceId id(String name, String peer) {
@@ -60,6 +62,10 @@ public final class InterfaceIdentities {
         netnsVotes.computeIfAbsent(id, i -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1])[0]++;
     }
 
+    void voteSenderNetns(InterfaceId id, long netns) {
+        senderNetnsVotes.computeIfAbsent(id, i -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1])[0]++;
+    }
+
     /** The id a raw id is reported under: a peerless id takes its name's only peer, when there is exactly one. */
     public InterfaceId resolve(InterfaceId raw) {
         if (raw.peer() != null) {
@@ -67,6 +73,17 @@ public final class InterfaceIdentities {
         }
         TreeSet<String> peers = peersByName.get(raw.name());
         return peers != null && peers.size() == 1 ? id(raw.name(), peers.first()) : raw;
+    }
+
+    /** Every name that a hand-over paired with another. */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(peersByName.keySet());
+    }
+
+    /** The names a hand-over paired with this one. */
+    public java.util.Set<String> peers(String name) {
+        TreeSet<String> peers = peersByName.get(name);
+        return peers == null ? java.util.Set.of() : java.util.Collections.unmodifiableSet(peers);
     }
 
     /** True when the name belongs to several interfaces that the hand-overs told apart. */
@@ -96,17 +113,29 @@ public final class InterfaceIdentities {
         return best;
     }
 
-    /** The namespace inode a clear majority of votes gives this interface, or null. */
+    /**
+     * The namespace inode a clear majority of votes gives this interface, or null: socket readers' votes when
+     * there are enough of them, else senders' votes, else the few socket readers' votes there are.
+     */
     public Long netns(InterfaceId resolved) {
+        Long byReaders = majority(netnsVotes, resolved, MIN_NETNS_VOTES);
+        if (byReaders != null) {
+            return byReaders;
+        }
+        Long bySenders = majority(senderNetnsVotes, resolved, MIN_NETNS_VOTES);
+        return bySenders != null ? bySenders : majority(netnsVotes, resolved, 1);
+    }
+
+    private Long majority(Map<InterfaceId, Map<Long, long[]>> votesById, InterfaceId resolved, int minVotes) {
         Map<Long, Long> totals = new HashMap<>();
-        netnsVotes.forEach((raw, votes) -> {
+        votesById.forEach((raw, votes) -> {
             if (resolve(raw).equals(resolved)) {
                 votes.forEach((ns, count) -> totals.merge(ns, count[0], Long::sum));
             }
         });
         long all = totals.values().stream().mapToLong(Long::longValue).sum();
         for (Map.Entry<Long, Long> vote : totals.entrySet()) {
-            if (all >= MIN_NETNS_VOTES && vote.getValue() >= MIN_NETNS_SHARE * all) {
+            if (all >= minVotes && vote.getValue() >= MIN_NETNS_SHARE * all) {
                 return vote.getKey();
             }
         }
@@ -122,8 +151,13 @@ public final class InterfaceIdentities {
                 evidence(id, kind, counts[kind.ordinal()]);
             }
         });
-        other.netnsVotes.forEach((raw, votes) -> {
-            Map<Long, long[]> mine = netnsVotes.computeIfAbsent(id(raw.name(), raw.peer()), i -> new HashMap<>());
+        mergeVotes(other.netnsVotes, netnsVotes);
+        mergeVotes(other.senderNetnsVotes, senderNetnsVotes);
+    }
+
+    private void mergeVotes(Map<InterfaceId, Map<Long, long[]>> from, Map<InterfaceId, Map<Long, long[]>> into) {
+        from.forEach((raw, votes) -> {
+            Map<Long, long[]> mine = into.computeIfAbsent(id(raw.name(), raw.peer()), i -> new HashMap<>());
             votes.forEach((ns, count) -> mine.computeIfAbsent(ns, n -> new long[1])[0] += count[0]);
         });
     }

@@ -2,10 +2,20 @@ package org.vnetscope.analysis;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.vnetscope.analysis.paths.DeviceRef;
+import org.vnetscope.analysis.paths.Journey;
+import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.paths.PathGraph;
+import org.vnetscope.analysis.topology.Topology;
+import org.vnetscope.analysis.topology.TopologyBuilder;
+import org.vnetscope.analysis.topology.VmTraffic;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
 import org.vnetscope.ctf.StreamFile;
@@ -16,8 +26,9 @@ import org.vnetscope.ctf.meta.StreamClass;
 
 /**
  * Runs every network analysis over a trace in one pass: opens the trace once, feeds the packet tracker (which
- * feeds interface traffic, drops and offload) and the stream list, collects lost-event ranges, and builds the
- * report.
+ * feeds interface traffic, drops, offload, and with each packet's journey the path graph and the topology) and
+ * the stream list, collects lost-event ranges, and builds the report. Paths and the traffic tables share one
+ * tracker, so they see the same skb chains and the same interface identities.
  */
 public final class NetworkAnalysis {
 
@@ -28,6 +39,9 @@ public final class NetworkAnalysis {
     private final OffloadAnalysis offload;
     private final StreamAnalysis streams;
     private final PacketTracker tracker;
+    private final PathGraph paths = new PathGraph();
+    private final TopologyBuilder topology = new TopologyBuilder();
+    private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
     private final List<LostRange> lost = new ArrayList<>();
     private long startNs = Long.MAX_VALUE;
     private long endNs = Long.MIN_VALUE;
@@ -37,7 +51,23 @@ public final class NetworkAnalysis {
         this.traffic = new InterfaceTraffic(options.binNs());
         this.offload = new OffloadAnalysis(options.mtu());
         this.streams = new StreamAnalysis(options.mtu());
-        this.tracker = new PacketTracker(identities, traffic, drops, offload);
+        PacketObserver journeys = new PacketObserver() {
+            @Override
+            public void journeyEnded(Journey journey) {
+                paths.accept(journey);
+                topology.accept(journey);
+                for (Consumer<Journey> listener : journeyListeners) {
+                    listener.accept(journey);
+                }
+            }
+        };
+        this.tracker = new PacketTracker(identities, traffic, drops, offload, journeys);
+    }
+
+    /** Also hands every packet journey to this listener (call before the stream starts). */
+    public NetworkAnalysis onJourney(Consumer<Journey> listener) {
+        journeyListeners.add(listener);
+        return this;
     }
 
     /** Reads the trace (a trace directory or an LTTng session folder) and reports. */
@@ -65,6 +95,7 @@ public final class NetworkAnalysis {
     public void subscribe(EventStream stream) {
         tracker.subscribe(stream);
         streams.subscribe(stream);
+        topology.subscribe(stream);
         stream.onEvent(event -> {
             long time = event.timestampNs();
             if (time < startNs) {
@@ -86,10 +117,29 @@ public final class NetworkAnalysis {
     /** The report, once the stream has ended. */
     public AnalysisReport report(String traceName, List<Trace> traces) {
         tracker.finish();
+        Topology map = topology.result(options.vms(), identities);
+        List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
         return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities),
                 streams.report(), drops.report(identities, options.kallsyms()), offload.report(identities),
-                lost, notes(traces));
+                map, pathList, tracker.stats(), VmTraffic.matrix(pathList, map), lost, notes(traces));
+    }
+
+    /**
+     * Labels for path devices: a port by its name; a veth peer by its name and the VM (or port) it sits behind,
+     * since names like eth0 repeat in every VM.
+     */
+    private static Function<DeviceRef, String> pathLabels(Topology map) {
+        Map<String, String> vmOfPort = new HashMap<>();
+        map.bridges().forEach(bridge -> bridge.ports().forEach(port ->
+                vmOfPort.putIfAbsent(port.name(), port.vm() != null ? port.vm() : port.name())));
+        return device -> {
+            if (vmOfPort.containsKey(device.name()) || device.partner() == null) {
+                return device.name();
+            }
+            String behind = vmOfPort.get(device.partner());
+            return device.name() + "@" + (behind != null ? behind : device.partner());
+        };
     }
 
     /** What the trace cannot show: events that were not enabled, and packets no tracepoint sees. */
@@ -141,6 +191,8 @@ public final class NetworkAnalysis {
         drops.merge(other.drops);
         offload.merge(other.offload);
         streams.merge(other.streams);
+        paths.merge(other.paths);
+        topology.merge(other.topology);
         lost.addAll(other.lost);
         startNs = Math.min(startNs, other.startNs);
         endNs = Math.max(endNs, other.endNs);

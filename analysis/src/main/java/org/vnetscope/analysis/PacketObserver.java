@@ -1,5 +1,7 @@
 package org.vnetscope.analysis;
 
+import org.vnetscope.analysis.paths.Journey;
+
 /**
  * What {@link PacketTracker} tells the analyses, once per packet and direction on each interface. Ids are raw:
  * resolve them through {@link InterfaceIdentities#resolve} when reporting.
@@ -31,5 +33,12 @@ interface PacketObserver {
      * @param ethertype   the skb's protocol field
      */
     default void dropped(long timeNs, InterfaceId iface, String reason, long location, int ethertype) {
+    }
+
+    /**
+     * A chain ended (freed, split, cut, gone stale, or the trace ended): its journey across devices. The view is
+     * reused afterwards; copy what you keep.
+     */
+    default void journeyEnded(Journey journey) {
     }
 }

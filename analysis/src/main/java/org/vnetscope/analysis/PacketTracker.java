@@ -1,6 +1,8 @@
 package org.vnetscope.analysis;
 
 import java.util.ArrayDeque;
+import org.vnetscope.analysis.paths.HopKind;
+import org.vnetscope.analysis.paths.Outcome;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
 
@@ -20,6 +22,12 @@ import org.vnetscope.ctf.EventStream;
  * An skb chain ends at {@code skb_kfree}/{@code skb_consume}; some frees have no tracepoint, so a chain older than
  * {@link #STALE_NS} is forgotten rather than allowed to swallow the next packet that reuses the address. State is
  * one small record per live skb address.
+ *
+ * <p>Each chain also logs its {@link JourneyLog journey}, device by device, handed to
+ * {@link PacketObserver#journeyEnded} when the chain ends. Addresses are reused and not every free is traced, so
+ * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header) starts a new chain
+ * (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
+ * after a socket took its data, is cut there (<em>ambiguous</em>).
  */
 final class PacketTracker {
 
@@ -42,12 +50,20 @@ final class PacketTracker {
         /** The receive had no queue before it: a segment from software GSO, or a software netif_rx. */
         boolean rxWithoutQueue;
         long lastNs;
+        final JourneyLog journey = new JourneyLog();
     }
 
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
+    private final DeviceNames names = new DeviceNames();
+    private final Ipv4Header seen = new Ipv4Header();
+    private long journeys;
+    private long splits;
+    private long ambiguous;
+    private long unterminated;
+    private int maxLive;
 
     PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
         this.identities = identities;
@@ -77,10 +93,15 @@ final class PacketTracker {
         return chains.size();
     }
 
+    /** How chains were followed so far. */
+    ChainStats stats() {
+        return new ChainStats(journeys, splits, ambiguous, unterminated, maxLive);
+    }
+
     private void onQueue(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        Chain chain = live(skb, now);
+        Chain chain = sameHeader(skb, live(skb, now), event);
         boolean created = chain == null;
         if (created) {
             chain = create(skb);
@@ -88,20 +109,21 @@ final class PacketTracker {
             flushQueue(chain, chain.iface);
         }
         chain.step = Step.QUEUED;
-        chain.iface = identities.id(event.getString(NetFields.NAME), null);
+        chain.iface = identities.id(names.of(event, NetFields.NAME), null);
         chain.transmitter = null;
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         chain.queuedAtNs = now;
         chain.senderNetns = created && event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : NO_NETNS;
         chain.rxWithoutQueue = false;
         chain.lastNs = now;
+        record(chain, chain.iface, HopKind.QUEUE, event);
     }
 
     private void onNetifRx(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = event.getString(NetFields.NAME);
-        Chain chain = live(skb, now);
+        String name = names.of(event, NetFields.NAME);
+        Chain chain = sameHeader(skb, live(skb, now), event);
         InterfaceId iface;
         boolean rxWithoutQueue = false;
         if (chain != null && chain.step == Step.QUEUED && !chain.iface.name().equals(name)) {
@@ -111,6 +133,10 @@ final class PacketTracker {
             InterfaceId transmitter = identities.id(sender, name);
             identities.pair(sender, name);
             identities.evidence(iface, DeviceKind.VETH, 1);
+            chain.journey.revealPeer(chain.iface, transmitter);
+            if (chain.senderNetns != NO_NETNS) {
+                identities.voteSenderNetns(transmitter, chain.senderNetns);
+            }
             flushQueue(chain, transmitter);
             chain.transmitter = transmitter;
         } else if (chain != null && chain.step == Step.QUEUED) {
@@ -137,18 +163,20 @@ final class PacketTracker {
         chain.iface = iface;
         chain.rxWithoutQueue = rxWithoutQueue;
         chain.lastNs = now;
+        record(chain, iface, HopKind.RX, event);
     }
 
     private void onReceiveSkb(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = event.getString(NetFields.NAME);
-        Chain chain = live(skb, now);
+        String name = names.of(event, NetFields.NAME);
+        Chain chain = sameHeader(skb, live(skb, now), event);
         boolean afterReceive = chain != null
                 && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
         if (afterReceive && chain.iface.name().equals(name)) {
             chain.step = Step.RECEIVED; // the backlog delivering what net_if_rx already counted
             chain.lastNs = now;
+            record(chain, chain.iface, HopKind.RECEIVE, event);
             return;
         }
         InterfaceId iface = identities.id(name, null);
@@ -167,13 +195,14 @@ final class PacketTracker {
         chain.transmitter = null;
         chain.rxWithoutQueue = false;
         chain.lastNs = now;
+        record(chain, iface, HopKind.RECEIVE, event);
     }
 
     private void onXmit(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = event.getString(NetFields.NAME);
-        Chain chain = live(skb, now);
+        String name = names.of(event, NetFields.NAME);
+        Chain chain = sameHeader(skb, live(skb, now), event);
         InterfaceId iface;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
             iface = chain.transmitter;
@@ -190,6 +219,7 @@ final class PacketTracker {
             identities.evidence(chain.iface, DeviceKind.VETH, 1);
             chain.rxWithoutQueue = false;
             chain.transmitter = iface;
+            chain.journey.revealPeer(identities.id(name, null), iface);
         } else {
             iface = identities.id(name, null);
         }
@@ -209,20 +239,21 @@ final class PacketTracker {
         }
         // otherwise the skb already lives on the receiving peer, where a drop must be attributed
         chain.lastNs = now;
+        record(chain, iface, HopKind.XMIT, event);
     }
 
     private void onKfree(Event event) {
         long now = event.timestampNs();
         Chain chain = live(event.getLong(NetFields.SKBADDR), now);
-        InterfaceId iface = null;
-        if (chain != null) {
-            iface = chain.iface;
-            end(event.getLong(NetFields.SKBADDR), chain);
-        }
         String reason = null;
         if (event.has(NetFields.REASON)) {
             String[] labels = event.getEnumLabels(NetFields.REASON);
             reason = labels.length > 0 ? labels[0] : Long.toString(event.getLong(NetFields.REASON));
+        }
+        InterfaceId iface = null;
+        if (chain != null) {
+            iface = chain.iface;
+            end(event.getLong(NetFields.SKBADDR), chain, now, Outcome.DROPPED, reason);
         }
         long location = event.has(NetFields.LOCATION) ? event.getLong(NetFields.LOCATION) : 0;
         int ethertype = event.has(NetFields.PROTOCOL) ? (int) event.getLong(NetFields.PROTOCOL) : 0;
@@ -235,7 +266,7 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         Chain chain = chains.get(skb);
         if (chain != null) {
-            end(skb, chain);
+            end(skb, chain, event.timestampNs(), Outcome.DELIVERED, null);
         }
     }
 
@@ -247,12 +278,13 @@ final class PacketTracker {
         // the reader of a socket runs in its own namespace, so the device that received the skb is there too
         if (chain != null && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)) {
             identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+            chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
         }
     }
 
     private void onGroEntry(Event event) {
         if (event.has(NetFields.NAME)) {
-            String name = event.getString(NetFields.NAME);
+            String name = names.of(event, NetFields.NAME);
             for (PacketObserver observer : observers) {
                 observer.groEntered(event.timestampNs(), name);
             }
@@ -263,10 +295,42 @@ final class PacketTracker {
     private Chain live(long skb, long now) {
         Chain chain = chains.get(skb);
         if (chain != null && now - chain.lastNs > STALE_NS) {
-            end(skb, chain);
+            end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
             return null;
         }
         return chain;
+    }
+
+    /** The chain, or null when the event's IPv4 header says it is another packet on the same address. */
+    private Chain sameHeader(long skb, Chain chain, Event event) {
+        seen.read(event);
+        if (chain != null && chain.journey.header.contradictedBy(seen)) {
+            splits++;
+            end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
+            return null;
+        }
+        return chain;
+    }
+
+    private void record(Chain chain, InterfaceId device, HopKind kind, Event event) {
+        JourneyLog journey = chain.journey;
+        if (!journey.isEmpty() && journey.cannotContinue(device, kind)) {
+            ambiguous++;
+            journey.end(journey.lastTimeNs(), Outcome.UNTERMINATED, null);
+            report(journey);
+        }
+        journey.add(device, kind, event, seen);
+    }
+
+    private void report(JourneyLog journey) {
+        journeys++;
+        if (journey.outcome() == Outcome.UNTERMINATED) {
+            unterminated++;
+        }
+        for (PacketObserver observer : observers) {
+            observer.journeyEnded(journey);
+        }
+        journey.reset();
     }
 
     private Chain create(long skb) {
@@ -275,12 +339,18 @@ final class PacketTracker {
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.journey.reset();
         chains.put(skb, chain);
+        maxLive = Math.max(maxLive, chains.size());
         return chain;
     }
 
-    private void end(long skb, Chain chain) {
+    private void end(long skb, Chain chain, long endNs, Outcome outcome, String reason) {
         flushQueue(chain, chain.iface);
+        if (!chain.journey.isEmpty()) {
+            chain.journey.end(endNs, outcome, reason);
+            report(chain.journey);
+        }
         chains.remove(skb);
         chain.iface = null;
         chain.transmitter = null;
@@ -298,6 +368,12 @@ final class PacketTracker {
 
     /** Reports the queues still waiting for a hand-over when the trace ends. */
     void finish() {
-        chains.forEachValue(chain -> flushQueue(chain, chain.iface));
+        chains.forEachValue(chain -> {
+            flushQueue(chain, chain.iface);
+            if (!chain.journey.isEmpty()) {
+                chain.journey.end(chain.lastNs, Outcome.UNTERMINATED, null);
+                report(chain.journey);
+            }
+        });
     }
 }

@@ -43,7 +43,7 @@ class InterfaceGroundTruthTest {
         Path folder = GroundTruth.lab().resolve("vlan-drops");
         Path kallsyms = GroundTruth.lab().resolve("kallsyms.txt.gz");
         AnalysisReport report = NetworkAnalysis.analyze(folder.resolve("trace/kernel"),
-                new AnalysisOptions(AnalysisOptions.DEFAULT_BIN_NS, 1500, Kallsyms.read(kallsyms)));
+                new AnalysisOptions(AnalysisOptions.DEFAULT_BIN_NS, 1500, Kallsyms.read(kallsyms), null));
         List<String> unexplained = compare(report, folder);
         assertThat(unexplained).containsExactly("root/virbr0: rx 0/0 vs counters 5/140");
         long freedInBridgeInput = report.drops().stream()

@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
                 "  vnetscope report samples/bridge-basic/trace/kernel -o report.html",
                 "  sudo vnetscope record --duration 30s --output /tmp/host-trace",
                 "  vnetscope help analyze"},
-        subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, ReportCommand.class,
-                RecordCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, TopologyCommand.class,
+                ReportCommand.class, RecordCommand.class})
 public final class Main {
 
     /** Exit code of a run that found the trace unusable (picocli uses 2 for bad arguments). */

@@ -15,6 +15,9 @@ import org.vnetscope.analysis.LostRange;
 import org.vnetscope.analysis.OffloadReport;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
+import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.topology.Topology;
+import org.vnetscope.analysis.topology.VmTraffic;
 
 /** {@code --format csv}: one RFC 4180 file per table, with a header line. */
 final class ReportCsv {
@@ -53,6 +56,54 @@ final class ReportCsv {
                     s.endNs()));
         }
         written.add(write(directory.resolve("streams.csv"), rows));
+
+        rows = new ArrayList<>();
+        rows.add(List.of("bridge", "port", "kind", "vm", "peer", "peer_netns", "macs", "vlans", "ipv4", "removed_ns"));
+        for (Topology.Bridge bridge : report.topology().bridges()) {
+            for (Topology.Port p : bridge.ports()) {
+                rows.add(row(bridge.name(), p.name(), p.kind(), p.vm(), p.peer() == null ? null : p.peer().name(),
+                        p.peer() == null ? null : p.peer().netns(),
+                        String.join(" ", p.macs().stream().map(m -> m.vlan() == null ? m.mac() : m.mac() + "@" + m.vlan())
+                                .toList()),
+                        String.join(" ", p.vlans().stream().map(String::valueOf).toList()), String.join(" ", p.ipv4()),
+                        p.removedNs()));
+            }
+        }
+        written.add(write(directory.resolve("topology.csv"), rows));
+
+        rows = new ArrayList<>();
+        rows.add(List.of("time_ns", "kind", "mac", "ip", "from", "to", "left_ns"));
+        for (Topology.Change c : report.topology().changes()) {
+            rows.add(row(c.timeNs(), c.kind(), c.mac(), c.ip(), c.from(), c.to(), c.leftNs()));
+        }
+        written.add(write(directory.resolve("changes.csv"), rows));
+
+        rows = new ArrayList<>();
+        rows.add(List.of("path", "hop", "from", "to", "packets", "bytes", "delivered", "dropped", "unterminated",
+                "samples", "p50_ns", "p90_ns", "p99_ns", "max_ns"));
+        int pathNumber = 0;
+        for (PacketPath p : report.paths()) {
+            pathNumber++;
+            String hops = String.join(" > ", p.hops());
+            PacketPath.Latency all = p.latencyNs();
+            // hop 0 is the whole path; hops 1.. are its devices, each to the next
+            rows.add(row(pathNumber, 0, hops, "end", p.packets(), p.bytes(), p.delivered(), p.dropped(),
+                    p.unterminated(), all.samples(), all.p50(), all.p90(), all.p99(), all.max()));
+            int hop = 0;
+            for (PacketPath.HopLatency h : p.hopLatencyNs()) {
+                PacketPath.Latency l = h.latencyNs();
+                rows.add(row(pathNumber, ++hop, h.from(), h.to(), null, null, null, null, null, l.samples(), l.p50(),
+                        l.p90(), l.p99(), l.max()));
+            }
+        }
+        written.add(write(directory.resolve("paths.csv"), rows));
+
+        rows = new ArrayList<>();
+        rows.add(List.of("from", "to", "packets", "bytes", "dropped"));
+        for (VmTraffic v : report.vmMatrix()) {
+            rows.add(row(v.from(), v.to(), v.packets(), v.bytes(), v.dropped()));
+        }
+        written.add(write(directory.resolve("vm_matrix.csv"), rows));
 
         rows = new ArrayList<>();
         rows.add(List.of("interface", "reason", "location", "address", "ethertype", "packets"));

@@ -101,6 +101,7 @@ final class ReportJson {
             node.put("gro_entered", o.groEntered());
             node.put("received", o.received());
         }
+        TopologyJson.addTo(root, report);
         ArrayNode lost = root.putArray("lost_events");
         for (LostRange range : report.lostEvents()) {
             ObjectNode node = lost.addObject();

@@ -77,6 +77,10 @@ final class ReportText {
         out.print(lostNote);
         out.println();
 
+        out.println("Topology, packet paths and VM traffic");
+        out.print(TopologyCommand.tree(report));
+        out.println();
+
         out.println("Notes");
         for (String note : report.notes()) {
             out.println("- " + note);

@@ -3,6 +3,7 @@ package org.vnetscope.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.vnetscope.analysis.AnalysisOptions;
@@ -36,6 +37,14 @@ final class TraceAnalysis {
             description = "MTU telling GSO super-packets from frames (default: ${DEFAULT-VALUE}).")
     int mtu;
 
+    @Option(names = "--vm-map", paramLabel = "FILE",
+            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes.")
+    Path vmMap;
+
+    @Option(names = "--libvirt", paramLabel = "PATH",
+            description = "libvirt domain XML file, or a folder of them, naming VMs.")
+    List<Path> libvirt = List.of();
+
     /** Runs every analysis over the trace, with progress on stderr when stderr is a terminal. */
     AnalysisReport run(Path trace) {
         AnalysisOptions options = options();
@@ -62,7 +71,8 @@ final class TraceAnalysis {
             throw new ParameterException(command.commandLine(), "--mtu must be at least 68");
         }
         try {
-            return new AnalysisOptions(binNs, mtu, kallsyms == null ? null : Kallsyms.read(kallsyms));
+            return new AnalysisOptions(binNs, mtu, kallsyms == null ? null : Kallsyms.read(kallsyms),
+                    TopologyCommand.vms(command, vmMap, libvirt));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage());
         }

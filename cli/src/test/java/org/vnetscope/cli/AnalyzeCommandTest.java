@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.ChainStats;
+import org.vnetscope.analysis.topology.VmTraffic;
 import org.vnetscope.analysis.DeviceKind;
 import org.vnetscope.analysis.DropReport;
 import org.vnetscope.analysis.InterfaceReport;
@@ -40,6 +42,8 @@ class AnalyzeCommandTest {
                 List.of(new DropReport(null, null, 0xFFFFFFFF914BB701L, "0xffffffff914bb701", 2048, 1)),
                 List.of(new OffloadReport("eth0<->vnet1", 1500, new TrafficCounts(1, 60, 60),
                         new TrafficCounts(0, 0, 0), 0, 0, 3)),
+                TopologyCommandTest.TOPOLOGY, List.of(TopologyCommandTest.PATH), new ChainStats(2, 0, 0, 0, 1),
+                List.of(new VmTraffic("vm1", "none", 2, 196, 1)),
                 List.of(new LostRange("events", 7, 1, 2, "chan0_0")), List.of("a note"));
         JsonNode document = ReportJson.of(report);
         JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
@@ -109,7 +113,8 @@ class AnalyzeCommandTest {
         assertThat(out.toString().lines()).allMatch(line -> line.length() <= 100).anyMatch(l -> l.startsWith("vnet1"));
         assertThat(Main.run(new String[] {"analyze", "--format", "csv", "--output", csv.toString(), SAMPLE.toString()},
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
-        for (String table : List.of("interfaces", "timeline", "streams", "drops", "offload", "lost_events")) {
+        for (String table : List.of("interfaces", "timeline", "streams", "drops", "offload", "topology",
+                "changes", "paths", "vm_matrix", "lost_events")) {
             assertThat(Files.readAllLines(csv.resolve(table + ".csv"))).as(table).isNotEmpty();
         }
     }
