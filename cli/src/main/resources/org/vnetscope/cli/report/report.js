@@ -389,12 +389,12 @@
     }
     // Without --kallsyms the location is the address itself: one column is enough.
     var sameAddress = drops.every(function (d) { return d.address === undefined || d.address === d.location; });
-    makeTable(right, {id: 'drops', rows: drops, sort: {key: 'packets', desc: true}, filter: 'filter drops (interface, reason, location)',
+    var rows = drops.map(function (d) { return d.interface === null ? Object.assign({}, d, {interface: '(no interface)'}) : d; });
+    makeTable(right, {id: 'drops', rows: rows, sort: {key: 'packets', desc: true}, filter: 'filter drops (interface, reason, location)',
       columns: orderedColumns(drops, ['interface', 'reason', 'location', 'packets', 'ethertype']).filter(function (c) {
         return !(sameAddress && c.key === 'address');
       }).map(function (c) {
         if (c.key === 'ethertype') c.fmt = function (v) { return '0x' + ('000' + v.toString(16)).slice(-4); };
-        if (c.key === 'interface') c.fmt = function (v) { return v === null ? '(no interface)' : String(v); };
         return c;
       })});
   }

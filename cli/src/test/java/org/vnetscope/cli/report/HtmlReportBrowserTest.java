@@ -105,16 +105,20 @@ class HtmlReportBrowserTest {
         JsonNode result = selfTest(dom);
 
         assertThat(result.get("errors")).as("script errors").isEmpty();
-        for (String view : new String[] {"bandwidth", "drops", "offload"}) {
+        for (String view : new String[] {"bandwidth", "drops", "offload", "topology", "paths"}) {
             assertThat(result.at("/views/" + view + "/svg").asInt()).as(view + " svg").isEqualTo(1);
+            assertThat(result.at("/views/" + view + "/notes").asInt()).as(view + " notes").isZero();
         }
+        // One bridge, three VM ports.
+        assertThat(section(dom, "topology")).contains("bridge virbr0").contains("data-port=\"vnet0\"")
+                .contains("data-port=\"vnet1\"").contains("data-port=\"vnet2\"");
         // 2 iperf bursts on 7 interfaces: lines of the 6 busiest interfaces, Rx and Tx.
         assertThat(section(dom, "bandwidth")).contains("data-series=\"vnet0&lt;-&gt;eth0 RX\"")
                 .contains("data-series=\"eth0&lt;-&gt;vnet1 TX\"");
         assertThat(section(dom, "bandwidth").split("type=\"checkbox\"", -1)).hasSize(7 + 1);
         // 3 drop rows as `analyze` prints them: 50 NO_SOCKET on the UDP sink's side.
         assertThat(section(dom, "drops")).contains("<td>eth0&lt;-&gt;vnet2</td><td>NO_SOCKET</td>");
-        assertTablesSortAndFilter(result, "streams", "drops", "interfaces");
+        assertTablesSortAndFilter(result, "streams", "drops", "interfaces", "vm_matrix");
         assertThat(result.at("/tables/streams/rows").asInt()).isEqualTo(5);
         assertThat(result.at("/tables/interfaces/rows").asInt()).isEqualTo(7);
         assertThat(dom).doesNotContain("id=\"lost-events-banner\"");
@@ -142,7 +146,12 @@ class HtmlReportBrowserTest {
         assertThat(result.at("/views/bandwidth/svg").asInt()).as(name + " bandwidth plot").isEqualTo(1);
         assertThat(result.at("/views/bandwidth/shapes").asInt()).as(name + " bandwidth lines").isGreaterThan(10);
         assertThat(result.at("/views/offload/svg").asInt()).as(name + " offload bars").isEqualTo(1);
+        assertThat(result.at("/views/topology/svg").asInt()).as(name + " topology diagram").isEqualTo(1);
         assertTablesSortAndFilter(result, "streams", "interfaces");
+        if (name.startsWith("migration")) {
+            // The guest's address (migration) or MAC (migration-fdb) leaves vnet1 for vnet3.
+            assertThat(section(dom, "topology")).as(name).contains("class=\"move\"").containsPattern("move \\S+ from vnet1 to vnet3");
+        }
         Files.createDirectories(SCREENSHOTS);
         chromium().screenshot(page, SCREENSHOTS.resolve(name + ".png"), 1200, 3200);
     }
