@@ -470,7 +470,7 @@
   function behindPort(port) {
     var peer = port.peer || null, ipv4 = arr(port.ipv4);
     var title = port.vm || ipv4[0] || (peer ? peer.name : '');
-    var detail = peer ? peer.name + (peer.netns !== null && peer.netns !== undefined ? ' \u00b7 netns ' + peer.netns : '') : '';
+    var detail = peer ? peer.name + (peer.netns !== null && peer.netns !== undefined ? ' \u00b7 ns ' + peer.netns : '') : '';
     if (port.vm && ipv4.length) detail = ipv4[0];
     return {title: String(title || ''), detail: detail};
   }
