@@ -21,9 +21,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vnetscope dump TRACE}: every event as text, exactly as {@code babeltrace2 TRACE} prints it. */
-@Command(name = "dump",
+@Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Prints every event of a trace as text, byte for byte like babeltrace2's default output.",
-            "Times are in local time (TZ environment) unless --clock-gmt is given."})
+            "Times are in local time (TZ environment) unless --clock-gmt is given."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  vnetscope dump --clock-gmt samples/bridge-basic/trace/kernel | less",
+                "  vnetscope dump --clock-seconds --no-delta -o events.txt TRACE",
+                "  vnetscope dump --decode-only TRACE        # decode everything, print a count and the rate"})
 final class DumpCommand implements Callable<Integer> {
 
     @Spec

@@ -51,6 +51,13 @@ public interface Event {
      */
     byte[] getBytes(FieldKey key);
 
+    /**
+     * Copies a string field, or an array/sequence of 8-bit integers, into {@code into} without allocating: the
+     * field of every event on a hot path (a device name, an address). Copies at most {@code into.length} bytes and
+     * returns the field's full length, so a longer result tells the caller its buffer was too small.
+     */
+    int copyBytes(FieldKey key, byte[] into);
+
     /** A floating-point field. */
     double getDouble(FieldKey key);
 

@@ -189,6 +189,39 @@ final class EventView implements Event {
         return bytes(node, scope, slot);
     }
 
+    @Override
+    public int copyBytes(FieldKey key, byte[] into) {
+        int location = require(key, (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE), "string or byte array");
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        Node node = decoder.plan(scope).nodes[slot];
+        if (node.kind == Node.STRING) {
+            int start = (int) decoder.values[scope][slot];
+            int length = (int) decoder.aux[scope][slot];
+            decoder.buffer().get(start, into, 0, Math.min(length, into.length));
+            return length;
+        }
+        Node element = node.children[0];
+        if (element.integer == null || element.integer.sizeBits() != 8) {
+            throw new IllegalArgumentException("field " + key + " of " + compiled.eventClass.name()
+                    + " is not an array of 8-bit integers");
+        }
+        long n = decoder.aux[scope][slot];
+        long stride = PlanCompiler.roundUp(8, element.type.alignmentBits());
+        boolean bigEndian = element.integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        long at = PlanCompiler.roundUp(decoder.values[scope][slot], element.type.alignmentBits());
+        int copied = (int) Math.min(n, into.length);
+        if (stride == 8 && (at & 7) == 0) {
+            decoder.buffer().get((int) (at >>> 3), into, 0, copied);
+        } else {
+            for (int i = 0; i < copied; i++) {
+                into[i] = (byte) decoder.readBits(at, 8, bigEndian);
+                at += stride;
+            }
+        }
+        return (int) n;
+    }
+
     private String text(int start, int length) {
         byte[] bytes = new byte[length];
         decoder.buffer().get(start, bytes);

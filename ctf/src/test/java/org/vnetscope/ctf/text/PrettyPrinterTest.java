@@ -153,6 +153,7 @@ class PrettyPrinterTest {
         @Override public long getLong(FieldKey key) { throw new UnsupportedOperationException(); }
         @Override public String getString(FieldKey key) { throw new UnsupportedOperationException(); }
         @Override public byte[] getBytes(FieldKey key) { throw new UnsupportedOperationException(); }
+        @Override public int copyBytes(FieldKey key, byte[] into) { throw new UnsupportedOperationException(); }
         @Override public double getDouble(FieldKey key) { throw new UnsupportedOperationException(); }
         @Override public String[] getEnumLabels(FieldKey key) { throw new UnsupportedOperationException(); }
         @Override public Object[] scope(Scope scope) { return scopes.getOrDefault(scope, new Object[0]); }

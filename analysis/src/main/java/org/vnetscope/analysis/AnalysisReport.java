@@ -1,0 +1,41 @@
+package org.vnetscope.analysis;
+
+import java.util.List;
+import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.topology.Topology;
+import org.vnetscope.analysis.topology.VmTraffic;
+
+/**
+ * Everything {@code vnetscope analyze} reports about one trace.
+ *
+ * @param trace      the trace path as given
+ * @param startNs    first event, ns since the epoch
+ * @param endNs      last event
+ * @param binNs      width of the timeline bins
+ * @param interfaces per-interface traffic
+ * @param streams    conversations, largest first
+ * @param drops      drops by interface, reason and location, most frequent first
+ * @param offload    GSO/GRO use per interface
+ * @param topology   bridges, ports, what sits behind them, and how that changed
+ * @param paths      packet paths: device sequences with packets, bytes, latency and drops, most packets first
+ * @param chains     how packets were followed into paths (splits, ambiguous cuts)
+ * @param vmMatrix   traffic between VMs
+ * @param lostEvents ranges where the tracer lost data; empty when it lost none
+ * @param notes      what the trace cannot show, and how to record it next time
+ */
+public record AnalysisReport(String trace, long startNs, long endNs, long binNs, List<InterfaceReport> interfaces,
+                             List<StreamReport> streams, List<DropReport> drops, List<OffloadReport> offload,
+                             Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
+                             List<LostRange> lostEvents, List<String> notes) {
+
+    public AnalysisReport {
+        interfaces = List.copyOf(interfaces);
+        streams = List.copyOf(streams);
+        drops = List.copyOf(drops);
+        offload = List.copyOf(offload);
+        paths = List.copyOf(paths);
+        vmMatrix = List.copyOf(vmMatrix);
+        lostEvents = List.copyOf(lostEvents);
+        notes = List.copyOf(notes);
+    }
+}

@@ -1,0 +1,108 @@
+package org.vnetscope.analysis;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rx/Tx packets and bytes per interface, in total and per time bin, and the drops seen on each. Keeps sums of
+ * traced lengths per raw {@link InterfaceId}; the Ethernet-header correction and the folding of ids happen when
+ * the report is built, once the whole trace taught what each device is.
+ */
+public final class InterfaceTraffic implements PacketObserver {
+
+    private static final int RX_PACKETS = 0;
+    private static final int RX_LEN = 1;
+    private static final int TX_PACKETS = 2;
+    private static final int TX_LEN = 3;
+    private static final int DROPS = 4;
+    private static final int METRICS = 5;
+
+    private final long binNs;
+    private final Map<InterfaceId, BinnedSeries> series = new HashMap<>();
+    private InterfaceId lastIface;
+    private BinnedSeries lastSeries;
+
+    public InterfaceTraffic(long binNs) {
+        this.binNs = binNs;
+    }
+
+    @Override
+    public void received(long timeNs, InterfaceId iface, long len) {
+        BinnedSeries bins = of(iface);
+        bins.add(timeNs, RX_PACKETS, 1);
+        bins.add(timeNs, RX_LEN, len);
+    }
+
+    @Override
+    public void transmitted(long timeNs, InterfaceId iface, long len) {
+        BinnedSeries bins = of(iface);
+        bins.add(timeNs, TX_PACKETS, 1);
+        bins.add(timeNs, TX_LEN, len);
+    }
+
+    @Override
+    public void dropped(long timeNs, InterfaceId iface, String reason, long location, int ethertype) {
+        if (iface != null) {
+            of(iface).add(timeNs, DROPS, 1);
+        }
+    }
+
+    private BinnedSeries of(InterfaceId iface) {
+        // ids are interned: consecutive events on one device skip the hash lookup
+        if (iface != lastIface) {
+            lastSeries = series.computeIfAbsent(iface, i -> new BinnedSeries(binNs, METRICS));
+            lastIface = iface;
+        }
+        return lastSeries;
+    }
+
+    public void merge(InterfaceTraffic other) {
+        other.series.forEach((iface, bins) ->
+                series.computeIfAbsent(iface, i -> new BinnedSeries(binNs, METRICS)).merge(bins));
+        lastIface = null;
+    }
+
+    /** One report per resolved interface, sorted by name then peer. */
+    public List<InterfaceReport> report(InterfaceIdentities identities) {
+        Map<InterfaceId, BinnedSeries> resolved = new LinkedHashMap<>();
+        series.forEach((raw, bins) ->
+                resolved.computeIfAbsent(identities.resolve(raw), i -> new BinnedSeries(binNs, METRICS)).merge(bins));
+        List<InterfaceReport> reports = new ArrayList<>();
+        resolved.forEach((iface, bins) -> reports.add(report(iface, bins, identities)));
+        reports.sort(Comparator.comparing(InterfaceReport::name)
+                .thenComparing(r -> r.peer() == null ? "" : r.peer()));
+        return reports;
+    }
+
+    private static InterfaceReport report(InterfaceId iface, BinnedSeries bins, InterfaceIdentities identities) {
+        DeviceKind kind = identities.kind(iface);
+        long rxHeader = kind.countsEthernetHeaderOnRx() ? NetFields.ETH_HEADER : 0;
+        // loopback counts its transmits as it counts its receives: after the pull
+        long txHeader = kind == DeviceKind.LOOPBACK ? -NetFields.ETH_HEADER : 0;
+        long[] total = new long[METRICS];
+        List<TimelineBin> timeline = new ArrayList<>(bins.bins());
+        for (int bin = 0; bin < bins.bins(); bin++) {
+            long rxPackets = bins.get(bin, RX_PACKETS);
+            long txPackets = bins.get(bin, TX_PACKETS);
+            for (int metric = 0; metric < METRICS; metric++) {
+                total[metric] += bins.get(bin, metric);
+            }
+            timeline.add(new TimelineBin(bins.binStartNs(bin), rxPackets,
+                    bins.get(bin, RX_LEN) + rxHeader * rxPackets, txPackets,
+                    bins.get(bin, TX_LEN) + txHeader * txPackets, bins.get(bin, DROPS)));
+        }
+        TrafficCounts rx = new TrafficCounts(total[RX_PACKETS], total[RX_LEN] + rxHeader * total[RX_PACKETS],
+                total[RX_LEN]);
+        TrafficCounts tx = new TrafficCounts(total[TX_PACKETS], total[TX_LEN] + txHeader * total[TX_PACKETS],
+                total[TX_LEN]);
+        long seen = rx.packets() + tx.packets();
+        double rate = seen == 0 ? 0 : (double) total[DROPS] / seen;
+        boolean ambiguous = iface.peer() == null && identities.ambiguous(iface.name());
+        return new InterfaceReport(iface.name(), iface.peer(), identities.netns(iface), kind, ambiguous, rx, tx,
+                new InterfaceReport.DropCount(total[DROPS], rate), timeline);
+    }
+}

@@ -1,0 +1,196 @@
+package org.vnetscope.analysis;
+
+import java.util.Arrays;
+import org.vnetscope.analysis.paths.HopKind;
+import org.vnetscope.analysis.paths.Journey;
+import org.vnetscope.analysis.paths.Outcome;
+import org.vnetscope.ctf.Event;
+
+/**
+ * The journey of one skb chain, hop by hop, as {@link PacketTracker} follows it; handed to observers when the
+ * chain ends, then reused. It also keeps the IPv4 header the chain first showed, which decides whether a later
+ * event on the same address is the same packet.
+ */
+final class JourneyLog implements Journey {
+
+    private InterfaceId[] devices = new InterfaceId[8];
+    private HopKind[] kinds = new HopKind[8];
+    private long[] times = new long[8];
+    private long[] netns = new long[8];
+    private int hops;
+    final Ipv4Header header = new Ipv4Header();
+    private int bytes;
+    private boolean bytesFromReceive;
+    private int receiverHop;
+    private long receiverNetns;
+    private long endTime;
+    private Outcome outcome;
+    private String reason;
+
+    void reset() {
+        hops = 0;
+        header.valid = false;
+        bytes = 0;
+        bytesFromReceive = true;
+        receiverHop = -1;
+        receiverNetns = 0;
+        reason = null;
+    }
+
+    boolean isEmpty() {
+        return hops == 0;
+    }
+
+    /**
+     * True when the event cannot continue this journey though it uses the same address: it was already copied to
+     * a socket, or it would visit the same device the same way twice (no header told them apart).
+     */
+    boolean cannotContinue(InterfaceId device, HopKind kind) {
+        if (receiverHop >= 0) {
+            return true;
+        }
+        for (int i = 0; i < hops; i++) {
+            if (devices[i] == device && kinds[i] == kind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void add(InterfaceId device, HopKind kind, Event event, Ipv4Header seen) {
+        if (hops == devices.length) {
+            int size = hops * 2;
+            devices = Arrays.copyOf(devices, size);
+            kinds = Arrays.copyOf(kinds, size);
+            times = Arrays.copyOf(times, size);
+            netns = Arrays.copyOf(netns, size);
+        }
+        devices[hops] = device;
+        kinds[hops] = kind;
+        times[hops] = event.timestampNs();
+        netns[hops] = event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : 0;
+        hops++;
+        if (seen.valid && !header.valid) {
+            header.copyFrom(seen);
+        }
+        boolean transmit = kind == HopKind.QUEUE || kind == HopKind.XMIT;
+        if (bytes == 0 && event.has(NetFields.LEN)) {
+            int len = (int) event.getLong(NetFields.LEN);
+            bytes = transmit ? len : len + NetFields.ETH_HEADER;
+        } else if (transmit && bytesFromReceive && event.has(NetFields.LEN)) {
+            bytes = (int) event.getLong(NetFields.LEN);
+        }
+        bytesFromReceive &= !transmit;
+    }
+
+    /** A hand-over named the peer of the device that sent this skb: its earlier hops take that identity. */
+    void revealPeer(InterfaceId peerless, InterfaceId withPeer) {
+        for (int i = 0; i < hops; i++) {
+            if (devices[i] == peerless) {
+                devices[i] = withPeer;
+            }
+        }
+    }
+
+    void copiedToUser(long taskNetns) {
+        if (receiverHop < 0 && hops > 0) {
+            receiverHop = hops - 1;
+            receiverNetns = taskNetns;
+        }
+    }
+
+    void end(long endTimeNs, Outcome how, String dropReason) {
+        endTime = endTimeNs;
+        outcome = how;
+        reason = dropReason;
+    }
+
+    long lastTimeNs() {
+        return times[hops - 1];
+    }
+
+    @Override
+    public int hopCount() {
+        return hops;
+    }
+
+    @Override
+    public InterfaceId device(int hop) {
+        return devices[hop];
+    }
+
+    @Override
+    public HopKind kind(int hop) {
+        return kinds[hop];
+    }
+
+    @Override
+    public long timeNs(int hop) {
+        return times[hop];
+    }
+
+    @Override
+    public long contextNetns(int hop) {
+        return netns[hop];
+    }
+
+    @Override
+    public long receiverNetns() {
+        return receiverNetns;
+    }
+
+    @Override
+    public int receiverHop() {
+        return receiverHop;
+    }
+
+    @Override
+    public long endTimeNs() {
+        return endTime;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    @Override
+    public String dropReason() {
+        return reason;
+    }
+
+    @Override
+    public int bytes() {
+        return bytes;
+    }
+
+    @Override
+    public boolean hasIpv4() {
+        return header.valid;
+    }
+
+    @Override
+    public int ipv4Source() {
+        return header.source;
+    }
+
+    @Override
+    public int ipv4Destination() {
+        return header.destination;
+    }
+
+    @Override
+    public int ipProtocol() {
+        return header.protocol;
+    }
+
+    @Override
+    public int sourcePort() {
+        return header.sourcePort;
+    }
+
+    @Override
+    public int destinationPort() {
+        return header.destinationPort;
+    }
+}

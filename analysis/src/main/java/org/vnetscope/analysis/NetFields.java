@@ -1,0 +1,59 @@
+package org.vnetscope.analysis;
+
+import org.vnetscope.ctf.FieldKey;
+
+/**
+ * Event names and field keys of the LTTng network instrumentation, across versions. Old metadata writes field
+ * names with a leading underscore; the reader unescapes them, so one key serves every version. Event names did
+ * change: {@code netif_receive_skb} and {@code netif_rx} before LTTng 2.7, {@code net_if_*} after.
+ */
+final class NetFields {
+    private NetFields() {
+    }
+
+    static final String NET_DEV_QUEUE = "net_dev_queue";
+    static final String NET_DEV_XMIT = "net_dev_xmit";
+    static final String[] RECEIVE_SKB = {"net_if_receive_skb", "netif_receive_skb"};
+    static final String[] NETIF_RX = {"net_if_rx", "netif_rx"};
+    static final String[] GRO_ENTRY = {"net_napi_gro_receive_entry", "net_napi_gro_frags_entry"};
+    static final String SKB_KFREE = "skb_kfree";
+    static final String SKB_CONSUME = "skb_consume";
+    static final String SKB_COPY_DATAGRAM = "skb_copy_datagram_iovec";
+
+    static final FieldKey SKBADDR = FieldKey.of("skbaddr");
+    static final FieldKey LEN = FieldKey.of("len");
+    static final FieldKey NAME = FieldKey.of("name");
+    static final FieldKey RC = FieldKey.of("rc");
+    static final FieldKey LOCATION = FieldKey.of("location");
+    static final FieldKey PROTOCOL = FieldKey.of("protocol");
+    static final FieldKey REASON = FieldKey.of("reason");
+    /** Context field: the network namespace of the task that was running, not of the device. */
+    static final FieldKey NET_NS = FieldKey.of("net_ns");
+
+    static final FieldKey NETWORK_HEADER_TYPE = FieldKey.of("network_header_type");
+    static final FieldKey IP4_IHL = FieldKey.of("network_header", "ipv4", "ihl");
+    static final FieldKey IP4_TOT_LEN = FieldKey.of("network_header", "ipv4", "tot_len");
+    static final FieldKey IP4_ID = FieldKey.of("network_header", "ipv4", "id");
+    static final FieldKey IP4_PROTOCOL = FieldKey.of("network_header", "ipv4", "protocol");
+    static final FieldKey IP4_SADDR = FieldKey.of("network_header", "ipv4", "saddr");
+    static final FieldKey IP4_DADDR = FieldKey.of("network_header", "ipv4", "daddr");
+    static final FieldKey TCP_SPORT = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "source_port");
+    static final FieldKey TCP_DPORT = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "dest_port");
+    static final FieldKey TCP_SEQ = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "seq");
+    static final FieldKey TCP_DATA_OFFSET =
+            FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "data_offset");
+    static final FieldKey TCP_FLAGS = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "flags");
+    static final FieldKey UDP_SPORT = FieldKey.of("network_header", "ipv4", "transport_header", "udp", "source_port");
+    static final FieldKey UDP_DPORT = FieldKey.of("network_header", "ipv4", "transport_header", "udp", "dest_port");
+    static final FieldKey ICMP_TYPE = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "type");
+    static final FieldKey ICMP_CODE = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "code");
+    static final FieldKey ICMP_GATEWAY = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "gateway");
+
+    /** Value of {@code network_header_type} for IPv4 (0 unknown, 1 ipv4, 2 ipv6). */
+    static final int HEADER_IPV4 = 1;
+    static final int IPPROTO_ICMP = 1;
+    static final int IPPROTO_TCP = 6;
+    static final int IPPROTO_UDP = 17;
+    /** Bytes of the Ethernet header the receive path pulls before the receive tracepoints fire. */
+    static final int ETH_HEADER = 14;
+}

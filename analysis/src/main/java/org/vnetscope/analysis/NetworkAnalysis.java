@@ -1,0 +1,200 @@
+package org.vnetscope.analysis;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.vnetscope.analysis.paths.DeviceRef;
+import org.vnetscope.analysis.paths.Journey;
+import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.paths.PathGraph;
+import org.vnetscope.analysis.topology.Topology;
+import org.vnetscope.analysis.topology.TopologyBuilder;
+import org.vnetscope.analysis.topology.VmTraffic;
+import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.StreamFile;
+import org.vnetscope.ctf.Trace;
+import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.ctf.meta.EventClass;
+import org.vnetscope.ctf.meta.StreamClass;
+
+/**
+ * Runs every network analysis over a trace in one pass: opens the trace once, feeds the packet tracker (which
+ * feeds interface traffic, drops, offload, and with each packet's journey the path graph and the topology) and
+ * the stream list, collects lost-event ranges, and builds the report. Paths and the traffic tables share one
+ * tracker, so they see the same skb chains and the same interface identities.
+ */
+public final class NetworkAnalysis {
+
+    private final AnalysisOptions options;
+    private final InterfaceIdentities identities = new InterfaceIdentities();
+    private final InterfaceTraffic traffic;
+    private final DropAnalysis drops = new DropAnalysis();
+    private final OffloadAnalysis offload;
+    private final StreamAnalysis streams;
+    private final PacketTracker tracker;
+    private final PathGraph paths = new PathGraph();
+    private final TopologyBuilder topology = new TopologyBuilder();
+    private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
+    private final List<LostRange> lost = new ArrayList<>();
+    private long startNs = Long.MAX_VALUE;
+    private long endNs = Long.MIN_VALUE;
+
+    public NetworkAnalysis(AnalysisOptions options) {
+        this.options = options;
+        this.traffic = new InterfaceTraffic(options.binNs());
+        this.offload = new OffloadAnalysis(options.mtu());
+        this.streams = new StreamAnalysis(options.mtu());
+        PacketObserver journeys = new PacketObserver() {
+            @Override
+            public void journeyEnded(Journey journey) {
+                paths.accept(journey);
+                topology.accept(journey);
+                for (Consumer<Journey> listener : journeyListeners) {
+                    listener.accept(journey);
+                }
+            }
+        };
+        this.tracker = new PacketTracker(identities, traffic, drops, offload, journeys);
+    }
+
+    /** Also hands every packet journey to this listener (call before the stream starts). */
+    public NetworkAnalysis onJourney(Consumer<Journey> listener) {
+        journeyListeners.add(listener);
+        return this;
+    }
+
+    /** Reads the trace (a trace directory or an LTTng session folder) and reports. */
+    public static AnalysisReport analyze(Path trace, AnalysisOptions options) {
+        return analyze(trace, options, null);
+    }
+
+    /**
+     * As {@link #analyze(Path, AnalysisOptions)}, also handing every event to {@code watcher} (null for none),
+     * e.g. to show progress on long traces.
+     */
+    public static AnalysisReport analyze(Path trace, AnalysisOptions options, Consumer<Event> watcher) {
+        try (EventStream stream = EventStream.open(trace, TraceReader.Warnings.IGNORE)) {
+            NetworkAnalysis analysis = new NetworkAnalysis(options);
+            analysis.subscribe(stream);
+            if (watcher != null) {
+                stream.onEvent(watcher);
+            }
+            stream.start();
+            return analysis.report(trace.toString(), stream.reader().traces());
+        }
+    }
+
+    /** Subscribes every analysis to the stream; call {@link EventStream#start()} next. */
+    public void subscribe(EventStream stream) {
+        tracker.subscribe(stream);
+        streams.subscribe(stream);
+        topology.subscribe(stream);
+        stream.onEvent(event -> {
+            long time = event.timestampNs();
+            if (time < startNs) {
+                startNs = time;
+            }
+            if (time > endNs) {
+                endNs = time;
+            }
+        });
+        stream.onDiscard(discard -> lost.add(new LostRange(
+                discard.kind().name().toLowerCase(java.util.Locale.ROOT), discard.count(), discard.beginNs(),
+                discard.endNs(), describe(discard.stream()))));
+    }
+
+    private static String describe(StreamFile stream) {
+        return stream == null ? null : stream.path().getFileName().toString();
+    }
+
+    /** The report, once the stream has ended. */
+    public AnalysisReport report(String traceName, List<Trace> traces) {
+        tracker.finish();
+        Topology map = topology.result(options.vms(), identities);
+        List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
+        return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
+                endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities),
+                streams.report(), drops.report(identities, options.kallsyms()), offload.report(identities),
+                map, pathList, tracker.stats(), VmTraffic.matrix(pathList, map), lost, notes(traces));
+    }
+
+    /**
+     * Labels for path devices: a port by its name; a veth peer by its name and the VM (or port) it sits behind,
+     * since names like eth0 repeat in every VM.
+     */
+    private static Function<DeviceRef, String> pathLabels(Topology map) {
+        Map<String, String> vmOfPort = new HashMap<>();
+        map.bridges().forEach(bridge -> bridge.ports().forEach(port ->
+                vmOfPort.putIfAbsent(port.name(), port.vm() != null ? port.vm() : port.name())));
+        return device -> {
+            if (vmOfPort.containsKey(device.name()) || device.partner() == null) {
+                return device.name();
+            }
+            String behind = vmOfPort.get(device.partner());
+            return device.name() + "@" + (behind != null ? behind : device.partner());
+        };
+    }
+
+    /** What the trace cannot show: events that were not enabled, and packets no tracepoint sees. */
+    static List<String> notes(List<Trace> traces) {
+        Set<String> events = new HashSet<>();
+        boolean netnsContext = false;
+        for (Trace trace : traces) {
+            for (StreamClass streamClass : trace.metadata().streams().values()) {
+                netnsContext |= streamClass.eventContext().indexOf("net_ns") >= 0;
+                for (EventClass eventClass : streamClass.events().values()) {
+                    events.add(eventClass.name());
+                    netnsContext |= eventClass.context().indexOf("net_ns") >= 0;
+                }
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!events.contains(NetFields.NET_DEV_XMIT)) {
+            notes.add("no transmit events: `lttng enable-event --kernel net_dev_queue,net_dev_xmit`");
+        }
+        if (!anyOf(events, NetFields.RECEIVE_SKB) && !anyOf(events, NetFields.NETIF_RX)) {
+            notes.add("no receive events: `lttng enable-event --kernel net_if_receive_skb,net_if_rx`");
+        }
+        if (!events.contains(NetFields.SKB_KFREE)) {
+            notes.add("no drop events: `lttng enable-event --kernel skb_kfree,skb_consume`");
+        }
+        if (!events.contains(NetFields.NET_DEV_QUEUE)) {
+            notes.add("no queue events, so no GSO figures: `lttng enable-event --kernel net_dev_queue`");
+        }
+        if (!netnsContext) {
+            notes.add("no net_ns context, so no namespaces: `lttng add-context --kernel --type=net_ns`");
+        }
+        notes.add("NIC ring drops happen before any tracepoint and are invisible here (ip -s -s link)");
+        return notes;
+    }
+
+    private static boolean anyOf(Set<String> events, String[] names) {
+        for (String name : names) {
+            if (events.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds what another part of the same trace (another stream or time slice) found. */
+    public void merge(NetworkAnalysis other) {
+        identities.merge(other.identities);
+        traffic.merge(other.traffic);
+        drops.merge(other.drops);
+        offload.merge(other.offload);
+        streams.merge(other.streams);
+        paths.merge(other.paths);
+        topology.merge(other.topology);
+        lost.addAll(other.lost);
+        startNs = Math.min(startNs, other.startNs);
+        endNs = Math.max(endNs, other.endNs);
+    }
+}

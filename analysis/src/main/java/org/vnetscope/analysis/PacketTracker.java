@@ -1,0 +1,379 @@
+package org.vnetscope.analysis;
+
+import java.util.ArrayDeque;
+import org.vnetscope.analysis.paths.HopKind;
+import org.vnetscope.analysis.paths.Outcome;
+import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.EventStream;
+
+/**
+ * Follows every skb through the network events of one trace, in timestamp order, and turns them into one
+ * receive and one transmit per packet and interface, attributed to an {@link InterfaceId}.
+ *
+ * <p>The counting rules, checked against the interface counters of real traces:
+ * <ul>
+ * <li>Receive: {@code net_if_rx} counts; a following {@code net_if_receive_skb} of the same skb on the same
+ * device does not (a veth packet fires both). {@code net_if_receive_skb} alone counts (NAPI drivers, taps,
+ * and upper devices such as a bridge receiving what its port received).</li>
+ * <li>Transmit: {@code net_dev_xmit} with {@code rc == 0}; {@code net_dev_queue} is before the qdisc (netem
+ * drops sit between the two) and before software segmentation (one queued GSO skb, many sent segments).</li>
+ * <li>Drops: {@code skb_kfree}, attributed to the device where the skb was last seen.</li>
+ * </ul>
+ * An skb chain ends at {@code skb_kfree}/{@code skb_consume}; some frees have no tracepoint, so a chain older than
+ * {@link #STALE_NS} is forgotten rather than allowed to swallow the next packet that reuses the address. State is
+ * one small record per live skb address.
+ *
+ * <p>Each chain also logs its {@link JourneyLog journey}, device by device, handed to
+ * {@link PacketObserver#journeyEnded} when the chain ends. Addresses are reused and not every free is traced, so
+ * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header) starts a new chain
+ * (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
+ * after a socket took its data, is cut there (<em>ambiguous</em>).
+ */
+final class PacketTracker {
+
+    /** A packet does not stay in a host's stack this long; a chain this old was freed without a tracepoint. */
+    static final long STALE_NS = 1_000_000_000L;
+    private static final long NO_NETNS = Long.MIN_VALUE;
+
+    private enum Step { QUEUED, RECEIVED_RX, RECEIVED, SENT }
+
+    private static final class Chain {
+        Step step;
+        InterfaceId iface;
+        /** The transmitting side once a hand-over named it; an xmit on that name is attributed to it. */
+        InterfaceId transmitter;
+        /** A queue not yet reported, waiting for the hand-over that names its interface. */
+        long pendingQueueLen = -1;
+        long queuedAtNs;
+        /** net_ns of the task that created and queued the skb: a vote for the transmitter's namespace. */
+        long senderNetns = NO_NETNS;
+        /** The receive had no queue before it: a segment from software GSO, or a software netif_rx. */
+        boolean rxWithoutQueue;
+        long lastNs;
+        final JourneyLog journey = new JourneyLog();
+    }
+
+    private final InterfaceIdentities identities;
+    private final PacketObserver[] observers;
+    private final LongObjectMap<Chain> chains = new LongObjectMap<>();
+    private final ArrayDeque<Chain> spare = new ArrayDeque<>();
+    private final DeviceNames names = new DeviceNames();
+    private final Ipv4Header seen = new Ipv4Header();
+    private long journeys;
+    private long splits;
+    private long ambiguous;
+    private long unterminated;
+    private int maxLive;
+
+    PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
+        this.identities = identities;
+        this.observers = observers.clone();
+    }
+
+    /** Subscribes to the events it needs, under every name they have had. */
+    void subscribe(EventStream stream) {
+        stream.onEvent(NetFields.NET_DEV_QUEUE, this::onQueue);
+        stream.onEvent(NetFields.NET_DEV_XMIT, this::onXmit);
+        for (String name : NetFields.NETIF_RX) {
+            stream.onEvent(name, this::onNetifRx);
+        }
+        for (String name : NetFields.RECEIVE_SKB) {
+            stream.onEvent(name, this::onReceiveSkb);
+        }
+        for (String name : NetFields.GRO_ENTRY) {
+            stream.onEvent(name, this::onGroEntry);
+        }
+        stream.onEvent(NetFields.SKB_KFREE, this::onKfree);
+        stream.onEvent(NetFields.SKB_CONSUME, this::onConsume);
+        stream.onEvent(NetFields.SKB_COPY_DATAGRAM, this::onCopyToUser);
+    }
+
+    /** Live skb chains right now: what the tracker's memory is proportional to. */
+    int liveChains() {
+        return chains.size();
+    }
+
+    /** How chains were followed so far. */
+    ChainStats stats() {
+        return new ChainStats(journeys, splits, ambiguous, unterminated, maxLive);
+    }
+
+    private void onQueue(Event event) {
+        long now = event.timestampNs();
+        long skb = event.getLong(NetFields.SKBADDR);
+        Chain chain = sameHeader(skb, live(skb, now), event);
+        boolean created = chain == null;
+        if (created) {
+            chain = create(skb);
+        } else {
+            flushQueue(chain, chain.iface);
+        }
+        chain.step = Step.QUEUED;
+        chain.iface = identities.id(names.of(event, NetFields.NAME), null);
+        chain.transmitter = null;
+        chain.pendingQueueLen = event.getLong(NetFields.LEN);
+        chain.queuedAtNs = now;
+        chain.senderNetns = created && event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : NO_NETNS;
+        chain.rxWithoutQueue = false;
+        chain.lastNs = now;
+        record(chain, chain.iface, HopKind.QUEUE, event);
+    }
+
+    private void onNetifRx(Event event) {
+        long now = event.timestampNs();
+        long skb = event.getLong(NetFields.SKBADDR);
+        String name = names.of(event, NetFields.NAME);
+        Chain chain = sameHeader(skb, live(skb, now), event);
+        InterfaceId iface;
+        boolean rxWithoutQueue = false;
+        if (chain != null && chain.step == Step.QUEUED && !chain.iface.name().equals(name)) {
+            // veth: the peer's xmit handed this very skb over
+            String sender = chain.iface.name();
+            iface = identities.id(name, sender);
+            InterfaceId transmitter = identities.id(sender, name);
+            identities.pair(sender, name);
+            identities.evidence(iface, DeviceKind.VETH, 1);
+            chain.journey.revealPeer(chain.iface, transmitter);
+            if (chain.senderNetns != NO_NETNS) {
+                identities.voteSenderNetns(transmitter, chain.senderNetns);
+            }
+            flushQueue(chain, transmitter);
+            chain.transmitter = transmitter;
+        } else if (chain != null && chain.step == Step.QUEUED) {
+            iface = chain.iface;
+            identities.evidence(iface, DeviceKind.LOOPBACK, 1);
+            flushQueue(chain, iface);
+            chain.transmitter = iface;
+        } else {
+            iface = identities.id(name, null);
+            identities.evidence(iface, DeviceKind.SOFTWARE, 1);
+            rxWithoutQueue = true;
+            if (chain == null) {
+                chain = create(skb);
+            } else {
+                flushQueue(chain, chain.iface);
+                chain.transmitter = null;
+            }
+        }
+        long len = event.getLong(NetFields.LEN);
+        for (PacketObserver observer : observers) {
+            observer.received(now, iface, len);
+        }
+        chain.step = Step.RECEIVED_RX;
+        chain.iface = iface;
+        chain.rxWithoutQueue = rxWithoutQueue;
+        chain.lastNs = now;
+        record(chain, iface, HopKind.RX, event);
+    }
+
+    private void onReceiveSkb(Event event) {
+        long now = event.timestampNs();
+        long skb = event.getLong(NetFields.SKBADDR);
+        String name = names.of(event, NetFields.NAME);
+        Chain chain = sameHeader(skb, live(skb, now), event);
+        boolean afterReceive = chain != null
+                && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
+        if (afterReceive && chain.iface.name().equals(name)) {
+            chain.step = Step.RECEIVED; // the backlog delivering what net_if_rx already counted
+            chain.lastNs = now;
+            record(chain, chain.iface, HopKind.RECEIVE, event);
+            return;
+        }
+        InterfaceId iface = identities.id(name, null);
+        identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
+        if (chain == null) {
+            chain = create(skb);
+        } else {
+            flushQueue(chain, chain.iface);
+        }
+        long len = event.getLong(NetFields.LEN);
+        for (PacketObserver observer : observers) {
+            observer.received(now, iface, len);
+        }
+        chain.step = Step.RECEIVED;
+        chain.iface = iface;
+        chain.transmitter = null;
+        chain.rxWithoutQueue = false;
+        chain.lastNs = now;
+        record(chain, iface, HopKind.RECEIVE, event);
+    }
+
+    private void onXmit(Event event) {
+        long now = event.timestampNs();
+        long skb = event.getLong(NetFields.SKBADDR);
+        String name = names.of(event, NetFields.NAME);
+        Chain chain = sameHeader(skb, live(skb, now), event);
+        InterfaceId iface;
+        if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
+            iface = chain.transmitter;
+        } else if (chain != null && chain.step == Step.QUEUED && chain.iface.name().equals(name)) {
+            iface = chain.iface;
+            flushQueue(chain, iface);
+        } else if (chain != null && chain.step == Step.RECEIVED_RX && chain.rxWithoutQueue
+                && !chain.iface.name().equals(name)) {
+            // a segment of software GSO: no queue of its own, handed to the peer before this xmit returned
+            String receiver = chain.iface.name();
+            iface = identities.id(name, receiver);
+            identities.pair(name, receiver);
+            identities.evidence(chain.iface, DeviceKind.SOFTWARE, -1);
+            identities.evidence(chain.iface, DeviceKind.VETH, 1);
+            chain.rxWithoutQueue = false;
+            chain.transmitter = iface;
+            chain.journey.revealPeer(identities.id(name, null), iface);
+        } else {
+            iface = identities.id(name, null);
+        }
+        if (event.getLong(NetFields.RC) == 0) {
+            long len = event.getLong(NetFields.LEN);
+            for (PacketObserver observer : observers) {
+                observer.transmitted(now, iface, len);
+            }
+        }
+        if (chain == null) {
+            chain = create(skb);
+            chain.step = Step.SENT;
+            chain.iface = iface;
+        } else if (chain.step == Step.QUEUED || chain.step == Step.SENT) {
+            chain.step = Step.SENT;
+            chain.iface = iface;
+        }
+        // otherwise the skb already lives on the receiving peer, where a drop must be attributed
+        chain.lastNs = now;
+        record(chain, iface, HopKind.XMIT, event);
+    }
+
+    private void onKfree(Event event) {
+        long now = event.timestampNs();
+        Chain chain = live(event.getLong(NetFields.SKBADDR), now);
+        String reason = null;
+        if (event.has(NetFields.REASON)) {
+            String[] labels = event.getEnumLabels(NetFields.REASON);
+            reason = labels.length > 0 ? labels[0] : Long.toString(event.getLong(NetFields.REASON));
+        }
+        InterfaceId iface = null;
+        if (chain != null) {
+            iface = chain.iface;
+            end(event.getLong(NetFields.SKBADDR), chain, now, Outcome.DROPPED, reason);
+        }
+        long location = event.has(NetFields.LOCATION) ? event.getLong(NetFields.LOCATION) : 0;
+        int ethertype = event.has(NetFields.PROTOCOL) ? (int) event.getLong(NetFields.PROTOCOL) : 0;
+        for (PacketObserver observer : observers) {
+            observer.dropped(now, iface, reason, location, ethertype);
+        }
+    }
+
+    private void onConsume(Event event) {
+        long skb = event.getLong(NetFields.SKBADDR);
+        Chain chain = chains.get(skb);
+        if (chain != null) {
+            end(skb, chain, event.timestampNs(), Outcome.DELIVERED, null);
+        }
+    }
+
+    private void onCopyToUser(Event event) {
+        if (!event.has(NetFields.NET_NS)) {
+            return;
+        }
+        Chain chain = live(event.getLong(NetFields.SKBADDR), event.timestampNs());
+        // the reader of a socket runs in its own namespace, so the device that received the skb is there too
+        if (chain != null && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)) {
+            identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+            chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
+        }
+    }
+
+    private void onGroEntry(Event event) {
+        if (event.has(NetFields.NAME)) {
+            String name = names.of(event, NetFields.NAME);
+            for (PacketObserver observer : observers) {
+                observer.groEntered(event.timestampNs(), name);
+            }
+        }
+    }
+
+    /** The chain of this skb, or null when there is none or it is too old to be the same packet. */
+    private Chain live(long skb, long now) {
+        Chain chain = chains.get(skb);
+        if (chain != null && now - chain.lastNs > STALE_NS) {
+            end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
+            return null;
+        }
+        return chain;
+    }
+
+    /** The chain, or null when the event's IPv4 header says it is another packet on the same address. */
+    private Chain sameHeader(long skb, Chain chain, Event event) {
+        seen.read(event);
+        if (chain != null && chain.journey.header.contradictedBy(seen)) {
+            splits++;
+            end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
+            return null;
+        }
+        return chain;
+    }
+
+    private void record(Chain chain, InterfaceId device, HopKind kind, Event event) {
+        JourneyLog journey = chain.journey;
+        if (!journey.isEmpty() && journey.cannotContinue(device, kind)) {
+            ambiguous++;
+            journey.end(journey.lastTimeNs(), Outcome.UNTERMINATED, null);
+            report(journey);
+        }
+        journey.add(device, kind, event, seen);
+    }
+
+    private void report(JourneyLog journey) {
+        journeys++;
+        if (journey.outcome() == Outcome.UNTERMINATED) {
+            unterminated++;
+        }
+        for (PacketObserver observer : observers) {
+            observer.journeyEnded(journey);
+        }
+        journey.reset();
+    }
+
+    private Chain create(long skb) {
+        Chain chain = spare.isEmpty() ? new Chain() : spare.pop();
+        chain.transmitter = null;
+        chain.pendingQueueLen = -1;
+        chain.senderNetns = NO_NETNS;
+        chain.rxWithoutQueue = false;
+        chain.journey.reset();
+        chains.put(skb, chain);
+        maxLive = Math.max(maxLive, chains.size());
+        return chain;
+    }
+
+    private void end(long skb, Chain chain, long endNs, Outcome outcome, String reason) {
+        flushQueue(chain, chain.iface);
+        if (!chain.journey.isEmpty()) {
+            chain.journey.end(endNs, outcome, reason);
+            report(chain.journey);
+        }
+        chains.remove(skb);
+        chain.iface = null;
+        chain.transmitter = null;
+        spare.push(chain);
+    }
+
+    private void flushQueue(Chain chain, InterfaceId iface) {
+        if (chain.pendingQueueLen >= 0) {
+            for (PacketObserver observer : observers) {
+                observer.queued(chain.queuedAtNs, iface, chain.pendingQueueLen);
+            }
+            chain.pendingQueueLen = -1;
+        }
+    }
+
+    /** Reports the queues still waiting for a hand-over when the trace ends. */
+    void finish() {
+        chains.forEachValue(chain -> {
+            flushQueue(chain, chain.iface);
+            if (!chain.journey.isEmpty()) {
+                chain.journey.end(chain.lastNs, Outcome.UNTERMINATED, null);
+                report(chain.journey);
+            }
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package org.vnetscope.analysis.paths;
+
+import org.vnetscope.analysis.InterfaceId;
+
+/**
+ * One packet's journey across devices, from its first net event to its free. A view handed to listeners when the
+ * journey ends; it is reused afterwards, so a listener copies what it keeps.
+ */
+public interface Journey {
+
+    int hopCount();
+
+    /**
+     * The device of a hop as the packet tracker attributed it: its name, and its veth peer once a hand-over in
+     * this journey revealed it (resolve it through {@link org.vnetscope.analysis.InterfaceIdentities#resolve}
+     * for reporting). Ids are interned, so equal devices are the same instance.
+     */
+    InterfaceId device(int hop);
+
+    HopKind kind(int hop);
+
+    long timeNs(int hop);
+
+    /** The net_ns context of the task that ran a hop's event (not necessarily the device's namespace). */
+    long contextNetns(int hop);
+
+    /** The net_ns context of the task that copied the packet to user space, or 0 when none did. */
+    long receiverNetns();
+
+    /** The hop after which the packet was copied to user space, or -1. */
+    int receiverHop();
+
+    long endTimeNs();
+
+    Outcome outcome();
+
+    /** The drop reason of a dropped packet (the enum label, or "reason N" when the trace left it unnamed), else null. */
+    String dropReason();
+
+    /** Frame length in bytes (Ethernet header included). */
+    int bytes();
+
+    /** Whether an IPv4 header was seen; then the addresses below are valid. */
+    boolean hasIpv4();
+
+    /** IPv4 source address as an unsigned 32-bit value. */
+    int ipv4Source();
+
+    int ipv4Destination();
+
+    int ipProtocol();
+
+    int sourcePort();
+
+    int destinationPort();
+}

@@ -1,0 +1,39 @@
+package org.vnetscope.analysis.paths;
+
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Packets that crossed the same devices in the same order.
+ *
+ * @param hops         device labels in order
+ * @param packets      how many packets took this path
+ * @param bytes        their frame bytes
+ * @param delivered    packets freed normally at the end
+ * @param dropped      packets freed as drops (at the last device of the path)
+ * @param unterminated packets whose free was not seen
+ * @param latencyNs    first event to free, per packet
+ * @param hopLatencyNs from each device to the next (the last one: to the free)
+ * @param drops        where and why packets of this path were dropped
+ * @param devices      the devices behind the labels
+ */
+public record PacketPath(List<String> hops, long packets, long bytes, long delivered, long dropped, long unterminated,
+                         Latency latencyNs, List<HopLatency> hopLatencyNs, List<Drop> drops, List<DeviceRef> devices) {
+
+    /** Latency percentiles in ns, with the number of samples behind them. */
+    public record Latency(long samples, long p50, long p90, long p99, long max) {
+        static Latency of(Histogram histogram) {
+            if (histogram.getTotalCount() == 0) {
+                return new Latency(0, 0, 0, 0, 0);
+            }
+            return new Latency(histogram.getTotalCount(), histogram.getValueAtPercentile(50),
+                    histogram.getValueAtPercentile(90), histogram.getValueAtPercentile(99), histogram.getMaxValue());
+        }
+    }
+
+    public record HopLatency(String from, String to, Latency latencyNs) {
+    }
+
+    public record Drop(String at, String reason, long packets) {
+    }
+}

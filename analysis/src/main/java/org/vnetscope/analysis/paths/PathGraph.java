@@ -1,0 +1,132 @@
+package org.vnetscope.analysis.paths;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.vnetscope.analysis.InterfaceId;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Aggregates journeys with the same device sequence into paths: packets, bytes, per-hop and end-to-end latency
+ * (HdrHistogram), and where and why packets died. Its size depends on the number of distinct paths, not on the
+ * trace.
+ */
+public final class PathGraph implements Consumer<Journey> {
+
+    private static final int SIGNIFICANT_DIGITS = 3;
+
+    private final Map<List<DeviceRef>, Accumulator> paths = new HashMap<>();
+
+    @Override
+    public void accept(Journey journey) {
+        List<DeviceStep> steps = DeviceStep.of(journey);
+        if (steps.isEmpty()) {
+            return;
+        }
+        List<DeviceRef> key = new ArrayList<>(steps.size());
+        for (DeviceStep step : steps) {
+            key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit()));
+        }
+        Accumulator path = paths.computeIfAbsent(key, k -> new Accumulator(k.size()));
+        path.packets++;
+        path.bytes += journey.bytes();
+        for (int i = 0; i < steps.size(); i++) {
+            long next = i + 1 < steps.size() ? steps.get(i + 1).timeNs() : journey.endTimeNs();
+            path.hops[i].recordValue(Math.max(0, next - steps.get(i).timeNs()));
+        }
+        path.endToEnd.recordValue(Math.max(0, journey.endTimeNs() - steps.get(0).timeNs()));
+        switch (journey.outcome()) {
+            case DELIVERED -> path.delivered++;
+            case DROPPED -> {
+                path.dropped++;
+                // traces before the reason field (kernel < 5.17) say nothing about why
+                path.drops.merge(journey.dropReason() == null ? "unknown" : journey.dropReason(), 1L, Long::sum);
+            }
+            case UNTERMINATED -> path.unterminated++;
+        }
+    }
+
+    /** Adds another graph's paths (a shard of the same trace) to this one. */
+    public void merge(PathGraph other) {
+        other.paths.forEach((key, path) -> paths.merge(key, path, Accumulator::add));
+    }
+
+    /**
+     * The paths, most packets first. Devices are resolved to their reported identity first (a device seen before
+     * its hand-over named its peer takes the only peer its name has), so such packets land in the same path as
+     * their fellows; the labeler names every device for display.
+     */
+    public List<PacketPath> result(UnaryOperator<InterfaceId> resolve, Function<DeviceRef, String> labeler) {
+        Map<List<DeviceRef>, Accumulator> canonical = new LinkedHashMap<>();
+        paths.forEach((key, path) -> {
+            List<DeviceRef> resolved = new ArrayList<>(key.size());
+            for (DeviceRef ref : key) {
+                InterfaceId id = resolve.apply(new InterfaceId(ref.name(), ref.partner()));
+                resolved.add(new DeviceRef(id.name(), id.peer(), ref.transmit()));
+            }
+            canonical.merge(resolved, path.copy(), Accumulator::add);
+        });
+        List<PacketPath> result = new ArrayList<>();
+        canonical.forEach((key, path) -> result.add(path.toPath(key, labeler)));
+        result.sort(Comparator.comparingLong(PacketPath::packets).reversed()
+                .thenComparing(p -> String.join(" ", p.hops())));
+        return List.copyOf(result);
+    }
+
+    private static final class Accumulator {
+        long packets;
+        long bytes;
+        long delivered;
+        long dropped;
+        long unterminated;
+        final Histogram[] hops;
+        final Histogram endToEnd = new Histogram(SIGNIFICANT_DIGITS);
+        final Map<String, Long> drops = new TreeMap<>();
+
+        Accumulator(int steps) {
+            hops = new Histogram[steps];
+            for (int i = 0; i < steps; i++) {
+                hops[i] = new Histogram(SIGNIFICANT_DIGITS);
+            }
+        }
+
+        Accumulator copy() {
+            return new Accumulator(hops.length).add(this);
+        }
+
+        Accumulator add(Accumulator other) {
+            packets += other.packets;
+            bytes += other.bytes;
+            delivered += other.delivered;
+            dropped += other.dropped;
+            unterminated += other.unterminated;
+            for (int i = 0; i < hops.length; i++) {
+                hops[i].add(other.hops[i]);
+            }
+            endToEnd.add(other.endToEnd);
+            other.drops.forEach((reason, count) -> drops.merge(reason, count, Long::sum));
+            return this;
+        }
+
+        PacketPath toPath(List<DeviceRef> key, Function<DeviceRef, String> labeler) {
+            List<String> labels = key.stream().map(labeler).toList();
+            List<PacketPath.HopLatency> hopLatency = new ArrayList<>();
+            for (int i = 0; i < hops.length; i++) {
+                String to = i + 1 < labels.size() ? labels.get(i + 1) : "end";
+                hopLatency.add(new PacketPath.HopLatency(labels.get(i), to, PacketPath.Latency.of(hops[i])));
+            }
+            List<PacketPath.Drop> dropList = new ArrayList<>();
+            String last = labels.get(labels.size() - 1);
+            drops.forEach((reason, count) -> dropList.add(new PacketPath.Drop(last, reason, count)));
+            return new PacketPath(labels, packets, bytes, delivered, dropped, unterminated,
+                    PacketPath.Latency.of(endToEnd), hopLatency, dropList, List.copyOf(key));
+        }
+    }
+}

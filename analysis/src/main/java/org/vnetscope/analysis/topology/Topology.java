@@ -1,0 +1,70 @@
+package org.vnetscope.analysis.topology;
+
+import java.util.List;
+
+/**
+ * The virtual network a trace shows: bridges and their ports with what sits behind each, and how that changed.
+ *
+ * @param bridges    bridges with their ports, by name
+ * @param vethPairs  veth pairs that are not bridge ports (e.g. a relay's end inside a VM namespace)
+ * @param interfaces interfaces and IPv4 addresses from the session-start state dump
+ * @param changes    MAC moves, FDB additions and deletions, port removals, in time order
+ */
+public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Interface> interfaces,
+                       List<Change> changes) {
+
+    /**
+     * @param name  bridge device name ("bridge?N" when the trace never named it)
+     * @param ipv4  its IPv4 addresses from the state dump
+     * @param ports its ports, by name
+     */
+    public record Bridge(String name, List<String> ipv4, List<Port> ports) {
+    }
+
+    /**
+     * @param name       port device name
+     * @param kind       veth, tap, or other
+     * @param vm         the VM behind it, when a mapping or libvirt XML names one
+     * @param macs       MAC addresses the bridge's forwarding database holds for this port at the end of the trace
+     * @param vlans      VLAN ids seen on this port in forwarding-database events
+     * @param peer       the other end of a veth port, or null
+     * @param ipv4       IPv4 source addresses of packets that entered the bridge through this port
+     * @param lastSeenNs the last packet through it
+     * @param removedNs  when the port was removed from the bridge, or null
+     */
+    public record Port(String name, String kind, String vm, List<Mac> macs, List<Integer> vlans, Peer peer,
+                       List<String> ipv4, Long lastSeenNs, Long removedNs) {
+    }
+
+    /** A MAC address with its VLAN (null: none, the bridge does not filter VLANs). */
+    public record Mac(String mac, Integer vlan) {
+    }
+
+    /**
+     * @param name  device name inside its namespace
+     * @param netns network namespace inode (as the net_ns context shows it), or null when unknown
+     */
+    public record Peer(String name, Long netns) {
+    }
+
+    public record VethPair(String a, String b, Long netns) {
+    }
+
+    public record Interface(String name, String ipv4) {
+    }
+
+    /**
+     * A change of the topology.
+     *
+     * @param timeNs when it was seen
+     * @param kind   "move" (a MAC or IPv4 address now behind another port), "added"/"deleted" (a forwarding
+     *               database entry), "removal" (a port left its bridge)
+     * @param mac    the MAC address concerned, or null
+     * @param ip     the IPv4 address concerned (moves seen in traffic), or null
+     * @param from   the port it was behind, or the removed port
+     * @param to     the port it is behind now, or null
+     * @param leftNs for a move, when the address was last seen at (or deleted from) its old port, or null
+     */
+    public record Change(long timeNs, String kind, String mac, String ip, String from, String to, Long leftNs) {
+    }
+}

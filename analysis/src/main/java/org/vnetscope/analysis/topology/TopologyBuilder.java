@@ -1,0 +1,416 @@
+package org.vnetscope.analysis.topology;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.vnetscope.analysis.InterfaceIdentities;
+import org.vnetscope.analysis.paths.DeviceStep;
+import org.vnetscope.analysis.paths.HopKind;
+import org.vnetscope.analysis.paths.Journey;
+import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.FieldKey;
+
+/**
+ * Builds the {@link Topology} of a trace in one pass from three optional sources: the state dump (names and
+ * IPv4 of interfaces), bridge forwarding-database events where a probe recorded them, and the packets' journeys
+ * (a veth hand-over links two devices; a packet received on one device and queued on another links two ports of
+ * a bridge; a port handing a packet up to another device names its bridge).
+ *
+ * <p>Its state is a handful of small maps keyed by device names and addresses: bounded by the network's size.
+ */
+public final class TopologyBuilder implements Consumer<Journey> {
+
+    private static final FieldKey NAME = FieldKey.of("name");
+    private static final FieldKey ADDRESS_IPV4 = FieldKey.of("address_ipv4");
+    private static final FieldKey BR_DEV = FieldKey.of("br_dev");
+    private static final FieldKey DEV = FieldKey.of("dev");
+    private static final FieldKey ADDR = FieldKey.of("addr");
+    private static final FieldKey VID = FieldKey.of("vid");
+    private static final FieldKey FLAGS = FieldKey.of("flags");
+    /** Bit 0 of the kernel's fdb flags (BR_FDB_LOCAL): the entry is the port's own address. */
+    private static final long FDB_LOCAL = 1;
+
+    private final Map<String, String> statedump = new LinkedHashMap<>();
+    private final Map<String, String> forwardParent = new HashMap<>();
+    private final Map<String, Map<String, Integer>> uppers = new HashMap<>();
+    private final Map<String, Map<String, Integer>> lowers = new HashMap<>();
+    private final Map<String, Integer> tapStarts = new HashMap<>();
+    private final Map<String, Long> lastSeen = new HashMap<>();
+    /** ip -> port -> [first, last] time a packet from that address entered a bridge through that port. */
+    private final Map<Integer, Map<String, long[]>> ipBehindPort = new HashMap<>();
+    private final Map<String, String> fdbBridgeOfPort = new HashMap<>();
+    private final Map<String, FdbEntry> fdb = new LinkedHashMap<>();
+    private final Map<String, FdbEntry> departed = new HashMap<>();
+    private final Map<String, Set<Integer>> portVlans = new HashMap<>();
+    private final Map<String, Long> removedPorts = new HashMap<>();
+    private final List<Topology.Change> fdbChanges = new ArrayList<>();
+
+    /** Subscribes to state-dump and forwarding-database events. */
+    public void subscribe(EventStream stream) {
+        stream.onEvent("lttng_statedump_network_interface", this::onInterface);
+        stream.onEvent("br_fdb_update", e -> onLearn(e, e.getString(BR_DEV)));
+        stream.onEvent("br_fdb_external_learn_add", e -> onLearn(e, e.getString(BR_DEV)));
+        stream.onEvent("br_fdb_add", e -> onLearn(e, null));
+        stream.onEvent("fdb_delete", this::onDelete);
+    }
+
+    private void onInterface(Event event) {
+        long address = event.getLong(ADDRESS_IPV4);
+        statedump.put(event.getString(NAME), address == 0 ? null : ipv4((int) address));
+    }
+
+    private void onLearn(Event event, String bridge) {
+        String port = event.getString(DEV);
+        if (bridge != null) {
+            fdbBridgeOfPort.put(port, bridge);
+        }
+        String mac = mac(event.getBytes(ADDR));
+        int vid = (int) event.getLong(VID);
+        long time = event.timestampNs();
+        if (vid != 0) {
+            portVlans.computeIfAbsent(port, p -> new TreeSet<>()).add(vid);
+        }
+        String key = mac + "/" + vid;
+        FdbEntry current = fdb.get(key);
+        FdbEntry before = current != null ? current : departed.get(key);
+        if (before != null && !before.port.equals(port)) {
+            fdbChanges.add(new Topology.Change(time, "move", mac, null, before.port, port,
+                    current != null ? Long.valueOf(time) : before.since));
+        } else if (current == null) {
+            fdbChanges.add(new Topology.Change(time, "added", mac, null, null, port, null));
+        }
+        if (current == null || !current.port.equals(port)) {
+            fdb.put(key, new FdbEntry(port, mac, vid, time));
+            departed.remove(key);
+        }
+    }
+
+    private void onDelete(Event event) {
+        String port = event.getString(DEV);
+        fdbBridgeOfPort.putIfAbsent(port, event.getString(BR_DEV));
+        String mac = mac(event.getBytes(ADDR));
+        int vid = (int) event.getLong(VID);
+        long time = event.timestampNs();
+        if (vid != 0) {
+            portVlans.computeIfAbsent(port, p -> new TreeSet<>()).add(vid);
+        }
+        if ((event.getLong(FLAGS) & FDB_LOCAL) != 0) {
+            // the port's own address goes away with the port
+            if (removedPorts.putIfAbsent(port, time) == null) {
+                fdbChanges.add(new Topology.Change(time, "removal", null, null, port, null, null));
+            }
+            return;
+        }
+        String key = mac + "/" + vid;
+        FdbEntry entry = fdb.remove(key);
+        if (entry != null) {
+            departed.put(key, new FdbEntry(entry.port, mac, vid, time));
+            fdbChanges.add(new Topology.Change(time, "deleted", mac, null, entry.port, null, null));
+        }
+    }
+
+    @Override
+    public void accept(Journey journey) {
+        List<DeviceStep> steps = DeviceStep.of(journey);
+        for (int i = 0; i < steps.size(); i++) {
+            DeviceStep step = steps.get(i);
+            lastSeen.merge(step.name(), step.timeNs(), Math::max);
+            if (i + 1 < steps.size()) {
+                DeviceStep next = steps.get(i + 1);
+                if (!step.transmit() && next.transmit() && !next.name().equals(step.name())) {
+                    union(step.name(), next.name());
+                    enteredBridge(journey, step);
+                } else if (!step.transmit() && !next.transmit() && next.firstKind() == HopKind.RECEIVE) {
+                    count(uppers, step.name(), next.name());
+                    enteredBridge(journey, step);
+                } else if (step.transmit() && next.transmit() && step.device().peer() == null) {
+                    count(lowers, step.name(), next.name());
+                }
+            }
+        }
+        if (!steps.isEmpty() && !steps.get(0).transmit() && steps.get(0).firstKind() == HopKind.RECEIVE) {
+            tapStarts.merge(steps.get(0).name(), 1, Integer::sum);
+        }
+    }
+
+    private void enteredBridge(Journey journey, DeviceStep port) {
+        if (journey.hasIpv4()) {
+            long[] seen = ipBehindPort.computeIfAbsent(journey.ipv4Source(), ip -> new HashMap<>())
+                    .computeIfAbsent(port.name(), p -> new long[] {port.timeNs(), port.timeNs()});
+            seen[0] = Math.min(seen[0], port.timeNs());
+            seen[1] = Math.max(seen[1], port.timeNs());
+        }
+    }
+
+    private static void count(Map<String, Map<String, Integer>> map, String from, String to) {
+        map.computeIfAbsent(from, f -> new HashMap<>()).merge(to, 1, Integer::sum);
+    }
+
+    private String root(String device) {
+        String parent = forwardParent.get(device);
+        if (parent == null || parent.equals(device)) {
+            return device;
+        }
+        String root = root(parent);
+        forwardParent.put(device, root);
+        return root;
+    }
+
+    private void union(String a, String b) {
+        forwardParent.putIfAbsent(a, a);
+        forwardParent.putIfAbsent(b, b);
+        String ra = root(a);
+        String rb = root(b);
+        if (!ra.equals(rb)) {
+            forwardParent.put(ra, rb);
+        }
+    }
+
+    /**
+     * Adds what a later part of the same trace found: traffic links add up; its forwarding-database history
+     * continues this one's, so an entry it first learned behind another port than this one last had is a move.
+     */
+    public void merge(TopologyBuilder later) {
+        later.statedump.forEach(statedump::putIfAbsent);
+        later.forwardParent.keySet().forEach(device -> union(device, later.root(device)));
+        later.uppers.forEach((from, to) -> to.forEach((name, n) -> uppers.computeIfAbsent(from, f -> new HashMap<>())
+                .merge(name, n, Integer::sum)));
+        later.lowers.forEach((from, to) -> to.forEach((name, n) -> lowers.computeIfAbsent(from, f -> new HashMap<>())
+                .merge(name, n, Integer::sum)));
+        later.tapStarts.forEach((port, n) -> tapStarts.merge(port, n, Integer::sum));
+        later.lastSeen.forEach((port, time) -> lastSeen.merge(port, time, Math::max));
+        later.ipBehindPort.forEach((ip, ports) -> ports.forEach((port, seen) -> {
+            long[] mine = ipBehindPort.computeIfAbsent(ip, i -> new HashMap<>())
+                    .computeIfAbsent(port, p -> new long[] {seen[0], seen[1]});
+            mine[0] = Math.min(mine[0], seen[0]);
+            mine[1] = Math.max(mine[1], seen[1]);
+        }));
+        later.fdbBridgeOfPort.forEach(fdbBridgeOfPort::putIfAbsent);
+        later.portVlans.forEach((port, vlans) -> portVlans.computeIfAbsent(port, p -> new TreeSet<>()).addAll(vlans));
+        later.removedPorts.forEach(removedPorts::putIfAbsent);
+        for (Topology.Change change : later.fdbChanges) {
+            if (change.kind().equals("added")) {
+                FdbEntry before = lastEntry(change.mac(), change.to(), later);
+                if (before != null && !before.port.equals(change.to())) {
+                    fdbChanges.add(new Topology.Change(change.timeNs(), "move", change.mac(), null, before.port,
+                            change.to(), before.since));
+                } else if (before == null) {
+                    fdbChanges.add(change);
+                }
+            } else {
+                fdbChanges.add(change);
+            }
+        }
+        later.departed.forEach((key, entry) -> {
+            if (!later.fdb.containsKey(key)) {
+                fdb.remove(key);
+                departed.put(key, entry);
+            }
+        });
+        later.fdb.forEach((key, entry) -> {
+            fdb.put(key, entry);
+            departed.remove(key);
+        });
+    }
+
+    /** This part's last entry for the MAC of a later part's first learning on that port. */
+    private FdbEntry lastEntry(String mac, String port, TopologyBuilder later) {
+        for (Map.Entry<String, FdbEntry> first : later.fdb.entrySet()) {
+            if (first.getValue().mac.equals(mac) && first.getValue().port.equals(port)) {
+                FdbEntry mine = fdb.get(first.getKey());
+                return mine != null ? mine : departed.get(first.getKey());
+            }
+        }
+        for (Map.Entry<String, FdbEntry> first : later.departed.entrySet()) {
+            if (first.getValue().mac.equals(mac)) {
+                FdbEntry mine = fdb.get(first.getKey());
+                return mine != null ? mine : departed.get(first.getKey());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The topology as seen so far: veth pairs and namespaces come from the interface identities the packet
+     * tracker learned, VM names from the directory.
+     */
+    public Topology result(VmDirectory vms, InterfaceIdentities identities) {
+        Set<String> vethPairs = new TreeSet<>();
+        for (String device : identities.names()) {
+            for (String peer : identities.peers(device)) {
+                vethPairs.add(device + "\t" + peer);
+            }
+        }
+        // ports: devices that forwarded to each other, grouped; bridges: what they hand packets up to
+        Map<String, Set<String>> groups = new TreeMap<>();
+        for (String device : forwardParent.keySet()) {
+            groups.computeIfAbsent(root(device), r -> new TreeSet<>()).add(device);
+        }
+        Map<String, String> bridgeOfPort = new TreeMap<>(fdbBridgeOfPort);
+        Set<String> confirmedBridges = new TreeSet<>(fdbBridgeOfPort.values());
+        int unnamed = 0;
+        for (Set<String> members : groups.values()) {
+            Map<String, Integer> names = new HashMap<>();
+            for (String member : members) {
+                String known = fdbBridgeOfPort.get(member);
+                if (known != null) {
+                    names.merge(known, 1000, Integer::sum);
+                }
+                uppers.getOrDefault(member, Map.of()).forEach((upper, n) -> names.merge(upper, n, Integer::sum));
+            }
+            lowers.forEach((bridge, ports) -> ports.keySet().stream().filter(members::contains)
+                    .forEach(p -> names.merge(bridge, 1, Integer::sum)));
+            members.forEach(names::remove);
+            String bridge = names.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                    .orElse("bridge?" + (++unnamed));
+            confirmedBridges.add(bridge);
+            for (String member : members) {
+                bridgeOfPort.putIfAbsent(member, bridge);
+            }
+        }
+        assignUnnamedGroups(bridgeOfPort, confirmedBridges);
+        // devices that only handed packets up to, or got packets from, a known bridge
+        uppers.forEach((port, targets) -> targets.keySet().stream().filter(confirmedBridges::contains)
+                .filter(b -> !confirmedBridges.contains(port)).findFirst()
+                .ifPresent(bridge -> bridgeOfPort.putIfAbsent(port, bridge)));
+        lowers.forEach((bridge, ports) -> {
+            if (confirmedBridges.contains(bridge)) {
+                ports.keySet().stream().filter(p -> !confirmedBridges.contains(p))
+                        .forEach(port -> bridgeOfPort.putIfAbsent(port, bridge));
+            }
+        });
+        confirmedBridges.forEach(bridgeOfPort::remove);
+
+        Map<String, String> peerOf = new HashMap<>();
+        for (String pair : vethPairs) {
+            String[] ends = pair.split("\t");
+            if (bridgeOfPort.containsKey(ends[0]) && !bridgeOfPort.containsKey(ends[1])) {
+                peerOf.put(ends[0], ends[1]);
+            } else if (bridgeOfPort.containsKey(ends[1]) && !bridgeOfPort.containsKey(ends[0])) {
+                peerOf.put(ends[1], ends[0]);
+            }
+        }
+        Map<String, List<Topology.Mac>> macs = new TreeMap<>();
+        for (FdbEntry entry : fdb.values()) {
+            macs.computeIfAbsent(entry.port, p -> new ArrayList<>())
+                    .add(new Topology.Mac(entry.mac, entry.vid == 0 ? null : entry.vid));
+        }
+        Map<String, List<String>> ipsOfPort = new TreeMap<>();
+        ipBehindPort.forEach((ip, ports) -> ports.keySet().forEach(port ->
+                ipsOfPort.computeIfAbsent(port, p -> new ArrayList<>()).add(ipv4(ip))));
+
+        Map<String, List<Topology.Port>> portsOfBridge = new TreeMap<>();
+        bridgeOfPort.forEach((port, bridge) -> {
+            String peerName = peerOf.get(port);
+            Topology.Peer peer = peerName == null ? null
+                    : new Topology.Peer(peerName, namespaceOf(identities, peerName, port));
+            String kind = peerName != null ? "veth" : tapStarts.containsKey(port) ? "tap" : "other";
+            List<Topology.Mac> portMacs = macs.getOrDefault(port, List.of());
+            String vm = vms.vmOf(port, portMacs.stream().map(Topology.Mac::mac).toList(),
+                    peer == null ? null : peer.netns());
+            List<String> ips = ipsOfPort.getOrDefault(port, List.of()).stream().sorted().toList();
+            portsOfBridge.computeIfAbsent(bridge, b -> new ArrayList<>()).add(new Topology.Port(port, kind, vm,
+                    List.copyOf(portMacs), List.copyOf(portVlans.getOrDefault(port, Set.of())), peer, ips,
+                    lastSeen.get(port), removedPorts.get(port)));
+        });
+        List<Topology.Bridge> bridges = new ArrayList<>();
+        portsOfBridge.forEach((bridge, ports) -> bridges.add(new Topology.Bridge(bridge,
+                statedump.get(bridge) == null ? List.of() : List.of(statedump.get(bridge)), List.copyOf(ports))));
+
+        Set<String> unattachedPairs = new TreeSet<>();
+        for (String pair : vethPairs) {
+            String[] ends = pair.split("\t");
+            if (!bridgeOfPort.containsKey(ends[0]) && !bridgeOfPort.containsKey(ends[1])) {
+                unattachedPairs.add(ends[0].compareTo(ends[1]) < 0 ? pair : ends[1] + "\t" + ends[0]);
+            }
+        }
+        List<Topology.VethPair> unattached = new ArrayList<>();
+        for (String pair : unattachedPairs) {
+            String[] ends = pair.split("\t");
+            unattached.add(new Topology.VethPair(ends[0], ends[1], namespaceOf(identities, ends[0], ends[1])));
+        }
+        List<Topology.Interface> interfaces = new ArrayList<>();
+        statedump.forEach((name, ip) -> interfaces.add(new Topology.Interface(name, ip)));
+
+        List<Topology.Change> changes = new ArrayList<>(fdbChanges);
+        if (fdbChanges.isEmpty()) {
+            changes.addAll(ipMoves());
+        }
+        changes.sort(Comparator.comparingLong(Topology.Change::timeNs));
+        return new Topology(List.copyOf(bridges), List.copyOf(unattached), List.copyOf(interfaces),
+                List.copyOf(changes));
+    }
+
+    /**
+     * Ports of a bridge that never carried host traffic (a VLAN-filtering bridge whose own address sits in
+     * another VLAN) form unnamed groups, one per isolated VLAN. The state dump lists the initial namespace's
+     * interfaces with IPv4, which bridge ports lack: when exactly one of them is neither loopback nor a known
+     * device, it is taken as the bridge of those groups.
+     */
+    private void assignUnnamedGroups(Map<String, String> bridgeOfPort, Set<String> confirmedBridges) {
+        List<String> candidates = statedump.keySet().stream()
+                .filter(name -> !name.equals("lo") && !confirmedBridges.contains(name)
+                        && !bridgeOfPort.containsKey(name) && !lastSeen.containsKey(name))
+                .toList();
+        boolean unnamed = bridgeOfPort.values().stream().anyMatch(b -> b.startsWith("bridge?"));
+        if (unnamed && candidates.size() == 1) {
+            String bridge = candidates.get(0);
+            bridgeOfPort.replaceAll((port, b) -> b.startsWith("bridge?") ? bridge : b);
+            confirmedBridges.removeIf(b -> b.startsWith("bridge?"));
+            confirmedBridges.add(bridge);
+        }
+    }
+
+    /** Without forwarding-database events, a VM's move shows as its IPv4 address entering through a new port. */
+    private List<Topology.Change> ipMoves() {
+        List<Topology.Change> moves = new ArrayList<>();
+        ipBehindPort.forEach((ip, ports) -> {
+            List<Map.Entry<String, long[]>> byTime = new ArrayList<>(ports.entrySet());
+            byTime.sort(Comparator.comparingLong(e -> e.getValue()[0]));
+            for (int i = 1; i < byTime.size(); i++) {
+                long[] previous = byTime.get(i - 1).getValue();
+                long[] current = byTime.get(i).getValue();
+                if (current[0] > previous[1]) {
+                    moves.add(new Topology.Change(current[0], "move", null, ipv4(ip), byTime.get(i - 1).getKey(),
+                            byTime.get(i).getKey(), previous[1]));
+                }
+            }
+        });
+        return moves;
+    }
+
+    private static Long namespaceOf(InterfaceIdentities identities, String device, String peer) {
+        return identities.netns(identities.id(device, peer));
+    }
+
+    static String mac(byte[] address) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 0; i < address.length; i++) {
+            if (i > 0) {
+                sb.append(':');
+            }
+            sb.append(Character.forDigit((address[i] >> 4) & 0xF, 16)).append(Character.forDigit(address[i] & 0xF, 16));
+        }
+        return sb.toString();
+    }
+
+    static String ipv4(int address) {
+        return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."
+                + (address & 0xFF);
+    }
+
+    private record FdbEntry(String port, String mac, int vid, long since) {
+        FdbEntry {
+            Objects.requireNonNull(port);
+        }
+    }
+}

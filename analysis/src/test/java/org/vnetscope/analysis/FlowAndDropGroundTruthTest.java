@@ -1,0 +1,129 @@
+package org.vnetscope.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The stream list against the flows the lab ran, and the drops against the qdisc and nft counters. */
+class FlowAndDropGroundTruthTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "migration", "migration-fdb", "ovs"})
+    void everyFlowAppearsOnceWithItsCounts(String scenario) {
+        Path folder = GroundTruth.lab().resolve(scenario);
+        AnalysisReport report = analyze(folder);
+        for (JsonNode flow : GroundTruth.read(folder.resolve("groundtruth-summary.json")).get("flows")) {
+            checkFlow(report, flow);
+        }
+    }
+
+    @Test
+    void bundledSampleFlows() {
+        Path sample = GroundTruth.sample();
+        AnalysisReport report = analyze(sample);
+        for (JsonNode flow : GroundTruth.read(sample.resolve("groundtruth-summary.json")).get("flows")) {
+            checkFlow(report, flow);
+        }
+    }
+
+    private static void checkFlow(AnalysisReport report, JsonNode flow) {
+        String protocol = flow.get("proto").asText();
+        JsonNode results = flow.get("results");
+        String id = flow.get("id").asText();
+        if (results.has("data_connection")) {
+            JsonNode connection = results.get("data_connection");
+            String a = connection.get("local_host").asText() + ":" + connection.get("local_port").asInt();
+            String b = connection.get("remote_host").asText() + ":" + connection.get("remote_port").asInt();
+            List<StreamReport> matches = streams(report, protocol, a, b);
+            assertThat(matches).as(id + " appears once").hasSize(1);
+            StreamReport stream = matches.get(0);
+            if (protocol.equals("tcp")) {
+                long sent = results.get("client_sum_sent_bytes").asLong();
+                // iperf3 also sends its 37-byte cookie on the data connection
+                assertThat((double) stream.payloadAb()).as(id + " TCP payload").isCloseTo(sent, within(sent * 0.01));
+                if (results.get("client_retransmits").asLong() == 0) {
+                    assertThat(stream.retransmittedPackets()).as(id + " retransmissions").isZero();
+                }
+            } else {
+                long datagrams = results.get("datagrams").asLong();
+                long size = results.get("udp_payload_len").asLong();
+                // one extra 4-byte datagram each way: iperf3's UDP connect handshake
+                assertThat(stream.packetsAb()).as(id + " datagrams").isEqualTo(datagrams + 1);
+                assertThat(stream.payloadAb()).as(id + " UDP payload").isEqualTo(datagrams * size + 4);
+                assertThat(stream.packetsBa()).isEqualTo(1);
+            }
+        } else if (protocol.equals("icmp")) {
+            List<StreamReport> matches = streams(report, "icmp", flow.get("src_ip").asText(), flow.get("dst_ip").asText());
+            assertThat(matches).as(id + " appears once").hasSize(1);
+            long requests = 0;
+            long replies = 0;
+            // several ping runs between the same hosts share one ICMP stream
+            for (JsonNode other : flowsLike(report, flow)) {
+                requests += other.at("/results/echo_requests_sent").asLong();
+                replies += other.at("/results/echo_replies_received").asLong();
+            }
+            assertThat(matches.get(0).packetsAb()).as(id + " echo requests").isEqualTo(requests);
+            assertThat(matches.get(0).packetsBa()).as(id + " echo replies").isEqualTo(replies);
+        }
+    }
+
+    private static List<JsonNode> flowsLike(AnalysisReport report, JsonNode flow) {
+        // the flow list of the same scenario, found again through the report's trace path
+        Path folder = Path.of(report.trace()).getParent().getParent();
+        List<JsonNode> same = new java.util.ArrayList<>();
+        for (JsonNode other : GroundTruth.read(folder.resolve("groundtruth-summary.json")).get("flows")) {
+            if (other.get("proto").asText().equals("icmp")
+                    && other.get("src_ip").equals(flow.get("src_ip")) && other.get("dst_ip").equals(flow.get("dst_ip"))) {
+                same.add(other);
+            }
+        }
+        return same;
+    }
+
+    @Test
+    void injectedDropsMatchQdiscAndNftCounters() {
+        Path folder = GroundTruth.lab().resolve("vlan-drops");
+        AnalysisReport report = analyze(folder);
+        JsonNode reasons = GroundTruth.read(GroundTruth.lab().resolve("skb_drop_reason-6.1.176.json"));
+        // lttng-modules 2.13 maps only a few reasons: the others appear as their numbers
+        long qdisc = drops(report, "vnet1<->eth0", reasonNumber(reasons, "SKB_DROP_REASON_QDISC_DROP"));
+        long netfilter = drops(report, null, reasonNumber(reasons, "SKB_DROP_REASON_NETFILTER_DROP"));
+        assertThat(qdisc).as("netem loss on vnet1 egress").isEqualTo(160);
+        assertThat(netfilter).as("nft bridge rule, all reasons on any interface").isEqualTo(100);
+        assertThat(drops(report, "vnet2<->eth0", reasonNumber(reasons, "SKB_DROP_REASON_NETFILTER_DROP")))
+                .as("dropped as they entered the bridge from vm3's port").isEqualTo(100);
+        InterfaceReport vnet1 = InterfaceGroundTruthTest.find(report, "vnet1", null);
+        assertThat(vnet1.drops().packets()).isEqualTo(160);
+    }
+
+    private static String reasonNumber(JsonNode reasons, String name) {
+        for (var entry : (Iterable<java.util.Map.Entry<String, JsonNode>>) reasons::fields) {
+            if (entry.getValue().asText().equals(name)) {
+                return entry.getKey();
+            }
+        }
+        throw new AssertionError(name + " not in the kernel's reason list");
+    }
+
+    private static long drops(AnalysisReport report, String iface, String reason) {
+        return report.drops().stream()
+                .filter(d -> reason.equals(d.reason()) && (iface == null || iface.equals(d.iface())))
+                .mapToLong(DropReport::packets).sum();
+    }
+
+    private static List<StreamReport> streams(AnalysisReport report, String protocol, String a, String b) {
+        return report.streams().stream().filter(s -> s.protocol().equals(protocol)
+                && (s.a().equals(a) && s.b().equals(b) || s.a().equals(b) && s.b().equals(a))).toList();
+    }
+
+    private static AnalysisReport analyze(Path folder) {
+        Path trace = folder.resolve("trace/kernel");
+        return NetworkAnalysis.analyze(trace, AnalysisOptions.defaults());
+    }
+}

@@ -1,0 +1,43 @@
+package org.vnetscope.analysis;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.TraceReader;
+
+/** The lab traces beside the repository, their ground truth, and an event stream over each. */
+public final class LabTraces {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LabTraces() {
+    }
+
+    /** The scenario folder; skips the test when the shared traces are absent. */
+    public static Path scenario(String name) {
+        String root = System.getProperty("vnetscope.traces");
+        assumeTrue(root != null, "system property vnetscope.traces is not set: lab traces unavailable");
+        Path folder = Path.of(root, "lab", name);
+        assumeTrue(Files.isDirectory(folder.resolve("trace")), "lab trace " + folder + " is absent: skipped");
+        return folder;
+    }
+
+    public static JsonNode json(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An event stream over the scenario's kernel trace, read by the project's reader. */
+    public static EventStream stream(Path scenario) {
+        return EventStream.open(scenario.resolve("trace").resolve("kernel"), TraceReader.Warnings.IGNORE);
+    }
+}

@@ -1,0 +1,322 @@
+package org.vnetscope.analysis.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.LabTraces;
+import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.paths.DeviceRef;
+import org.vnetscope.analysis.paths.DeviceStep;
+import org.vnetscope.analysis.paths.Outcome;
+import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.ctf.EventStream;
+
+/** Topology, paths and VM matrix of every Linux-bridge lab trace against the scenario's ground truth. */
+class TopologyAndPathsLabTest {
+
+    private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+
+    /** One analysis per scenario, shared by the tests; journeys are kept (as device-name lists) per IPv4 flow. */
+    private record Run(Path folder, JsonNode scenario, AnalysisReport result,
+                       Map<String, List<Journeyed>> journeysByAddresses) {
+    }
+
+    private record Journeyed(List<String> devices, Outcome outcome, long startNs) {
+    }
+
+    private static Run run(String name) {
+        return RUNS.computeIfAbsent(name, n -> {
+            Path folder = LabTraces.scenario(n);
+            VmDirectory vms = VmDirectory.empty();
+            if (Files.isDirectory(folder.resolve("groundtruth/libvirt"))) {
+                vms.addLibvirt(folder.resolve("groundtruth/libvirt"));
+            }
+            Map<String, List<Journeyed>> byAddresses = new HashMap<>();
+            NetworkAnalysis analysis = new NetworkAnalysis(new AnalysisOptions(AnalysisOptions.DEFAULT_BIN_NS,
+                    AnalysisOptions.DEFAULT_MTU, null, vms)).onJourney(journey -> {
+                if (journey.hasIpv4()) {
+                    List<String> devices = DeviceStep.of(journey).stream().map(DeviceStep::name).toList();
+                    byAddresses.computeIfAbsent(TopologyBuilder.ipv4(journey.ipv4Source()) + ">"
+                                    + TopologyBuilder.ipv4(journey.ipv4Destination()), k -> new ArrayList<>())
+                            .add(new Journeyed(devices, journey.outcome(), journey.timeNs(0)));
+                }
+            });
+            AnalysisReport report;
+            try (EventStream stream = LabTraces.stream(folder)) {
+                analysis.subscribe(stream);
+                stream.start();
+                report = analysis.report(n, stream.reader().traces());
+            }
+            return new Run(folder, LabTraces.json(folder.resolve("scenario.json")), report, byAddresses);
+        });
+    }
+
+    private static List<JsonNode> vms(JsonNode scenario) {
+        List<JsonNode> vms = new ArrayList<>();
+        for (String field : List.of("vms", "vms_before_migration", "vms_after_migration")) {
+            scenario.path(field).forEach(vms::add);
+        }
+        return vms;
+    }
+
+    private static Map<String, Topology.Port> ports(Topology topology) {
+        Map<String, Topology.Port> ports = new TreeMap<>();
+        topology.bridges().forEach(b -> b.ports().forEach(p -> ports.put(p.name(), p)));
+        return ports;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops", "migration", "migration-fdb"})
+    void bridgesPortsPeersAndNamespacesEqualTheScenario(String name) {
+        Run run = run(name);
+        Topology topology = run.result.topology();
+        Set<String> bridges = new TreeSet<>();
+        run.scenario.path("bridges").forEach(b -> bridges.add(b.path("name").asText()));
+        assertThat(topology.bridges()).extracting(Topology.Bridge::name).containsExactlyInAnyOrderElementsOf(bridges);
+
+        Map<String, Topology.Port> ports = ports(topology);
+        Set<String> expectedPorts = new TreeSet<>();
+        for (JsonNode vm : vms(run.scenario)) {
+            String portName = vm.path("bridge_port").asText();
+            expectedPorts.add(portName);
+            Topology.Port port = ports.get(portName);
+            assertThat(port).as("port %s", portName).isNotNull();
+            if ("tap".equals(vm.path("port_kind").asText())) {
+                assertThat(port.kind()).as("kind of %s", portName).isEqualTo("tap");
+                assertThat(port.peer()).isNull();
+            } else {
+                assertThat(port.kind()).as("kind of %s", portName).isEqualTo("veth");
+                assertThat(port.peer().name()).isEqualTo(vm.path("guest_if").asText());
+                assertThat(port.peer().netns()).as("namespace behind %s", portName)
+                        .isEqualTo(vm.path("netns_inode").asLong());
+            }
+        }
+        assertThat(ports.keySet()).containsExactlyInAnyOrderElementsOf(expectedPorts);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic-fdb", "migration-fdb", "tap-vms"})
+    void macsAndVlansPerPortEqualTheBridgeDumps(String name) {
+        Run run = run(name);
+        Map<String, Set<String>> expected = new TreeMap<>();
+        for (JsonNode entry : LabTraces.json(run.folder.resolve("groundtruth/fdb-post.json"))) {
+            if (entry.has("master") && !"permanent".equals(entry.path("state").asText())) {
+                expected.computeIfAbsent(entry.path("ifname").asText(), p -> new TreeSet<>())
+                        .add(entry.path("mac").asText() + " vlan " + (entry.has("vlan") ? entry.path("vlan").asInt() : null));
+            }
+        }
+        Map<String, Set<String>> actual = new TreeMap<>();
+        ports(run.result.topology()).forEach((port, p) -> p.macs().forEach(mac ->
+                actual.computeIfAbsent(port, k -> new TreeSet<>()).add(mac.mac() + " vlan " + mac.vlan())));
+        assertThat(actual).isEqualTo(expected);
+
+        Map<String, Set<Integer>> dumpVlans = new HashMap<>();
+        for (String dump : List.of("vlan-pre.json", "vlan-post.json")) {
+            for (JsonNode port : LabTraces.json(run.folder.resolve("groundtruth").resolve(dump))) {
+                port.path("vlans").forEach(v -> dumpVlans.computeIfAbsent(port.path("ifname").asText(),
+                        k -> new TreeSet<>()).add(v.path("vlan").asInt()));
+            }
+        }
+        // VLANs show in FDB events only where an entry carried one: each must be configured on that port
+        ports(run.result.topology()).forEach((port, p) ->
+                assertThat(dumpVlans.getOrDefault(port, Set.of())).as("VLANs of %s", port).containsAll(p.vlans()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"migration", "migration-fdb"})
+    void theMigrationIsAMoveInsideTheScenarioWindow(String name) {
+        Run run = run(name);
+        JsonNode migration = run.scenario.path("migration");
+        boolean withFdb = name.endsWith("-fdb");
+        List<Topology.Change> moves = run.result.topology().changes().stream()
+                .filter(c -> c.kind().equals("move"))
+                .filter(c -> withFdb ? migration.path("mac").asText().equals(c.mac())
+                        : migration.path("ip").asText().equals(c.ip()))
+                .toList();
+        assertThat(moves).hasSize(1);
+        Topology.Change move = moves.get(0);
+        assertThat(move.from()).isEqualTo(migration.path("from").path("port").asText());
+        assertThat(move.to()).isEqualTo(migration.path("to").path("port").asText());
+        // it left its old port by the time the deletion was done, and showed up behind the new one after re-adding
+        assertThat(move.leftNs()).isLessThanOrEqualTo(migration.path("delete_done_ns").asLong());
+        assertThat(move.timeNs()).isGreaterThanOrEqualTo(migration.path("readd_start_ns").asLong())
+                .isLessThanOrEqualTo(run.scenario.path("trace_stop_ns").asLong());
+        if (withFdb) {
+            assertThat(move.leftNs()).isGreaterThanOrEqualTo(migration.path("delete_start_ns").asLong());
+            assertThat(run.result.topology().changes()).anySatisfy(c -> {
+                assertThat(c.kind()).isEqualTo("removal");
+                assertThat(c.from()).isEqualTo(migration.path("from").path("port").asText());
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "vlan-drops", "migration"})
+    void everyFlowsPacketsFollowTheExpectedDevices(String name) {
+        Run run = run(name);
+        Map<String, JsonNode> vmByIp = new HashMap<>();
+        long migrationDone = run.scenario.path("migration").path("readd_start_ns").asLong(Long.MAX_VALUE);
+        int checked = 0;
+        for (JsonNode flow : run.scenario.path("flows")) {
+            long start = flow.path("start_ns").asLong();
+            vmByIp.clear();
+            String vmsField = start > migrationDone ? "vms_after_migration" : run.scenario.has("vms") ? "vms"
+                    : "vms_before_migration";
+            run.scenario.path(vmsField).forEach(vm -> vmByIp.put(vm.path("ip").asText(), vm));
+            JsonNode source = vmByIp.get(flow.path("src_ip").asText());
+            JsonNode destination = vmByIp.get(flow.path("dst_ip").asText());
+            if (source == null || destination == null) {
+                continue;
+            }
+            List<JsonNode> others = new ArrayList<>();
+            run.scenario.path(vmsField).forEach(others::add);
+            checked += checkDirection(run, flow, source, destination, others);
+            checked += checkDirection(run, flow, destination, source, others);
+        }
+        assertThat(checked).as("packets checked").isPositive();
+    }
+
+    private static int checkDirection(Run run, JsonNode flow, JsonNode from, JsonNode to, List<JsonNode> vms) {
+        Set<List<String>> allowed = new java.util.HashSet<>();
+        List<String> full = new ArrayList<>();
+        boolean fromTap = "tap".equals(from.path("port_kind").asText());
+        boolean toTap = "tap".equals(to.path("port_kind").asText());
+        if (!fromTap) {
+            full.add(from.path("guest_if").asText());
+        }
+        full.add(from.path("bridge_port").asText());
+        full.add(to.path("bridge_port").asText());
+        if (!toTap) {
+            full.add(to.path("guest_if").asText());
+        }
+        allowed.add(full);
+        // a flooded frame's copies are clones with their own address: their journey starts at the egress port
+        allowed.add(full.subList(fromTap ? 1 : 2, full.size()));
+        if (fromTap) {
+            allowed.add(List.of(from.path("guest_if").asText(), from.path("relay").path("vm_side_if").asText()));
+        }
+        if (toTap) {
+            allowed.add(List.of(to.path("relay").path("vm_side_if").asText(), to.path("guest_if").asText()));
+        }
+        // a frame to a MAC the bridge has not learned is flooded: copies die in the other VMs (OTHERHOST)
+        Set<List<String>> flooded = new java.util.HashSet<>(allowed);
+        for (JsonNode other : vms) {
+            if (!fromTap && !"tap".equals(other.path("port_kind").asText())) {
+                flooded.add(List.of(from.path("guest_if").asText(), from.path("bridge_port").asText(),
+                        other.path("bridge_port").asText(), other.path("guest_if").asText()));
+                flooded.add(List.of(other.path("bridge_port").asText(), other.path("guest_if").asText()));
+            }
+        }
+        long start = flow.path("start_ns").asLong();
+        long end = flow.path("end_ns").asLong() + 1_000_000_000L;
+        int checked = 0;
+        for (Journeyed journey : run.journeysByAddresses.getOrDefault(
+                from.path("ip").asText() + ">" + to.path("ip").asText(), List.of())) {
+            if (journey.startNs < start || journey.startNs > end) {
+                continue;
+            }
+            checked++;
+            if (journey.outcome == Outcome.DELIVERED) {
+                assertThat(allowed).as("flow %s at %d", flow.path("id").asText(), journey.startNs)
+                        .contains(journey.devices);
+            } else {
+                assertThat(flooded).as("flow %s at %d (%s)", flow.path("id").asText(), journey.startNs,
+                        journey.outcome).anySatisfy(path -> assertThat(path).startsWith(
+                        journey.devices.toArray(String[]::new)));
+            }
+        }
+        return checked;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops"})
+    void pathPacketsThroughEachPortAgreeWithItsTransmitCounter(String name) {
+        Run run = run(name);
+        JsonNode pre = LabTraces.json(run.folder.resolve("groundtruth/ifstats-pre.json")).path("root");
+        JsonNode post = LabTraces.json(run.folder.resolve("groundtruth/ifstats-post.json")).path("root");
+        for (String port : ports(run.result.topology()).keySet()) {
+            long counted = post.path(port).path("tx_packets").asLong() - pre.path(port).path("tx_packets").asLong();
+            long throughPaths = 0;
+            for (PacketPath path : run.result.paths()) {
+                List<DeviceRef> devices = path.devices();
+                for (int i = 0; i < devices.size(); i++) {
+                    if (devices.get(i).name().equals(port) && devices.get(i).transmit()) {
+                        boolean diedHere = i == devices.size() - 1;
+                        throughPaths += diedHere ? path.packets() - path.dropped() : path.packets();
+                    }
+                }
+            }
+            assertThat(throughPaths).as("packets sent through %s", port).isEqualTo(counted);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vlan-drops"})
+    void injectedDropsAreLocatedOnTheirPort(String name) {
+        Run run = run(name);
+        JsonNode reasons = LabTraces.json(run.folder.getParent().resolve("skb_drop_reason-6.1.176.json"));
+        Map<String, String> numberOf = new HashMap<>();
+        reasons.fields().forEachRemaining(e -> numberOf.put(e.getValue().asText(), e.getKey()));
+        Map<String, Long> qdisc = dropsAt(run, numberOf.get("SKB_DROP_REASON_QDISC_DROP"));
+        Map<String, Long> netfilter = dropsAt(run, numberOf.get("SKB_DROP_REASON_NETFILTER_DROP"));
+        // netem sits on vnet1's egress; the nft rule drops vm3's datagrams as they enter through vnet2
+        assertThat(qdisc).isEqualTo(Map.of("vnet1", 160L));
+        assertThat(netfilter).isEqualTo(Map.of("vnet2", 100L));
+    }
+
+    private static Map<String, Long> dropsAt(Run run, String reason) {
+        Map<String, Long> at = new TreeMap<>();
+        run.result.paths().forEach(p -> p.drops().stream().filter(d -> d.reason().equals(reason))
+                .forEach(d -> at.merge(d.at(), d.packets(), Long::sum)));
+        return at;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "tap-vms"})
+    void latencyPercentilesComeWithTheirSampleCounts(String name) {
+        Run run = run(name);
+        assertThat(run.result.paths()).isNotEmpty().allSatisfy(path -> {
+            assertThat(path.latencyNs().samples()).isEqualTo(path.packets());
+            assertThat(path.hopLatencyNs()).hasSize(path.hops().size()).allSatisfy(hop -> {
+                assertThat(hop.latencyNs().samples()).isEqualTo(path.packets());
+                assertThat(hop.latencyNs().p50()).isLessThanOrEqualTo(hop.latencyNs().p99());
+                assertThat(hop.latencyNs().p99()).isLessThanOrEqualTo(hop.latencyNs().max());
+            });
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tap-vms"})
+    void vmsAreNamedFromTheLibvirtXml(String name) {
+        Run run = run(name);
+        Map<String, Topology.Port> ports = ports(run.result.topology());
+        for (JsonNode vm : vms(run.scenario)) {
+            assertThat(ports.get(vm.path("bridge_port").asText()).vm()).isEqualTo(vm.path("libvirt_domain").asText());
+        }
+        Set<String> names = new TreeSet<>();
+        run.result.vmMatrix().forEach(cell -> {
+            names.add(cell.from());
+            names.add(cell.to());
+        });
+        assertThat(names).contains("vm1", "vm2", "vm3", "vm4");
+        VmTraffic vm1ToVm2 = run.result.vmMatrix().stream()
+                .filter(c -> c.from().equals("vm1") && c.to().equals("vm2")).findFirst().orElseThrow();
+        assertThat(vm1ToVm2.packets()).isPositive();
+        assumeTrue(true);
+    }
+}

@@ -1,0 +1,80 @@
+package org.vnetscope.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vnetscope.analysis.AnalysisReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** {@code vnetscope analyze}: per-interface traffic, drops, offload and streams of a trace. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Per-interface traffic, drops, offload and the stream list of an LTTng kernel trace.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  vnetscope analyze samples/bridge-basic/trace/kernel",
+                "  vnetscope analyze --bin 100ms --kallsyms kallsyms.txt.gz TRACE",
+                "  vnetscope analyze --format json TRACE > analysis.json",
+                "  vnetscope analyze --format csv --output tables/ TRACE"})
+final class AnalyzeCommand implements Callable<Integer> {
+
+    enum Format { text, json, csv }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TraceAnalysis analysis;
+
+    @Parameters(paramLabel = "TRACE", description = "Trace directory, or an LTTng session folder.")
+    Path trace;
+
+    @Option(names = "--format", defaultValue = "text", description = "text, json or csv (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Directory for the CSV files (required with csv).")
+    Path output;
+
+    @Override
+    public Integer call() {
+        if (format == Format.csv && output == null) {
+            throw new ParameterException(spec.commandLine(), "--format csv needs --output DIR");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        switch (format) {
+            case json -> {
+                try {
+                    out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(analysis.document(trace)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case csv -> {
+                List<Path> written = ReportCsv.write(analysis.run(trace), output);
+                written.forEach(path -> out.println("wrote " + path));
+            }
+            case text -> {
+                AnalysisReport report = analysis.run(trace);
+                ReportText.print(report, out);
+            }
+        }
+        return 0;
+    }
+
+    static void ensureDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(directory + ": cannot create: " + e.getMessage(), e);
+        }
+    }
+}

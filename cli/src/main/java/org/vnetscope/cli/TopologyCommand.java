@@ -1,0 +1,199 @@
+package org.vnetscope.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.topology.Topology;
+import org.vnetscope.analysis.topology.VmDirectory;
+import org.vnetscope.analysis.topology.VmTraffic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vnetscope topology TRACE}: the virtual network, its changes, packet paths and VM traffic; the same
+ * analysis (and the same JSON members) as {@code vnetscope analyze}, without the traffic tables.
+ */
+@Command(name = "topology", mixinStandardHelpOptions = true,
+        description = "Bridges, ports, VMs and their changes over time, packet paths and the VM traffic matrix.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  vnetscope topology samples/bridge-basic/trace/kernel",
+                "  vnetscope topology --libvirt /etc/libvirt/qemu TRACE",
+                "  vnetscope topology --format dot TRACE | dot -Tsvg > topology.svg"})
+public final class TopologyCommand implements Callable<Integer> {
+
+    enum Format { text, json, dot }
+
+    @Parameters(paramLabel = "TRACE", description = "Trace directory, or an LTTng session folder.")
+    Path trace;
+
+    @Option(names = "--format", defaultValue = "text",
+            description = "text (a tree), json or dot (Graphviz) (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--vm-map", paramLabel = "FILE",
+            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes.")
+    Path vmMap;
+
+    @Option(names = "--libvirt", paramLabel = "PATH", description = "libvirt domain XML file, or a folder of them, naming VMs.")
+    List<Path> libvirt = List.of();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        AnalysisOptions defaults = AnalysisOptions.defaults();
+        AnalysisReport report = NetworkAnalysis.analyze(trace, new AnalysisOptions(defaults.binNs(), defaults.mtu(),
+                null, vms(spec, vmMap, libvirt)));
+        PrintWriter out = spec.commandLine().getOut();
+        switch (format) {
+            case json -> {
+                ObjectNode root = ReportJson.MAPPER.createObjectNode();
+                root.put("trace", report.trace());
+                TopologyJson.addTo(root, report);
+                out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            }
+            case dot -> out.print(dot(report.topology()));
+            case text -> out.print(tree(report));
+        }
+        return 0;
+    }
+
+    /** The VM names of the options; a file that cannot be read is a usage error. */
+    static VmDirectory vms(CommandSpec spec, Path vmMap, List<Path> libvirt) {
+        VmDirectory vms = VmDirectory.empty();
+        try {
+            if (vmMap != null) {
+                vms.addMapping(vmMap);
+            }
+            libvirt.forEach(vms::addLibvirt);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return vms;
+    }
+
+    static String tree(AnalysisReport result) {
+        StringBuilder sb = new StringBuilder();
+        Topology topology = result.topology();
+        for (Topology.Bridge bridge : topology.bridges()) {
+            sb.append(bridge.name()).append(bridge.ipv4().isEmpty() ? "" : " " + bridge.ipv4()).append('\n');
+            for (int i = 0; i < bridge.ports().size(); i++) {
+                Topology.Port port = bridge.ports().get(i);
+                boolean last = i == bridge.ports().size() - 1;
+                sb.append(last ? "└── " : "├── ").append(port.name()).append(" (").append(port.kind()).append(')');
+                if (port.vm() != null) {
+                    sb.append(" vm ").append(port.vm());
+                }
+                if (port.peer() != null) {
+                    sb.append(" ↔ ").append(port.peer().name())
+                            .append(port.peer().netns() == null ? "" : " netns " + port.peer().netns());
+                }
+                if (port.removedNs() != null) {
+                    sb.append(" removed at ").append(port.removedNs());
+                }
+                sb.append('\n');
+                String indent = last ? "    " : "│   ";
+                for (Topology.Mac mac : port.macs()) {
+                    sb.append(indent).append("mac ").append(mac.mac())
+                            .append(mac.vlan() == null ? "" : " vlan " + mac.vlan()).append('\n');
+                }
+                if (!port.ipv4().isEmpty()) {
+                    sb.append(indent).append("ipv4 ").append(String.join(", ", port.ipv4())).append('\n');
+                }
+            }
+        }
+        for (Topology.VethPair pair : topology.vethPairs()) {
+            sb.append("veth ").append(pair.a()).append(" ↔ ").append(pair.b())
+                    .append(pair.netns() == null ? "" : " netns " + pair.netns()).append('\n');
+        }
+        if (!topology.changes().isEmpty()) {
+            sb.append("\nchanges\n");
+            for (Topology.Change change : topology.changes()) {
+                sb.append("  ").append(change.timeNs()).append(' ').append(change.kind()).append(' ')
+                        .append(change.mac() != null ? change.mac() : change.ip() != null ? change.ip() : "")
+                        .append(change.from() == null ? "" : " from " + change.from())
+                        .append(change.to() == null ? "" : " to " + change.to()).append('\n');
+            }
+        }
+        sb.append("\npaths (").append(result.chains().journeys()).append(" packets followed, ")
+                .append(result.chains().splitOnHeaders()).append(" chains split on headers, ")
+                .append(result.chains().ambiguous()).append(" ambiguous)\n");
+        sb.append("  latency: first event on the path to the free; per hop: one device to the next\n");
+        for (PacketPath path : result.paths()) {
+            PacketPath.Latency all = path.latencyNs();
+            sb.append(String.format("  %8d pkts %10s  %s%n", path.packets(), ReportText.bytes(path.bytes()),
+                    percentiles(all)));
+            sb.append("      ").append(String.join(" → ", path.hops())).append('\n');
+            for (PacketPath.HopLatency hop : path.hopLatencyNs()) {
+                sb.append(String.format("        %s → %s: %s%n", hop.from(), hop.to(), percentiles(hop.latencyNs())));
+            }
+            for (PacketPath.Drop drop : path.drops()) {
+                sb.append(String.format("        %d dropped at %s: %s%n", drop.packets(), drop.at(), drop.reason()));
+            }
+        }
+        sb.append("\nVM traffic\n");
+        for (VmTraffic cell : result.vmMatrix()) {
+            sb.append(String.format("  %-10s → %-10s %8d pkts %12d B %6d dropped%n", cell.from(), cell.to(),
+                    cell.packets(), cell.bytes(), cell.dropped()));
+        }
+        return sb.toString();
+    }
+
+    private static String percentiles(PacketPath.Latency latency) {
+        return String.format("p50 %s p90 %s p99 %s max %s (%d samples)", duration(latency.p50()),
+                duration(latency.p90()), duration(latency.p99()), duration(latency.max()), latency.samples());
+    }
+
+    /** A duration in ns with three significant digits and its unit: 850ns, 12.3us, 4.56ms, 1.20s. */
+    static String duration(long ns) {
+        if (ns < 1_000) {
+            return ns + "ns";
+        }
+        String[] units = {"us", "ms", "s"};
+        double value = ns / 1_000.0;
+        int unit = 0;
+        while (value >= 1_000 && unit < units.length - 1) {
+            value /= 1_000;
+            unit++;
+        }
+        return String.format(value >= 100 ? "%.0f%s" : value >= 10 ? "%.1f%s" : "%.2f%s", value, units[unit]);
+    }
+
+    static String dot(Topology topology) {
+        StringBuilder sb = new StringBuilder("graph topology {\n  node [shape=box];\n");
+        for (Topology.Bridge bridge : topology.bridges()) {
+            sb.append("  ").append(quote(bridge.name())).append(" [shape=ellipse];\n");
+            for (Topology.Port port : bridge.ports()) {
+                String label = port.name() + (port.vm() == null ? "" : "\\n" + port.vm());
+                sb.append("  ").append(quote(port.name())).append(" [label=").append(quote(label))
+                        .append(port.removedNs() != null ? ", style=dashed" : "").append("];\n");
+                sb.append("  ").append(quote(bridge.name())).append(" -- ").append(quote(port.name())).append(";\n");
+                if (port.peer() != null) {
+                    String peer = port.peer().name() + "@" + port.name();
+                    String peerLabel = port.peer().name()
+                            + (port.peer().netns() == null ? "" : "\\nnetns " + port.peer().netns());
+                    sb.append("  ").append(quote(peer)).append(" [label=").append(quote(peerLabel)).append("];\n");
+                    sb.append("  ").append(quote(port.name())).append(" -- ").append(quote(peer))
+                            .append(" [label=veth];\n");
+                }
+            }
+        }
+        return sb.append("}\n").toString();
+    }
+
+    private static String quote(String text) {
+        // labels keep their \n escapes (DOT line breaks); only quotes need escaping
+        return '"' + text.replace("\"", "\\\"") + '"';
+    }
+}

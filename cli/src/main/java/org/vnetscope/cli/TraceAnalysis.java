@@ -1,0 +1,150 @@
+package org.vnetscope.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.Kallsyms;
+import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.ctf.Event;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * How {@code analyze} and {@code report} analyse a trace: the same options, the same analysis entry point and
+ * the same JSON document, so that a report always shows what {@code analyze --format json} prints.
+ */
+final class TraceAnalysis {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--bin", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Timeline bin width, e.g. 100ms, 1s, 500us (default: ${DEFAULT-VALUE}).")
+    String bin;
+
+    @Option(names = "--kallsyms", paramLabel = "FILE",
+            description = "A copy of /proc/kallsyms (or .gz) of the traced kernel, to name drop locations.")
+    Path kallsyms;
+
+    @Option(names = "--mtu", paramLabel = "N", defaultValue = "1500",
+            description = "MTU telling GSO super-packets from frames (default: ${DEFAULT-VALUE}).")
+    int mtu;
+
+    @Option(names = "--vm-map", paramLabel = "FILE",
+            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes.")
+    Path vmMap;
+
+    @Option(names = "--libvirt", paramLabel = "PATH",
+            description = "libvirt domain XML file, or a folder of them, naming VMs.")
+    List<Path> libvirt = List.of();
+
+    /** Runs every analysis over the trace, with progress on stderr when stderr is a terminal. */
+    AnalysisReport run(Path trace) {
+        AnalysisOptions options = options();
+        // System.console() is null when stdin or stdout/stderr is redirected: a pipe or a file gets no progress.
+        if (System.console() == null) {
+            return NetworkAnalysis.analyze(trace, options);
+        }
+        Progress progress = new Progress(command.commandLine().getErr());
+        try {
+            return NetworkAnalysis.analyze(trace, options, progress);
+        } finally {
+            progress.clear();
+        }
+    }
+
+    /** The document of {@code analyze --format json} (described by docs/schema/analyze.schema.json). */
+    ObjectNode document(Path trace) {
+        return ReportJson.of(run(trace));
+    }
+
+    AnalysisOptions options() {
+        long binNs = parseDuration(bin);
+        if (mtu < 68) {
+            throw new ParameterException(command.commandLine(), "--mtu must be at least 68");
+        }
+        try {
+            return new AnalysisOptions(binNs, mtu, kallsyms == null ? null : Kallsyms.read(kallsyms),
+                    TopologyCommand.vms(command, vmMap, libvirt));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
+    }
+
+    /** {@code 100ms}, {@code 1s}, {@code 250us}, {@code 5000ns}, {@code 2m}. */
+    long parseDuration(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        String[][] units = {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"},
+                {"m", "60000000000"}};
+        for (String[] unit : units) {
+            String number = value.endsWith(unit[0]) ? value.substring(0, value.length() - unit[0].length()) : "";
+            // "ms" also ends in "s": take a unit only when what precedes it is a number
+            if (!number.isEmpty() && (Character.isDigit(number.charAt(number.length() - 1))
+                    || number.endsWith("."))) {
+                try {
+                    double amount = Double.parseDouble(number);
+                    long ns = Math.round(amount * Long.parseLong(unit[1]));
+                    if (ns > 0) {
+                        return ns;
+                    }
+                } catch (NumberFormatException e) {
+                    break;
+                }
+            }
+        }
+        throw new ParameterException(command.commandLine(),
+                "invalid --bin '" + text + "': use e.g. 100ms, 1s, 500us");
+    }
+
+    /**
+     * One self-overwriting stderr line: events read and how far into the trace they are. The clock is looked
+     * at once per 64 Ki events, so the per-event cost is a counter increment.
+     */
+    static final class Progress implements Consumer<Event> {
+
+        private static final long CHECK_EVERY = 1 << 16;
+        private static final long REDRAW_NS = 250_000_000L;
+
+        private final PrintWriter err;
+        private long events;
+        private long firstNs = Long.MIN_VALUE;
+        private long lastDrawn = System.nanoTime();
+        private boolean drawn;
+
+        Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void accept(Event event) {
+            if (events++ == 0) {
+                firstNs = event.timestampNs();
+            }
+            if (events % CHECK_EVERY != 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - lastDrawn >= REDRAW_NS) {
+                lastDrawn = now;
+                drawn = true;
+                err.printf(Locale.ROOT, "\ranalysing: %,d events, %s into the trace ", events,
+                        ReportText.duration(event.timestampNs() - firstNs));
+                err.flush();
+            }
+        }
+
+        void clear() {
+            if (drawn) {
+                err.print("\r" + " ".repeat(72) + "\r");
+                err.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,896 @@
+// vnetscope report: draws every view from the analysis document embedded in the page.
+// Plain ES5-level browser JavaScript, no libraries, so the file works offline in any browser.
+(function () {
+  'use strict';
+
+  var errorBox = document.getElementById('errors');
+  function reportError(message) {
+    errorBox.hidden = false;
+    var item = document.createElement('li');
+    item.textContent = String(message);
+    errorBox.appendChild(item);
+  }
+  // Errors land in the page so that a reader (and the headless test) sees them.
+  window.addEventListener('error', function (e) {
+    reportError((e.message || 'script error') + (e.lineno ? ' (line ' + e.lineno + ')' : ''));
+  });
+
+  // A blocked fetch means the page is not self-contained after all: surface it like an error.
+  document.addEventListener('securitypolicyviolation', function (e) {
+    reportError('blocked by the content security policy: ' + e.violatedDirective + ' ' + (e.blockedURI || ''));
+  });
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var PALETTE = ['#2563eb', '#e4572e', '#17a398', '#f3a712', '#8e44ad', '#29335c', '#d1495b', '#66a182',
+    '#00798c', '#edae49', '#6d597a', '#3d5a80', '#b56576', '#4f772d', '#9c6644', '#577590'];
+  // VLAN outlines: calm colours, none of them the red that marks drops and removals.
+  var VLAN_PALETTE = ['#2563eb', '#17a398', '#f3a712', '#8e44ad', '#00798c', '#6d597a', '#4f772d', '#9c6644'];
+  var CHART_WIDTH = 1100;
+
+  // ---------- DOM helpers ----------
+  function el(tag, attrs, parent, text) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    if (text !== undefined && text !== null) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function sv(tag, attrs, parent, text) {
+    var node = document.createElementNS(SVG_NS, tag);
+    setAttrs(node, attrs);
+    if (text !== undefined && text !== null) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function setAttrs(node, attrs) {
+    if (!attrs) return;
+    Object.keys(attrs).forEach(function (k) {
+      if (attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, attrs[k]);
+    });
+  }
+  function svgRoot(parent, width, height, label) {
+    return sv('svg', {viewBox: '0 0 ' + width + ' ' + height, width: width, height: height,
+      role: 'img', 'aria-label': label, style: 'width:100%;height:auto'}, parent);
+  }
+  function tooltip(node, text) { sv('title', null, node, text); }
+
+  // ---------- formatting ----------
+  function fmtInt(n) {
+    if (n === null || n === undefined || isNaN(n)) return '';
+    return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+  function fmtScaled(n, base, units) {
+    if (n === null || n === undefined || isNaN(n)) return '';
+    var i = 0, v = Math.abs(n);
+    while (v >= base && i < units.length - 1) { v /= base; i++; }
+    var digits = i === 0 ? 0 : (v < 10 ? 2 : (v < 100 ? 1 : 0));
+    return (n < 0 ? '-' : '') + v.toFixed(digits) + ' ' + units[i];
+  }
+  function fmtBytes(n) { return fmtScaled(n, 1024, ['B', 'KiB', 'MiB', 'GiB', 'TiB']); }
+  function fmtRate(bitsPerSecond) { return fmtScaled(bitsPerSecond, 1000, ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s']); }
+  function fmtDuration(ns) {
+    if (ns === null || ns === undefined || isNaN(ns)) return '';
+    var a = Math.abs(ns);
+    if (a < 1e3) return ns.toFixed(0) + ' ns';
+    if (a < 1e6) return (ns / 1e3).toFixed(a < 1e4 ? 2 : 1) + ' \u00b5s';
+    if (a < 1e9) return (ns / 1e6).toFixed(a < 1e7 ? 2 : 1) + ' ms';
+    return (ns / 1e9).toFixed(3) + ' s';
+  }
+  function fmtPercent(share) { return share === null || isNaN(share) ? '' : (100 * share).toFixed(1) + ' %'; }
+
+  // ---------- tolerant access to the documented JSON shape ----------
+  function get(obj, path) {
+    var parts = path.split('.'), v = obj;
+    for (var i = 0; i < parts.length; i++) {
+      if (v === null || v === undefined || typeof v !== 'object') return undefined;
+      v = v[parts[i]];
+    }
+    return v;
+  }
+  function pick(obj, paths) {
+    for (var i = 0; i < paths.length; i++) {
+      var v = get(obj, paths[i]);
+      if (v !== undefined && v !== null) return v;
+    }
+    return null;
+  }
+  function num(obj, paths) {
+    var v = pick(obj, paths);
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && v !== '' && !isNaN(+v)) return +v;
+    return null;
+  }
+  function arr(v) { return Array.isArray(v) ? v : []; }
+  function text(v) {
+    if (v === null || v === undefined) return '';
+    if (typeof v !== 'object') return String(v);
+    var name = pick(v, ['name', 'interface']);
+    if (name !== null) return v.netns !== null && v.netns !== undefined ? name + ' (netns ' + v.netns + ')' : String(name);
+    return JSON.stringify(v);
+  }
+
+  var doc;
+  try {
+    doc = JSON.parse(document.getElementById('vnetscope-data').textContent);
+  } catch (e) {
+    reportError('the embedded analysis document is not valid JSON: ' + e.message);
+    doc = {};
+  }
+
+  var interfaces = arr(doc.interfaces);
+  var timeBounds = traceBounds();
+  var T0 = timeBounds[0], T1 = timeBounds[1];
+  var BIN_NS = binWidth();
+  var lostRanges = arr(doc.lost_events).map(function (l) {
+    var s = num(l, ['begin_ns']), e = num(l, ['end_ns']);
+    return {start: s, end: e === null ? s : e, count: num(l, ['count']), where: pick(l, ['stream']), kind: pick(l, ['kind'])};
+  }).filter(function (r) { return r.start !== null; });
+
+  function traceBounds() {
+    var lo = num(doc, ['start_ns']), hi = num(doc, ['end_ns']);
+    if (lo !== null && hi !== null && hi > lo) return [lo, hi];
+    var min = Infinity, max = -Infinity;
+    function see(t) { if (t !== null) { if (t < min) min = t; if (t > max) max = t; } }
+    interfaces.forEach(function (itf) { arr(itf.timeline).forEach(function (p) { see(pointTime(p)); }); });
+    arr(doc.streams).forEach(function (s) { see(num(s, ['start_ns'])); see(num(s, ['end_ns'])); });
+    if (min === Infinity) return [0, 1];
+    return [min, max > min ? max : min + 1];
+  }
+  function binWidth() {
+    return num(doc, ['bin_ns']) || (T1 - T0) / 100 || 1;
+  }
+  function pointTime(p) { return num(p, ['start_ns']); }
+  function relSeconds(ns) { return (ns - T0) / 1e9; }
+  function fmtAt(ns) { return ns === null ? '' : relSeconds(ns).toFixed(3) + ' s'; }
+  // As the analysis names interfaces in drops[] and offload[]: equal names are told apart by their veth peer.
+  function ifaceLabel(itf) {
+    return itf.peer ? itf.name + '<->' + itf.peer : String(itf.name);
+  }
+
+  // ---------- views and their missing-event notes ----------
+  var VIEWS = [
+    {id: 'bandwidth', title: 'Bandwidth over time', key: 'interfaces', what: 'per-interface traffic',
+      events: ['net_dev_xmit', 'net_dev_queue', 'net_if_receive_skb', 'netif_receive_skb', 'net_if_rx', 'netif_rx'],
+      command: "lttng enable-event -k 'net_*' ; lttng enable-event -k 'netif_*'", draw: drawBandwidth},
+    {id: 'drops', title: 'Drops', key: 'drops', what: 'drops (skb_kfree)',
+      events: ['skb_kfree', 'kfree_skb'], command: "lttng enable-event -k 'skb_*'", draw: drawDrops},
+    {id: 'offload', title: 'Offload share', key: 'offload', what: 'GRO/GSO figures',
+      events: ['napi_gro_receive_entry', 'napi_gro_frags_entry', 'net_dev_queue'],
+      command: "lttng enable-event -k 'napi_*' ; lttng enable-event -k 'net_*'", draw: drawOffload},
+    {id: 'topology', title: 'Topology', key: 'topology', what: 'bridges and ports (bridge FDB events also need a bridge probe added to lttng-modules)',
+      events: ['lttng_statedump_network_interface', 'br_fdb_update', 'br_fdb_add', 'br_fdb_external_learn_add', 'fdb_delete'],
+      command: "lttng enable-event -k 'lttng_statedump_*' ; lttng enable-event -k br_fdb_update,br_fdb_add,br_fdb_external_learn_add,fdb_delete",
+      draw: drawTopology},
+    {id: 'paths', title: 'Packet paths between VMs', key: 'paths', what: 'packet paths',
+      events: ['skb_consume', 'consume_skb', 'skb_kfree', 'net_dev_xmit', 'net_if_receive_skb'],
+      command: "lttng enable-event -k 'skb_*' ; lttng enable-event -k 'net_*'", draw: drawPaths},
+    {id: 'streams', title: 'Streams', key: 'streams', what: 'streams (network headers)',
+      events: ['net_dev_queue', 'net_if_receive_skb', 'net_if_rx'], command: "lttng enable-event -k 'net_*'", draw: drawStreams},
+    {id: 'vm-matrix', title: 'VM traffic matrix', key: 'vm_matrix', what: 'traffic between VMs',
+      events: ['net_dev_xmit', 'net_if_receive_skb'], command: "lttng enable-event -k 'net_*'", draw: drawVmMatrix},
+    {id: 'interfaces', title: 'Interfaces', key: 'interfaces', what: 'per-interface totals',
+      events: ['net_dev_xmit', 'net_if_receive_skb', 'net_if_rx'],
+      command: "lttng enable-event -k 'net_*' ; lttng enable-event -k 'netif_*'", draw: drawInterfaceTable}
+  ];
+
+  // Notes the analysis wrote itself (missing events, caveats), matched to the views they concern.
+  var docNotes = arr(doc.notes).map(function (n) {
+    var note = String(n), quoted = /`([^`]+)`/.exec(note);
+    var command = quoted && /^lttng /.test(quoted[1]) ? quoted[1] : null;
+    var message = command ? note.replace(quoted[0], '').replace(/[\s:]+$/, '') : note;
+    return {message: message, command: command, events: eventsNamedIn(note), views: []};
+  });
+  function eventsNamedIn(message) {
+    return message.match(/\b(net|netif|napi|skb|lttng_statedump|br_fdb|fdb|kfree|consume)_[a-z_]+\*?/g) || [];
+  }
+  function notesFor(view) {
+    return docNotes.filter(function (n) {
+      var byView = n.views.some(function (v) {
+        var s = String(v).toLowerCase().replace(/_/g, '-');
+        return s === view.id || s === view.key.replace(/_/g, '-');
+      });
+      var byEvent = n.events.some(function (e) {
+        return view.events.some(function (want) { return eventMatches(String(e), want); });
+      });
+      if (byView || byEvent) n.placed = true;
+      return byView || byEvent;
+    });
+  }
+  // Notes that concern no single view (or the whole trace) go under the banner.
+  function buildGeneralNotes() {
+    var rest = docNotes.filter(function (n) { return !n.placed; });
+    if (!rest.length) return;
+    var box = el('div', {'class': 'banner notes', id: 'analysis-notes'}, document.getElementById('banner'));
+    el('strong', null, box, 'Notes from the analysis');
+    var list = el('ul', null, box);
+    rest.forEach(function (n) {
+      var item = el('li', null, list, n.message);
+      if (n.command) { item.appendChild(document.createTextNode(' ')); el('code', null, item, n.command); }
+    });
+  }
+  function eventMatches(pattern, name) {
+    if (pattern.slice(-1) === '*') return name.indexOf(pattern.slice(0, -1)) === 0;
+    return pattern === name;
+  }
+  function addNote(section, message, command) {
+    var note = el('div', {'class': 'note', 'data-note': 'missing-events'}, section);
+    var sentence = /[.!?]$/.test(message) ? message : message + '.';
+    el('span', null, note, sentence + (command ? ' Record them with ' : ''));
+    if (command) { el('code', null, note, command); el('span', null, note, '.'); }
+  }
+
+  function buildSummary() {
+    var parts = [];
+    var name = pick(doc, ['trace.name', 'trace.path', 'trace']);
+    if (name && typeof name !== 'object') parts.push(String(name));
+    parts.push('span ' + fmtDuration(T1 - T0));
+    parts.push(interfaces.length + ' interfaces');
+    if (doc.streams) parts.push(arr(doc.streams).length + ' streams');
+    var dropped = arr(doc.drops).reduce(function (s, d) { return s + (num(d, ['packets', 'count']) || 0); }, 0);
+    if (doc.drops) parts.push(fmtInt(dropped) + ' dropped packets');
+    document.getElementById('summary').textContent = parts.join(' \u00b7 ');
+  }
+
+  function buildBanner() {
+    if (!lostRanges.length) return;
+    var total = lostRanges.reduce(function (s, r) { return s + (r.count || 0); }, 0);
+    var banner = el('div', {'class': 'banner', id: 'lost-events-banner', role: 'alert'}, document.getElementById('banner'));
+    el('strong', null, banner, 'The tracer lost ' + (total ? fmtInt(total) + ' ' : '') + 'events');
+    var ranges = lostRanges.map(function (r) {
+      return fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end) + (r.count ? ' (' + fmtInt(r.count) + ')' : '') + (r.where !== null ? ' in ' + r.where : '') + (r.kind ? ' [' + r.kind + ']' : '');
+    });
+    el('span', null, banner, ' in ' + lostRanges.length + ' time range' + (lostRanges.length > 1 ? 's' : '') + ': ' +
+      ranges.join('; ') + '. Every figure covering these ranges may be short (shaded in the plots). ' +
+      'Larger sub-buffers help: ');
+    el('code', null, banner, 'vnetscope record --subbuf-size 1M --num-subbuf 16');
+  }
+
+  // ---------- charts ----------
+  function niceStep(range, count) {
+    var raw = range / Math.max(1, count), p = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10));
+    var r = raw / p;
+    return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * p;
+  }
+
+  // A time chart over the whole trace: step lines or stacked bars, lost ranges shaded, topology changes marked.
+  function timeChart(parent, opts) {
+    var W = CHART_WIDTH, H = opts.height || 300, L = 78, R = 16, T = 16, B = 34;
+    var svg = svgRoot(parent, W, H, opts.label);
+    var plotW = W - L - R, plotH = H - T - B, span = T1 - T0;
+    function x(ns) { return L + plotW * (ns - T0) / span; }
+    var max = opts.maxValue || 0;
+    if (!max) max = 1;
+    var yStep = niceStep(max, 5), yMax = Math.ceil(max / yStep) * yStep;
+    function y(v) { return T + plotH - plotH * v / yMax; }
+    var axis = sv('g', {'class': 'axis'}, svg);
+    for (var v = 0; v <= yMax + yStep / 2; v += yStep) {
+      sv('line', {x1: L, x2: W - R, y1: y(v), y2: y(v), 'class': 'grid'}, axis);
+      sv('text', {x: L - 6, y: y(v) + 4, 'text-anchor': 'end', 'class': 'tick'}, axis, opts.yFormat(v));
+    }
+    var tStep = niceStep(span / 1e9, 10);
+    for (var t = 0; t <= span / 1e9 + 1e-9; t += tStep) {
+      var tx = x(T0 + t * 1e9);
+      sv('line', {x1: tx, x2: tx, y1: T + plotH, y2: T + plotH + 4}, axis);
+      sv('text', {x: tx, y: T + plotH + 17, 'text-anchor': 'middle', 'class': 'tick'}, axis, +t.toFixed(6) + ' s');
+    }
+    sv('path', {d: 'M' + L + ' ' + T + 'V' + (T + plotH) + 'H' + (W - R), fill: 'none'}, axis);
+    lostRanges.forEach(function (r) {
+      var rect = sv('rect', {x: x(r.start), y: T, width: Math.max(4, x(r.end) - x(r.start)), height: plotH, 'class': 'lost'}, svg);
+      tooltip(rect, 'events lost ' + fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end));
+    });
+    topologyChanges().forEach(function (c) {
+      if (c.time === null || !isMarked(c)) return;
+      var cx = x(c.time);
+      sv('line', {x1: cx, x2: cx, y1: T, y2: T + plotH, 'class': 'change-mark'}, svg);
+      var label = sv('text', {x: cx + 3, y: T + 10, 'class': 'change-label'}, svg, c.kind);
+      tooltip(label, changeText(c) + ' at ' + fmtAt(c.time));
+    });
+    var plot = sv('g', {'class': 'plot'}, svg);
+    if (opts.bars) {
+      var base = {};
+      opts.series.forEach(function (s) {
+        s.points.forEach(function (p) {
+          if (!p[1]) return;
+          var b0 = base[p[0]] || 0;
+          var rect = sv('rect', {x: x(p[0]), y: y(b0 + p[1]), width: Math.max(1.5, x(p[0] + BIN_NS) - x(p[0]) - 1),
+            height: y(b0) - y(b0 + p[1]), fill: s.color}, plot);
+          tooltip(rect, s.label + ': ' + opts.valueFormat(p[1]) + ' at ' + fmtAt(p[0]));
+          base[p[0]] = b0 + p[1];
+        });
+      });
+    } else {
+      opts.series.forEach(function (s) {
+        if (!s.points.length) return;
+        var d = '';
+        s.points.forEach(function (p, i) {
+          var x0 = x(p[0]), x1 = x(Math.min(T1, p[0] + BIN_NS)), yy = y(p[1]);
+          d += (i ? 'L' : 'M') + x0.toFixed(1) + ' ' + yy.toFixed(1) + 'H' + x1.toFixed(1);
+        });
+        var line = sv('path', {d: d, fill: 'none', stroke: s.color, 'stroke-width': 1.6,
+          'stroke-dasharray': s.dashed ? '5 3' : null, 'data-series': s.label}, plot);
+        tooltip(line, s.label);
+      });
+    }
+    return svg;
+  }
+
+  var interfaceColors = {};
+  interfaces.forEach(function (itf, i) { interfaceColors[ifaceLabel(itf)] = PALETTE[i % PALETTE.length]; });
+
+  function drawBandwidth(section) {
+    var withTimeline = interfaces.filter(function (itf) { return arr(itf.timeline).length; });
+    if (!withTimeline.length) { el('p', {'class': 'empty'}, section, 'No per-interface time series in this document.'); return; }
+    el('p', {'class': 'hint'}, section, 'Bits per second in bins of ' + fmtDuration(BIN_NS) +
+      '. Solid: received (Rx), dashed: transmitted (Tx). Shaded: events lost; purple marks: topology changes.');
+    var controls = el('div', {'class': 'controls'}, section);
+    var direction = el('select', {'aria-label': 'direction'}, controls);
+    [['both', 'Rx and Tx'], ['rx', 'Rx only'], ['tx', 'Tx only']].forEach(function (o) { el('option', {value: o[0]}, direction, o[1]); });
+    var ranked = withTimeline.slice().sort(function (a, b) { return totalBytes(b) - totalBytes(a); });
+    var chosen = {};
+    ranked.forEach(function (itf, i) { chosen[ifaceLabel(itf)] = i < 6 && totalBytes(itf) > 0; });
+    ranked.forEach(function (itf) {
+      var label = ifaceLabel(itf);
+      var lab = el('label', null, controls);
+      var box = el('input', {type: 'checkbox', 'data-interface': label}, lab);
+      box.checked = chosen[label];
+      box.addEventListener('change', function () { chosen[label] = box.checked; redraw(); });
+      el('span', {'class': 'swatch', style: 'background:' + interfaceColors[label]}, lab);
+      lab.appendChild(document.createTextNode(label));
+    });
+    direction.addEventListener('change', redraw);
+    var holder = el('div', {'class': 'chart'}, section);
+    function redraw() {
+      holder.textContent = '';
+      var series = [], max = 0, dir = direction.value, seconds = BIN_NS / 1e9;
+      ranked.forEach(function (itf) {
+        var label = ifaceLabel(itf);
+        if (!chosen[label]) return;
+        ['rx', 'tx'].forEach(function (d) {
+          if (dir !== 'both' && dir !== d) return;
+          var points = arr(itf.timeline).map(function (p) {
+            var v = (num(p, [d + '_bytes', d + '.bytes']) || 0) * 8 / seconds;
+            if (v > max) max = v;
+            return [pointTime(p), v];
+          });
+          series.push({label: label + ' ' + d.toUpperCase(), color: interfaceColors[label], dashed: d === 'tx', points: points});
+        });
+      });
+      timeChart(holder, {label: 'bandwidth per interface', series: series, maxValue: max, yFormat: fmtRate, height: 320});
+    }
+    redraw();
+  }
+  function totalBytes(itf) { return (num(itf, ['rx.bytes']) || 0) + (num(itf, ['tx.bytes']) || 0); }
+
+  function drawDrops(section) {
+    var drops = arr(doc.drops);
+    var total = drops.reduce(function (s, d) { return s + (num(d, ['packets', 'count']) || 0); }, 0);
+    el('p', {'class': 'hint'}, section, fmtInt(total) + ' packets freed as dropped (skb_kfree), by interface where the skb was last seen. ' +
+      'Drops in the NIC ring never reach a tracepoint and are not counted.');
+    var series = [], max = 0, perBin = {};
+    interfaces.forEach(function (itf) {
+      var points = arr(itf.timeline).map(function (p) { return [pointTime(p), num(p, ['drop_packets']) || 0]; })
+        .filter(function (p) { return p[1] > 0; });
+      if (!points.length) return;
+      points.forEach(function (p) { perBin[p[0]] = (perBin[p[0]] || 0) + p[1]; if (perBin[p[0]] > max) max = perBin[p[0]]; });
+      series.push({label: ifaceLabel(itf), color: interfaceColors[ifaceLabel(itf)], points: points});
+    });
+    var left = el('div', null, section), right = el('div', null, section);
+    if (series.length) {
+      var legend = el('div', {'class': 'controls'}, left);
+      series.forEach(function (s) {
+        var item = el('span', null, legend);
+        el('span', {'class': 'swatch', style: 'background:' + s.color + ';height:10px'}, item);
+        item.appendChild(document.createTextNode(s.label));
+      });
+      timeChart(left, {label: 'drops over time', series: series, bars: true, maxValue: max, height: 240,
+        yFormat: function (v) { return fmtInt(v) + ' pkt'; }, valueFormat: function (v) { return fmtInt(v) + ' packets'; }});
+    } else {
+      el('p', {'class': 'empty'}, left, total ? 'The document has no drops per time bin.' : 'No drops in this trace.');
+    }
+    // Without --kallsyms the location is the address itself: one column is enough.
+    var sameAddress = drops.every(function (d) { return d.address === undefined || d.address === d.location; });
+    var rows = drops.map(function (d) { return d.interface === null ? Object.assign({}, d, {interface: '(no interface)'}) : d; });
+    makeTable(right, {id: 'drops', rows: rows, sort: {key: 'packets', desc: true}, filter: 'filter drops (interface, reason, location)',
+      columns: orderedColumns(drops, ['interface', 'reason', 'location', 'packets', 'ethertype']).filter(function (c) {
+        return !(sameAddress && c.key === 'address');
+      }).map(function (c) {
+        if (c.key === 'ethertype') c.fmt = function (v) { return '0x' + ('000' + v.toString(16)).slice(-4); };
+        return c;
+      })});
+  }
+
+  function drawOffload(section) {
+    var rows = arr(doc.offload).filter(function (o) { return num(o, ['queued_packets']) || num(o, ['received']) || num(o, ['gro_entered']); });
+    if (!rows.length) { el('p', {'class': 'empty'}, section, 'No interface queued or received packets in this trace.'); return; }
+    el('p', {'class': 'hint'}, section, 'GSO/TSO: share of the queued bytes that left as super-packets larger than the MTU (' +
+      (num(rows[0], ['mtu']) || '?') + ' B + Ethernet header); the stack splits them late or the NIC does. ' +
+      'GRO: packets that entered GRO per skb the interface delivered (above 1 means GRO merged packets).');
+    rows.sort(function (a, b) { return (num(b, ['queued_bytes']) || 0) - (num(a, ['queued_bytes']) || 0); });
+    var rowH = 26, W = CHART_WIDTH, L = 190, barW = (W - L - 40) / 2 - 150, groX = L + barW + 190;
+    var maxGro = rows.reduce(function (m, o) {
+      var r = num(o, ['received']) ? num(o, ['gro_entered']) / num(o, ['received']) : 0;
+      return Math.max(m, r);
+    }, 1);
+    var svg = svgRoot(section, W, rows.length * rowH + 30, 'offload share per interface');
+    sv('text', {x: L, y: 14, 'font-weight': 'bold'}, svg, 'GSO/TSO share of queued bytes');
+    sv('text', {x: groX, y: 14, 'font-weight': 'bold'}, svg, 'GRO: packets in per skb delivered');
+    rows.forEach(function (o, i) {
+      var y0 = 24 + i * rowH, label = String(o.interface);
+      var share = num(o, ['gso_byte_share']), entered = num(o, ['gro_entered']) || 0, received = num(o, ['received']) || 0;
+      sv('text', {x: L - 8, y: y0 + 15, 'text-anchor': 'end'}, svg, label);
+      sv('rect', {x: L, y: y0 + 3, width: barW, height: 16, fill: '#eef1f6'}, svg);
+      var bar = sv('rect', {x: L, y: y0 + 3, width: Math.max(share ? 1 : 0, barW * (share || 0)), height: 16, fill: '#2563eb'}, svg);
+      tooltip(bar, label + ': ' + fmtBytes(num(o, ['gso_bytes'])) + ' of ' + fmtBytes(num(o, ['queued_bytes'])) + ' in ' +
+        fmtInt(num(o, ['gso_packets'])) + ' super-packets');
+      sv('text', {x: L + barW + 6, y: y0 + 15, 'class': 'tick'}, svg, fmtPercent(share || 0) + ' of ' + fmtBytes(num(o, ['queued_bytes'])));
+      sv('rect', {x: groX, y: y0 + 3, width: barW, height: 16, fill: '#eef1f6'}, svg);
+      if (!entered) { sv('text', {x: groX + 6, y: y0 + 15, 'class': 'tick'}, svg, 'no GRO entry seen'); return; }
+      var ratio = received ? entered / received : 0;
+      var groBar = sv('rect', {x: groX, y: y0 + 3, width: Math.max(1, barW * ratio / maxGro), height: 16, fill: '#17a398'}, svg);
+      tooltip(groBar, label + ': ' + fmtInt(entered) + ' packets entered GRO, ' + fmtInt(received) + ' skbs delivered');
+      sv('text', {x: groX + barW + 6, y: y0 + 15, 'class': 'tick'}, svg, ratio.toFixed(2) + ' (' + fmtInt(entered) + ' in)');
+    });
+  }
+
+  // ---------- topology ----------
+  var changesCache = null;
+  function topologyChanges() {
+    if (changesCache) return changesCache;
+    changesCache = arr(get(doc, 'topology.changes')).map(function (c) {
+      return {time: num(c, ['time_ns']), kind: String(c.kind || 'change'), mac: c.mac || null, ip: c.ip || null,
+        from: c.from || '', to: c.to || '', left: num(c, ['left_ns'])};
+    });
+    return changesCache;
+  }
+  // Moves (a MAC or an address on another port: a migration) and port removals change the picture;
+  // MAC learning and ageing happen all the time and are only listed.
+  function isMarked(c) { return c.kind === 'move' || c.kind === 'removal'; }
+  function changeText(c) {
+    var what = c.mac || c.ip || '';
+    if (c.kind === 'move') return 'move ' + what + ' from ' + c.from + ' to ' + c.to;
+    if (c.kind === 'removal') return 'port ' + c.from + ' removed';
+    if (c.kind === 'added') return 'learned ' + what + ' on ' + c.to;
+    if (c.kind === 'deleted') return 'forgot ' + what + ' on ' + c.from;
+    return c.kind + ' ' + what + (c.from ? ' from ' + c.from : '') + (c.to ? ' to ' + c.to : '');
+  }
+  function portVlans(port) {
+    var vlans = [];
+    function add(v) { if (v !== null && v !== undefined && vlans.indexOf(v) < 0) vlans.push(v); }
+    arr(port.macs).forEach(function (m) { add(m.vlan); });
+    arr(port.vlans).forEach(add);
+    return vlans;
+  }
+  var vlanColors = {};
+  function vlanColor(v) {
+    if (v === null || v === undefined) return '#6b7280';
+    if (!vlanColors[v]) vlanColors[v] = VLAN_PALETTE[Object.keys(vlanColors).length % VLAN_PALETTE.length];
+    return vlanColors[v];
+  }
+  // What sits behind a port: the VM when the analysis could name it, else the peer device and its namespace.
+  function behindPort(port) {
+    var peer = port.peer || null, ipv4 = arr(port.ipv4);
+    var title = port.vm || ipv4[0] || (peer ? peer.name : '');
+    var detail = peer ? peer.name + (peer.netns !== null && peer.netns !== undefined ? ' \u00b7 ns ' + peer.netns : '') : '';
+    if (port.vm && ipv4.length) detail = ipv4[0];
+    return {title: String(title || ''), detail: detail};
+  }
+
+  function drawTopology(section) {
+    var bridges = arr(get(doc, 'topology.bridges'));
+    var changes = topologyChanges();
+    if (!bridges.length) { el('p', {'class': 'empty'}, section, 'No bridge was found in this trace.'); return; }
+    el('p', {'class': 'hint'}, section, 'Bridges, their ports and what sits behind each port (VM, or the peer device and its namespace). ' +
+      'Port outline colour: VLAN; dashed: port removed during the trace; purple arrows: a MAC or an address that moved to another port (a migration).');
+    var W = CHART_WIDTH, portW = 124, gapX = 12, left = 58;
+    var perRow = Math.max(1, Math.floor((W - left - 10) / (portW + gapX)));
+    var rowH = 138, layout = {}, y = 10, blocks = [];
+    bridges.forEach(function (b) {
+      var ports = arr(b.ports);
+      var rows = Math.max(1, Math.ceil(ports.length / perRow));
+      blocks.push({bridge: b, ports: ports, y: y, rows: rows});
+      y += 44 + rows * rowH + 10;
+    });
+    var changeStripH = changes.length ? 74 : 0;
+    var H = y + changeStripH + 36;
+    var svg = svgRoot(section, W, H, 'topology diagram');
+    var defs = sv('defs', null, svg);
+    var marker = sv('marker', {id: 'arrow-move', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'}, defs);
+    sv('path', {d: 'M0 0L10 5L0 10z', fill: '#8e44ad'}, marker);
+    blocks.forEach(function (blk) {
+      var b = blk.bridge, top = blk.y;
+      var head = sv('g', {'class': 'bridge'}, svg);
+      var title = 'bridge ' + b.name + (arr(b.ipv4).length ? '  ' + arr(b.ipv4).join(', ') : '');
+      sv('rect', {x: 10, y: top, width: Math.max(200, 24 + title.length * 8.6), height: 30, rx: 5, fill: '#1d2330'}, head);
+      sv('text', {x: 20, y: top + 20, style: 'fill:#fff', 'font-weight': 'bold'}, head, title);
+      var trunkBottom = top + 30 + (blk.rows - 1) * rowH + 24;
+      sv('line', {x1: 34, x2: 34, y1: top + 30, y2: trunkBottom, stroke: '#1d2330', 'stroke-width': 3}, svg);
+      blk.ports.forEach(function (port, i) {
+        var row = Math.floor(i / perRow), col = i % perRow;
+        var busY = top + 54 + row * rowH, px = left + col * (portW + gapX), cx = px + portW / 2;
+        if (col === 0) {
+          var lastCol = Math.min(perRow, blk.ports.length - row * perRow) - 1;
+          sv('line', {x1: 34, x2: left + lastCol * (portW + gapX) + portW / 2, y1: busY, y2: busY, stroke: '#1d2330', 'stroke-width': 3}, svg);
+        }
+        var vlans = portVlans(port), gone = num(port, ['removed_ns']), removed = gone !== null;
+        var g = sv('g', {'class': 'port', 'data-port': port.name}, svg);
+        sv('line', {x1: cx, x2: cx, y1: busY, y2: busY + 14, stroke: '#1d2330', 'stroke-width': 2}, g);
+        sv('rect', {x: px, y: busY + 14, width: portW, height: 40, rx: 4, fill: removed ? '#f3f4f6' : '#fff',
+          stroke: vlanColor(vlans[0]), 'stroke-width': 2.5, 'stroke-dasharray': removed ? '5 3' : null}, g);
+        sv('text', {x: px + 6, y: busY + 30, 'font-weight': 'bold', 'font-size': 12}, g, port.name + (port.kind ? ' (' + port.kind + ')' : ''));
+        var macs = arr(port.macs).map(function (m) { return m.mac; }).filter(Boolean);
+        sv('text', {x: px + 6, y: busY + 46, 'font-size': 10, 'class': 'tick'}, g,
+          removed ? 'removed at ' + relSeconds(gone).toFixed(2) + ' s' : macs.length ? macs[0] + (macs.length > 1 ? ' +' + (macs.length - 1) : '') : 'no MAC learned');
+        vlans.forEach(function (v, k) {
+          sv('rect', {x: px + portW - 30, y: busY + 18 + k * 11, width: 26, height: 10, rx: 2, fill: vlanColor(v)}, g);
+          sv('text', {x: px + portW - 17, y: busY + 26 + k * 11, 'font-size': 8, 'text-anchor': 'middle', style: 'fill:#fff'}, g, String(v));
+        });
+        var info = [port.name + ' on ' + b.name];
+        arr(port.macs).forEach(function (m) { info.push(m.mac + (m.vlan !== null && m.vlan !== undefined ? ' vlan ' + m.vlan : '')); });
+        if (arr(port.ipv4).length) info.push('IPv4 ' + arr(port.ipv4).join(', '));
+        if (removed) info.push('removed at ' + fmtAt(gone));
+        tooltip(g, info.join('\n'));
+        var behind = behindPort(port);
+        if (behind.title) {
+          sv('line', {x1: cx, x2: cx, y1: busY + 54, y2: busY + 70, stroke: '#9aa3b2', 'stroke-width': 2}, g);
+          sv('rect', {x: px - 2, y: busY + 70, width: portW + 4, height: 40, rx: 12, fill: removed ? '#f3f4f6' : '#e8f0fe', stroke: '#93b4f5'}, g);
+          sv('text', {x: cx, y: busY + 87, 'text-anchor': 'middle', 'font-weight': 'bold', 'font-size': 12}, g, shorten(behind.title, portW - 12));
+          sv('text', {x: cx, y: busY + 102, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, g, shorten(behind.detail, portW * 1.35));
+        }
+        // Move arrows meet the VM box right of centre, clear of the removal label.
+        layout[port.name] = {x: cx + 30, y: busY + 110};
+      });
+    });
+    var drawnMoves = {};
+    changes.forEach(function (c) {
+      if (c.kind !== 'move') return;
+      var a = layout[c.from], b = layout[c.to], key = c.from + '>' + c.to;
+      if (!a || !b || a === b || drawnMoves[key]) return;
+      drawnMoves[key] = true;
+      var dip = 26 + Math.abs(b.x - a.x) / 12;
+      var path = sv('path', {d: 'M' + a.x + ' ' + (a.y + 2) + 'C' + a.x + ' ' + (a.y + dip) + ' ' + b.x + ' ' + (b.y + dip) + ' ' + b.x + ' ' + (b.y + 2),
+        fill: 'none', stroke: '#8e44ad', 'stroke-width': 2, 'marker-end': 'url(#arrow-move)', 'class': 'move'}, svg);
+      tooltip(path, changeText(c) + ' at ' + fmtAt(c.time));
+    });
+    if (changes.length) drawChangeStrip(svg, y + 6, W, changes);
+    var legendY = H - 12, lx = 12;
+    var seen = Object.keys(vlanColors);
+    [['untagged / unknown VLAN', vlanColor(null)]].concat(seen.map(function (v) { return ['VLAN ' + v, vlanColors[v]]; })).forEach(function (item) {
+      sv('rect', {x: lx, y: legendY - 9, width: 18, height: 10, fill: item[1]}, svg);
+      sv('text', {x: lx + 24, y: legendY, 'font-size': 11}, svg, item[0]);
+      lx += 40 + item[0].length * 7;
+    });
+    if (!changes.length) return;
+    var LIST_LIMIT = 60;
+    el('p', {'class': 'hint'}, section, 'Changes during the trace' + (changes.length > LIST_LIMIT ? ' (first ' + LIST_LIMIT + ' of ' + changes.length + ')' : '') + ':');
+    var list = el('ol', {'class': 'changes'}, section);
+    changes.slice(0, LIST_LIMIT).forEach(function (c) {
+      el('li', {'class': isMarked(c) ? 'marked' : null}, list, fmtAt(c.time) + ': ' + changeText(c) +
+        (c.left !== null ? ' (left ' + c.from + ' at ' + fmtAt(c.left) + ')' : ''));
+    });
+  }
+  function drawChangeStrip(svg, top, W, changes) {
+    var L = 58, R = 20, span = T1 - T0;
+    function x(ns) { return L + (W - L - R) * (ns - T0) / span; }
+    sv('text', {x: 10, y: top + 12, 'font-size': 11, 'font-weight': 'bold'}, svg, 'changes over time (purple: moves, red: port removals, grey: MAC learned or forgotten)');
+    var axisY = top + 50;
+    sv('line', {x1: L, x2: W - R, y1: axisY, y2: axisY, stroke: '#9aa3b2'}, svg);
+    var tStep = niceStep(span / 1e9, 10);
+    for (var t = 0; t <= span / 1e9 + 1e-9; t += tStep) {
+      sv('text', {x: x(T0 + t * 1e9), y: axisY + 16, 'text-anchor': 'middle', 'class': 'tick'}, svg, +t.toFixed(6) + ' s');
+    }
+    var labelled = 0;
+    changes.forEach(function (c) {
+      if (c.time === null) return;
+      var cx = x(c.time), marked = isMarked(c);
+      var dot = sv('circle', {cx: cx, cy: axisY, r: marked ? 5 : 3, fill: c.kind === 'move' ? '#8e44ad' : c.kind === 'removal' ? '#c62828' : '#9aa3b2'}, svg);
+      tooltip(dot, changeText(c) + ' at ' + fmtAt(c.time));
+      if (!marked) return;
+      var ly = top + 26 + (labelled++ % 2) * 12;
+      sv('text', {x: cx + 6, y: ly, 'font-size': 10, 'class': 'change-label'}, svg, changeText(c));
+    });
+  }
+
+  // ---------- packet paths ----------
+  // A hop is a device name, or "eth0@vnet2": the eth0 whose veth partner is vnet2 (interfaces call it eth0<->vnet2).
+  function hopLabel(h) {
+    var parts = String(h).split('@');
+    return parts.length > 1 ? {name: parts[0], detail: '\u2194 ' + parts[1], key: parts[0] + '<->' + parts[1], raw: String(h)}
+      : {name: parts[0], detail: '', key: parts[0], raw: String(h)};
+  }
+  function hopLatency(path, i) {
+    var hops = arr(path.hops), entries = arr(path.hop_latency_ns);
+    var match = entries.filter(function (e) { return e.from === hops[i - 1] && e.to === hops[i]; })[0] || entries[i - 1];
+    return match ? match.latency_ns || null : null;
+  }
+  function drawPaths(section) {
+    var paths = arr(doc.paths).slice().sort(function (a, b) { return (num(b, ['packets']) || 0) - (num(a, ['packets']) || 0); });
+    if (!paths.length) { el('p', {'class': 'empty'}, section, 'No packet path in this trace.'); return; }
+    el('p', {'class': 'hint'}, section, 'Each lane is one device sequence shared by the packets counted on its right. ' +
+      'Above an arrow: median latency of that hop; below: 99th percentile (hover for all percentiles and sample counts). ' +
+      'Red: where packets were dropped, with the kernel\u2019s reason.');
+    var controls = el('div', {'class': 'controls'}, section);
+    var filter = el('input', {'class': 'filter', type: 'search', placeholder: 'filter paths (device)'}, controls);
+    var count = el('span', {'class': 'rowcount'}, controls);
+    var holder = el('div', null, section);
+    var LIMIT = 40;
+    function redraw() {
+      holder.textContent = '';
+      var q = filter.value.toLowerCase();
+      var shown = paths.filter(function (p) { return !q || arr(p.hops).join(' ').toLowerCase().indexOf(q) >= 0; });
+      count.textContent = shown.length + ' of ' + paths.length + ' paths' + (shown.length > LIMIT ? ' (first ' + LIMIT + ' drawn)' : '');
+      shown = shown.slice(0, LIMIT);
+      var maxHops = shown.reduce(function (m, p) { return Math.max(m, arr(p.hops).length); }, 1);
+      var W = CHART_WIDTH, info = 300, laneH = 78, arrowW = 70;
+      var nodeW = Math.min(130, Math.max(70, (W - info - 20 - (maxHops - 1) * arrowW) / maxHops));
+      var svg = svgRoot(holder, W, Math.max(1, shown.length) * laneH + 10, 'packet path graph');
+      var defs = sv('defs', null, svg);
+      var marker = sv('marker', {id: 'arrow-hop', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto'}, defs);
+      sv('path', {d: 'M0 0L10 5L0 10z', fill: '#5d6678'}, marker);
+      shown.forEach(function (p, lane) {
+        var y0 = 8 + lane * laneH, hops = arr(p.hops);
+        var dropsAt = {};
+        arr(p.drops).forEach(function (d) { (dropsAt[d.at] = dropsAt[d.at] || []).push(d); });
+        if (lane % 2) sv('rect', {x: 0, y: y0 - 4, width: W, height: laneH, fill: '#f8fafc'}, svg);
+        hops.forEach(function (h, i) {
+          var x0 = 10 + i * (nodeW + arrowW), label = hopLabel(h), drops = dropsAt[label.raw];
+          var node = sv('g', {'class': 'hop'}, svg);
+          sv('rect', {x: x0, y: y0 + 8, width: nodeW, height: 34, rx: 6, fill: drops ? '#fde8e8' : '#fff',
+            stroke: drops ? '#c62828' : (interfaceColors[label.key] || '#93b4f5'), 'stroke-width': 2}, node);
+          sv('text', {x: x0 + nodeW / 2, y: y0 + 24, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 'bold'}, node, shorten(label.name, nodeW));
+          if (label.detail) sv('text', {x: x0 + nodeW / 2, y: y0 + 37, 'text-anchor': 'middle', 'font-size': 10, 'class': 'tick'}, node, shorten(label.detail, nodeW));
+          tooltip(node, label.key);
+          if (drops) {
+            var dropText = drops.map(function (d) { return fmtInt(d.packets) + ' ' + d.reason; }).join(', ');
+            var t = sv('text', {x: x0 + 2, y: y0 + 56, 'font-size': 10, style: 'fill:#c62828'}, svg, '\u2715 ' + shorten(dropText, nodeW + arrowW - 8));
+            tooltip(t, 'dropped at ' + label.key + ': ' + dropText);
+          }
+          if (i > 0) {
+            var ax = x0 - arrowW, lat = hopLatency(p, i);
+            var arrow = sv('line', {x1: ax + 2, x2: x0 - 2, y1: y0 + 25, y2: y0 + 25, stroke: '#5d6678', 'stroke-width': 1.5, 'marker-end': 'url(#arrow-hop)'}, svg);
+            if (lat) {
+              sv('text', {x: ax + arrowW / 2, y: y0 + 19, 'text-anchor': 'middle', 'font-size': 10}, svg, fmtDuration(num(lat, ['p50'])));
+              sv('text', {x: ax + arrowW / 2, y: y0 + 38, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, svg, fmtDuration(num(lat, ['p99'])));
+              tooltip(arrow, hops[i - 1] + ' \u2192 ' + hops[i] + ': ' + latencyText(lat));
+            }
+          }
+        });
+        var ix = W - info;
+        sv('text', {x: ix, y: y0 + 18, 'font-size': 12, 'font-weight': 'bold'}, svg,
+          fmtInt(num(p, ['packets'])) + ' packets \u00b7 ' + fmtBytes(num(p, ['bytes'])));
+        var total = p.latency_ns;
+        if (total) {
+          var t = sv('text', {x: ix, y: y0 + 34, 'font-size': 11, 'class': 'tick'}, svg,
+            'first to last event p50 ' + fmtDuration(num(total, ['p50'])) + ', p99 ' + fmtDuration(num(total, ['p99'])));
+          tooltip(t, latencyText(total));
+        }
+        var fates = [['delivered', 'delivered'], ['dropped', 'dropped'], ['unterminated', 'not followed to the end']]
+          .filter(function (f) { return num(p, [f[0]]); }).map(function (f) { return fmtInt(num(p, [f[0]])) + ' ' + f[1]; });
+        sv('text', {x: ix, y: y0 + 50, 'font-size': 11, 'class': 'tick'}, svg, fates.join(', '));
+      });
+    }
+    filter.addEventListener('input', redraw);
+    redraw();
+  }
+  function latencyText(l) {
+    return ['p50', 'p90', 'p99', 'max'].filter(function (k) { return num(l, [k]) !== null; })
+      .map(function (k) { return k + ' ' + fmtDuration(num(l, [k])); }).join(', ') +
+      (num(l, ['samples']) !== null ? ' (' + fmtInt(num(l, ['samples'])) + ' samples)' : '');
+  }
+  function shorten(s, width) {
+    var max = Math.max(4, Math.floor(width / 7));
+    return s.length > max ? s.slice(0, max - 1) + '\u2026' : s;
+  }
+
+  // ---------- sortable, filterable tables ----------
+  var tables = [];
+  var KNOWN_FORMATS = [
+    [/^netns$/, function (v) { return String(v); }],
+    [/(^|[_.])bytes($|_)|^payload_/, function (v) { return fmtBytes(v); }],
+    [/_ns$/, function (v, key) { return /^(start|end|time|first|last)/.test(key) ? fmtAt(v) : fmtDuration(v); }],
+    [/bps|bits_per_s|_rate/, function (v) { return fmtRate(v); }],
+    [/share|ratio|rate$/, function (v) { return fmtPercent(v); }]
+  ];
+  function cellFormat(key) {
+    for (var i = 0; i < KNOWN_FORMATS.length; i++) {
+      if (KNOWN_FORMATS[i][0].test(key)) return KNOWN_FORMATS[i][1];
+    }
+    return null;
+  }
+  // Columns: the preferred keys first, then whatever else the rows carry (the schema may grow).
+  function orderedColumns(rows, preferred, extra) {
+    var keys = preferred.slice(), flat = rows.slice(0, 200).map(flatten);
+    flat.forEach(function (r) { Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); }); });
+    var columns = keys.filter(function (k) { return flat.some(function (r) { return r[k] !== undefined; }); }).map(function (k) {
+      var numeric = flat.every(function (r) { return r[k] === undefined || r[k] === null || typeof r[k] === 'number'; });
+      return {key: k, label: columnLabel(k), num: numeric, get: function (row) { return flatten(row)[k]; }, fmt: cellFormat(k)};
+    });
+    return columns.concat(extra || []);
+  }
+  function columnLabel(key) {
+    return key.replace(/_ns$/, '').replace(/^bits_per_second/, 'rate').replace(/^retransmitted/, 'retrans.')
+      .replace(/_ab$/, ' a\u2192b').replace(/_ba$/, ' b\u2192a').replace(/_/g, ' ');
+  }
+  function flatten(obj) {
+    if (obj.__flat) return obj.__flat;
+    var out = {};
+    Object.keys(obj).forEach(function (k) {
+      var v = obj[k];
+      if (Array.isArray(v)) out[k] = v.map(text).join(', ');
+      else if (v !== null && typeof v === 'object' && !('mac' in v) && !('name' in v) && !('interface' in v)) {
+        Object.keys(v).forEach(function (k2) {
+          var v2 = v[k2];
+          out[k + '.' + k2] = v2 !== null && typeof v2 === 'object' ? text(v2) : v2;
+        });
+      } else out[k] = v !== null && typeof v === 'object' ? text(v) : v;
+    });
+    Object.defineProperty(obj, '__flat', {value: out, enumerable: false});
+    return out;
+  }
+  function makeTable(parent, spec) {
+    var controls = el('div', {'class': 'controls'}, parent);
+    var filter = el('input', {'class': 'filter', type: 'search', placeholder: spec.filter || 'filter'}, controls);
+    var count = el('span', {'class': 'rowcount'}, controls);
+    var wrap = el('div', {'class': 'table-wrap'}, parent);
+    var table = el('table', {'data-table': spec.id}, wrap);
+    var head = el('tr', null, el('thead', null, table));
+    var body = el('tbody', null, table);
+    var state = {key: spec.sort ? spec.sort.key : null, desc: spec.sort ? spec.sort.desc : false};
+    var LIMIT = spec.limit || 500;
+    var rows = spec.rows.map(function (r) {
+      var values = spec.columns.map(function (c) { var v = c.get(r); return v === undefined ? null : v; });
+      var shown = values.map(function (v, i) { var c = spec.columns[i]; return v === null ? '' : (c.fmt ? c.fmt(v, c.key, r) : (c.num ? fmtInt(v) : String(v))); });
+      return {values: values, shown: shown, search: shown.join(' ').toLowerCase() + ' ' + values.join(' ').toLowerCase()};
+    });
+    var headers = spec.columns.map(function (c) {
+      var th = el('th', {'class': c.num ? 'num' : null, scope: 'col', 'data-key': c.key, title: 'sort by ' + c.label}, head, c.label);
+      th.addEventListener('click', function () { sortBy(c.key, state.key === c.key ? !state.desc : c.num); });
+      return th;
+    });
+    function sortBy(key, desc) { state.key = key; state.desc = desc; render(); }
+    function render() {
+      var q = filter.value.toLowerCase().trim();
+      var visible = rows.filter(function (r) { return !q || r.search.indexOf(q) >= 0; });
+      var idx = spec.columns.map(function (c) { return c.key; }).indexOf(state.key);
+      if (idx >= 0) {
+        var numeric = spec.columns[idx].num;
+        visible.sort(function (a, b) {
+          var x = a.values[idx], y = b.values[idx], r;
+          if (x === null || y === null) r = (x === null) - (y === null);
+          else r = numeric ? x - y : String(x).localeCompare(String(y), undefined, {numeric: true});
+          return state.desc && x !== null && y !== null ? -r : r;
+        });
+      }
+      headers.forEach(function (th, i) { th.setAttribute('aria-sort', i === idx ? (state.desc ? 'descending' : 'ascending') : 'none'); });
+      body.textContent = '';
+      visible.slice(0, LIMIT).forEach(function (r) {
+        var tr = el('tr', null, body);
+        r.shown.forEach(function (s, i) {
+          var v = r.values[i];
+          el('td', {'class': spec.columns[i].num ? 'num' : null, 'data-v': typeof v === 'number' ? v : null,
+            title: typeof v === 'number' && spec.columns[i].fmt ? fmtInt(v) : null}, tr, s);
+        });
+      });
+      count.textContent = visible.length + ' of ' + rows.length + ' rows' + (visible.length > LIMIT ? ' (first ' + LIMIT + ' shown)' : '');
+    }
+    filter.addEventListener('input', render);
+    render();
+    var api = {id: spec.id, table: table, columns: spec.columns, filter: filter, sortBy: sortBy, render: render, size: rows.length};
+    tables.push(api);
+    return api;
+  }
+
+  function drawStreams(section) {
+    var streams = arr(doc.streams);
+    if (!streams.length) { el('p', {'class': 'empty'}, section, 'No stream in this trace.'); return; }
+    el('p', {'class': 'hint'}, section, 'Conversations from the network headers of net_dev_queue / net_if_receive_skb / net_if_rx; ' +
+      'a packet crossing several devices counts once. Click a column to sort, type to filter.');
+    var columns = orderedColumns(streams, ['protocol', 'a', 'b', 'packets_ab', 'bytes_ab', 'bits_per_second_ab', 'packets_ba', 'bytes_ba',
+      'bits_per_second_ba', 'duration_ns', 'start_ns', 'end_ns', 'retransmitted_packets', 'retransmitted_bytes', 'payload_ab', 'payload_ba'], [
+      {key: 'total_bytes', label: 'total bytes', num: true, fmt: fmtBytes, get: function (s) { return (num(s, ['bytes_ab']) || 0) + (num(s, ['bytes_ba']) || 0); }}
+    ]);
+    makeTable(section, {id: 'streams', rows: streams, sort: {key: 'total_bytes', desc: true}, filter: 'filter streams (address, port, protocol)',
+      columns: columns});
+  }
+
+  function drawVmMatrix(section) {
+    var cells = arr(doc.vm_matrix);
+    if (!cells.length) { el('p', {'class': 'empty'}, section, 'No traffic between VMs in this trace.'); return; }
+    el('p', {'class': 'hint'}, section, 'Traffic between every pair of VMs (a VM is a namespace or a tap/veth port); traffic that left the host is listed as such.');
+    makeTable(section, {id: 'vm_matrix', rows: cells, sort: {key: 'bytes', desc: true}, filter: 'filter VMs',
+      columns: orderedColumns(cells, ['from', 'to', 'packets', 'bytes', 'dropped'])});
+  }
+
+  function drawInterfaceTable(section) {
+    if (!interfaces.length) { el('p', {'class': 'empty'}, section, 'No interface carried traffic in this trace.'); return; }
+    var rows = interfaces.map(function (itf) {
+      var copy = {interface: ifaceLabel(itf)};
+      Object.keys(itf).forEach(function (k) { if (k !== 'timeline' && k !== 'name' && k !== 'peer') copy[k] = itf[k]; });
+      return copy;
+    });
+    el('p', {'class': 'hint'}, section, 'Bytes as ip -s link counts them (skb bytes: the traced lengths). Equal names are told apart by their veth peer (name<->peer); ' +
+      'ambiguous: packets of equal-named interfaces that no hand-over told apart.');
+    makeTable(section, {id: 'interfaces', rows: rows, sort: {key: 'rx.bytes', desc: true}, filter: 'filter interfaces',
+      columns: orderedColumns(rows, ['interface', 'netns', 'kind', 'rx.packets', 'rx.bytes', 'tx.packets', 'tx.bytes', 'drops.packets', 'drops.rate'])});
+  }
+
+  // ---------- page assembly ----------
+  function render() {
+    buildSummary();
+    buildBanner();
+    var main = document.getElementById('views'), toc = document.getElementById('toc');
+    VIEWS.forEach(function (view) {
+      var section = el('section', {'class': 'view', id: view.id, 'data-view': view.id}, main);
+      el('h2', null, section, view.title);
+      el('a', {href: '#' + view.id}, toc, view.title);
+      var notes = notesFor(view);
+      notes.forEach(function (n) { addNote(section, n.message || ('Missing events: ' + n.events.join(', ') + '.'), n.command); });
+      var present = doc[view.key] !== undefined && doc[view.key] !== null;
+      if (!present) {
+        if (!notes.length) addNote(section, 'No ' + view.what + ' in this document. They need the events ' + view.events.slice(0, 3).join(', ') +
+          ' (a document written by a vnetscope without this analysis lacks them too)', view.command);
+        section.setAttribute('data-missing', 'true');
+        return;
+      }
+      try {
+        view.draw(section);
+      } catch (e) {
+        reportError(view.title + ': ' + (e && e.message ? e.message : e));
+      }
+    });
+    buildGeneralNotes();
+    document.body.setAttribute('data-rendered', 'true');
+  }
+
+  // #selftest: exercise the page the way a reader would and record the outcome in the DOM for the headless test.
+  function selfTest() {
+    var result = {errors: [], views: {}, tables: {}};
+    VIEWS.forEach(function (v) {
+      var section = document.getElementById(v.id);
+      result.views[v.id] = {svg: section.querySelectorAll('svg').length,
+        shapes: section.querySelectorAll('svg path, svg rect, svg line, svg circle').length,
+        notes: section.querySelectorAll('[data-note]').length};
+    });
+    tables.forEach(function (t) {
+      var column = t.columns.filter(function (c) { return c.num; })[0];
+      var out = {rows: t.size};
+      if (column) {
+        var idx = t.columns.indexOf(column);
+        t.sortBy(column.key, true);
+        out.sortedDescending = ordered(t, idx, function (a, b) { return a >= b; });
+        t.sortBy(column.key, false);
+        out.sortedAscending = ordered(t, idx, function (a, b) { return a <= b; });
+        out.column = column.key;
+      }
+      var firstCell = t.table.querySelector('tbody td');
+      if (firstCell && firstCell.textContent) {
+        t.filter.value = firstCell.textContent;
+        t.render();
+        var kept = t.table.querySelectorAll('tbody tr');
+        out.filterKeeps = kept.length;
+        out.filterMatches = Array.prototype.every.call(kept, function (tr) { return tr.textContent.toLowerCase().indexOf(firstCell.textContent.toLowerCase()) >= 0; });
+        t.filter.value = '';
+        t.render();
+      }
+      result.tables[t.id] = out;
+    });
+    result.errors = Array.prototype.map.call(errorBox.querySelectorAll('li'), function (li) { return li.textContent; });
+    el('pre', {id: 'selftest-result'}, document.body, JSON.stringify(result));
+  }
+  function ordered(t, idx, ok) {
+    var cells = Array.prototype.map.call(t.table.querySelectorAll('tbody tr'), function (tr) {
+      var v = tr.children[idx].getAttribute('data-v');
+      return v === null ? null : +v;
+    }).filter(function (v) { return v !== null; });
+    for (var i = 1; i < cells.length; i++) if (!ok(cells[i - 1], cells[i])) return false;
+    return true;
+  }
+
+  try {
+    render();
+  } catch (e) {
+    reportError('report: ' + (e && e.message ? e.message : e));
+  }
+  if (location.hash === '#selftest') {
+    try { selfTest(); } catch (e) { reportError('self-test: ' + e.message); }
+  }
+})();

@@ -1,0 +1,122 @@
+package org.vnetscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.ChainStats;
+import org.vnetscope.analysis.topology.VmTraffic;
+import org.vnetscope.analysis.DeviceKind;
+import org.vnetscope.analysis.DropReport;
+import org.vnetscope.analysis.InterfaceReport;
+import org.vnetscope.analysis.LostRange;
+import org.vnetscope.analysis.OffloadReport;
+import org.vnetscope.analysis.StreamReport;
+import org.vnetscope.analysis.TimelineBin;
+import org.vnetscope.analysis.TrafficCounts;
+
+class AnalyzeCommandTest {
+
+    private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
+    private static final Path SAMPLE = REPO.resolve("samples/bridge-basic/trace/kernel");
+
+    /** Every kind of row, including nulls and a lost-event range, in the document the schema describes. */
+    @Test
+    void jsonDocumentHasTheShapeTheSchemaRequires() throws IOException {
+        AnalysisReport report = new AnalysisReport("t", 1, 2, 1_000_000_000L,
+                List.of(new InterfaceReport("eth0", "vnet1", 4026532173L, DeviceKind.VETH, false,
+                        new TrafficCounts(3, 170, 128), new TrafficCounts(1, 60, 60),
+                        new InterfaceReport.DropCount(1, 0.25), List.of(new TimelineBin(0, 3, 170, 1, 60, 1))),
+                        new InterfaceReport("lo", null, null, DeviceKind.LOOPBACK, false,
+                                new TrafficCounts(0, 0, 0), new TrafficCounts(0, 0, 0),
+                                new InterfaceReport.DropCount(0, 0), List.of())),
+                List.of(new StreamReport("udp", "10.0.0.1:1", "10.0.0.2:2", 1, 28, 0, 0, 0, 0, 0, 0, 5, 5, 0, 0)),
+                List.of(new DropReport(null, null, 0xFFFFFFFF914BB701L, "0xffffffff914bb701", 2048, 1)),
+                List.of(new OffloadReport("eth0<->vnet1", 1500, new TrafficCounts(1, 60, 60),
+                        new TrafficCounts(0, 0, 0), 0, 0, 3)),
+                TopologyCommandTest.TOPOLOGY, List.of(TopologyCommandTest.PATH), new ChainStats(2, 0, 0, 0, 1),
+                List.of(new VmTraffic("vm1", "none", 2, 196, 1)),
+                List.of(new LostRange("events", 7, 1, 2, "chan0_0")), List.of("a note"));
+        JsonNode document = ReportJson.of(report);
+        JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
+        List<String> problems = new ArrayList<>();
+        SchemaShape.check(schema, schema, document, "$", problems);
+        assertThat(problems).isEmpty();
+        assertThat(document.at("/drops/0/address").asText()).isEqualTo("0xffffffff914bb701");
+    }
+
+    @Test
+    void shapeCheckerRejectsAMissingRequiredField() throws IOException {
+        JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
+        JsonNode bad = ReportJson.MAPPER.readTree("{\"trace\": 3, \"interfaces\": [{\"name\": \"x\"}]}");
+        List<String> problems = new ArrayList<>();
+        SchemaShape.check(schema, schema, bad, "$", problems);
+        assertThat(problems).contains("$.trace: expected string", "$: missing start_ns",
+                "$.interfaces[0]: missing rx");
+    }
+
+    @Test
+    void badBinWidthIsAOneLineUsageError() {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", "--bin", "fast", "x"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("invalid --bin 'fast'");
+    }
+
+    @Test
+    void sampleAsJsonValidatesAndMatchesItsCounters() throws IOException {
+        StringWriter out = new StringWriter();
+        int code = Main.run(new String[] {"analyze", "--format", "json", "--bin", "100ms", SAMPLE.toString()},
+                new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertThat(code).isZero();
+        JsonNode document = ReportJson.MAPPER.readTree(out.toString());
+        JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
+        List<String> problems = new ArrayList<>();
+        SchemaShape.check(schema, schema, document, "$", problems);
+        assertThat(problems).isEmpty();
+        JsonNode truth = ReportJson.MAPPER.readTree(REPO.resolve("samples/bridge-basic/groundtruth-summary.json")
+                .toFile());
+        for (JsonNode entry : truth.get("interface_counter_deltas")) {
+            if (entry.get("netns").asText().equals("root")) {
+                JsonNode row = null;
+                for (JsonNode iface : document.get("interfaces")) {
+                    if (iface.get("name").asText().equals(entry.get("ifname").asText())) {
+                        row = iface;
+                    }
+                }
+                assertThat(row).as(entry.get("ifname").asText()).isNotNull();
+                assertThat(row.at("/rx/bytes").asLong()).isEqualTo(entry.at("/delta/rx_bytes").asLong());
+                assertThat(row.at("/tx/packets").asLong()).isEqualTo(entry.at("/delta/tx_packets").asLong());
+                long timelineRx = 0;
+                for (JsonNode bin : row.get("timeline")) {
+                    timelineRx += bin.get("rx_bytes").asLong();
+                }
+                assertThat(timelineRx).as("100 ms bins add up").isEqualTo(row.at("/rx/bytes").asLong());
+            }
+        }
+    }
+
+    @Test
+    void sampleAsTextFitsOneHundredColumnsAndCsvWritesEveryTable(@TempDir Path csv) throws IOException {
+        StringWriter out = new StringWriter();
+        assertThat(Main.run(new String[] {"analyze", SAMPLE.toString()}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()))).isZero();
+        assertThat(out.toString().lines()).allMatch(line -> line.length() <= 100).anyMatch(l -> l.startsWith("vnet1"));
+        assertThat(Main.run(new String[] {"analyze", "--format", "csv", "--output", csv.toString(), SAMPLE.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
+        for (String table : List.of("interfaces", "timeline", "streams", "drops", "offload", "topology",
+                "changes", "paths", "vm_matrix", "lost_events")) {
+            assertThat(Files.readAllLines(csv.resolve(table + ".csv"))).as(table).isNotEmpty();
+        }
+    }
+
+}

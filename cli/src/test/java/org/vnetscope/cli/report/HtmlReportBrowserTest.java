@@ -1,0 +1,230 @@
+package org.vnetscope.cli.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vnetscope.cli.Main;
+
+/**
+ * Opens reports of real traces in headless chromium and checks what a reader would see: no script error, the
+ * plots and the diagram drawn, every table sorting and filtering. The page's {@code #selftest} hook does the
+ * clicking and typing and writes its findings into the DOM.
+ */
+class HtmlReportBrowserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
+    private static final Path SAMPLE = REPO.resolve("samples/bridge-basic/trace/kernel");
+    private static final Path LAB = Path.of(System.getProperty("vnetscope.traces", "../../shared/traces")).resolve("lab");
+    /** Screenshots of the lab traces' reports, kept as build artefacts to look at. */
+    private static final Path SCREENSHOTS = REPO.resolve("cli/target/report-screenshots");
+
+    private static Optional<HeadlessChromium> browser;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void findBrowser() {
+        browser = HeadlessChromium.find();
+    }
+
+    private static HeadlessChromium chromium() {
+        assumeTrue(browser.isPresent(), "chromium is not installed (apt-get install chromium): browser checks skipped");
+        return browser.get();
+    }
+
+    /** The real analysis document of the migration-fdb lab trace, with its topology, paths and VM matrix. */
+    static JsonNode migrationDocument() throws IOException {
+        try (InputStream in = HtmlReportBrowserTest.class.getResourceAsStream("migration-fdb.json")) {
+            return JSON.readTree(in);
+        }
+    }
+
+    private Path write(JsonNode document, String name) throws IOException {
+        Path page = dir.resolve(name + ".html");
+        Files.writeString(page, HtmlReport.render(document, name));
+        return page;
+    }
+
+    /** {@code vnetscope report TRACE -o page}, as a user runs it. */
+    private Path report(Path trace, String name) {
+        Path page = dir.resolve(name + ".html");
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"report", trace.toString(), "-o", page.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        return page;
+    }
+
+    private static JsonNode selfTest(String dom) throws IOException {
+        Matcher m = Pattern.compile("<pre id=\"selftest-result\">(.*?)</pre>", Pattern.DOTALL).matcher(dom);
+        assertThat(m.find()).as("the page ran its self-test").isTrue();
+        return JSON.readTree(m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"));
+    }
+
+    private static String section(String dom, String id) {
+        Matcher m = Pattern.compile("<section[^>]*id=\"" + id + "\"[^>]*>(.*?)</section>", Pattern.DOTALL).matcher(dom);
+        assertThat(m.find()).as("section " + id).isTrue();
+        return m.group(1);
+    }
+
+    private static void assertTablesSortAndFilter(JsonNode result, String... tables) {
+        for (String table : tables) {
+            JsonNode t = result.at("/tables/" + table);
+            assertThat(t.isMissingNode()).as(table + " drawn").isFalse();
+            assertThat(t.get("sortedDescending").asBoolean()).as(table + " sorts descending").isTrue();
+            assertThat(t.get("sortedAscending").asBoolean()).as(table + " sorts ascending").isTrue();
+            assertThat(t.get("filterMatches").asBoolean()).as(table + " filter keeps matching rows only").isTrue();
+            assertThat(t.get("filterKeeps").asInt()).as(table + " filter").isBetween(1, t.get("rows").asInt());
+        }
+    }
+
+    @Test
+    void bundledSampleReportDrawsItsPlotsAndSortsItsTables() throws Exception {
+        String dom = chromium().dumpDom(report(SAMPLE, "bridge-basic"), "#selftest");
+        JsonNode result = selfTest(dom);
+
+        assertThat(result.get("errors")).as("script errors").isEmpty();
+        for (String view : new String[] {"bandwidth", "drops", "offload", "topology", "paths"}) {
+            assertThat(result.at("/views/" + view + "/svg").asInt()).as(view + " svg").isEqualTo(1);
+            assertThat(result.at("/views/" + view + "/notes").asInt()).as(view + " notes").isZero();
+        }
+        // One bridge, three VM ports.
+        assertThat(section(dom, "topology")).contains("bridge virbr0").contains("data-port=\"vnet0\"")
+                .contains("data-port=\"vnet1\"").contains("data-port=\"vnet2\"");
+        // 2 iperf bursts on 7 interfaces: lines of the 6 busiest interfaces, Rx and Tx.
+        assertThat(section(dom, "bandwidth")).contains("data-series=\"vnet0&lt;-&gt;eth0 RX\"")
+                .contains("data-series=\"eth0&lt;-&gt;vnet1 TX\"");
+        assertThat(section(dom, "bandwidth").split("type=\"checkbox\"", -1)).hasSize(7 + 1);
+        // 3 drop rows as `analyze` prints them: 50 NO_SOCKET on the UDP sink's side.
+        assertThat(section(dom, "drops")).contains("<td>eth0&lt;-&gt;vnet2</td><td>NO_SOCKET</td>");
+        assertTablesSortAndFilter(result, "streams", "drops", "interfaces", "vm_matrix");
+        assertThat(result.at("/tables/streams/rows").asInt()).isEqualTo(5);
+        assertThat(result.at("/tables/interfaces/rows").asInt()).isEqualTo(7);
+        assertThat(dom).doesNotContain("id=\"lost-events-banner\"");
+    }
+
+    static Stream<Path> labTraces() throws IOException {
+        if (!Files.isDirectory(LAB)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> children = Files.list(LAB)) {
+            List<Path> traces = children.map(p -> p.resolve("trace/kernel")).filter(Files::isDirectory).sorted().toList();
+            return traces.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("labTraces")
+    void everyLabTraceReportOpensCleanly(Path trace) throws Exception {
+        String name = trace.getParent().getParent().getFileName().toString();
+        Path page = report(trace, name);
+        String dom = chromium().dumpDom(page, "#selftest");
+        JsonNode result = selfTest(dom);
+
+        assertThat(result.get("errors")).as(name + " script errors").isEmpty();
+        assertThat(result.at("/views/bandwidth/svg").asInt()).as(name + " bandwidth plot").isEqualTo(1);
+        assertThat(result.at("/views/bandwidth/shapes").asInt()).as(name + " bandwidth lines").isGreaterThan(10);
+        assertThat(result.at("/views/offload/svg").asInt()).as(name + " offload bars").isEqualTo(1);
+        assertThat(result.at("/views/topology/svg").asInt()).as(name + " topology diagram").isEqualTo(1);
+        assertTablesSortAndFilter(result, "streams", "interfaces");
+        if (name.startsWith("migration")) {
+            // The guest's address (migration) or MAC (migration-fdb) leaves vnet1 for vnet3.
+            assertThat(section(dom, "topology")).as(name).contains("class=\"move\"").containsPattern("move \\S+ from vnet1 to vnet3");
+        }
+        Files.createDirectories(SCREENSHOTS);
+        chromium().screenshot(page, SCREENSHOTS.resolve(name + ".png"), 1200, 3200);
+    }
+
+    @Test
+    void labTracesArePresentOrTheSkipIsVisible() {
+        assumeTrue(Files.isDirectory(LAB), "no lab traces at " + LAB + ": only the bundled sample was checked");
+        assertThat(LAB.resolve("migration-fdb/trace/kernel")).isDirectory();
+    }
+
+    @Test
+    void migrationDiagramShowsTheMoveAndThePathsTheirDrops() throws Exception {
+        String dom = chromium().dumpDom(write(migrationDocument(), "migration-fdb"), "#selftest");
+        JsonNode result = selfTest(dom);
+
+        assertThat(result.get("errors")).isEmpty();
+        for (String view : new String[] {"bandwidth", "drops", "offload", "topology", "paths"}) {
+            assertThat(result.at("/views/" + view + "/svg").asInt()).as(view + " svg").isEqualTo(1);
+            assertThat(result.at("/views/" + view + "/notes").asInt()).as(view + " notes").isZero();
+        }
+        assertTablesSortAndFilter(result, "streams", "vm_matrix", "drops", "interfaces");
+        String topology = section(dom, "topology");
+        // vnet1 is removed (dashed) and the guest's MAC comes back on vnet3 at 14.4 s.
+        assertThat(topology).contains("class=\"move\"").contains("data-port=\"vnet1\"").contains("data-port=\"vnet3\"")
+                .contains("removed at 8.87 s")
+                .contains("14.401 s: move 52:54:00:00:00:02 from vnet1 to vnet3 (left vnet1 at 8.840 s)");
+        // The move and the removal are marked on the bandwidth plot's time axis.
+        assertThat(section(dom, "bandwidth")).contains("class=\"change-mark\"");
+        String paths = section(dom, "paths");
+        assertThat(paths).contains("152 packets").contains("\u2715 20 NO_SOCKET");
+    }
+
+    @Test
+    void viewsWithoutTheirEventsNameTheLttngCommand() throws Exception {
+        // The bundled trace's document as a trace without skb_* events would give it.
+        ObjectNode document = (ObjectNode) migrationDocument();
+        document.remove(List.of("drops", "paths"));
+        document.withArray("notes").insert(0, "no drop events: `lttng enable-event --kernel skb_kfree,skb_consume`");
+        String dom = chromium().dumpDom(write(document, "no-skb"), "#selftest");
+        JsonNode result = selfTest(dom);
+
+        assertThat(result.get("errors")).isEmpty();
+        assertThat(section(dom, "drops")).contains("data-note=\"missing-events\"").contains("no drop events")
+                .contains("<code>lttng enable-event --kernel skb_kfree,skb_consume</code>");
+        assertThat(section(dom, "paths")).contains("<code>lttng enable-event --kernel skb_kfree,skb_consume</code>");
+        assertThat(result.at("/views/streams/notes").asInt()).isZero();
+        // A note about no view in particular goes under the banner.
+        assertThat(dom).containsPattern("id=\"analysis-notes\".*NIC ring drops happen before any tracepoint");
+    }
+
+    @Test
+    void lostEventsGiveABannerNamingTheRanges() throws Exception {
+        ObjectNode document = (ObjectNode) migrationDocument();
+        long start = document.get("start_ns").asLong();
+        ObjectNode lost = document.withArray("lost_events").addObject();
+        lost.put("kind", "events").put("count", 1312).put("begin_ns", start + 4_300_000_000L)
+                .put("end_ns", start + 4_340_000_000L).put("stream", "chan0_1");
+        String dom = chromium().dumpDom(write(document, "lost"), "#selftest");
+
+        assertThat(selfTest(dom).get("errors")).isEmpty();
+        assertThat(dom).contains("id=\"lost-events-banner\"").contains("4.300 s \u2013 4.340 s (1,312) in chan0_1");
+        assertThat(section(dom, "bandwidth")).contains("class=\"lost\"");
+    }
+
+    @Test
+    void markupInTheDataStaysText() throws Exception {
+        ObjectNode document = (ObjectNode) migrationDocument();
+        String hostile = "</script><script>document.title='injected'</script><b>";
+        ((ObjectNode) document.withArray("streams").get(0)).put("a", hostile);
+        String dom = chromium().dumpDom(write(document, "hostile"), "#selftest");
+
+        assertThat(selfTest(dom).get("errors")).isEmpty();
+        assertThat(section(dom, "streams")).contains("&lt;/script&gt;&lt;script&gt;document.title='injected'");
+        assertThat(dom).doesNotContain("<title>injected");
+    }
+}
