@@ -70,7 +70,8 @@ public interface Event {
     /**
      * Every field of a scope, materialized for generic consumers (printers, tests), in the order of the
      * scope's {@link org.vnetscope.ctf.meta.StructType}. Values are: {@link Long} for integers and
-     * enumerations (raw bits; signedness is in the type), {@link Double} for floats, {@link String} for
+     * enumerations (raw bits; signedness is in the type), {@link java.math.BigInteger} for integers wider than
+     * 64 bits, {@link Double} for floats, {@link String} for
      * strings, {@code Object[]} for arrays, sequences and structures (elements or fields in order), and
      * {@link VariantValue} for variants. Returns an empty array for an absent scope. Allocates: not for hot
      * paths.

@@ -47,17 +47,12 @@ class StreamConformanceTest {
         return cases("fail");
     }
 
-    /** Pass cases whose metadata the parser does not accept yet (not a stream decoding matter). */
-    private static final List<String> METADATA_GAPS = List.of("integer-large-size", "variant-missing-enum-mappings");
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("passCases")
     void passCaseReadsToTheEnd(Path trace) {
         suite();
-        Assumptions.assumeFalse(METADATA_GAPS.contains(trace.getFileName().toString()),
-                "metadata of this case is not accepted by the parser yet");
-        long events = Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> readAll(trace));
-        assertThat(events).isGreaterThanOrEqualTo(0);
+        // Reading to the end without a CtfException, in bounded time, is the contract of a pass case.
+        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> readAll(trace));
     }
 
     @ParameterizedTest(name = "{0}")

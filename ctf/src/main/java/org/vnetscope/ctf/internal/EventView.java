@@ -87,8 +87,10 @@ final class EventView implements Event {
                 }
             }
             if (node != null) {
+                // An integer wider than 64 bits answers no typed getter: it is filed under a kind none accepts.
+                int kind = node.integer != null && node.integer.wide() ? Node.STRUCT : node.kind;
                 return (scope.ordinal() << SCOPE_SHIFT) | (node.guardSlot >= 0 ? GUARDED : 0)
-                        | (node.kind << KIND_SHIFT) | node.slot;
+                        | (kind << KIND_SHIFT) | node.slot;
             }
         }
         return ABSENT;

@@ -30,6 +30,12 @@ final class Materializer {
             case Node.INT, Node.ENUM -> {
                 pos = PlanCompiler.roundUp(pos, alignment);
                 int size = node.integer.sizeBits();
+                if (node.integer.wide()) {
+                    java.math.BigInteger wide = wideInteger(pos, size, node.integer.signed(),
+                            node.integer.byteOrder() == ByteOrder.BIG_ENDIAN);
+                    pos += size;
+                    return wide;
+                }
                 long value = decoder.readBits(pos, size, node.integer.byteOrder() == ByteOrder.BIG_ENDIAN);
                 if (node.integer.signed() && size < 64) {
                     value = (value << (64 - size)) >> (64 - size);
@@ -85,5 +91,20 @@ final class Materializer {
 
     private long valueOf(Node.Ref ref) {
         return ref.scope() == plan.scope.ordinal() ? own[ref.slot()] : decoder.values[ref.scope()][ref.slot()];
+    }
+
+    /** Reads an integer of more than 64 bits in 64-bit chunks, in the bit order of its byte order. */
+    private java.math.BigInteger wideInteger(long at, int size, boolean signed, boolean bigEndian) {
+        java.math.BigInteger value = java.math.BigInteger.ZERO;
+        for (int done = 0; done < size; done += 64) {
+            int chunk = Math.min(64, size - done);
+            java.math.BigInteger part = new java.math.BigInteger(Long.toUnsignedString(
+                    decoder.readBits(at + done, chunk, bigEndian)));
+            value = bigEndian ? value.shiftLeft(chunk).or(part) : value.or(part.shiftLeft(done));
+        }
+        if (signed && value.testBit(size - 1)) {
+            value = value.subtract(java.math.BigInteger.ONE.shiftLeft(size));
+        }
+        return value;
     }
 }

@@ -225,8 +225,9 @@ final class PlanCompiler {
     private void emitInteger(Node node) {
         IntegerType type = node.integer;
         int size = type.sizeBits();
-        if (size < 1 || size > 64) {
-            throw error(node.path() + ": integer size " + size + " is not within 1..64");
+        if (type.wide()) {
+            emitWideInteger(node);
+            return;
         }
         boolean bigEndian = type.byteOrder() == ByteOrder.BIG_ENDIAN;
         int extra = roles.flags(node);
@@ -250,6 +251,23 @@ final class PlanCompiler {
         bits[pc] = size;
         slot[pc] = node.slot;
         flags[pc] = (type.signed() ? Plan.FLAG_SIGNED : 0) | (bigEndian ? Plan.FLAG_BIG_ENDIAN : 0) | extra;
+    }
+
+    /**
+     * An integer wider than 64 bits is data no analysis computes with: the plan checks its bounds and records
+     * its position (as a one-element skipped array), and {@link Event#scope} reads it as a BigInteger.
+     */
+    private void emitWideInteger(Node node) {
+        if (roles.flags(node) != 0) {
+            throw error(node.path() + ": a " + node.integer.sizeBits() + "-bit integer cannot be a length, a tag, "
+                    + "an id or a timestamp");
+        }
+        int pc = add(Plan.ARRAY_SKIP);
+        slot[pc] = node.slot;
+        count[pc] = 1;
+        alignMask[pc] = node.integer.alignmentBits() - 1;
+        bits[pc] = node.integer.sizeBits();
+        elementBits[pc] = node.integer.sizeBits();
     }
 
     private void emitVariant(Node node) {

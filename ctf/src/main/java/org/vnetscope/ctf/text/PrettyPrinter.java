@@ -266,7 +266,9 @@ public final class PrettyPrinter {
 
     private void value(Shape shape, Object value) {
         FieldType type = shape.type;
-        if (type instanceof IntegerType integer) {
+        if (type instanceof IntegerType integer && value instanceof java.math.BigInteger wide) {
+            wideInteger(integer, wide);
+        } else if (type instanceof IntegerType integer) {
             integer(integer, ((Number) value).longValue());
         } else if (type instanceof StringType) {
             string(String.valueOf(value));
@@ -370,6 +372,24 @@ public final class PrettyPrinter {
                     out.appendUnsigned(value);
                 }
             }
+        }
+    }
+
+    /**
+     * An integer wider than 64 bits, which babeltrace2 cannot read: the same notation as narrower ones, with
+     * negative values of non-decimal bases shown in two's complement over the integer's size.
+     */
+    private void wideInteger(IntegerType type, java.math.BigInteger value) {
+        int size = type.sizeBits();
+        java.math.BigInteger bits = value.signum() < 0 ? value.add(java.math.BigInteger.ONE.shiftLeft(size)) : value;
+        switch (type.base()) {
+            case 16 -> out.append("0x" + bits.toString(16).toUpperCase(java.util.Locale.ROOT));
+            case 8 -> out.append("0" + bits.toString(8));
+            case 2 -> {
+                String digits = bits.toString(2);
+                out.append("0b" + "0".repeat(size - digits.length()) + digits);
+            }
+            default -> out.append(value.toString());
         }
     }
 

@@ -513,7 +513,7 @@ public final class MetadataParser {
         String clock = null;
         for (Attribute attribute : parseTypeAttributes()) {
             switch (attribute.name) {
-                case "size" -> size = (int) integer(attribute, 1, 64);
+                case "size" -> size = (int) integer(attribute, 1, IntegerType.MAX_SIZE_BITS);
                 case "align" -> align = alignment(attribute);
                 case "signed" -> signed = bool(attribute);
                 case "byte_order" -> byteOrder = byteOrder(attribute);
@@ -524,7 +524,10 @@ public final class MetadataParser {
             }
         }
         if (size == null) {
-            throw source.error(keyword.position(), "integer without size: expected size = 1..64;");
+            throw source.error(keyword.position(), "integer without size: expected size = N;");
+        }
+        if (size > 64 && clock != null) {
+            throw source.error(keyword.position(), "a " + size + "-bit integer cannot hold a clock value (64 bits at most)");
         }
         int alignment = align != null ? align : size % 8 == 0 ? 8 : 1;
         return new IntegerType(size, alignment, signed, byteOrder, base, encoding, clock);
@@ -780,7 +783,7 @@ public final class MetadataParser {
             } else {
                 Reference reference = (Reference) dimensions.get(i);
                 if (reference.target() != null && !(reference.target() instanceof IntegerType integer
-                        && !integer.signed())) {
+                        && !integer.signed() && !integer.wide())) {
                     throw source.error(reference.position(), "sequence length '" + reference.text()
                             + "' must be an unsigned integer field");
                 }
@@ -911,6 +914,10 @@ public final class MetadataParser {
         }
         if (!(container instanceof IntegerType integer)) {
             throw source.error(containerToken.position(), "enum container must be an integer type");
+        }
+        if (integer.wide()) {
+            throw source.error(containerToken.position(), "enum container of " + integer.sizeBits()
+                    + " bits: at most 64 bits are supported");
         }
         List<EnumType.Mapping> mappings = parseEnumerators(integer);
         EnumType enumeration = new EnumType(integer, mappings);

@@ -262,26 +262,28 @@ final class ReferenceResolver {
     private void check(FieldType referrer, FieldType target, Reference reference) {
         if (referrer instanceof VariantType variant) {
             checkTag(source, variant, target, reference);
-        } else if (!(target instanceof IntegerType integer) || integer.signed()) {
+        } else if (!(target instanceof IntegerType integer) || integer.signed() || integer.wide()) {
             throw source.error(reference.position(), "sequence length '" + reference.text()
                     + "' must be an unsigned integer field");
         }
     }
 
-    /** Checks that a variant's tag is an enumeration with a label selecting each option. */
+    /**
+     * Checks that a variant's tag is an enumeration whose labels select at least one option. An option that no
+     * label selects is legal (it is never chosen), and so is a label naming no option (decoding a value with that
+     * label is an error of the stream); a tag that can select nothing at all is a broken declaration.
+     */
     static void checkTag(MetadataText source, VariantType variant, FieldType target, Reference reference) {
         if (!(target instanceof EnumType enumeration)) {
             throw source.error(reference.position(), "variant tag '" + reference.text() + "' must be an enum field");
         }
-        for (int option = 0; option < variant.options().size(); option++) {
-            boolean labelled = false;
-            for (EnumType.Mapping mapping : enumeration.mappings()) {
-                labelled |= variant.indexOf(mapping.label()) == option;
-            }
-            if (!labelled) {
-                throw source.error(reference.position(), "variant option '" + variant.options().get(option).name()
-                        + "' has no label in its tag enum '" + reference.text() + "'");
-            }
+        boolean selectsAnOption = false;
+        for (EnumType.Mapping mapping : enumeration.mappings()) {
+            selectsAnOption |= variant.indexOf(mapping.label()) >= 0;
+        }
+        if (!selectsAnOption && !variant.options().isEmpty()) {
+            throw source.error(reference.position(), "no label of the variant tag enum '" + reference.text()
+                    + "' names an option of the variant");
         }
     }
 
