@@ -14,13 +14,14 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Virtual-network performance analysis of LTTng kernel traces.",
         footerHeading = "%nExamples:%n",
-        footer = {"  vnetscope analyze samples/bridge-basic/trace/kernel",
+        footer = {"  vnetscope demo",
+                "  vnetscope analyze samples/bridge-basic/trace/kernel",
                 "  vnetscope report samples/bridge-basic/trace/kernel -o report.html",
                 "  sudo vnetscope record --duration 30s --output /tmp/host-trace",
                 "  vnetscope dump --clock-gmt samples/bridge-basic/trace/kernel | less",
                 "  vnetscope help analyze"},
         subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, TopologyCommand.class,
-                ReportCommand.class, RecordCommand.class, DumpCommand.class})
+                ReportCommand.class, RecordCommand.class, DumpCommand.class, DemoCommand.class})
 public final class Main {
 
     /** Exit code of a run that found the trace unusable (picocli uses 2 for bad arguments). */
