@@ -893,4 +893,14 @@
   if (location.hash === '#selftest') {
     try { selfTest(); } catch (e) { reportError('self-test: ' + e.message); }
   }
+  // #only=<view id>: that view alone under the heading, e.g. for a picture of one view in the documentation.
+  // The lost-events banner stays: it qualifies every view; notes about no view in particular go.
+  var only = /^#only=([\w-]+)$/.exec(location.hash);
+  if (only) {
+    var shown = VIEWS.filter(function (v) { return v.id === only[1]; });
+    if (!shown.length) reportError('#only: no view "' + only[1] + '"; views: ' + VIEWS.map(function (v) { return v.id; }).join(', '));
+    else Array.prototype.forEach.call(document.querySelectorAll('section.view, nav, footer, #analysis-notes'), function (node) {
+      node.hidden = node.id !== only[1];
+    });
+  }
 })();

@@ -124,6 +124,29 @@ class HtmlReportBrowserTest {
         assertThat(dom).doesNotContain("id=\"lost-events-banner\"");
     }
 
+    @Test
+    void onlyFragmentShowsThatViewAlone() throws Exception {
+        Path page = report(SAMPLE, "only");
+        String dom = chromium().dumpDom(page, "#only=topology");
+
+        Matcher sections = Pattern.compile("<section([^>]*)>").matcher(dom);
+        List<String> shown = new java.util.ArrayList<>();
+        int count = 0;
+        while (sections.find()) {
+            count++;
+            if (!sections.group(1).contains("hidden")) {
+                shown.add(sections.group(1));
+            }
+        }
+        assertThat(count).as("every view is still drawn").isEqualTo(8);
+        assertThat(shown).singleElement().asString().contains("id=\"topology\"");
+        assertThat(section(dom, "topology")).contains("bridge virbr0");
+        assertThat(dom).containsPattern("<nav id=\"toc\" hidden").doesNotContain("id=\"errors\" class=\"errors\">");
+
+        String unknown = chromium().dumpDom(page, "#only=nosuchview");
+        assertThat(unknown).contains("#only: no view \"nosuchview\"");
+    }
+
     static Stream<Path> labTraces() throws IOException {
         if (!Files.isDirectory(LAB)) {
             return Stream.empty();
