@@ -24,8 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Analyses the bundled sample trace (three VMs on one Linux bridge: TCP, ping and UDP",
             "between them) with every analysis, and writes its HTML report."},
         footerHeading = "%nExamples:%n",
-        footer = {"  vnetscope demo",
-                "  vnetscope demo --report /tmp/demo.html --bin 100ms"})
+        footer = {"  vnetscope demo --report /tmp/demo.html --bin 100ms",
+                "  vnetscope demo"})
 final class DemoCommand implements Callable<Integer> {
 
     /** Where the sample lives in the repository. */
