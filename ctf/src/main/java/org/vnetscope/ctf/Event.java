@@ -51,6 +51,32 @@ public interface Event {
      */
     byte[] getBytes(FieldKey key);
 
+    /**
+     * Element {@code index} of an array or sequence of integers (a word of an address), unsigned, without
+     * allocating. The default goes through {@link #getBytes} and so handles 8-bit elements only.
+     *
+     * @throws IllegalArgumentException when the event has no such array, or the index is out of its bounds
+     */
+    default long getElement(FieldKey key, int index) {
+        byte[] bytes = getBytes(key);
+        if (index < 0 || index >= bytes.length) {
+            throw new IllegalArgumentException("index " + index + " out of the " + bytes.length + " elements of " + key);
+        }
+        return bytes[index] & 0xFFL;
+    }
+
+    /**
+     * A string field's bytes (UTF-8, without the terminating NUL) copied into {@code into}, as many as fit,
+     * without allocating: for consumers that recognize a few recurring names (device names) per event.
+     *
+     * @return the string's length in bytes, which may exceed {@code into.length}
+     */
+    default int getStringBytes(FieldKey key, byte[] into) {
+        byte[] bytes = getString(key).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.arraycopy(bytes, 0, into, 0, Math.min(bytes.length, into.length));
+        return bytes.length;
+    }
+
     /** A floating-point field. */
     double getDouble(FieldKey key);
 

@@ -189,6 +189,36 @@ final class EventView implements Event {
         return bytes(node, scope, slot);
     }
 
+    @Override
+    public long getElement(FieldKey key, int index) {
+        int location = require(key, (1 << Node.ARRAY) | (1 << Node.SEQUENCE), "integer array");
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        Node element = decoder.plan(scope).nodes[slot].children[0];
+        long n = decoder.aux[scope][slot];
+        if (element.integer == null || index < 0 || index >= n) {
+            throw new IllegalArgumentException("field " + key + " of " + compiled.eventClass.name()
+                    + " has no integer element " + index);
+        }
+        int size = element.integer.sizeBits();
+        long stride = PlanCompiler.roundUp(size, element.type.alignmentBits());
+        long at = PlanCompiler.roundUp(decoder.values[scope][slot], element.type.alignmentBits()) + index * stride;
+        return decoder.readBits(at, size, element.integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
+    @Override
+    public int getStringBytes(FieldKey key, byte[] into) {
+        int location = location(key);
+        if (location == ABSENT || ((location >>> KIND_SHIFT) & 7) != Node.STRING || !selected(location)) {
+            return Event.super.getStringBytes(key, into);
+        }
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        int length = (int) decoder.aux[scope][slot];
+        decoder.buffer().get((int) decoder.values[scope][slot], into, 0, Math.min(length, into.length));
+        return length;
+    }
+
     private String text(int start, int length) {
         byte[] bytes = new byte[length];
         decoder.buffer().get(start, bytes);
