@@ -49,8 +49,31 @@ final class NetFields {
     static final FieldKey ICMP_CODE = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "code");
     static final FieldKey ICMP_GATEWAY = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "gateway");
 
-    /** Value of {@code network_header_type} for IPv4 (0 unknown, 1 ipv4, 2 ipv6). */
+    static final FieldKey TCP_ACK = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "ack_seq");
+    static final FieldKey UDP_CHECK = FieldKey.of("network_header", "ipv4", "transport_header", "udp", "check");
+
+    static final FieldKey IP6_PAYLOAD_LEN = FieldKey.of("network_header", "ipv6", "payload_len");
+    static final FieldKey IP6_NEXTHDR = FieldKey.of("network_header", "ipv6", "nexthdr");
+    static final FieldKey IP6_SADDR = FieldKey.of("network_header", "ipv6", "saddr");
+    static final FieldKey IP6_DADDR = FieldKey.of("network_header", "ipv6", "daddr");
+    static final FieldKey TCP6_SPORT = FieldKey.of("network_header", "ipv6", "transport_header", "tcp", "source_port");
+    static final FieldKey TCP6_DPORT = FieldKey.of("network_header", "ipv6", "transport_header", "tcp", "dest_port");
+    static final FieldKey TCP6_SEQ = FieldKey.of("network_header", "ipv6", "transport_header", "tcp", "seq");
+    static final FieldKey TCP6_ACK = FieldKey.of("network_header", "ipv6", "transport_header", "tcp", "ack_seq");
+    static final FieldKey TCP6_DATA_OFFSET =
+            FieldKey.of("network_header", "ipv6", "transport_header", "tcp", "data_offset");
+    static final FieldKey TCP6_FLAGS = FieldKey.of("network_header", "ipv6", "transport_header", "tcp", "flags");
+    static final FieldKey UDP6_SPORT = FieldKey.of("network_header", "ipv6", "transport_header", "udp", "source_port");
+    static final FieldKey UDP6_DPORT = FieldKey.of("network_header", "ipv6", "transport_header", "udp", "dest_port");
+    static final FieldKey UDP6_CHECK = FieldKey.of("network_header", "ipv6", "transport_header", "udp", "check");
+
+    /** Values of {@code network_header_type}: 0 unknown, 1 ipv4, 2 ipv6. */
     static final int HEADER_IPV4 = 1;
+    static final int HEADER_IPV6 = 2;
+    static final int IPV6_HEADER = 40;
+    static final int IPPROTO_ICMPV6 = 58;
+    static final int TCP_FIN = 0x01;
+    static final int TCP_RST = 0x04;
     static final int IPPROTO_ICMP = 1;
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_UDP = 17;
