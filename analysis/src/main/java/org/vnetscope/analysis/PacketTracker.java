@@ -46,11 +46,13 @@ final class PacketTracker {
 
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
+    private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
 
     PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
         this.identities = identities;
+        this.names = new DeviceNames(identities);
         this.observers = observers.clone();
     }
 
@@ -88,7 +90,7 @@ final class PacketTracker {
             flushQueue(chain, chain.iface);
         }
         chain.step = Step.QUEUED;
-        chain.iface = identities.id(event.getString(NetFields.NAME), null);
+        chain.iface = names.read(event, NetFields.NAME);
         chain.transmitter = null;
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         chain.queuedAtNs = now;
@@ -100,7 +102,8 @@ final class PacketTracker {
     private void onNetifRx(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = event.getString(NetFields.NAME);
+        InterfaceId named = names.read(event, NetFields.NAME);
+        String name = named.name();
         Chain chain = live(skb, now);
         InterfaceId iface;
         boolean rxWithoutQueue = false;
@@ -119,7 +122,7 @@ final class PacketTracker {
             flushQueue(chain, iface);
             chain.transmitter = iface;
         } else {
-            iface = identities.id(name, null);
+            iface = named;
             identities.evidence(iface, DeviceKind.SOFTWARE, 1);
             rxWithoutQueue = true;
             if (chain == null) {
@@ -142,7 +145,8 @@ final class PacketTracker {
     private void onReceiveSkb(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = event.getString(NetFields.NAME);
+        InterfaceId iface = names.read(event, NetFields.NAME);
+        String name = iface.name();
         Chain chain = live(skb, now);
         boolean afterReceive = chain != null
                 && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
@@ -151,7 +155,6 @@ final class PacketTracker {
             chain.lastNs = now;
             return;
         }
-        InterfaceId iface = identities.id(name, null);
         identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         if (chain == null) {
             chain = create(skb);
@@ -172,7 +175,8 @@ final class PacketTracker {
     private void onXmit(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = event.getString(NetFields.NAME);
+        InterfaceId named = names.read(event, NetFields.NAME);
+        String name = named.name();
         Chain chain = live(skb, now);
         InterfaceId iface;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
@@ -191,7 +195,7 @@ final class PacketTracker {
             chain.rxWithoutQueue = false;
             chain.transmitter = iface;
         } else {
-            iface = identities.id(name, null);
+            iface = named;
         }
         if (event.getLong(NetFields.RC) == 0) {
             long len = event.getLong(NetFields.LEN);
@@ -252,7 +256,7 @@ final class PacketTracker {
 
     private void onGroEntry(Event event) {
         if (event.has(NetFields.NAME)) {
-            String name = event.getString(NetFields.NAME);
+            String name = names.read(event, NetFields.NAME).name();
             for (PacketObserver observer : observers) {
                 observer.groEntered(event.timestampNs(), name);
             }

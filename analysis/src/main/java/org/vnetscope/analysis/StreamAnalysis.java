@@ -29,13 +29,18 @@ import org.vnetscope.ctf.FieldKey;
  * <p>Bytes a sender wrote to its socket but never transmitted (left in the send buffer when the peer reset or
  * closed the connection) are in no trace: {@link StreamReport#closed()} shows such endings.
  *
- * <p>Memory: two fixed caches (fingerprints, sent ids) plus one record per stream.
+ * <p>Memory: two fixed caches of recent keys (fingerprints, sent ids) plus one record per stream.
  */
 public final class StreamAnalysis {
 
     static final long DUPLICATE_WINDOW_NS = 1_000_000_000L;
-    private static final int CACHE_BITS = 16;
-    private static final int SENT_BITS = 16;
+    /** How long a sent TCP packet's id is remembered: longer than any relay or queue holds a copy. */
+    private static final long SENT_WINDOW_NS = 10_000_000_000L;
+    /**
+     * Sequence distance beyond which a remembered id belongs to an earlier wrap of the 16-bit id space, not to
+     * this packet: far more than a window in flight, far less than the 64 Ki segments one id wrap takes.
+     */
+    private static final long SENT_SEQ_REACH = 1 << 24;
     /** Segments one super-packet can be cut into: 64 KiB over a small MSS, with margin. */
     private static final int MAX_SEGMENT_OFFSET = 64;
     private static final long IPV4_MAPPED = 0xFFFFL << 32;
@@ -116,11 +121,9 @@ public final class StreamAnalysis {
     private final int mtu;
     private final LongObjectMap<Stream> streams = new LongObjectMap<>();
     private final List<Stream> all = new ArrayList<>();
-    private final long[] seenFingerprints = new long[1 << CACHE_BITS];
-    private final long[] seenAtNs = new long[1 << CACHE_BITS];
-    /** TCP data packets by direction and IP id: a tag, and the sequence range (start << 32 | end). */
-    private final long[] sentTags = new long[1 << SENT_BITS];
-    private final long[] sentRanges = new long[1 << SENT_BITS];
+    private final RecentKeys fingerprints = new RecentKeys(15);
+    /** TCP data packets by direction and IP id, with their sequence range (start << 32 | end). */
+    private final RecentKeys sent = new RecentKeys(13);
 
     // the header being read: fields rather than an object per event
     private int protocol;
@@ -168,13 +171,12 @@ public final class StreamAnalysis {
         long fingerprint = mix(mix(mix(mix(sourceHigh, sourceLow), destinationHigh), destinationLow),
                 (long) sourcePort << 32 | (long) destinationPort << 16 | protocol);
         fingerprint = mix(mix(mix(fingerprint, ipId << 32 | ipLength), sequence), discriminator);
-        int slot = (int) (fingerprint >>> (64 - CACHE_BITS));
-        if (seenFingerprints[slot] == fingerprint && now - seenAtNs[slot] < DUPLICATE_WINDOW_NS) {
-            seenAtNs[slot] = now;
+        int seen = fingerprints.find(fingerprint, now, DUPLICATE_WINDOW_NS);
+        if (seen >= 0) {
+            fingerprints.touch(seen, now);
             return;
         }
-        seenFingerprints[slot] = fingerprint;
-        seenAtNs[slot] = now;
+        fingerprints.put(fingerprint, 0, now);
 
         Stream stream = stream(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
                 destinationPort, now);
@@ -188,7 +190,7 @@ public final class StreamAnalysis {
                 stream.closeFlags |= forward ? FIN_A : FIN_B;
             }
             if (payload > 0) {
-                payload = countTcpData(stream, forward, direction, payload);
+                payload = countTcpData(stream, forward, direction, payload, now);
                 if (payload < 0) {
                     return;
                 }
@@ -263,7 +265,7 @@ public final class StreamAnalysis {
      * The new payload bytes this TCP packet brings (sequence space not covered before in its direction), or -1 for
      * another view of a transmission already counted. Records retransmissions.
      */
-    private long countTcpData(Stream stream, boolean forward, Direction direction, long payload) {
+    private long countTcpData(Stream stream, boolean forward, Direction direction, long payload, long now) {
         long end = (sequence + payload) & SEQ_MASK;
         long newData;
         if (!direction.seqKnown) {
@@ -273,7 +275,7 @@ public final class StreamAnalysis {
         } else if (seqAfter(end, direction.highSeq)) {
             newData = Math.min(payload, (end - direction.highSeq) & SEQ_MASK);
             direction.highSeq = end;
-        } else if (seenBefore(stream, forward, direction, end, payload)) {
+        } else if (seenBefore(stream, forward, direction, end, payload, now)) {
             return -1;
         } else {
             long mss = Math.max(1, mtu - ipHeader - transportHeader);
@@ -283,10 +285,7 @@ public final class StreamAnalysis {
             newData = 0;
         }
         if (ipId >= 0) {
-            long tag = sentTag(stream, forward, ipId);
-            int slot = (int) (tag >>> (64 - SENT_BITS));
-            sentTags[slot] = tag;
-            sentRanges[slot] = sequence << 32 | end;
+            sent.put(sentTag(stream, forward, ipId), sequence << 32 | end, now);
         } else if (ipLength > mtu) {
             direction.superKnown = true;
             direction.superSeqStart = sequence;
@@ -296,24 +295,27 @@ public final class StreamAnalysis {
     }
 
     /** True when a packet of this direction already carried these bytes under this IP id, or cut them from one. */
-    private boolean seenBefore(Stream stream, boolean forward, Direction direction, long end, long payload) {
+    private boolean seenBefore(Stream stream, boolean forward, Direction direction, long end, long payload,
+                               long now) {
         if (ipId < 0) {
             return direction.superKnown
                     && seqAfterOrEqual(sequence, direction.superSeqStart) && seqAfterOrEqual(direction.superSeqEnd, end);
         }
         for (int offset = 0; offset < MAX_SEGMENT_OFFSET; offset++) {
-            long tag = sentTag(stream, forward, (ipId - offset) & 0xFFFF);
-            int slot = (int) (tag >>> (64 - SENT_BITS));
-            if (sentTags[slot] != tag) {
+            int entry = sent.find(sentTag(stream, forward, (ipId - offset) & 0xFFFF), now, SENT_WINDOW_NS);
+            if (entry < 0) {
                 continue;
             }
-            long start = sentRanges[slot] >>> 32;
-            long sentEnd = sentRanges[slot] & SEQ_MASK;
+            long start = sent.value(entry) >>> 32;
+            long sentEnd = sent.value(entry) & SEQ_MASK;
+            long distance = (sequence - start) & SEQ_MASK;
+            if (distance >= SENT_SEQ_REACH && distance <= SEQ_MASK - SENT_SEQ_REACH) {
+                continue; // this id's previous wrap
+            }
             if (offset == 0) {
                 return sequence == start; // the same transmission, or a GRO merge that starts with it
             }
             // segment k of a super-packet: id + k, sequence start + k * MSS, inside the super-packet
-            long distance = (sequence - start) & SEQ_MASK;
             return seqAfterOrEqual(sequence, start) && distance % offset == 0 && distance / offset >= payload
                     && seqAfterOrEqual(sentEnd, end);
         }
