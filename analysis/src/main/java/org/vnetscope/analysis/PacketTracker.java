@@ -55,9 +55,9 @@ final class PacketTracker {
 
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
+    private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
-    private final DeviceNames names = new DeviceNames();
     private final Ipv4Header seen = new Ipv4Header();
     private long journeys;
     private long splits;
@@ -67,6 +67,7 @@ final class PacketTracker {
 
     PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
         this.identities = identities;
+        this.names = new DeviceNames(identities);
         this.observers = observers.clone();
     }
 
@@ -109,7 +110,7 @@ final class PacketTracker {
             flushQueue(chain, chain.iface);
         }
         chain.step = Step.QUEUED;
-        chain.iface = identities.id(names.of(event, NetFields.NAME), null);
+        chain.iface = names.read(event, NetFields.NAME);
         chain.transmitter = null;
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         chain.queuedAtNs = now;
@@ -122,7 +123,8 @@ final class PacketTracker {
     private void onNetifRx(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = names.of(event, NetFields.NAME);
+        InterfaceId named = names.read(event, NetFields.NAME);
+        String name = named.name();
         Chain chain = sameHeader(skb, live(skb, now), event);
         InterfaceId iface;
         boolean rxWithoutQueue = false;
@@ -145,7 +147,7 @@ final class PacketTracker {
             flushQueue(chain, iface);
             chain.transmitter = iface;
         } else {
-            iface = identities.id(name, null);
+            iface = named;
             identities.evidence(iface, DeviceKind.SOFTWARE, 1);
             rxWithoutQueue = true;
             if (chain == null) {
@@ -169,7 +171,8 @@ final class PacketTracker {
     private void onReceiveSkb(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = names.of(event, NetFields.NAME);
+        InterfaceId iface = names.read(event, NetFields.NAME);
+        String name = iface.name();
         Chain chain = sameHeader(skb, live(skb, now), event);
         boolean afterReceive = chain != null
                 && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
@@ -179,7 +182,6 @@ final class PacketTracker {
             record(chain, chain.iface, HopKind.RECEIVE, event);
             return;
         }
-        InterfaceId iface = identities.id(name, null);
         identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         if (chain == null) {
             chain = create(skb);
@@ -201,7 +203,8 @@ final class PacketTracker {
     private void onXmit(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = names.of(event, NetFields.NAME);
+        InterfaceId named = names.read(event, NetFields.NAME);
+        String name = named.name();
         Chain chain = sameHeader(skb, live(skb, now), event);
         InterfaceId iface;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
@@ -219,9 +222,9 @@ final class PacketTracker {
             identities.evidence(chain.iface, DeviceKind.VETH, 1);
             chain.rxWithoutQueue = false;
             chain.transmitter = iface;
-            chain.journey.revealPeer(identities.id(name, null), iface);
+            chain.journey.revealPeer(named, iface);
         } else {
-            iface = identities.id(name, null);
+            iface = named;
         }
         if (event.getLong(NetFields.RC) == 0) {
             long len = event.getLong(NetFields.LEN);
@@ -284,7 +287,7 @@ final class PacketTracker {
 
     private void onGroEntry(Event event) {
         if (event.has(NetFields.NAME)) {
-            String name = names.of(event, NetFields.NAME);
+            String name = names.read(event, NetFields.NAME).name();
             for (PacketObserver observer : observers) {
                 observer.groEntered(event.timestampNs(), name);
             }
