@@ -25,8 +25,8 @@ import org.vnetscope.ctf.EventStream;
  *
  * <p>Each chain also logs its {@link JourneyLog journey}, device by device, handed to
  * {@link PacketObserver#journeyEnded} when the chain ends. Addresses are reused and not every free is traced, so
- * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header) starts a new chain
- * (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
+ * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header), or a copy to user
+ * space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
  * after a socket took its data, is cut there (<em>ambiguous</em>).
  */
 final class PacketTracker {
@@ -34,6 +34,8 @@ final class PacketTracker {
     /** A packet does not stay in a host's stack this long; a chain this old was freed without a tracepoint. */
     static final long STALE_NS = 1_000_000_000L;
     private static final long NO_NETNS = Long.MIN_VALUE;
+    /** The smallest IPv4 header and transport header (UDP, ICMP): what a frame holds besides its payload. */
+    private static final int MIN_IP_AND_TRANSPORT = 20 + 8;
 
     private enum Step { QUEUED, RECEIVED_RX, RECEIVED, SENT }
 
@@ -277,12 +279,23 @@ final class PacketTracker {
         if (!event.has(NetFields.NET_NS)) {
             return;
         }
-        Chain chain = live(event.getLong(NetFields.SKBADDR), event.timestampNs());
-        // the reader of a socket runs in its own namespace, so the device that received the skb is there too
-        if (chain != null && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)) {
-            identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
-            chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
+        long skb = event.getLong(NetFields.SKBADDR);
+        Chain chain = live(skb, event.timestampNs());
+        if (chain == null || (chain.step != Step.RECEIVED && chain.step != Step.RECEIVED_RX)) {
+            return;
         }
+        int frame = chain.journey.bytes();
+        if (frame > 0 && event.getLong(NetFields.LEN) > frame - NetFields.ETH_HEADER - MIN_IP_AND_TRANSPORT) {
+            // more bytes than the packet's payload can hold: a relay's packet socket copying whole frames, or
+            // another skb at an address whose last packet was freed without a tracepoint (a TCP ack): either way
+            // no socket of the device's namespace read it, so no vote, and the chain ends here
+            splits++;
+            end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
+            return;
+        }
+        // the reader of a socket runs in its own namespace, so the device that received the skb is there too
+        identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+        chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
     }
 
     private void onGroEntry(Event event) {
