@@ -382,7 +382,7 @@ final class PacketTracker {
         }
     }
 
-    /** Reports the queues still waiting for a hand-over when the trace ends. */
+    /** Ends every live chain when the trace (or this part of it) ends: queues reported, journeys handed on. */
     void finish() {
         chains.forEachValue(chain -> {
             flushQueue(chain, chain.iface);
@@ -391,5 +391,6 @@ final class PacketTracker {
                 report(chain.journey);
             }
         });
+        chains.clear();
     }
 }
