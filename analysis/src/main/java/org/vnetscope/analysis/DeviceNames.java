@@ -6,26 +6,31 @@ import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.FieldKey;
 
 /**
- * Device names of events, read without allocating: every net event names its device, and a host has a handful
- * of them. The bytes are copied into a scratch buffer, hashed, and looked up in a small open-addressing table
- * of the names seen so far; only a new name allocates its {@link String}, the same instance ever after (so
- * callers may compare names by identity).
+ * Recognizes the few device names of a trace from their bytes: every net event names its device, and a host has a
+ * handful of them. The bytes are copied into a scratch buffer ({@link Event#copyBytes}), hashed, and looked up in a
+ * small open-addressing table of the names seen so far; only a new name builds its {@link String} and its peerless
+ * {@link InterfaceId}, the same instances ever after.
  */
 final class DeviceNames {
 
     /** IFNAMSIZ is 16; a longer field is not a device name but is still read whole. */
     private static final int MAX_NAME = 64;
 
+    private final InterfaceIdentities identities;
     private final byte[] scratch = new byte[MAX_NAME];
     private byte[][] keys = new byte[64][];
-    private String[] names = new String[64];
+    private InterfaceId[] ids = new InterfaceId[64];
     private int size;
 
-    /** The device name in this field of the event, interned. */
-    String of(Event event, FieldKey key) {
+    DeviceNames(InterfaceIdentities identities) {
+        this.identities = identities;
+    }
+
+    /** The peerless id of the device this event names; its {@link InterfaceId#name()} is the canonical name. */
+    InterfaceId read(Event event, FieldKey key) {
         int length = event.copyBytes(key, scratch);
         if (length > MAX_NAME) {
-            return intern(event.getString(key));
+            return lookup(event.getString(key).getBytes(StandardCharsets.UTF_8));
         }
         while (length > 0 && scratch[length - 1] == 0) {
             length--; // a char array field is padded with NULs
@@ -37,39 +42,38 @@ final class DeviceNames {
                 return add(slot, Arrays.copyOf(scratch, length));
             }
             if (Arrays.equals(known, 0, known.length, scratch, 0, length)) {
-                return names[slot];
+                return ids[slot];
             }
         }
     }
 
-    private String intern(String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    private InterfaceId lookup(byte[] name) {
         int mask = keys.length - 1;
-        for (int slot = hash(bytes, bytes.length) & mask; ; slot = (slot + 1) & mask) {
+        for (int slot = hash(name, name.length) & mask; ; slot = (slot + 1) & mask) {
             if (keys[slot] == null) {
-                return add(slot, bytes);
+                return add(slot, name);
             }
-            if (Arrays.equals(keys[slot], bytes)) {
-                return names[slot];
+            if (Arrays.equals(keys[slot], name)) {
+                return ids[slot];
             }
         }
     }
 
-    private String add(int slot, byte[] bytes) {
-        String name = new String(bytes, StandardCharsets.UTF_8);
-        keys[slot] = bytes;
-        names[slot] = name;
+    private InterfaceId add(int slot, byte[] name) {
+        InterfaceId id = identities.id(new String(name, StandardCharsets.UTF_8), null);
+        keys[slot] = name;
+        ids[slot] = id;
         if (++size * 2 > keys.length) {
             grow();
         }
-        return name;
+        return id;
     }
 
     private void grow() {
         byte[][] oldKeys = keys;
-        String[] oldNames = names;
+        InterfaceId[] oldIds = ids;
         keys = new byte[oldKeys.length * 2][];
-        names = new String[oldKeys.length * 2];
+        ids = new InterfaceId[oldKeys.length * 2];
         int mask = keys.length - 1;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
@@ -78,7 +82,7 @@ final class DeviceNames {
                     slot = (slot + 1) & mask;
                 }
                 keys[slot] = oldKeys[i];
-                names[slot] = oldNames[i];
+                ids[slot] = oldIds[i];
             }
         }
     }

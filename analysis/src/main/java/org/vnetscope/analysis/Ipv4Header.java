@@ -8,7 +8,7 @@ import org.vnetscope.ctf.Event;
  */
 final class Ipv4Header {
 
-    private final byte[] address = new byte[16];
+    private final byte[] address = new byte[4];
     boolean valid;
     /** The event had a network header field, but not an IPv4 one. */
     boolean otherHeader;
@@ -33,27 +33,22 @@ final class Ipv4Header {
             return;
         }
         valid = true;
-        source = address(event, NetFields.IP4_SADDR);
-        destination = address(event, NetFields.IP4_DADDR);
+        source = (int) NetFields.ipv4Address(event, NetFields.IP4_SADDR, address);
+        destination = (int) NetFields.ipv4Address(event, NetFields.IP4_DADDR, address);
         id = (int) event.getLong(NetFields.IP4_ID);
         protocol = (int) event.getLong(NetFields.IP4_PROTOCOL);
         sequence = 0;
-        if (event.has(NetFields.TCP_SPORT)) {
-            sourcePort = (int) event.getLong(NetFields.TCP_SPORT);
-            destinationPort = (int) event.getLong(NetFields.TCP_DPORT);
-            sequence = event.getLong(NetFields.TCP_SEQ);
-        } else if (event.has(NetFields.UDP_SPORT)) {
-            sourcePort = (int) event.getLong(NetFields.UDP_SPORT);
-            destinationPort = (int) event.getLong(NetFields.UDP_DPORT);
+        if (event.has(NetFields.IP4_TRANSPORT.tcpSport())) {
+            sourcePort = (int) event.getLong(NetFields.IP4_TRANSPORT.tcpSport());
+            destinationPort = (int) event.getLong(NetFields.IP4_TRANSPORT.tcpDport());
+            sequence = event.getLong(NetFields.IP4_TRANSPORT.tcpSeq());
+        } else if (event.has(NetFields.IP4_TRANSPORT.udpSport())) {
+            sourcePort = (int) event.getLong(NetFields.IP4_TRANSPORT.udpSport());
+            destinationPort = (int) event.getLong(NetFields.IP4_TRANSPORT.udpDport());
         } else {
             sourcePort = 0;
             destinationPort = 0;
         }
-    }
-
-    private int address(Event event, org.vnetscope.ctf.FieldKey key) {
-        event.copyBytes(key, address);
-        return (address[0] & 0xFF) << 24 | (address[1] & 0xFF) << 16 | (address[2] & 0xFF) << 8 | (address[3] & 0xFF);
     }
 
     /**

@@ -80,6 +80,11 @@ final class LongObjectMap<V> {
         }
     }
 
+    void clear() {
+        Arrays.fill(values, null);
+        size = 0;
+    }
+
     int size() {
         return size;
     }

@@ -1,5 +1,6 @@
 package org.vnetscope.analysis;
 
+import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.FieldKey;
 
 /**
@@ -37,23 +38,50 @@ final class NetFields {
     static final FieldKey IP4_PROTOCOL = FieldKey.of("network_header", "ipv4", "protocol");
     static final FieldKey IP4_SADDR = FieldKey.of("network_header", "ipv4", "saddr");
     static final FieldKey IP4_DADDR = FieldKey.of("network_header", "ipv4", "daddr");
-    static final FieldKey TCP_SPORT = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "source_port");
-    static final FieldKey TCP_DPORT = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "dest_port");
-    static final FieldKey TCP_SEQ = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "seq");
-    static final FieldKey TCP_DATA_OFFSET =
-            FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "data_offset");
-    static final FieldKey TCP_FLAGS = FieldKey.of("network_header", "ipv4", "transport_header", "tcp", "flags");
-    static final FieldKey UDP_SPORT = FieldKey.of("network_header", "ipv4", "transport_header", "udp", "source_port");
-    static final FieldKey UDP_DPORT = FieldKey.of("network_header", "ipv4", "transport_header", "udp", "dest_port");
+    static final Transport IP4_TRANSPORT = Transport.under("ipv4");
+    static final Transport IP6_TRANSPORT = Transport.under("ipv6");
+
+    /** The TCP and UDP header fields under one option of the network header ({@code ipv4} or {@code ipv6}). */
+    record Transport(FieldKey tcpSport, FieldKey tcpDport, FieldKey tcpSeq, FieldKey tcpAck, FieldKey tcpDataOffset,
+                     FieldKey tcpFlags, FieldKey udpSport, FieldKey udpDport, FieldKey udpCheck) {
+
+        static Transport under(String network) {
+            return new Transport(key(network, "tcp", "source_port"), key(network, "tcp", "dest_port"),
+                    key(network, "tcp", "seq"), key(network, "tcp", "ack_seq"), key(network, "tcp", "data_offset"),
+                    key(network, "tcp", "flags"), key(network, "udp", "source_port"), key(network, "udp", "dest_port"),
+                    key(network, "udp", "check"));
+        }
+
+        private static FieldKey key(String network, String transport, String field) {
+            return FieldKey.of("network_header", network, "transport_header", transport, field);
+        }
+    }
+
     static final FieldKey ICMP_TYPE = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "type");
     static final FieldKey ICMP_CODE = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "code");
     static final FieldKey ICMP_GATEWAY = FieldKey.of("network_header", "ipv4", "transport_header", "icmp", "gateway");
 
-    /** Value of {@code network_header_type} for IPv4 (0 unknown, 1 ipv4, 2 ipv6). */
+    static final FieldKey IP6_PAYLOAD_LEN = FieldKey.of("network_header", "ipv6", "payload_len");
+    static final FieldKey IP6_NEXTHDR = FieldKey.of("network_header", "ipv6", "nexthdr");
+    static final FieldKey IP6_SADDR = FieldKey.of("network_header", "ipv6", "saddr");
+    static final FieldKey IP6_DADDR = FieldKey.of("network_header", "ipv6", "daddr");
+
+    /** Values of {@code network_header_type}: 0 unknown, 1 ipv4, 2 ipv6. */
     static final int HEADER_IPV4 = 1;
+    static final int HEADER_IPV6 = 2;
+    static final int IPV6_HEADER = 40;
+    static final int IPPROTO_ICMPV6 = 58;
+    static final int TCP_FIN = 0x01;
+    static final int TCP_RST = 0x04;
     static final int IPPROTO_ICMP = 1;
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_UDP = 17;
     /** Bytes of the Ethernet header the receive path pulls before the receive tracepoints fire. */
     static final int ETH_HEADER = 14;
+
+    /** An IPv4 address field as an unsigned number, read through {@code scratch} (4 bytes or more). */
+    static long ipv4Address(Event event, FieldKey key, byte[] scratch) {
+        event.copyBytes(key, scratch);
+        return (scratch[0] & 0xFFL) << 24 | (scratch[1] & 0xFFL) << 16 | (scratch[2] & 0xFFL) << 8 | (scratch[3] & 0xFFL);
+    }
 }

@@ -184,8 +184,12 @@ public final class NetworkAnalysis {
         return false;
     }
 
-    /** Adds what another part of the same trace (another stream or time slice) found. */
+    /**
+     * Adds what another part of the same trace (another stream or time slice) found; that part's packets still
+     * in flight end there. The topology takes the other part as the later one.
+     */
     public void merge(NetworkAnalysis other) {
+        other.tracker.finish();
         identities.merge(other.identities);
         traffic.merge(other.traffic);
         drops.merge(other.drops);

@@ -25,8 +25,8 @@ import org.vnetscope.ctf.EventStream;
  *
  * <p>Each chain also logs its {@link JourneyLog journey}, device by device, handed to
  * {@link PacketObserver#journeyEnded} when the chain ends. Addresses are reused and not every free is traced, so
- * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header) starts a new chain
- * (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
+ * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header), or a copy to user
+ * space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
  * after a socket took its data, is cut there (<em>ambiguous</em>).
  */
 final class PacketTracker {
@@ -34,6 +34,8 @@ final class PacketTracker {
     /** A packet does not stay in a host's stack this long; a chain this old was freed without a tracepoint. */
     static final long STALE_NS = 1_000_000_000L;
     private static final long NO_NETNS = Long.MIN_VALUE;
+    /** The smallest IPv4 header and transport header (UDP, ICMP): what a frame holds besides its payload. */
+    private static final int MIN_IP_AND_TRANSPORT = 20 + 8;
 
     private enum Step { QUEUED, RECEIVED_RX, RECEIVED, SENT }
 
@@ -55,9 +57,9 @@ final class PacketTracker {
 
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
+    private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
-    private final DeviceNames names = new DeviceNames();
     private final Ipv4Header seen = new Ipv4Header();
     private long journeys;
     private long splits;
@@ -67,6 +69,7 @@ final class PacketTracker {
 
     PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
         this.identities = identities;
+        this.names = new DeviceNames(identities);
         this.observers = observers.clone();
     }
 
@@ -109,7 +112,7 @@ final class PacketTracker {
             flushQueue(chain, chain.iface);
         }
         chain.step = Step.QUEUED;
-        chain.iface = identities.id(names.of(event, NetFields.NAME), null);
+        chain.iface = names.read(event, NetFields.NAME);
         chain.transmitter = null;
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         chain.queuedAtNs = now;
@@ -122,7 +125,8 @@ final class PacketTracker {
     private void onNetifRx(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = names.of(event, NetFields.NAME);
+        InterfaceId named = names.read(event, NetFields.NAME);
+        String name = named.name();
         Chain chain = sameHeader(skb, live(skb, now), event);
         InterfaceId iface;
         boolean rxWithoutQueue = false;
@@ -145,7 +149,7 @@ final class PacketTracker {
             flushQueue(chain, iface);
             chain.transmitter = iface;
         } else {
-            iface = identities.id(name, null);
+            iface = named;
             identities.evidence(iface, DeviceKind.SOFTWARE, 1);
             rxWithoutQueue = true;
             if (chain == null) {
@@ -169,7 +173,8 @@ final class PacketTracker {
     private void onReceiveSkb(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = names.of(event, NetFields.NAME);
+        InterfaceId iface = names.read(event, NetFields.NAME);
+        String name = iface.name();
         Chain chain = sameHeader(skb, live(skb, now), event);
         boolean afterReceive = chain != null
                 && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
@@ -179,7 +184,6 @@ final class PacketTracker {
             record(chain, chain.iface, HopKind.RECEIVE, event);
             return;
         }
-        InterfaceId iface = identities.id(name, null);
         identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         if (chain == null) {
             chain = create(skb);
@@ -201,7 +205,8 @@ final class PacketTracker {
     private void onXmit(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        String name = names.of(event, NetFields.NAME);
+        InterfaceId named = names.read(event, NetFields.NAME);
+        String name = named.name();
         Chain chain = sameHeader(skb, live(skb, now), event);
         InterfaceId iface;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
@@ -219,9 +224,9 @@ final class PacketTracker {
             identities.evidence(chain.iface, DeviceKind.VETH, 1);
             chain.rxWithoutQueue = false;
             chain.transmitter = iface;
-            chain.journey.revealPeer(identities.id(name, null), iface);
+            chain.journey.revealPeer(named, iface);
         } else {
-            iface = identities.id(name, null);
+            iface = named;
         }
         if (event.getLong(NetFields.RC) == 0) {
             long len = event.getLong(NetFields.LEN);
@@ -274,17 +279,28 @@ final class PacketTracker {
         if (!event.has(NetFields.NET_NS)) {
             return;
         }
-        Chain chain = live(event.getLong(NetFields.SKBADDR), event.timestampNs());
-        // the reader of a socket runs in its own namespace, so the device that received the skb is there too
-        if (chain != null && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)) {
-            identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
-            chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
+        long skb = event.getLong(NetFields.SKBADDR);
+        Chain chain = live(skb, event.timestampNs());
+        if (chain == null || (chain.step != Step.RECEIVED && chain.step != Step.RECEIVED_RX)) {
+            return;
         }
+        int frame = chain.journey.bytes();
+        if (frame > 0 && event.getLong(NetFields.LEN) > frame - NetFields.ETH_HEADER - MIN_IP_AND_TRANSPORT) {
+            // more bytes than the packet's payload can hold: a relay's packet socket copying whole frames, or
+            // another skb at an address whose last packet was freed without a tracepoint (a TCP ack): either way
+            // no socket of the device's namespace read it, so no vote, and the chain ends here
+            splits++;
+            end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
+            return;
+        }
+        // the reader of a socket runs in its own namespace, so the device that received the skb is there too
+        identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+        chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
     }
 
     private void onGroEntry(Event event) {
         if (event.has(NetFields.NAME)) {
-            String name = names.of(event, NetFields.NAME);
+            String name = names.read(event, NetFields.NAME).name();
             for (PacketObserver observer : observers) {
                 observer.groEntered(event.timestampNs(), name);
             }
@@ -366,7 +382,7 @@ final class PacketTracker {
         }
     }
 
-    /** Reports the queues still waiting for a hand-over when the trace ends. */
+    /** Ends every live chain when the trace (or this part of it) ends: queues reported, journeys handed on. */
     void finish() {
         chains.forEachValue(chain -> {
             flushQueue(chain, chain.iface);
@@ -375,5 +391,6 @@ final class PacketTracker {
                 report(chain.journey);
             }
         });
+        chains.clear();
     }
 }

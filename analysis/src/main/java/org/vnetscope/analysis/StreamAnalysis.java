@@ -6,22 +6,50 @@ import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
 
 /**
- * The stream list, from the IPv4 headers LTTng records on {@code net_dev_queue}, {@code net_if_rx} and
+ * The stream list, from the IPv4 and IPv6 headers LTTng records on {@code net_dev_queue}, {@code net_if_rx} and
  * {@code net_if_receive_skb}.
  *
  * <p>A packet crossing five devices fires a dozen header events. It is counted once: a fingerprint of the header
- * fields that stay the same along the path (addresses, ports, IP id, IP length, TCP sequence or ICMP echo id and
- * sequence) seen less than {@link #DUPLICATE_WINDOW_NS} ago is the same packet. A retransmission has a new IP id
- * and counts again (and as a retransmission); a GSO super-packet counts once, and the segments software GSO cuts
- * from it later (new IP ids inside its sequence range) do not count again.
+ * fields that stay the same along the path (addresses, ports, IP id, IP length, TCP sequence, ICMP echo id and
+ * sequence; for IPv6, which has no IP id, the TCP acknowledgment or the UDP checksum) seen less than
+ * {@link #DUPLICATE_WINDOW_NS} ago is the same packet.
  *
- * <p>Memory: a fixed fingerprint cache plus one record per stream.
+ * <p>TCP payload is the sequence space a direction covers, each byte once: from the IP length minus the IP and TCP
+ * headers, so a GSO super-packet brings all of its segments' data. A data packet whose bytes were all covered
+ * before is either another view of a transmission already counted, or a retransmission. The sender gives every
+ * segment it emits a fresh IP id (a super-packet of n segments takes n consecutive ids), so a packet is another
+ * view when an earlier one of its direction had its id, or a nearby lower id with the sequence offset of a
+ * segment cut from it: a segment of software GSO (a tap, a relay, a device without TSO), a GRO merge, a relay's
+ * copy. Otherwise it is a retransmission, counted in packets (skbs) and in segments of the MSS that the MTU
+ * allows, the unit of the sender's own retransmission counter. IPv6 has no IP id: only the latest super-packet of
+ * a direction tells its segments from retransmissions there. ICMPv6 has no recorded transport header and is left
+ * out.
+ *
+ * <p>Bytes a sender wrote to its socket but never transmitted (left in the send buffer when the peer reset or
+ * closed the connection) are in no trace: {@link StreamReport#closed()} shows such endings.
+ *
+ * <p>Memory: two fixed caches of recent keys (fingerprints, sent ids) plus one record per stream.
  */
 public final class StreamAnalysis {
 
     static final long DUPLICATE_WINDOW_NS = 1_000_000_000L;
-    private static final int CACHE_BITS = 16;
+    /** How long a sent TCP packet's id is remembered: longer than any relay or queue holds a copy. */
+    private static final long SENT_WINDOW_NS = 10_000_000_000L;
+    /**
+     * Sequence distance beyond which a remembered id belongs to an earlier wrap of the 16-bit id space, not to
+     * this packet: far more than a window in flight, far less than the 64 Ki segments one id wrap takes.
+     */
+    private static final long SENT_SEQ_REACH = 1 << 24;
+    /** Segments one super-packet can be cut into: 64 KiB over a small MSS, with margin. */
+    private static final int MAX_SEGMENT_OFFSET = 64;
+    private static final long IPV4_MAPPED = 0xFFFFL << 32;
+    private static final long SEQ_MASK = 0xFFFF_FFFFL;
+    private static final int FIN_A = 1;
+    private static final int FIN_B = 2;
+    private static final int RST_A = 4;
+    private static final int RST_B = 8;
 
+    /** The field keys of one IP version's header. */
     /** One direction of a stream. */
     private static final class Direction {
         long packets;
@@ -29,43 +57,81 @@ public final class StreamAnalysis {
         long payload;
         boolean seqKnown;
         long highSeq;
+        boolean superKnown;
         long superSeqStart;
         long superSeqEnd;
-        long superIpId = -1;
     }
 
     private static final class Stream {
-        final long key1;
-        final long key2;
+        final long hash;
         final int protocol;
-        /** The endpoint (address << 16 | port) that sent the first packet. */
-        final long endpointA;
-        final long endpointB;
+        /** The endpoint that sent the first packet: address as two longs (IPv4 mapped into IPv6), port. */
+        final long aHigh;
+        final long aLow;
+        final int aPort;
+        final long bHigh;
+        final long bLow;
+        final int bPort;
         final Direction ab = new Direction();
         final Direction ba = new Direction();
         long retransmittedPackets;
         long retransmittedBytes;
+        long retransmittedSegments;
+        int closeFlags;
         long startNs;
         long endNs;
         Stream next;
 
-        Stream(long key1, long key2, int protocol, long endpointA, long endpointB, long startNs) {
-            this.key1 = key1;
-            this.key2 = key2;
+        Stream(long hash, int protocol, long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort,
+               long startNs) {
+            this.hash = hash;
             this.protocol = protocol;
-            this.endpointA = endpointA;
-            this.endpointB = endpointB;
+            this.aHigh = aHigh;
+            this.aLow = aLow;
+            this.aPort = aPort;
+            this.bHigh = bHigh;
+            this.bLow = bLow;
+            this.bPort = bPort;
             this.startNs = startNs;
             this.endNs = startNs;
+        }
+
+        boolean is(int protocol, long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort) {
+            return this.protocol == protocol
+                    && (this.aHigh == aHigh && this.aLow == aLow && this.aPort == aPort
+                    && this.bHigh == bHigh && this.bLow == bLow && this.bPort == bPort
+                    || this.aHigh == bHigh && this.aLow == bLow && this.aPort == bPort
+                    && this.bHigh == aHigh && this.bLow == aLow && this.bPort == aPort);
         }
     }
 
     private final int mtu;
     private final LongObjectMap<Stream> streams = new LongObjectMap<>();
     private final List<Stream> all = new ArrayList<>();
-    private final long[] seenFingerprints = new long[1 << CACHE_BITS];
-    private final long[] seenAtNs = new long[1 << CACHE_BITS];
+    private final RecentKeys fingerprints = new RecentKeys(15);
+    /** TCP data packets by direction and IP id, with their sequence range (start << 32 | end). */
+    private final RecentKeys sent = new RecentKeys(13);
 
+    // the header being read: fields rather than an object per event
+    /** An address's bytes, IPv4 or IPv6. */
+    private final byte[] address = new byte[16];
+    private int protocol;
+    private long sourceHigh;
+    private long sourceLow;
+    private long destinationHigh;
+    private long destinationLow;
+    private int sourcePort;
+    private int destinationPort;
+    private long ipLength;
+    private long ipHeader;
+    /** IPv4 id, or -1 for IPv6. */
+    private long ipId;
+    private long sequence;
+    private long discriminator;
+    private int transportHeader;
+    private int tcpFlags;
+
+    /** @param mtu the MTU telling super-packets from frames, and giving the MSS retransmitted segments count in */
     public StreamAnalysis(int mtu) {
         this.mtu = mtu;
     }
@@ -80,58 +146,44 @@ public final class StreamAnalysis {
         }
     }
 
-    private void onHeader(Event event) {
-        if (!event.has(NetFields.NETWORK_HEADER_TYPE)
-                || event.getLong(NetFields.NETWORK_HEADER_TYPE) != NetFields.HEADER_IPV4) {
+    void onHeader(Event event) {
+        if (!event.has(NetFields.NETWORK_HEADER_TYPE)) {
             return;
         }
-        int protocol = (int) event.getLong(NetFields.IP4_PROTOCOL);
-        long sport = 0;
-        long dport = 0;
-        long sequence = 0;
-        int transportHeader;
-        if (protocol == NetFields.IPPROTO_TCP && event.has(NetFields.TCP_SPORT)) {
-            sport = event.getLong(NetFields.TCP_SPORT);
-            dport = event.getLong(NetFields.TCP_DPORT);
-            sequence = event.getLong(NetFields.TCP_SEQ) & 0xFFFF_FFFFL;
-            transportHeader = 4 * (int) event.getLong(NetFields.TCP_DATA_OFFSET);
-        } else if (protocol == NetFields.IPPROTO_UDP && event.has(NetFields.UDP_SPORT)) {
-            sport = event.getLong(NetFields.UDP_SPORT);
-            dport = event.getLong(NetFields.UDP_DPORT);
-            transportHeader = 8;
-        } else if (protocol == NetFields.IPPROTO_ICMP && event.has(NetFields.ICMP_TYPE)) {
-            // echo id and sequence live in the "gateway" word: they tell pings apart
-            sequence = event.has(NetFields.ICMP_GATEWAY) ? event.getLong(NetFields.ICMP_GATEWAY) : 0;
-            sequence = sequence << 8 | event.getLong(NetFields.ICMP_TYPE);
-            transportHeader = 8;
-        } else {
+        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
+        boolean read = type == NetFields.HEADER_IPV4 ? readIpv4(event)
+                : type == NetFields.HEADER_IPV6 && readIpv6(event);
+        if (!read) {
             return;
         }
-        long source = ipv4(event.getBytes(NetFields.IP4_SADDR)) << 16 | sport;
-        long destination = ipv4(event.getBytes(NetFields.IP4_DADDR)) << 16 | dport;
-        long ipLength = event.getLong(NetFields.IP4_TOT_LEN);
-        long ipId = event.getLong(NetFields.IP4_ID);
         long now = event.timestampNs();
-
-        long fingerprint = mix(mix(mix(source, destination), ipId << 32 | ipLength), sequence << 8 | protocol);
-        int slot = (int) (fingerprint >>> (64 - CACHE_BITS));
-        if (seenFingerprints[slot] == fingerprint && now - seenAtNs[slot] < DUPLICATE_WINDOW_NS) {
-            seenAtNs[slot] = now;
+        long fingerprint = mix(mix(mix(mix(sourceHigh, sourceLow), destinationHigh), destinationLow),
+                (long) sourcePort << 32 | (long) destinationPort << 16 | protocol);
+        fingerprint = mix(mix(mix(fingerprint, ipId << 32 | ipLength), sequence), discriminator);
+        int seen = fingerprints.find(fingerprint, now, DUPLICATE_WINDOW_NS);
+        if (seen >= 0) {
+            fingerprints.touch(seen, now);
             return;
         }
-        seenFingerprints[slot] = fingerprint;
-        seenAtNs[slot] = now;
+        fingerprints.put(fingerprint, 0, now);
 
-        Stream stream = stream(protocol, source, destination, now);
-        boolean forward = source == stream.endpointA;
+        Stream stream = stream(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
+                destinationPort, now);
+        boolean forward = stream.aHigh == sourceHigh && stream.aLow == sourceLow && stream.aPort == sourcePort;
         Direction direction = forward ? stream.ab : stream.ba;
-        long payload = Math.max(0, ipLength - 4 * event.getLong(NetFields.IP4_IHL) - transportHeader);
-        if (protocol == NetFields.IPPROTO_TCP && payload > 0) {
-            long newData = countTcpData(stream, direction, sequence, payload, ipLength, ipId);
-            if (newData < 0) {
-                return;
+        long payload = Math.max(0, ipLength - ipHeader - transportHeader);
+        if (protocol == NetFields.IPPROTO_TCP) {
+            if ((tcpFlags & NetFields.TCP_RST) != 0) {
+                stream.closeFlags |= forward ? RST_A : RST_B;
+            } else if ((tcpFlags & NetFields.TCP_FIN) != 0) {
+                stream.closeFlags |= forward ? FIN_A : FIN_B;
             }
-            payload = newData;
+            if (payload > 0) {
+                payload = countTcpData(stream, forward, direction, payload, now);
+                if (payload < 0) {
+                    return;
+                }
+            }
         }
         direction.packets++;
         direction.bytes += ipLength;
@@ -140,67 +192,171 @@ public final class StreamAnalysis {
         stream.startNs = Math.min(stream.startNs, now);
     }
 
-    /**
-     * The new payload bytes this TCP packet brings (sequence space not seen before in its direction), or -1 for
-     * a segment of a super-packet already counted. Records retransmissions.
-     */
-    private long countTcpData(Stream stream, Direction direction, long sequence, long payload, long ipLength,
-                              long ipId) {
-        long end = (sequence + payload) & 0xFFFF_FFFFL;
-        if (direction.superIpId >= 0 && seqWithin(direction.superSeqStart, sequence, end, direction.superSeqEnd)
-                && ((ipId - direction.superIpId) & 0xFFFF) < 64) {
-            return -1;
+    private boolean readIpv4(Event event) {
+        protocol = (int) event.getLong(NetFields.IP4_PROTOCOL);
+        ipLength = event.getLong(NetFields.IP4_TOT_LEN);
+        ipHeader = 4 * event.getLong(NetFields.IP4_IHL);
+        ipId = event.getLong(NetFields.IP4_ID);
+        sourceHigh = 0;
+        sourceLow = IPV4_MAPPED | NetFields.ipv4Address(event, NetFields.IP4_SADDR, address);
+        destinationHigh = 0;
+        destinationLow = IPV4_MAPPED | NetFields.ipv4Address(event, NetFields.IP4_DADDR, address);
+        if (protocol == NetFields.IPPROTO_ICMP && event.has(NetFields.ICMP_TYPE)) {
+            sourcePort = 0;
+            destinationPort = 0;
+            // echo id and sequence live in the "gateway" word: they tell pings apart
+            long gateway = event.has(NetFields.ICMP_GATEWAY) ? event.getLong(NetFields.ICMP_GATEWAY) : 0;
+            sequence = gateway << 8 | event.getLong(NetFields.ICMP_TYPE);
+            discriminator = 0;
+            transportHeader = 8;
+            tcpFlags = 0;
+            return true;
         }
+        return readTransport(event, NetFields.IP4_TRANSPORT, false);
+    }
+
+    private boolean readIpv6(Event event) {
+        protocol = (int) event.getLong(NetFields.IP6_NEXTHDR);
+        ipLength = NetFields.IPV6_HEADER + event.getLong(NetFields.IP6_PAYLOAD_LEN);
+        ipHeader = NetFields.IPV6_HEADER;
+        ipId = -1;
+        event.copyBytes(NetFields.IP6_SADDR, address);
+        sourceHigh = addressHalf(0);
+        sourceLow = addressHalf(8);
+        event.copyBytes(NetFields.IP6_DADDR, address);
+        destinationHigh = addressHalf(0);
+        destinationLow = addressHalf(8);
+        return readTransport(event, NetFields.IP6_TRANSPORT, true);
+    }
+
+    /** TCP or UDP ports and what tells packets apart; false for other protocols or without transport header. */
+    private boolean readTransport(Event event, NetFields.Transport keys, boolean withoutIpId) {
+        if (protocol == NetFields.IPPROTO_TCP && event.has(keys.tcpSport())) {
+            sourcePort = (int) event.getLong(keys.tcpSport());
+            destinationPort = (int) event.getLong(keys.tcpDport());
+            sequence = event.getLong(keys.tcpSeq()) & SEQ_MASK;
+            discriminator = withoutIpId ? event.getLong(keys.tcpAck()) : 0;
+            transportHeader = 4 * (int) event.getLong(keys.tcpDataOffset());
+            tcpFlags = (int) event.getLong(keys.tcpFlags());
+            return true;
+        }
+        if (protocol == NetFields.IPPROTO_UDP && event.has(keys.udpSport())) {
+            sourcePort = (int) event.getLong(keys.udpSport());
+            destinationPort = (int) event.getLong(keys.udpDport());
+            sequence = 0;
+            discriminator = withoutIpId && event.has(keys.udpCheck()) ? event.getLong(keys.udpCheck()) : 0;
+            transportHeader = 8;
+            tcpFlags = 0;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The new payload bytes this TCP packet brings (sequence space not covered before in its direction), or -1 for
+     * another view of a transmission already counted. Records retransmissions.
+     */
+    private long countTcpData(Stream stream, boolean forward, Direction direction, long payload, long now) {
+        long end = (sequence + payload) & SEQ_MASK;
         long newData;
         if (!direction.seqKnown) {
-            newData = payload;
-            direction.highSeq = end;
             direction.seqKnown = true;
-        } else if (seqAfterOrEqual(direction.highSeq, end)) {
+            direction.highSeq = end;
+            newData = payload;
+        } else if (seqAfter(end, direction.highSeq)) {
+            newData = Math.min(payload, (end - direction.highSeq) & SEQ_MASK);
+            direction.highSeq = end;
+        } else if (seenBefore(stream, forward, direction, end, payload, now)) {
+            return -1;
+        } else {
+            long mss = Math.max(1, mtu - ipHeader - transportHeader);
             stream.retransmittedPackets++;
             stream.retransmittedBytes += payload;
+            stream.retransmittedSegments += (payload + mss - 1) / mss;
             newData = 0;
-        } else {
-            newData = Math.min(payload, (end - direction.highSeq) & 0xFFFF_FFFFL);
-            direction.highSeq = end;
         }
-        if (ipLength > mtu) {
+        if (ipId >= 0) {
+            sent.put(sentTag(stream, forward, ipId), sequence << 32 | end, now);
+        } else if (ipLength > mtu) {
+            direction.superKnown = true;
             direction.superSeqStart = sequence;
             direction.superSeqEnd = end;
-            direction.superIpId = ipId;
         }
         return newData;
+    }
+
+    /** True when a packet of this direction already carried these bytes under this IP id, or cut them from one. */
+    private boolean seenBefore(Stream stream, boolean forward, Direction direction, long end, long payload,
+                               long now) {
+        if (ipId < 0) {
+            return direction.superKnown
+                    && seqAfterOrEqual(sequence, direction.superSeqStart) && seqAfterOrEqual(direction.superSeqEnd, end);
+        }
+        for (int offset = 0; offset < MAX_SEGMENT_OFFSET; offset++) {
+            int entry = sent.find(sentTag(stream, forward, (ipId - offset) & 0xFFFF), now, SENT_WINDOW_NS);
+            if (entry < 0) {
+                continue;
+            }
+            long start = sent.value(entry) >>> 32;
+            long sentEnd = sent.value(entry) & SEQ_MASK;
+            long distance = (sequence - start) & SEQ_MASK;
+            if (distance >= SENT_SEQ_REACH && distance <= SEQ_MASK - SENT_SEQ_REACH) {
+                continue; // this id's previous wrap
+            }
+            if (offset == 0) {
+                return sequence == start; // the same transmission, or a GRO merge that starts with it
+            }
+            // segment k of a super-packet: id + k, sequence start + k * MSS, inside the super-packet
+            return seqAfterOrEqual(sequence, start) && distance % offset == 0 && distance / offset >= payload
+                    && seqAfterOrEqual(sentEnd, end);
+        }
+        return false;
+    }
+
+    private static long sentTag(Stream stream, boolean forward, long id) {
+        return mix(stream.hash + (forward ? 1 : 2), id);
+    }
+
+    private static boolean seqAfter(long a, long b) {
+        return (int) (a - b) > 0;
     }
 
     private static boolean seqAfterOrEqual(long a, long b) {
         return (int) (a - b) >= 0;
     }
 
-    private static boolean seqWithin(long low, long start, long end, long high) {
-        return seqAfterOrEqual(start, low) && seqAfterOrEqual(high, end);
-    }
-
-    private Stream stream(int protocol, long source, long destination, long now) {
-        long low = Math.min(source, destination);
-        long high = Math.max(source, destination);
-        long key1 = (long) protocol << 48 | low;
-        long hash = mix(key1, high);
+    private Stream stream(int protocol, long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort,
+                          long now) {
+        boolean aFirst = aHigh != bHigh ? Long.compareUnsigned(aHigh, bHigh) < 0
+                : aLow != bLow ? Long.compareUnsigned(aLow, bLow) < 0 : aPort <= bPort;
+        long hash = aFirst ? endpointsHash(protocol, aHigh, aLow, aPort, bHigh, bLow, bPort)
+                : endpointsHash(protocol, bHigh, bLow, bPort, aHigh, aLow, aPort);
         Stream first = streams.get(hash);
         for (Stream s = first; s != null; s = s.next) {
-            if (s.key1 == key1 && s.key2 == high) {
+            if (s.is(protocol, aHigh, aLow, aPort, bHigh, bLow, bPort)) {
                 return s;
             }
         }
-        Stream created = new Stream(key1, high, protocol, source, destination, now);
+        Stream created = new Stream(hash, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort, now);
         created.next = first;
         streams.put(hash, created);
         all.add(created);
         return created;
     }
 
-    private static long ipv4(byte[] address) {
-        return (address[0] & 0xFFL) << 24 | (address[1] & 0xFFL) << 16 | (address[2] & 0xFFL) << 8
-                | address[3] & 0xFFL;
+    private static long endpointsHash(int protocol, long lowHigh, long lowLow, int lowPort, long highHigh,
+                                      long highLow, int highPort) {
+        return mix(mix(mix(mix(protocol, lowHigh), lowLow ^ (long) lowPort << 48),
+                highHigh), highLow ^ (long) highPort << 48);
+    }
+
+    /** Eight bytes of the IPv6 address last copied into {@link #address}, from byte {@code first}. */
+    private long addressHalf(int first) {
+        long half = 0;
+        for (int i = first; i < first + 8; i++) {
+            half = half << 8 | (address[i] & 0xFFL);
+        }
+        return half;
     }
 
     private static long mix(long a, long b) {
@@ -213,14 +369,17 @@ public final class StreamAnalysis {
     /** Adds the streams of another part of the trace; the side that started first stays A. */
     public void merge(StreamAnalysis other) {
         for (Stream theirs : other.all) {
-            long source = theirs.endpointA;
-            long destination = theirs.endpointB;
-            Stream mine = stream(theirs.protocol, source, destination, theirs.startNs);
-            boolean sameOrientation = mine.endpointA == source;
+            Stream mine = stream(theirs.protocol, theirs.aHigh, theirs.aLow, theirs.aPort, theirs.bHigh,
+                    theirs.bLow, theirs.bPort, theirs.startNs);
+            boolean sameOrientation = mine.aHigh == theirs.aHigh && mine.aLow == theirs.aLow
+                    && mine.aPort == theirs.aPort;
             add(sameOrientation ? mine.ab : mine.ba, theirs.ab);
             add(sameOrientation ? mine.ba : mine.ab, theirs.ba);
             mine.retransmittedPackets += theirs.retransmittedPackets;
             mine.retransmittedBytes += theirs.retransmittedBytes;
+            mine.retransmittedSegments += theirs.retransmittedSegments;
+            mine.closeFlags |= sameOrientation ? theirs.closeFlags
+                    : (theirs.closeFlags & (FIN_A | RST_A)) << 1 | (theirs.closeFlags & (FIN_B | RST_B)) >>> 1;
             mine.startNs = Math.min(mine.startNs, theirs.startNs);
             mine.endNs = Math.max(mine.endNs, theirs.endNs);
         }
@@ -240,28 +399,87 @@ public final class StreamAnalysis {
                 continue;
             }
             double seconds = (s.endNs - s.startNs) / 1e9;
-            reports.add(new StreamReport(protocolName(s.protocol), endpoint(s.protocol, s.endpointA),
-                    endpoint(s.protocol, s.endpointB), s.ab.packets, s.ab.bytes, s.ba.packets, s.ba.bytes,
-                    s.ab.payload, s.ba.payload, s.retransmittedPackets, s.retransmittedBytes, s.startNs, s.endNs,
-                    seconds > 0 ? s.ab.bytes * 8 / seconds : 0, seconds > 0 ? s.ba.bytes * 8 / seconds : 0));
+            reports.add(new StreamReport(protocolName(s), endpoint(s.protocol, s.aHigh, s.aLow, s.aPort),
+                    endpoint(s.protocol, s.bHigh, s.bLow, s.bPort), s.ab.packets, s.ab.bytes, s.ba.packets,
+                    s.ba.bytes, s.ab.payload, s.ba.payload, s.retransmittedPackets, s.retransmittedBytes, s.startNs,
+                    s.endNs, seconds > 0 ? s.ab.bytes * 8 / seconds : 0, seconds > 0 ? s.ba.bytes * 8 / seconds : 0,
+                    s.retransmittedSegments, closed(s)));
         }
         reports.sort((x, y) -> Long.compare(y.bytesAb() + y.bytesBa(), x.bytesAb() + x.bytesBa()));
         return reports;
     }
 
-    private static String protocolName(int protocol) {
-        return switch (protocol) {
-            case NetFields.IPPROTO_TCP -> "tcp";
-            case NetFields.IPPROTO_UDP -> "udp";
-            case NetFields.IPPROTO_ICMP -> "icmp";
-            default -> Integer.toString(protocol);
+    private static String closed(Stream s) {
+        if (s.protocol != NetFields.IPPROTO_TCP) {
+            return null;
+        }
+        if ((s.closeFlags & (RST_A | RST_B)) != 0) {
+            return (s.closeFlags & RST_A) != 0 ? "rst_a" : "rst_b";
+        }
+        return switch (s.closeFlags & (FIN_A | FIN_B)) {
+            case FIN_A | FIN_B -> "fin";
+            case FIN_A -> "fin_a";
+            case FIN_B -> "fin_b";
+            default -> null;
         };
     }
 
-    private static String endpoint(int protocol, long endpoint) {
-        long address = endpoint >>> 16;
-        String ip = (address >>> 24 & 0xFF) + "." + (address >>> 16 & 0xFF) + "." + (address >>> 8 & 0xFF) + "."
-                + (address & 0xFF);
-        return protocol == NetFields.IPPROTO_ICMP ? ip : ip + ":" + (endpoint & 0xFFFF);
+    private static String protocolName(Stream s) {
+        return switch (s.protocol) {
+            case NetFields.IPPROTO_TCP -> "tcp";
+            case NetFields.IPPROTO_UDP -> "udp";
+            case NetFields.IPPROTO_ICMP -> "icmp";
+            default -> Integer.toString(s.protocol);
+        };
+    }
+
+    /** {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}, or the address alone for ICMP. */
+    static String endpoint(int protocol, long high, long low, int port) {
+        String address;
+        boolean v4 = high == 0 && (low >>> 32) == 0xFFFF;
+        if (v4) {
+            address = (low >>> 24 & 0xFF) + "." + (low >>> 16 & 0xFF) + "." + (low >>> 8 & 0xFF) + "." + (low & 0xFF);
+        } else {
+            address = ipv6Text(high, low);
+        }
+        if (protocol == NetFields.IPPROTO_ICMP) {
+            return address;
+        }
+        return v4 ? address + ":" + port : "[" + address + "]:" + port;
+    }
+
+    /** RFC 5952 text: lower-case hex words, the longest run of two or more zero words as {@code ::}. */
+    private static String ipv6Text(long high, long low) {
+        int[] words = new int[8];
+        for (int i = 0; i < 4; i++) {
+            words[i] = (int) (high >>> (48 - 16 * i)) & 0xFFFF;
+            words[4 + i] = (int) (low >>> (48 - 16 * i)) & 0xFFFF;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && words[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(words[i]));
+        }
+        return text.toString();
     }
 }

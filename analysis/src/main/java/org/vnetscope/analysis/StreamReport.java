@@ -20,11 +20,17 @@ package org.vnetscope.analysis;
  * @param endNs               last packet
  * @param bitsPerSecondAb     IP bits from A to B over the duration (0 for a single instant)
  * @param bitsPerSecondBa     IP bits from B to A over the duration
+ * @param retransmittedSegments TCP retransmissions in MSS-sized segments (a retransmitted super-packet counts its
+ *                            segments), the unit of the sender's own counter ({@code ss -i}, iperf3)
+ * @param closed              how a TCP stream ended in the trace: {@code fin} (both sides), {@code fin_a} or
+ *                            {@code fin_b} (one side), {@code rst_a} or {@code rst_b} (reset by that side), null
+ *                            when still open or not TCP. A reset or a one-sided close can leave data the sender
+ *                            wrote to its socket untransmitted, so absent from the trace
  */
 public record StreamReport(String protocol, String a, String b, long packetsAb, long bytesAb, long packetsBa,
                            long bytesBa, long payloadAb, long payloadBa, long retransmittedPackets,
                            long retransmittedBytes, long startNs, long endNs, double bitsPerSecondAb,
-                           double bitsPerSecondBa) {
+                           double bitsPerSecondBa, long retransmittedSegments, String closed) {
 
     public long durationNs() {
         return endNs - startNs;

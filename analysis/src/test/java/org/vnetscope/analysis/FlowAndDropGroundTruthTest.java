@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FlowAndDropGroundTruthTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "migration", "migration-fdb", "ovs"})
+    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "migration", "migration-fdb", "ovs", "vlan-drops",
+        "tap-vms"})
     void everyFlowAppearsOnceWithItsCounts(String scenario) {
         Path folder = GroundTruth.lab().resolve(scenario);
         AnalysisReport report = analyze(folder);
@@ -44,11 +45,23 @@ class FlowAndDropGroundTruthTest {
             assertThat(matches).as(id + " appears once").hasSize(1);
             StreamReport stream = matches.get(0);
             if (protocol.equals("tcp")) {
-                long sent = results.get("client_sum_sent_bytes").asLong();
-                // iperf3 also sends its 37-byte cookie on the data connection
-                assertThat((double) stream.payloadAb()).as(id + " TCP payload").isCloseTo(sent, within(sent * 0.01));
-                if (results.get("client_retransmits").asLong() == 0) {
+                // iperf3 counts what it wrote to the socket, plus its 37-byte cookie on the data connection
+                long sent = results.get("client_sum_sent_bytes").asLong() + 37;
+                if ("fin".equals(stream.closed())) {
+                    assertThat((double) stream.payloadAb()).as(id + " TCP payload").isCloseTo(sent, within(sent * 0.01));
+                } else {
+                    // the server reset or closed first: what was still in the client's send buffer never left
+                    assertThat(stream.closed()).as(id + " ended by the server").isIn("rst_b", "fin_b");
+                    assertThat(stream.payloadAb()).as(id + " TCP payload, between what the server read and sent")
+                            .isBetween(results.get("server_sum_received_bytes").asLong(), sent);
+                }
+                long retransmits = results.get("client_retransmits").asLong();
+                if (retransmits == 0) {
                     assertThat(stream.retransmittedPackets()).as(id + " retransmissions").isZero();
+                } else {
+                    // segments, as the sender counts them; the connection lives on a little after iperf3 reads them
+                    assertThat((double) stream.retransmittedSegments()).as(id + " retransmitted segments")
+                            .isCloseTo(retransmits, within(retransmits * 0.03));
                 }
             } else {
                 long datagrams = results.get("datagrams").asLong();
@@ -60,6 +73,12 @@ class FlowAndDropGroundTruthTest {
             }
         } else if (protocol.equals("icmp")) {
             List<StreamReport> matches = streams(report, "icmp", flow.get("src_ip").asText(), flow.get("dst_ip").asText());
+            if (results.get("echo_replies_received").asLong() == 0) {
+                // vlan-drops B5, B6: ARP never resolved, so the echo requests waited in the neighbour queue and
+                // were freed there without reaching any device
+                assertThat(matches).as(id + " never reached a device").isEmpty();
+                return;
+            }
             assertThat(matches).as(id + " appears once").hasSize(1);
             long requests = 0;
             long replies = 0;

@@ -83,6 +83,11 @@ class InterfaceGroundTruthTest {
             assertThat(new long[] {pair.rx().packets(), pair.rx().bytes(), pair.tx().packets(), pair.tx().bytes()})
                     .as(name + " of vm1..vm3 together").containsExactly(expected);
         }
+        // the relays (in the root namespace) read whole frames through packet sockets, often from addresses whose
+        // last packet was a TCP ack vm4 consumed without a tracepoint: such copies, longer than the payload the
+        // chain's packet could hold, are no votes, so vm4's own readers name its namespace
+        long vm4 = GroundTruth.read(folder.resolve("scenario.json")).path("vms").get(3).path("netns_inode").asLong();
+        assertThat(find(report, "eth0", "vnet3").netns()).isEqualTo(vm4);
     }
 
     @Test

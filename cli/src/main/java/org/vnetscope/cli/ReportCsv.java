@@ -49,10 +49,12 @@ final class ReportCsv {
 
         rows = new ArrayList<>();
         rows.add(List.of("protocol", "a", "b", "packets_ab", "bytes_ab", "packets_ba", "bytes_ba", "payload_ab",
-                "payload_ba", "retransmitted_packets", "retransmitted_bytes", "start_ns", "end_ns"));
+                "payload_ba", "retransmitted_packets", "retransmitted_bytes", "retransmitted_segments", "closed", "start_ns",
+                "end_ns"));
         for (StreamReport s : report.streams()) {
             rows.add(row(s.protocol(), s.a(), s.b(), s.packetsAb(), s.bytesAb(), s.packetsBa(), s.bytesBa(),
-                    s.payloadAb(), s.payloadBa(), s.retransmittedPackets(), s.retransmittedBytes(), s.startNs(),
+                    s.payloadAb(), s.payloadBa(), s.retransmittedPackets(), s.retransmittedBytes(), s.retransmittedSegments(),
+                    s.closed(), s.startNs(),
                     s.endNs()));
         }
         written.add(write(directory.resolve("streams.csv"), rows));

@@ -72,6 +72,8 @@ final class ReportJson {
             node.put("payload_ba", s.payloadBa());
             node.put("retransmitted_packets", s.retransmittedPackets());
             node.put("retransmitted_bytes", s.retransmittedBytes());
+            node.put("retransmitted_segments", s.retransmittedSegments());
+            node.put("closed", s.closed());
             node.put("start_ns", s.startNs());
             node.put("end_ns", s.endNs());
             node.put("duration_ns", s.durationNs());

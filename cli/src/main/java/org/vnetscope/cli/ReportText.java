@@ -52,7 +52,8 @@ final class ReportText {
                         duration(s.durationNs()), rate(s.bitsPerSecondAb())));
         long retransmitted = report.streams().stream().mapToLong(StreamReport::retransmittedPackets).sum();
         if (retransmitted > 0) {
-            out.printf("TCP retransmissions: %d packets%n", retransmitted);
+            out.printf("TCP retransmissions: %d packets, %d segments%n", retransmitted,
+                    report.streams().stream().mapToLong(StreamReport::retransmittedSegments).sum());
         }
         out.print(lostNote);
         out.println();

@@ -38,7 +38,7 @@ class AnalyzeCommandTest {
                         new InterfaceReport("lo", null, null, DeviceKind.LOOPBACK, false,
                                 new TrafficCounts(0, 0, 0), new TrafficCounts(0, 0, 0),
                                 new InterfaceReport.DropCount(0, 0), List.of())),
-                List.of(new StreamReport("udp", "10.0.0.1:1", "10.0.0.2:2", 1, 28, 0, 0, 0, 0, 0, 0, 5, 5, 0, 0)),
+                List.of(new StreamReport("udp", "10.0.0.1:1", "10.0.0.2:2", 1, 28, 0, 0, 0, 0, 0, 0, 5, 5, 0, 0, 0, null)),
                 List.of(new DropReport(null, null, 0xFFFFFFFF914BB701L, "0xffffffff914bb701", 2048, 1)),
                 List.of(new OffloadReport("eth0<->vnet1", 1500, new TrafficCounts(1, 60, 60),
                         new TrafficCounts(0, 0, 0), 0, 0, 3)),

@@ -82,7 +82,7 @@ class ReportCommandTest {
             }
             out.getBuffer().setLength(0);
             assertThat(run(command, "--help")).isZero();
-            assertThat(out.toString()).as(command).contains(("Examples:%n  vnetscope " + command + " ").formatted());
+            assertThat(out.toString()).as(command).containsPattern("Examples:\\R  vnetscope " + command + "\\s");
             assertThat(out.toString().lines()).as(command).allMatch(line -> line.length() <= 100);
         }
         out.getBuffer().setLength(0);

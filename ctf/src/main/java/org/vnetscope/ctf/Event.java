@@ -46,15 +46,17 @@ public interface Event {
     /** A string field, or an array/sequence of character-encoded integers, as text. */
     String getString(FieldKey key);
 
-    /**
-     * An array or sequence of 8-bit integers (an address, a MAC) as bytes; a new array each call.
-     */
+    /** An array or sequence of 8-bit integers (an address, a MAC) as bytes; a new array each call. */
     byte[] getBytes(FieldKey key);
 
     /**
-     * Copies a string field, or an array/sequence of 8-bit integers, into {@code into} without allocating: the
-     * field of every event on a hot path (a device name, an address). Copies at most {@code into.length} bytes and
-     * returns the field's full length, so a longer result tells the caller its buffer was too small.
+     * Copies a field's bytes into {@code into} without allocating, for the fields a hot path reads on every event
+     * (a device name, an address): a string's bytes (UTF-8, without the terminating NUL), or an array/sequence of
+     * integers whose size is a whole number of bytes, each element most significant byte first (so the eight
+     * 16-bit words of an IPv6 address give its 16 bytes in network order). Copies at most {@code into.length}
+     * bytes and returns the field's full length in bytes: a larger result tells the caller its buffer was short.
+     *
+     * @throws IllegalArgumentException when the event has no such string or integer array field
      */
     int copyBytes(FieldKey key, byte[] into);
 

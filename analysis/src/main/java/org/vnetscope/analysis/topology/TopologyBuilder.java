@@ -112,10 +112,10 @@ public final class TopologyBuilder implements Consumer<Journey> {
         }
         String key = mac + "/" + vid;
         FdbEntry entry = fdb.remove(key);
-        if (entry != null) {
-            departed.put(key, new FdbEntry(entry.port, mac, vid, time));
-            fdbChanges.add(new Topology.Change(time, "deleted", mac, null, entry.port, null, null));
-        }
+        // an entry this part never saw learned (before the trace, or in an earlier part) was on the port named
+        String from = entry != null ? entry.port : port;
+        departed.put(key, new FdbEntry(from, mac, vid, time));
+        fdbChanges.add(new Topology.Change(time, "deleted", mac, null, from, null, null));
     }
 
     @Override

@@ -193,7 +193,8 @@ final class EventView implements Event {
 
     @Override
     public int copyBytes(FieldKey key, byte[] into) {
-        int location = require(key, (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE), "string or byte array");
+        int location = require(key, (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE),
+                "string or integer array");
         int scope = location >>> SCOPE_SHIFT;
         int slot = location & SLOT_MASK;
         Node node = decoder.plan(scope).nodes[slot];
@@ -204,24 +205,29 @@ final class EventView implements Event {
             return length;
         }
         Node element = node.children[0];
-        if (element.integer == null || element.integer.sizeBits() != 8) {
+        if (element.integer == null || (element.integer.sizeBits() & 7) != 0 || element.integer.sizeBits() > 64) {
             throw new IllegalArgumentException("field " + key + " of " + compiled.eventClass.name()
-                    + " is not an array of 8-bit integers");
+                    + " is not an array of whole-byte integers");
         }
+        int size = element.integer.sizeBits();
+        int width = size >>> 3;
         long n = decoder.aux[scope][slot];
-        long stride = PlanCompiler.roundUp(8, element.type.alignmentBits());
+        long stride = PlanCompiler.roundUp(size, element.type.alignmentBits());
         boolean bigEndian = element.integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
         long at = PlanCompiler.roundUp(decoder.values[scope][slot], element.type.alignmentBits());
-        int copied = (int) Math.min(n, into.length);
-        if (stride == 8 && (at & 7) == 0) {
-            decoder.buffer().get((int) (at >>> 3), into, 0, copied);
-        } else {
-            for (int i = 0; i < copied; i++) {
-                into[i] = (byte) decoder.readBits(at, 8, bigEndian);
-                at += stride;
+        long total = n * width;
+        if (width == 1 && stride == 8 && (at & 7) == 0) {
+            decoder.buffer().get((int) (at >>> 3), into, 0, (int) Math.min(total, into.length));
+            return (int) total;
+        }
+        int copied = 0;
+        for (long i = 0; i < n && copied < into.length; i++, at += stride) {
+            long value = decoder.readBits(at, size, bigEndian);
+            for (int shift = size - 8; shift >= 0 && copied < into.length; shift -= 8) {
+                into[copied++] = (byte) (value >>> shift);
             }
         }
-        return (int) n;
+        return (int) total;
     }
 
     private String text(int start, int length) {

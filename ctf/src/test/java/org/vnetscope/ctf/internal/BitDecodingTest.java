@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.FieldKey;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.ctf.meta.ArrayType;
 import org.vnetscope.ctf.meta.Field;
 import org.vnetscope.ctf.meta.IntegerType;
 import org.vnetscope.ctf.meta.StructType;
@@ -115,6 +116,39 @@ class BitDecodingTest {
             assertThat(reader.next()).isTrue();
             assertThat(reader.event().getLong(FieldKey.of("a"))).isEqualTo(-2);
             assertThat(reader.event().getLong(FieldKey.of("b"))).isEqualTo(0x1ABC);
+        }
+    }
+
+    @Test
+    void copyBytesGivesArrayElementsMostSignificantByteFirst() {
+        // an IPv6 address as LTTng writes it (eight big-endian 16-bit words), little-endian words, and bytes at an
+        // odd bit offset: copyBytes gives each element's bytes most significant first
+        IntegerType beWord = integer(16, 8, false, ByteOrder.BIG_ENDIAN);
+        IntegerType leWord = integer(16, 8, false, ByteOrder.LITTLE_ENDIAN);
+        IntegerType bitByte = integer(8, 1, false, ByteOrder.LITTLE_ENDIAN);
+        StructType payload = Model.struct(field("address", new ArrayType(beWord, 8)),
+                field("words", new ArrayType(leWord, 2)), field("flag", integer(3, 1, false, ByteOrder.LITTLE_ENDIAN)),
+                field("odd", new ArrayType(bitByte, 2)));
+        TraceClass metadata = Model.trace(StructType.EMPTY, null,
+                Model.stream(0, StructType.EMPTY, StructType.EMPTY, StructType.EMPTY, Model.event(0, "e", payload)));
+        long[] address = {0x2001, 0x0db8, 0, 0, 0, 0, 0xabcd, 0x0012};
+        BitWriter w = new BitWriter();
+        for (long word : address) {
+            w.write(word, 16, true);
+        }
+        w.write(0x1234, 16, false).write(0xfedc, 16, false).write(5, 3, false).write(0xa5, 8, false).write(0x3c, 8, false);
+        try (TraceReader reader = Model.open(dir.resolve("arrays"), metadata, Map.of("stream", w.bytes()))) {
+            assertThat(reader.next()).isTrue();
+            Event event = reader.event();
+            byte[] into = new byte[16];
+            assertThat(event.copyBytes(FieldKey.of("address"), into)).isEqualTo(16);
+            assertThat(into).containsExactly(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd, 0x00, 0x12);
+            byte[] short3 = new byte[3];
+            assertThat(event.copyBytes(FieldKey.of("words"), short3)).as("full length past a short buffer").isEqualTo(4);
+            assertThat(short3).containsExactly(0x12, 0x34, 0xfe);
+            byte[] odd = new byte[2];
+            assertThat(event.copyBytes(FieldKey.of("odd"), odd)).isEqualTo(2);
+            assertThat(odd).containsExactly(0xa5, 0x3c).isEqualTo(event.getBytes(FieldKey.of("odd")));
         }
     }
 }

@@ -1,0 +1,122 @@
+package org.vnetscope.analysis.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.LabTraces;
+import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.ctf.Discard;
+import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.FieldKey;
+import org.vnetscope.ctf.StreamFile;
+import org.vnetscope.ctf.Trace;
+import org.vnetscope.ctf.TraceReader;
+
+/**
+ * A lab trace split in two, each part analysed on its own, the parts merged: the path graph and the topology equal
+ * those of one pass. Split by packet (every event of an skb address in the same part, so each part holds whole
+ * journeys; events of no skb in the first part), and split in time (the second part is the later one, and the
+ * migration's move spans both).
+ */
+class SplitAndMergeLabTest {
+
+    private static final FieldKey SKBADDR = FieldKey.of("skbaddr");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "vlan-drops", "migration-fdb", "ovs"})
+    void packetHalvesMergeIntoTheOnePassPathsAndTopology(String name) {
+        Path folder = LabTraces.scenario(name);
+        AnalysisReport onePass = analyse(folder, event -> true, null);
+        AnalysisReport merged = analyse(folder, event -> !event.has(SKBADDR) || half(event) == 0,
+                event -> event.has(SKBADDR) && half(event) == 1);
+        assertThat(merged.paths()).isNotEmpty().isEqualTo(onePass.paths());
+        assertThat(merged.topology()).isEqualTo(onePass.topology());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"migration-fdb", "migration"})
+    void timeHalvesMergeIntoTheOnePassTopologyWithItsMove(String name) {
+        Path folder = LabTraces.scenario(name);
+        AnalysisReport onePass = analyse(folder, event -> true, null);
+        long middle = LabTraces.json(folder.resolve("scenario.json")).path("migration").path("delete_start_ns").asLong();
+        AnalysisReport merged = analyse(folder, event -> event.timestampNs() < middle,
+                event -> event.timestampNs() >= middle);
+        assertThat(merged.topology().bridges()).isEqualTo(onePass.topology().bridges());
+        assertThat(merged.topology().changes()).isNotEmpty().isEqualTo(onePass.topology().changes());
+        // packets in flight at the cut end there: their journeys are split in two, nothing else changes
+        long packets = onePass.paths().stream().mapToLong(p -> p.packets()).sum();
+        long mergedPackets = merged.paths().stream().mapToLong(p -> p.packets()).sum();
+        assertThat(mergedPackets).isBetween(packets, packets + 10);
+    }
+
+    private static int half(Event event) {
+        return (int) ((event.getLong(SKBADDR) * 0x9E3779B97F4A7C15L) >>> 63);
+    }
+
+    /** Analyses the events {@code first} keeps, then (if given) those {@code second} keeps, and merges. */
+    private static AnalysisReport analyse(Path folder, Predicate<Event> first, Predicate<Event> second) {
+        NetworkAnalysis analysis = part(folder, first);
+        if (second != null) {
+            analysis.merge(part(folder, second));
+        }
+        try (EventStream stream = LabTraces.stream(folder)) {
+            return analysis.report(folder.getFileName().toString(), stream.reader().traces());
+        }
+    }
+
+    private static NetworkAnalysis part(Path folder, Predicate<Event> keep) {
+        NetworkAnalysis analysis = new NetworkAnalysis(AnalysisOptions.defaults());
+        try (EventStream all = LabTraces.stream(folder);
+             EventStream stream = EventStream.of(new Filtered(all.reader(), keep))) {
+            analysis.subscribe(stream);
+            stream.start();
+        }
+        return analysis;
+    }
+
+    /** The events of a reader that a predicate keeps; lost-event records go to the part that keeps no-skb events. */
+    private record Filtered(TraceReader reader, Predicate<Event> keep) implements TraceReader {
+        @Override
+        public List<Trace> traces() {
+            return reader.traces();
+        }
+
+        @Override
+        public List<StreamFile> streams() {
+            return reader.streams();
+        }
+
+        @Override
+        public boolean next() {
+            while (reader.next()) {
+                Event event = reader.event();
+                if (event == null || keep.test(event)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public Event event() {
+            return reader.event();
+        }
+
+        @Override
+        public Discard discard() {
+            return reader.discard();
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+}
