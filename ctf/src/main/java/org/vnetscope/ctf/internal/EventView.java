@@ -19,6 +19,7 @@ final class EventView implements Event {
     private static final int KIND_SHIFT = 24;
     private static final int SLOT_MASK = (1 << 24) - 1;
     private static final int ABSENT = -1;
+    private static final int CACHED = 2;
     private static final Scope[] LOOKUP_ORDER = {
         Scope.EVENT_PAYLOAD, Scope.EVENT_CONTEXT, Scope.STREAM_EVENT_CONTEXT, Scope.PACKET_CONTEXT};
     private static final Scope[] SCOPES = Scope.values();
@@ -59,20 +60,24 @@ final class EventView implements Event {
 
     // ---------------------------------------------------------------- field lookup
 
+    /**
+     * The key's location in this event class, resolved once: the cache holds it plus {@link #CACHED}, so that 0
+     * means not resolved yet and an absent key (asked on every event of a class without it) is cached too.
+     */
     private int location(FieldKey key) {
         int id = key.id();
         int[] cache = compiled.keyLocations;
         if (id < cache.length) {
             int cached = cache[id];
             if (cached != 0) {
-                return cached - 1;
+                return cached - CACHED;
             }
         } else {
             cache = java.util.Arrays.copyOf(cache, Math.max(id + 1, cache.length * 2));
             compiled.keyLocations = cache;
         }
         int resolved = resolve(key.path());
-        cache[id] = resolved + 1;
+        cache[id] = resolved + CACHED;
         return resolved;
     }
 
