@@ -57,7 +57,7 @@ final class JourneyLog implements Journey {
         return false;
     }
 
-    void add(InterfaceId device, HopKind kind, Event event, Ipv4Header seen) {
+    void add(InterfaceId device, HopKind kind, Event event, PacketHeader seen) {
         if (hops == devices.length) {
             int size = hops * 2;
             devices = Arrays.copyOf(devices, size);
@@ -70,7 +70,7 @@ final class JourneyLog implements Journey {
         times[hops] = event.timestampNs();
         netns[hops] = event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : 0;
         hops++;
-        if (seen.valid && !header.valid) {
+        if (seen.kind == PacketHeader.IPV4 && !header.valid) {
             header.copyFrom(seen);
         }
         boolean transmit = kind == HopKind.QUEUE || kind == HopKind.XMIT;

@@ -34,6 +34,7 @@ public final class NetworkAnalysis {
 
     private final AnalysisOptions options;
     private final InterfaceIdentities identities = new InterfaceIdentities();
+    private final PacketHeader header = new PacketHeader();
     private final InterfaceTraffic traffic;
     private final DropAnalysis drops = new DropAnalysis();
     private final OffloadAnalysis offload;
@@ -50,7 +51,7 @@ public final class NetworkAnalysis {
         this.options = options;
         this.traffic = new InterfaceTraffic(options.binNs());
         this.offload = new OffloadAnalysis(options.mtu());
-        this.streams = new StreamAnalysis(options.mtu());
+        this.streams = new StreamAnalysis(options.mtu(), header);
         PacketObserver journeys = new PacketObserver() {
             @Override
             public void journeyEnded(Journey journey) {
@@ -61,7 +62,7 @@ public final class NetworkAnalysis {
                 }
             }
         };
-        this.tracker = new PacketTracker(identities, traffic, drops, offload, journeys);
+        this.tracker = new PacketTracker(identities, header, traffic, drops, offload, journeys);
     }
 
     /** Also hands every packet journey to this listener (call before the stream starts). */
@@ -93,6 +94,7 @@ public final class NetworkAnalysis {
 
     /** Subscribes every analysis to the stream; call {@link EventStream#start()} next. */
     public void subscribe(EventStream stream) {
+        header.subscribe(stream); // first: the tracker and the stream list read the header it reads
         tracker.subscribe(stream);
         streams.subscribe(stream);
         topology.subscribe(stream);

@@ -60,20 +60,25 @@ final class PacketTracker {
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
-    private final Ipv4Header seen = new Ipv4Header();
+    /** The header of the event being handled, read before this tracker sees the event. */
+    private final PacketHeader seen;
     private long journeys;
     private long splits;
     private long ambiguous;
     private long unterminated;
     private int maxLive;
 
-    PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
+    PacketTracker(InterfaceIdentities identities, PacketHeader seen, PacketObserver... observers) {
         this.identities = identities;
+        this.seen = seen;
         this.names = new DeviceNames(identities);
         this.observers = observers.clone();
     }
 
-    /** Subscribes to the events it needs, under every name they have had. */
+    /**
+     * Subscribes to the events it needs, under every name they have had; the header it was given must be
+     * subscribed first.
+     */
     void subscribe(EventStream stream) {
         stream.onEvent(NetFields.NET_DEV_QUEUE, this::onQueue);
         stream.onEvent(NetFields.NET_DEV_XMIT, this::onXmit);
@@ -104,7 +109,7 @@ final class PacketTracker {
     private void onQueue(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        Chain chain = sameHeader(skb, live(skb, now), event);
+        Chain chain = sameHeader(skb, live(skb, now));
         boolean created = chain == null;
         if (created) {
             chain = create(skb);
@@ -127,7 +132,7 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
-        Chain chain = sameHeader(skb, live(skb, now), event);
+        Chain chain = sameHeader(skb, live(skb, now));
         InterfaceId iface;
         boolean rxWithoutQueue = false;
         if (chain != null && chain.step == Step.QUEUED && !chain.iface.name().equals(name)) {
@@ -175,7 +180,7 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId iface = names.read(event, NetFields.NAME);
         String name = iface.name();
-        Chain chain = sameHeader(skb, live(skb, now), event);
+        Chain chain = sameHeader(skb, live(skb, now));
         boolean afterReceive = chain != null
                 && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
         if (afterReceive && chain.iface.name().equals(name)) {
@@ -207,7 +212,7 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
-        Chain chain = sameHeader(skb, live(skb, now), event);
+        Chain chain = sameHeader(skb, live(skb, now));
         InterfaceId iface;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
             iface = chain.transmitter;
@@ -318,8 +323,7 @@ final class PacketTracker {
     }
 
     /** The chain, or null when the event's IPv4 header says it is another packet on the same address. */
-    private Chain sameHeader(long skb, Chain chain, Event event) {
-        seen.read(event);
+    private Chain sameHeader(long skb, Chain chain) {
         if (chain != null && chain.journey.header.contradictedBy(seen)) {
             splits++;
             end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);

@@ -42,7 +42,6 @@ public final class StreamAnalysis {
     private static final long SENT_SEQ_REACH = 1 << 24;
     /** Segments one super-packet can be cut into: 64 KiB over a small MSS, with margin. */
     private static final int MAX_SEGMENT_OFFSET = 64;
-    private static final long IPV4_MAPPED = 0xFFFFL << 32;
     private static final long SEQ_MASK = 0xFFFF_FFFFL;
     private static final int FIN_A = 1;
     private static final int FIN_B = 2;
@@ -112,28 +111,28 @@ public final class StreamAnalysis {
     /** TCP data packets by direction and IP id, with their sequence range (start << 32 | end). */
     private final RecentKeys sent = new RecentKeys(13);
 
-    // the header being read: fields rather than an object per event
-    /** An address's bytes, IPv4 or IPv6. */
-    private final byte[] address = new byte[16];
-    private int protocol;
-    private long sourceHigh;
-    private long sourceLow;
-    private long destinationHigh;
-    private long destinationLow;
-    private int sourcePort;
-    private int destinationPort;
-    private long ipLength;
-    private long ipHeader;
-    /** IPv4 id, or -1 for IPv6. */
-    private long ipId;
+    /** The header of the event being counted: read here, or by whoever shares it before this reads it. */
+    private final PacketHeader header;
+    private final boolean readsHeader;
+    // what tells the packet apart, beside its header's addresses and ports
     private long sequence;
     private long discriminator;
     private int transportHeader;
-    private int tcpFlags;
 
     /** @param mtu the MTU telling super-packets from frames, and giving the MSS retransmitted segments count in */
     public StreamAnalysis(int mtu) {
+        this(mtu, new PacketHeader(), true);
+    }
+
+    /** A stream list reading the header that {@code shared} holds, read for each event before this sees it. */
+    StreamAnalysis(int mtu, PacketHeader shared) {
+        this(mtu, shared, false);
+    }
+
+    private StreamAnalysis(int mtu, PacketHeader header, boolean readsHeader) {
         this.mtu = mtu;
+        this.header = header;
+        this.readsHeader = readsHeader;
     }
 
     void subscribe(EventStream stream) {
@@ -147,16 +146,23 @@ public final class StreamAnalysis {
     }
 
     void onHeader(Event event) {
-        if (!event.has(NetFields.NETWORK_HEADER_TYPE)) {
-            return;
+        if (readsHeader) {
+            header.read(event);
         }
-        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
-        boolean read = type == NetFields.HEADER_IPV4 ? readIpv4(event)
-                : type == NetFields.HEADER_IPV6 && readIpv6(event);
-        if (!read) {
+        if (!(header.kind == PacketHeader.IPV4 || header.kind == PacketHeader.IPV6) || !distinguish()) {
             return;
         }
         long now = event.timestampNs();
+        PacketHeader h = header;
+        int protocol = h.protocol;
+        long sourceHigh = h.sourceHigh;
+        long sourceLow = h.sourceLow;
+        long destinationHigh = h.destinationHigh;
+        long destinationLow = h.destinationLow;
+        int sourcePort = h.sourcePort;
+        int destinationPort = h.destinationPort;
+        long ipLength = h.ipLength;
+        long ipId = h.ipId;
         long fingerprint = mix(mix(mix(mix(sourceHigh, sourceLow), destinationHigh), destinationLow),
                 (long) sourcePort << 32 | (long) destinationPort << 16 | protocol);
         fingerprint = mix(mix(mix(fingerprint, ipId << 32 | ipLength), sequence), discriminator);
@@ -171,11 +177,11 @@ public final class StreamAnalysis {
                 destinationPort, now);
         boolean forward = stream.aHigh == sourceHigh && stream.aLow == sourceLow && stream.aPort == sourcePort;
         Direction direction = forward ? stream.ab : stream.ba;
-        long payload = Math.max(0, ipLength - ipHeader - transportHeader);
+        long payload = Math.max(0, ipLength - h.ipHeaderLength - transportHeader);
         if (protocol == NetFields.IPPROTO_TCP) {
-            if ((tcpFlags & NetFields.TCP_RST) != 0) {
+            if ((h.tcpFlags & NetFields.TCP_RST) != 0) {
                 stream.closeFlags |= forward ? RST_A : RST_B;
-            } else if ((tcpFlags & NetFields.TCP_FIN) != 0) {
+            } else if ((h.tcpFlags & NetFields.TCP_FIN) != 0) {
                 stream.closeFlags |= forward ? FIN_A : FIN_B;
             }
             if (payload > 0) {
@@ -192,61 +198,31 @@ public final class StreamAnalysis {
         stream.startNs = Math.min(stream.startNs, now);
     }
 
-    private boolean readIpv4(Event event) {
-        protocol = (int) event.getLong(NetFields.IP4_PROTOCOL);
-        ipLength = event.getLong(NetFields.IP4_TOT_LEN);
-        ipHeader = 4 * event.getLong(NetFields.IP4_IHL);
-        ipId = event.getLong(NetFields.IP4_ID);
-        sourceHigh = 0;
-        sourceLow = IPV4_MAPPED | NetFields.ipv4Address(event, NetFields.IP4_SADDR, address);
-        destinationHigh = 0;
-        destinationLow = IPV4_MAPPED | NetFields.ipv4Address(event, NetFields.IP4_DADDR, address);
-        if (protocol == NetFields.IPPROTO_ICMP && event.has(NetFields.ICMP_TYPE)) {
-            sourcePort = 0;
-            destinationPort = 0;
+    /**
+     * What tells this packet apart beside addresses and ports (TCP sequence, ICMP echo id and sequence, for IPv6
+     * the TCP acknowledgment or the UDP checksum), and its transport header's length; false for packets the list
+     * leaves out: protocols other than TCP, UDP and ICMP over IPv4, or without their transport header.
+     */
+    private boolean distinguish() {
+        PacketHeader h = header;
+        boolean ipv6 = h.kind == PacketHeader.IPV6;
+        if (h.protocol == NetFields.IPPROTO_ICMP && h.icmp && !ipv6) {
             // echo id and sequence live in the "gateway" word: they tell pings apart
-            long gateway = event.has(NetFields.ICMP_GATEWAY) ? event.getLong(NetFields.ICMP_GATEWAY) : 0;
-            sequence = gateway << 8 | event.getLong(NetFields.ICMP_TYPE);
+            sequence = h.icmpGateway << 8 | h.icmpType;
             discriminator = 0;
             transportHeader = 8;
-            tcpFlags = 0;
             return true;
         }
-        return readTransport(event, NetFields.IP4_TRANSPORT, false);
-    }
-
-    private boolean readIpv6(Event event) {
-        protocol = (int) event.getLong(NetFields.IP6_NEXTHDR);
-        ipLength = NetFields.IPV6_HEADER + event.getLong(NetFields.IP6_PAYLOAD_LEN);
-        ipHeader = NetFields.IPV6_HEADER;
-        ipId = -1;
-        event.copyBytes(NetFields.IP6_SADDR, address);
-        sourceHigh = addressHalf(0);
-        sourceLow = addressHalf(8);
-        event.copyBytes(NetFields.IP6_DADDR, address);
-        destinationHigh = addressHalf(0);
-        destinationLow = addressHalf(8);
-        return readTransport(event, NetFields.IP6_TRANSPORT, true);
-    }
-
-    /** TCP or UDP ports and what tells packets apart; false for other protocols or without transport header. */
-    private boolean readTransport(Event event, NetFields.Transport keys, boolean withoutIpId) {
-        if (protocol == NetFields.IPPROTO_TCP && event.has(keys.tcpSport())) {
-            sourcePort = (int) event.getLong(keys.tcpSport());
-            destinationPort = (int) event.getLong(keys.tcpDport());
-            sequence = event.getLong(keys.tcpSeq()) & SEQ_MASK;
-            discriminator = withoutIpId ? event.getLong(keys.tcpAck()) : 0;
-            transportHeader = 4 * (int) event.getLong(keys.tcpDataOffset());
-            tcpFlags = (int) event.getLong(keys.tcpFlags());
+        if (h.protocol == NetFields.IPPROTO_TCP && h.tcp) {
+            sequence = h.tcpSequence & SEQ_MASK;
+            discriminator = ipv6 ? h.tcpAck : 0;
+            transportHeader = h.tcpHeaderLength;
             return true;
         }
-        if (protocol == NetFields.IPPROTO_UDP && event.has(keys.udpSport())) {
-            sourcePort = (int) event.getLong(keys.udpSport());
-            destinationPort = (int) event.getLong(keys.udpDport());
+        if (h.protocol == NetFields.IPPROTO_UDP && h.udp) {
             sequence = 0;
-            discriminator = withoutIpId && event.has(keys.udpCheck()) ? event.getLong(keys.udpCheck()) : 0;
+            discriminator = ipv6 ? h.udpCheck : 0;
             transportHeader = 8;
-            tcpFlags = 0;
             return true;
         }
         return false;
@@ -269,15 +245,15 @@ public final class StreamAnalysis {
         } else if (seenBefore(stream, forward, direction, end, payload, now)) {
             return -1;
         } else {
-            long mss = Math.max(1, mtu - ipHeader - transportHeader);
+            long mss = Math.max(1, mtu - header.ipHeaderLength - transportHeader);
             stream.retransmittedPackets++;
             stream.retransmittedBytes += payload;
             stream.retransmittedSegments += (payload + mss - 1) / mss;
             newData = 0;
         }
-        if (ipId >= 0) {
-            sent.put(sentTag(stream, forward, ipId), sequence << 32 | end, now);
-        } else if (ipLength > mtu) {
+        if (header.ipId >= 0) {
+            sent.put(sentTag(stream, forward, header.ipId), sequence << 32 | end, now);
+        } else if (header.ipLength > mtu) {
             direction.superKnown = true;
             direction.superSeqStart = sequence;
             direction.superSeqEnd = end;
@@ -288,6 +264,7 @@ public final class StreamAnalysis {
     /** True when a packet of this direction already carried these bytes under this IP id, or cut them from one. */
     private boolean seenBefore(Stream stream, boolean forward, Direction direction, long end, long payload,
                                long now) {
+        long ipId = header.ipId;
         if (ipId < 0) {
             return direction.superKnown
                     && seqAfterOrEqual(sequence, direction.superSeqStart) && seqAfterOrEqual(direction.superSeqEnd, end);
@@ -348,15 +325,6 @@ public final class StreamAnalysis {
                                       long highLow, int highPort) {
         return mix(mix(mix(mix(protocol, lowHigh), lowLow ^ (long) lowPort << 48),
                 highHigh), highLow ^ (long) highPort << 48);
-    }
-
-    /** Eight bytes of the IPv6 address last copied into {@link #address}, from byte {@code first}. */
-    private long addressHalf(int first) {
-        long half = 0;
-        for (int i = first; i < first + 8; i++) {
-            half = half << 8 | (address[i] & 0xFFL);
-        }
-        return half;
     }
 
     private static long mix(long a, long b) {
