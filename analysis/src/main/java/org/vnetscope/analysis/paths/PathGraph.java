@@ -23,6 +23,8 @@ public final class PathGraph implements Consumer<Journey> {
     private static final int SIGNIFICANT_DIGITS = 3;
 
     private final Map<List<DeviceRef>, Accumulator> paths = new HashMap<>();
+    /** The same accumulators by the steps' interned device ids: found per journey without building a key. */
+    private final StepIndex byDevices = new StepIndex();
 
     @Override
     public void accept(Journey journey) {
@@ -30,11 +32,15 @@ public final class PathGraph implements Consumer<Journey> {
         if (steps.isEmpty()) {
             return;
         }
-        List<DeviceRef> key = new ArrayList<>(steps.size());
-        for (DeviceStep step : steps) {
-            key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit()));
+        Accumulator path = byDevices.get(steps);
+        if (path == null) {
+            List<DeviceRef> key = new ArrayList<>(steps.size());
+            for (DeviceStep step : steps) {
+                key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit()));
+            }
+            path = paths.computeIfAbsent(key, k -> new Accumulator(k.size()));
+            byDevices.put(steps, path);
         }
-        Accumulator path = paths.computeIfAbsent(key, k -> new Accumulator(k.size()));
         path.packets++;
         path.bytes += journey.bytes();
         for (int i = 0; i < steps.size(); i++) {
@@ -78,6 +84,110 @@ public final class PathGraph implements Consumer<Journey> {
         result.sort(Comparator.comparingLong(PacketPath::packets).reversed()
                 .thenComparing(p -> String.join(" ", p.hops())));
         return List.copyOf(result);
+    }
+
+    /**
+     * Accumulators by the sequence of (device id, direction) of a journey's steps, compared by reference: ids are
+     * interned, so equal references are the same device; two equal ids from different interners only make two
+     * entries for one accumulator. Open addressing, grown at half full; as small as the number of paths.
+     */
+    private static final class StepIndex {
+        private InterfaceId[][] devices = new InterfaceId[64][];
+        private long[] transmits = new long[64];
+        private Accumulator[] values = new Accumulator[64];
+        private int size;
+
+        Accumulator get(List<DeviceStep> steps) {
+            if (steps.size() > Long.SIZE) {
+                return null;
+            }
+            long transmit = transmitBits(steps);
+            int mask = values.length - 1;
+            for (int slot = hash(steps, transmit) & mask; values[slot] != null; slot = (slot + 1) & mask) {
+                if (transmits[slot] == transmit && sameDevices(devices[slot], steps)) {
+                    return values[slot];
+                }
+            }
+            return null;
+        }
+
+        void put(List<DeviceStep> steps, Accumulator path) {
+            if (steps.size() > Long.SIZE) {
+                return; // such a journey takes the slow way
+            }
+            InterfaceId[] ids = new InterfaceId[steps.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = steps.get(i).device();
+            }
+            insert(ids, transmitBits(steps), path);
+            if (++size * 2 > values.length) {
+                InterfaceId[][] oldDevices = devices;
+                long[] oldTransmits = transmits;
+                Accumulator[] oldValues = values;
+                devices = new InterfaceId[oldValues.length * 2][];
+                transmits = new long[oldValues.length * 2];
+                values = new Accumulator[oldValues.length * 2];
+                for (int i = 0; i < oldValues.length; i++) {
+                    if (oldValues[i] != null) {
+                        insert(oldDevices[i], oldTransmits[i], oldValues[i]);
+                    }
+                }
+            }
+        }
+
+        private void insert(InterfaceId[] ids, long transmit, Accumulator path) {
+            int mask = values.length - 1;
+            int slot = hash(ids, transmit) & mask;
+            while (values[slot] != null) {
+                slot = (slot + 1) & mask;
+            }
+            devices[slot] = ids;
+            transmits[slot] = transmit;
+            values[slot] = path;
+        }
+
+        private static boolean sameDevices(InterfaceId[] ids, List<DeviceStep> steps) {
+            if (ids.length != steps.size()) {
+                return false;
+            }
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] != steps.get(i).device()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static long transmitBits(List<DeviceStep> steps) {
+            long bits = 0;
+            for (int i = 0; i < steps.size(); i++) {
+                if (steps.get(i).transmit()) {
+                    bits |= 1L << i;
+                }
+            }
+            return bits;
+        }
+
+        private static int hash(List<DeviceStep> steps, long transmit) {
+            int h = steps.size();
+            for (int i = 0; i < steps.size(); i++) {
+                h = h * 31 + System.identityHashCode(steps.get(i).device());
+            }
+            return spread(h, transmit);
+        }
+
+        private static int hash(InterfaceId[] ids, long transmit) {
+            int h = ids.length;
+            for (InterfaceId id : ids) {
+                h = h * 31 + System.identityHashCode(id);
+            }
+            return spread(h, transmit);
+        }
+
+        private static int spread(int h, long transmit) {
+            h = h * 31 + Long.hashCode(transmit);
+            return h ^ (h >>> 16);
+        }
     }
 
     private static final class Accumulator {
