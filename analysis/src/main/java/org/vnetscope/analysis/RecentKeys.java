@@ -5,31 +5,37 @@ package org.vnetscope.analysis;
  * four-way set associative, the oldest entry of a set giving way. A busy host keeps a packet in its queues for
  * milliseconds while thousands of others pass; four ways keep such a packet's key where a direct-mapped table
  * would lose it to the first collision.
+ *
+ * <p>An entry's key, value and time sit side by side, and a set's four entries in two cache lines: a lookup in
+ * a table far larger than the cache costs one or two memory reads, not one per array.
  */
 final class RecentKeys {
 
     private static final int WAYS = 4;
+    /** Longs per entry: key, value, time, and padding to keep sets aligned. */
+    private static final int STRIDE = 4;
+    private static final int KEY = 0;
+    private static final int VALUE = 1;
+    private static final int TIME = 2;
 
-    private final long[] keys;
-    private final long[] values;
-    private final long[] timesNs;
+    private final long[] entries;
     private final int setMask;
 
     /** @param setBits log2 of the number of sets */
     RecentKeys(int setBits) {
-        int entries = WAYS << setBits;
-        keys = new long[entries];
-        values = new long[entries];
-        timesNs = new long[entries];
-        java.util.Arrays.fill(timesNs, Long.MIN_VALUE);
+        entries = new long[(WAYS << setBits) * STRIDE];
+        for (int entry = 0; entry < entries.length; entry += STRIDE) {
+            entries[entry + TIME] = Long.MIN_VALUE;
+        }
         setMask = (1 << setBits) - 1;
     }
 
     /** The entry holding this key seen less than {@code windowNs} before {@code nowNs}, or -1. */
     int find(long key, long nowNs, long windowNs) {
         int first = set(key);
-        for (int entry = first; entry < first + WAYS; entry++) {
-            if (keys[entry] == key && timesNs[entry] != Long.MIN_VALUE && nowNs - timesNs[entry] < windowNs) {
+        for (int entry = first; entry < first + WAYS * STRIDE; entry += STRIDE) {
+            long time = entries[entry + TIME];
+            if (entries[entry + KEY] == key && time != Long.MIN_VALUE && nowNs - time < windowNs) {
                 return entry;
             }
         }
@@ -40,29 +46,29 @@ final class RecentKeys {
     void put(long key, long value, long nowNs) {
         int first = set(key);
         int victim = first;
-        for (int entry = first; entry < first + WAYS; entry++) {
-            if (keys[entry] == key) {
+        for (int entry = first; entry < first + WAYS * STRIDE; entry += STRIDE) {
+            if (entries[entry + KEY] == key) {
                 victim = entry;
                 break;
             }
-            if (timesNs[entry] < timesNs[victim]) {
+            if (entries[entry + TIME] < entries[victim + TIME]) {
                 victim = entry;
             }
         }
-        keys[victim] = key;
-        values[victim] = value;
-        timesNs[victim] = nowNs;
+        entries[victim + KEY] = key;
+        entries[victim + VALUE] = value;
+        entries[victim + TIME] = nowNs;
     }
 
     long value(int entry) {
-        return values[entry];
+        return entries[entry + VALUE];
     }
 
     void touch(int entry, long nowNs) {
-        timesNs[entry] = nowNs;
+        entries[entry + TIME] = nowNs;
     }
 
     private int set(long key) {
-        return ((int) (key >>> 40) & setMask) * WAYS;
+        return ((int) (key >>> 40) & setMask) * WAYS * STRIDE;
     }
 }
