@@ -1,6 +1,9 @@
 package org.vnetscope.analysis;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.vnetscope.analysis.paths.DeviceStep;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Journey;
 import org.vnetscope.analysis.paths.Outcome;
@@ -26,9 +29,12 @@ final class JourneyLog implements Journey {
     private long endTime;
     private Outcome outcome;
     private String reason;
+    /** The steps once a listener asked, until the hops change. */
+    private List<DeviceStep> steps;
 
     void reset() {
         hops = 0;
+        steps = null;
         header.valid = false;
         bytes = 0;
         bytesFromReceive = true;
@@ -65,6 +71,7 @@ final class JourneyLog implements Journey {
             times = Arrays.copyOf(times, size);
             netns = Arrays.copyOf(netns, size);
         }
+        steps = null;
         devices[hops] = device;
         kinds[hops] = kind;
         times[hops] = event.timestampNs();
@@ -85,6 +92,7 @@ final class JourneyLog implements Journey {
 
     /** A hand-over named the peer of the device that sent this skb: its earlier hops take that identity. */
     void revealPeer(InterfaceId peerless, InterfaceId withPeer) {
+        steps = null;
         for (int i = 0; i < hops; i++) {
             if (devices[i] == peerless) {
                 devices[i] = withPeer;
@@ -112,6 +120,14 @@ final class JourneyLog implements Journey {
     @Override
     public int hopCount() {
         return hops;
+    }
+
+    @Override
+    public List<DeviceStep> steps() {
+        if (steps == null) {
+            steps = Collections.unmodifiableList(DeviceStep.of(this));
+        }
+        return steps;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.vnetscope.analysis.paths;
 
+import java.util.List;
 import org.vnetscope.analysis.InterfaceId;
 
 /**
@@ -9,6 +10,14 @@ import org.vnetscope.analysis.InterfaceId;
 public interface Journey {
 
     int hopCount();
+
+    /**
+     * The hops grouped device by device ({@link DeviceStep#of}), read-only; a journey may keep them for every
+     * listener that asks, so several listeners do not each group the hops again.
+     */
+    default List<DeviceStep> steps() {
+        return DeviceStep.of(this);
+    }
 
     /**
      * The device of a hop as the packet tracker attributed it: its name, and its veth peer once a hand-over in

@@ -28,7 +28,7 @@ public final class PathGraph implements Consumer<Journey> {
 
     @Override
     public void accept(Journey journey) {
-        List<DeviceStep> steps = DeviceStep.of(journey);
+        List<DeviceStep> steps = journey.steps();
         if (steps.isEmpty()) {
             return;
         }

@@ -120,7 +120,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
 
     @Override
     public void accept(Journey journey) {
-        List<DeviceStep> steps = DeviceStep.of(journey);
+        List<DeviceStep> steps = journey.steps();
         for (int i = 0; i < steps.size(); i++) {
             DeviceStep step = steps.get(i);
             lastSeen.merge(step.name(), step.timeNs(), Math::max);
