@@ -1,8 +1,11 @@
 package org.vnetscope.analysis;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Outcome;
+import org.vnetscope.analysis.ovs.OvsFields;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
 
@@ -39,6 +42,12 @@ final class PacketTracker {
 
     private enum Step { QUEUED, RECEIVED_RX, RECEIVED, SENT }
 
+    /**
+     * Where a chain stands with an Open vSwitch datapath: it entered through a port and awaits the datapath's
+     * verdict, got actions, or went to user space (an upcall).
+     */
+    private enum Datapath { NONE, AWAITING, ACTED, UPCALLED }
+
     private static final class Chain {
         Step step;
         InterfaceId iface;
@@ -52,6 +61,9 @@ final class PacketTracker {
         /** The receive had no queue before it: a segment from software GSO, or a software netif_rx. */
         boolean rxWithoutQueue;
         long lastNs;
+        Datapath datapath = Datapath.NONE;
+        /** The flow key of the upcall, to match the packet user space sends back. */
+        long upcallKey;
         final JourneyLog journey = new JourneyLog();
     }
 
@@ -66,6 +78,13 @@ final class PacketTracker {
     private long ambiguous;
     private long unterminated;
     private int maxLive;
+    /** Datapath ports seen, and whether packets enter the datapath from them on transmit (an internal port). */
+    private String[] datapathPorts = new String[0];
+    private boolean[] entersOnTransmit = new boolean[0];
+    /** Chains that went to user space and were freed there, oldest first, until user space answers. */
+    private final ArrayDeque<Chain> upcalled = new ArrayDeque<>();
+    private final byte[] flowKeyScratch = new byte[8];
+    private long latestNs;
 
     PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
         this.identities = identities;
@@ -89,6 +108,8 @@ final class PacketTracker {
         stream.onEvent(NetFields.SKB_KFREE, this::onKfree);
         stream.onEvent(NetFields.SKB_CONSUME, this::onConsume);
         stream.onEvent(NetFields.SKB_COPY_DATAGRAM, this::onCopyToUser);
+        stream.onEvent(OvsFields.UPCALL, this::onDatapathUpcall);
+        stream.onEvent(OvsFields.EXECUTE_ACTION, this::onDatapathAction);
     }
 
     /** Live skb chains right now: what the tracker's memory is proportional to. */
@@ -270,8 +291,24 @@ final class PacketTracker {
     private void onConsume(Event event) {
         long skb = event.getLong(NetFields.SKBADDR);
         Chain chain = chains.get(skb);
-        if (chain != null) {
-            end(skb, chain, event.timestampNs(), Outcome.DELIVERED, null);
+        if (chain == null) {
+            return;
+        }
+        long now = event.timestampNs();
+        if (chain.datapath == Datapath.AWAITING) {
+            // a datapath port took it in and the datapath freed it with neither actions nor upcall
+            latestNs = now;
+            droppedByDatapath(chain, now);
+            end(skb, chain, now, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
+        } else if (chain.datapath == Datapath.UPCALLED) {
+            // user space has a copy: whether it goes on shows when (and if) user space sends it back
+            latestNs = now;
+            flushQueue(chain, chain.iface);
+            chains.remove(skb);
+            chain.lastNs = now;
+            upcalled.add(chain);
+        } else {
+            end(skb, chain, now, Outcome.DELIVERED, null);
         }
     }
 
@@ -336,6 +373,10 @@ final class PacketTracker {
             report(journey);
         }
         journey.add(device, kind, event, seen);
+        if (datapathPorts.length > 0 && kind != HopKind.XMIT) {
+            // an xmit hop leaves the state alone: an internal port's xmit returns after the datapath ran
+            chain.datapath = entersDatapath(device, kind) ? Datapath.AWAITING : Datapath.NONE;
+        }
     }
 
     private void report(JourneyLog journey) {
@@ -355,6 +396,7 @@ final class PacketTracker {
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.datapath = Datapath.NONE;
         chain.journey.reset();
         chains.put(skb, chain);
         maxLive = Math.max(maxLive, chains.size());
@@ -384,6 +426,10 @@ final class PacketTracker {
 
     /** Ends every live chain when the trace (or this part of it) ends: queues reported, journeys handed on. */
     void finish() {
+        expireUpcalls(latestNs);
+        while (!upcalled.isEmpty()) {
+            endUpcalled(upcalled.poll(), Outcome.UNTERMINATED, null); // the trace ended before any answer could
+        }
         chains.forEachValue(chain -> {
             flushQueue(chain, chain.iface);
             if (!chain.journey.isEmpty()) {
@@ -392,5 +438,101 @@ final class PacketTracker {
             }
         });
         chains.clear();
+    }
+
+    // Open vSwitch kernel datapath. A packet enters the datapath when a port takes it in: a netdev port receives
+    // it, an internal port (the bridge's own device) is handed it for transmit. The datapath then runs actions on
+    // that very skb (ovs_do_execute_action), or copies it to user space (ovs_dp_upcall) and frees it; a flow
+    // without actions frees it with no event at all. User space answers an upcall by sending the packet back in a
+    // new skb, whose actions run with the same flow key; a packet it never sends back got no output either.
+
+    private void onDatapathUpcall(Event event) {
+        latestNs = event.timestampNs();
+        expireUpcalls(latestNs);
+        Chain chain = atDatapathPort(event);
+        if (chain != null) {
+            chain.datapath = Datapath.UPCALLED;
+            chain.upcallKey = OvsFields.flowKeyHash(event, flowKeyScratch);
+        }
+    }
+
+    private void onDatapathAction(Event event) {
+        latestNs = event.timestampNs();
+        expireUpcalls(latestNs);
+        Chain chain = atDatapathPort(event);
+        if (chain != null) {
+            chain.datapath = Datapath.ACTED;
+        } else if (event.getLong(OvsFields.IS_LAST) != 0 && !upcalled.isEmpty()) {
+            // a packet user space sent back: it answers the oldest upcall of its flow key
+            long key = OvsFields.flowKeyHash(event, flowKeyScratch);
+            for (Iterator<Chain> it = upcalled.iterator(); it.hasNext(); ) {
+                Chain waiting = it.next();
+                if (waiting.upcallKey == key) {
+                    it.remove();
+                    endUpcalled(waiting, Outcome.DELIVERED, null);
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * The chain the datapath event is about when that skb came in through the port the event names (learning the
+     * port and its side), or null for a packet user space sent back (a new skb, no chain on that port).
+     */
+    private Chain atDatapathPort(Event event) {
+        Chain chain = chains.get(event.getLong(OvsFields.SKBADDR));
+        if (chain == null || chain.iface == null) {
+            return null;
+        }
+        String port = names.read(event, OvsFields.DEV_NAME).name();
+        if (!chain.iface.name().equals(port)) {
+            return null;
+        }
+        for (String known : datapathPorts) {
+            if (known.equals(port)) {
+                return chain;
+            }
+        }
+        int size = datapathPorts.length;
+        datapathPorts = Arrays.copyOf(datapathPorts, size + 1);
+        entersOnTransmit = Arrays.copyOf(entersOnTransmit, size + 1);
+        datapathPorts[size] = port;
+        entersOnTransmit[size] = chain.step == Step.QUEUED || chain.step == Step.SENT;
+        return chain;
+    }
+
+    private boolean entersDatapath(InterfaceId device, HopKind kind) {
+        String name = device.name();
+        for (int i = 0; i < datapathPorts.length; i++) {
+            if (datapathPorts[i].equals(name)) {
+                return entersOnTransmit[i] ? kind == HopKind.QUEUE : kind == HopKind.RX || kind == HopKind.RECEIVE;
+            }
+        }
+        return false;
+    }
+
+    /** Upcalls user space left unanswered this long sent nothing on: their packets got no output. */
+    private void expireUpcalls(long now) {
+        while (!upcalled.isEmpty() && now - upcalled.peek().lastNs > STALE_NS) {
+            Chain chain = upcalled.poll();
+            droppedByDatapath(chain, chain.lastNs);
+            endUpcalled(chain, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
+        }
+    }
+
+    private void droppedByDatapath(Chain chain, long timeNs) {
+        int ethertype = chain.journey.hasIpv4() ? 0x0800 : 0;
+        for (PacketObserver observer : observers) {
+            observer.dropped(timeNs, chain.iface, OvsFields.NO_OUTPUT_REASON, 0, ethertype);
+        }
+    }
+
+    private void endUpcalled(Chain chain, Outcome outcome, String reason) {
+        chain.journey.end(chain.lastNs, outcome, reason);
+        report(chain.journey);
+        chain.iface = null;
+        chain.transmitter = null;
+        spare.push(chain);
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmDirectory;
@@ -117,6 +118,9 @@ public final class TopologyCommand implements Callable<Integer> {
             sb.append("veth ").append(pair.a()).append(" ↔ ").append(pair.b())
                     .append(pair.netns() == null ? "" : " netns " + pair.netns()).append('\n');
         }
+        for (Datapath datapath : result.datapaths()) {
+            datapath(sb, datapath);
+        }
         if (!topology.changes().isEmpty()) {
             sb.append("\nchanges\n");
             for (Topology.Change change : topology.changes()) {
@@ -148,6 +152,39 @@ public final class TopologyCommand implements Callable<Integer> {
                     cell.packets(), cell.bytes(), cell.dropped()));
         }
         return sb.toString();
+    }
+
+    /** Flows listed under a datapath; the JSON and CSV forms have them all. */
+    private static final int TOP_FLOWS = 10;
+
+    private static void datapath(StringBuilder sb, Datapath datapath) {
+        sb.append(String.format("%nOpen vSwitch datapath %s%s: %d upcalls, %d packets executed, %d OUTPUT actions, "
+                        + "%d dropped%n", datapath.name(), datapath.bridge() == null ? "" : " (bridge " + datapath.bridge() + ")",
+                datapath.upcalls(), datapath.executedPackets(), datapath.outputActions(), datapath.drops()));
+        for (Datapath.Port port : datapath.ports()) {
+            sb.append(String.format("  port %d %s%s: %d output, %d upcalls%s, %d dropped%n", port.number(),
+                    port.name() == null ? "?" : port.name(), port.internal() ? " (internal)" : "",
+                    port.outputActions(), port.upcalls(), port.firstUpcallNs() == null ? ""
+                            : " (first " + port.firstUpcallNs() + ", last " + port.lastUpcallNs() + ")",
+                    port.drops()));
+        }
+        if (!datapath.flows().isEmpty()) {
+            sb.append(String.format("  flows executed (top %d of %d)%n", Math.min(TOP_FLOWS, datapath.flows().size()),
+                    datapath.flows().size()));
+        }
+        datapath.flows().stream().limit(TOP_FLOWS).forEach(flow -> {
+            Datapath.FlowKey key = flow.key();
+            sb.append(String.format("  %8d pkts %10s  in %s  %s > %s 0x%04x", flow.packets(),
+                    ReportText.bytes(flow.bytes()), flow.port() == null ? Integer.toString(flow.inPort()) : flow.port(),
+                    key.ethSrc(), key.ethDst(), key.ethType()));
+            if (key.ethType() == 0x0800) {
+                sb.append(String.format(" proto %d %s:%d > %s:%d", key.ipProto(), key.ipv4Src(), key.tpSrc(),
+                        key.ipv4Dst(), key.tpDst()));
+            } else if (key.ethType() == 0x0806) {
+                sb.append(String.format(" arp op %d %s > %s", key.ipProto(), key.ipv4Src(), key.ipv4Dst()));
+            }
+            sb.append("  out ").append(flow.outputPorts()).append('\n');
+        });
     }
 
     private static String percentiles(PacketPath.Latency latency) {

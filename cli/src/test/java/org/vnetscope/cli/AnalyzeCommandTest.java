@@ -22,11 +22,15 @@ import org.vnetscope.analysis.OffloadReport;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
 import org.vnetscope.analysis.TrafficCounts;
+import org.vnetscope.analysis.ovs.Datapath;
 
 class AnalyzeCommandTest {
 
     private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
     private static final Path SAMPLE = REPO.resolve("samples/bridge-basic/trace/kernel");
+
+    private static final Datapath.FlowKey KEY = new Datapath.FlowKey("52:54:00:00:00:01", "ff:ff:ff:ff:ff:ff",
+            0x0806, 1, "192.168.122.11", "192.168.122.12", 0, 0);
 
     /** Every kind of row, including nulls and a lost-event range, in the document the schema describes. */
     @Test
@@ -44,6 +48,10 @@ class AnalyzeCommandTest {
                         new TrafficCounts(0, 0, 0), 0, 0, 3)),
                 TopologyCommandTest.TOPOLOGY, List.of(TopologyCommandTest.PATH), new ChainStats(2, 0, 0, 0, 1),
                 List.of(new VmTraffic("vm1", "none", 2, 196, 1)),
+                List.of(new Datapath("ovs-system", null, List.of(new Datapath.Port(1, "ovsbr0", true, 3, 1, 5L, 5L, 0),
+                        new Datapath.Port(2, null, false, 0, 0, null, null, 1)), 1,
+                        List.of(new Datapath.Upcall(5, 1, "ovsbr0", 1, KEY)), 3, 3, 1,
+                        List.of(new Datapath.Flow(1, "ovsbr0", KEY, 3, 294, List.of(2, 3), 5, 9)))),
                 List.of(new LostRange("events", 7, 1, 2, "chan0_0")), List.of("a note"));
         JsonNode document = ReportJson.of(report);
         JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
