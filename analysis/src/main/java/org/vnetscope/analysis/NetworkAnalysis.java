@@ -120,6 +120,7 @@ public final class NetworkAnalysis {
     /** The report, once the stream has ended. */
     public AnalysisReport report(String traceName, List<Trace> traces) {
         tracker.finish();
+        tracker.endUpcalls();
         Topology map = topology.result(options.vms(), identities);
         List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
         List<DropReport> dropList = drops.report(identities, options.kallsyms());
@@ -194,6 +195,7 @@ public final class NetworkAnalysis {
      */
     public void merge(NetworkAnalysis other) {
         other.tracker.finish();
+        tracker.mergeUpcalls(other.tracker);
         identities.merge(other.identities);
         traffic.merge(other.traffic);
         drops.merge(other.drops);

@@ -1,11 +1,13 @@
 package org.vnetscope.analysis;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
+import org.vnetscope.analysis.ovs.OvsFields;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Outcome;
-import org.vnetscope.analysis.ovs.OvsFields;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
 
@@ -81,8 +83,15 @@ final class PacketTracker {
     /** Datapath ports seen, and whether packets enter the datapath from them on transmit (an internal port). */
     private String[] datapathPorts = new String[0];
     private boolean[] entersOnTransmit = new boolean[0];
-    /** Chains that went to user space and were freed there, oldest first, until user space answers. */
-    private final ArrayDeque<Chain> upcalled = new ArrayDeque<>();
+    /**
+     * Chains that went to user space, freed there, waiting for user space to send the packet back. Kept to the
+     * end of the analysis, as answers may sit in another part of the trace; few stay: user space answers in
+     * milliseconds, and a flow it drops it also installs in the kernel, which then drops without upcalls.
+     */
+    private final List<Chain> upcalled = new ArrayList<>();
+    /** Packets user space sent back that answered no upcall seen here (maybe one of another part): key, time. */
+    private long[] unmatchedAnswers = new long[0];
+    private int unmatchedAnswerCount;
     private final byte[] flowKeyScratch = new byte[8];
     private long latestNs;
 
@@ -426,10 +435,6 @@ final class PacketTracker {
 
     /** Ends every live chain when the trace (or this part of it) ends: queues reported, journeys handed on. */
     void finish() {
-        expireUpcalls(latestNs);
-        while (!upcalled.isEmpty()) {
-            endUpcalled(upcalled.poll(), Outcome.UNTERMINATED, null); // the trace ended before any answer could
-        }
         chains.forEachValue(chain -> {
             flushQueue(chain, chain.iface);
             if (!chain.journey.isEmpty()) {
@@ -448,7 +453,6 @@ final class PacketTracker {
 
     private void onDatapathUpcall(Event event) {
         latestNs = event.timestampNs();
-        expireUpcalls(latestNs);
         Chain chain = atDatapathPort(event);
         if (chain != null) {
             chain.datapath = Datapath.UPCALLED;
@@ -457,23 +461,75 @@ final class PacketTracker {
     }
 
     private void onDatapathAction(Event event) {
-        latestNs = event.timestampNs();
-        expireUpcalls(latestNs);
+        long now = event.timestampNs();
+        latestNs = now;
         Chain chain = atDatapathPort(event);
         if (chain != null) {
             chain.datapath = Datapath.ACTED;
-        } else if (event.getLong(OvsFields.IS_LAST) != 0 && !upcalled.isEmpty()) {
+        } else if (event.getLong(OvsFields.IS_LAST) != 0) {
             // a packet user space sent back: it answers the oldest upcall of its flow key
             long key = OvsFields.flowKeyHash(event, flowKeyScratch);
-            for (Iterator<Chain> it = upcalled.iterator(); it.hasNext(); ) {
-                Chain waiting = it.next();
-                if (waiting.upcallKey == key) {
-                    it.remove();
-                    endUpcalled(waiting, Outcome.DELIVERED, null);
-                    break;
+            if (!answer(key, now)) {
+                if (2 * unmatchedAnswerCount == unmatchedAnswers.length) {
+                    unmatchedAnswers = Arrays.copyOf(unmatchedAnswers, Math.max(16, 2 * unmatchedAnswers.length));
                 }
+                unmatchedAnswers[2 * unmatchedAnswerCount] = key;
+                unmatchedAnswers[2 * unmatchedAnswerCount + 1] = now;
+                unmatchedAnswerCount++;
             }
         }
+    }
+
+    /** Ends the oldest upcall of this key that an answer at this time can be for; false when there is none. */
+    private boolean answer(long key, long timeNs) {
+        for (Iterator<Chain> it = upcalled.iterator(); it.hasNext(); ) {
+            Chain waiting = it.next();
+            if (waiting.upcallKey == key && timeNs >= waiting.lastNs && timeNs - waiting.lastNs <= STALE_NS) {
+                it.remove();
+                endUpcalled(waiting, Outcome.DELIVERED, null);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes over another part's upcalls still waiting (their journeys end here) and its unmatched answers, and
+     * pairs what each part has for the other. Call after {@code other.finish()}.
+     */
+    void mergeUpcalls(PacketTracker other) {
+        upcalled.addAll(other.upcalled);
+        other.upcalled.clear();
+        upcalled.sort((a, b) -> Long.compare(a.lastNs, b.lastNs));
+        long[] answers = Arrays.copyOf(unmatchedAnswers, 2 * unmatchedAnswerCount + 2 * other.unmatchedAnswerCount);
+        System.arraycopy(other.unmatchedAnswers, 0, answers, 2 * unmatchedAnswerCount, 2 * other.unmatchedAnswerCount);
+        int count = unmatchedAnswerCount + other.unmatchedAnswerCount;
+        unmatchedAnswerCount = 0;
+        for (int i = 0; i < count; i++) {
+            if (!answer(answers[2 * i], answers[2 * i + 1])) {
+                answers[2 * unmatchedAnswerCount] = answers[2 * i];
+                answers[2 * unmatchedAnswerCount + 1] = answers[2 * i + 1];
+                unmatchedAnswerCount++;
+            }
+        }
+        unmatchedAnswers = answers;
+        latestNs = Math.max(latestNs, other.latestNs);
+    }
+
+    /**
+     * Ends the upcalls user space never answered, once every part is in: the packet got no output, unless the
+     * trace ended before an answer could come.
+     */
+    void endUpcalls() {
+        for (Chain chain : upcalled) {
+            if (latestNs - chain.lastNs > STALE_NS) {
+                droppedByDatapath(chain, chain.lastNs);
+                endUpcalled(chain, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
+            } else {
+                endUpcalled(chain, Outcome.UNTERMINATED, null);
+            }
+        }
+        upcalled.clear();
     }
 
     /**
@@ -510,15 +566,6 @@ final class PacketTracker {
             }
         }
         return false;
-    }
-
-    /** Upcalls user space left unanswered this long sent nothing on: their packets got no output. */
-    private void expireUpcalls(long now) {
-        while (!upcalled.isEmpty() && now - upcalled.peek().lastNs > STALE_NS) {
-            Chain chain = upcalled.poll();
-            droppedByDatapath(chain, chain.lastNs);
-            endUpcalled(chain, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
-        }
     }
 
     private void droppedByDatapath(Chain chain, long timeNs) {
