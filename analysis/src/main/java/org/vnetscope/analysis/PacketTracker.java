@@ -450,6 +450,9 @@ final class PacketTracker {
     // that very skb (ovs_do_execute_action), or copies it to user space (ovs_dp_upcall) and frees it; a flow
     // without actions frees it with no event at all. User space answers an upcall by sending the packet back in a
     // new skb, whose actions run with the same flow key; a packet it never sends back got no output either.
+    // Ports are learned from the datapath events on packets they took in (the first packet of a flow always goes
+    // to user space), per part of a trace: a part that sees a port drop before any datapath event named it there
+    // cannot count those drops.
 
     private void onDatapathUpcall(Event event) {
         latestNs = event.timestampNs();
