@@ -58,8 +58,7 @@ final class ReportText {
         out.print(lostNote);
         out.println();
 
-        out.println("Drops (skb_kfree, and datapath frees without output; by the interface where the packet was "
-                + "last seen)");
+        out.println("Drops (skb_kfree, datapath; by the interface where the packet was last seen)");
         out.printf("%-22s %-21s %-43s %9s%n", "interface", "reason", "location", "packets");
         for (DropReport d : report.drops()) {
             out.printf("%-22s %-21s %-43s %9d%n", fit(d.iface() == null ? "(no interface)" : d.iface(), 22),

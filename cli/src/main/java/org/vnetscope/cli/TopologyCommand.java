@@ -158,33 +158,41 @@ public final class TopologyCommand implements Callable<Integer> {
     private static final int TOP_FLOWS = 10;
 
     private static void datapath(StringBuilder sb, Datapath datapath) {
-        sb.append(String.format("%nOpen vSwitch datapath %s%s: %d upcalls, %d packets executed, %d OUTPUT actions, "
-                        + "%d dropped%n", datapath.name(), datapath.bridge() == null ? "" : " (bridge " + datapath.bridge() + ")",
-                datapath.upcalls(), datapath.executedPackets(), datapath.outputActions(), datapath.drops()));
+        sb.append(String.format("%nOpen vSwitch datapath %s%s%n  %d upcalls, %d packets executed, %d OUTPUT actions, "
+                        + "%d dropped (no output action)%n", datapath.name(),
+                datapath.bridge() == null ? "" : " (bridge " + datapath.bridge() + ")", datapath.upcalls(),
+                datapath.executedPackets(), datapath.outputActions(), datapath.drops()));
         for (Datapath.Port port : datapath.ports()) {
-            sb.append(String.format("  port %d %s%s: %d output, %d upcalls%s, %d dropped%n", port.number(),
+            sb.append(String.format("  port %d %s%s: %d output, %d upcalls, %d dropped%n", port.number(),
                     port.name() == null ? "?" : port.name(), port.internal() ? " (internal)" : "",
-                    port.outputActions(), port.upcalls(), port.firstUpcallNs() == null ? ""
-                            : " (first " + port.firstUpcallNs() + ", last " + port.lastUpcallNs() + ")",
-                    port.drops()));
+                    port.outputActions(), port.upcalls(), port.drops()));
         }
         if (!datapath.flows().isEmpty()) {
             sb.append(String.format("  flows executed (top %d of %d)%n", Math.min(TOP_FLOWS, datapath.flows().size()),
                     datapath.flows().size()));
         }
         datapath.flows().stream().limit(TOP_FLOWS).forEach(flow -> {
-            Datapath.FlowKey key = flow.key();
-            sb.append(String.format("  %8d pkts %10s  in %s  %s > %s 0x%04x", flow.packets(),
-                    ReportText.bytes(flow.bytes()), flow.port() == null ? Integer.toString(flow.inPort()) : flow.port(),
-                    key.ethSrc(), key.ethDst(), key.ethType()));
-            if (key.ethType() == 0x0800) {
-                sb.append(String.format(" proto %d %s:%d > %s:%d", key.ipProto(), key.ipv4Src(), key.tpSrc(),
-                        key.ipv4Dst(), key.tpDst()));
-            } else if (key.ethType() == 0x0806) {
-                sb.append(String.format(" arp op %d %s > %s", key.ipProto(), key.ipv4Src(), key.ipv4Dst()));
-            }
-            sb.append("  out ").append(flow.outputPorts()).append('\n');
+            sb.append(String.format("  %8d pkts %10s  in %s, out %s%n", flow.packets(), ReportText.bytes(flow.bytes()),
+                    flow.port() == null ? Integer.toString(flow.inPort()) : flow.port(), flow.outputPorts()));
+            sb.append("      ").append(describe(flow.key())).append('\n');
         });
+    }
+
+    /** A flow key in one line of at most 94 columns. */
+    private static String describe(Datapath.FlowKey key) {
+        String macs = key.ethSrc() + " > " + key.ethDst();
+        if (key.ethType() == 0x0806) {
+            return macs + " arp op " + key.ipProto() + " " + key.ipv4Src() + " > " + key.ipv4Dst();
+        }
+        if (key.ethType() != 0x0800) {
+            return macs + String.format(" ethertype 0x%04x", key.ethType());
+        }
+        return switch (key.ipProto()) {
+            case 6 -> macs + " tcp " + key.ipv4Src() + ":" + key.tpSrc() + " > " + key.ipv4Dst() + ":" + key.tpDst();
+            case 17 -> macs + " udp " + key.ipv4Src() + ":" + key.tpSrc() + " > " + key.ipv4Dst() + ":" + key.tpDst();
+            case 1 -> macs + " icmp " + key.ipv4Src() + " > " + key.ipv4Dst() + " type " + key.tpSrc();
+            default -> macs + " proto " + key.ipProto() + " " + key.ipv4Src() + " > " + key.ipv4Dst();
+        };
     }
 
     private static String percentiles(PacketPath.Latency latency) {

@@ -122,9 +122,39 @@ class AnalyzeCommandTest {
         assertThat(Main.run(new String[] {"analyze", "--format", "csv", "--output", csv.toString(), SAMPLE.toString()},
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
         for (String table : List.of("interfaces", "timeline", "streams", "drops", "offload", "topology",
-                "changes", "paths", "vm_matrix", "lost_events")) {
+                "changes", "paths", "vm_matrix", "lost_events", "datapath_ports", "datapath_flows", "datapath_upcalls")) {
             assertThat(Files.readAllLines(csv.resolve(table + ".csv"))).as(table).isNotEmpty();
         }
     }
 
+    /** The Open vSwitch lab trace: its datapath in every format, the text still within 100 columns. */
+    @Test
+    void ovsTraceShowsItsDatapathInTextJsonAndCsv(@TempDir Path csv) throws IOException {
+        Path trace = SharedTraces.root().resolve("lab/ovs/trace/kernel");
+        StringWriter text = new StringWriter();
+        assertThat(Main.run(new String[] {"analyze", trace.toString()}, new PrintWriter(text),
+                new PrintWriter(new StringWriter()))).isZero();
+        assertThat(text.toString().lines()).allMatch(line -> line.length() <= 100)
+                .contains("Open vSwitch datapath ovs-system (bridge ovsbr0)",
+                        "  22 upcalls, 1386 packets executed, 1401 OUTPUT actions, 100 dropped (no output action)",
+                        "  port 4 vnet2: 173 output, 4 upcalls, 100 dropped",
+                        "        100 dropped at vnet2: ovs: no output action");
+
+        StringWriter out = new StringWriter();
+        assertThat(Main.run(new String[] {"analyze", "--format", "json", trace.toString()}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()))).isZero();
+        JsonNode document = ReportJson.MAPPER.readTree(out.toString());
+        JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
+        List<String> problems = new ArrayList<>();
+        SchemaShape.check(schema, schema, document, "$", problems);
+        assertThat(problems).isEmpty();
+        assertThat(document.at("/datapaths/0/ports")).hasSize(5);
+        assertThat(document.at("/datapaths/0/upcall_list")).hasSize(22);
+
+        assertThat(Main.run(new String[] {"analyze", "--format", "csv", "--output", csv.toString(), trace.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
+        assertThat(Files.readAllLines(csv.resolve("datapath_ports.csv"))).hasSize(1 + 5)
+                .contains("ovs-system,4,vnet2,false,173,4,1795649079499469120,1795649086080306070,100");
+        assertThat(Files.readAllLines(csv.resolve("datapath_upcalls.csv"))).hasSize(1 + 22);
+    }
 }
