@@ -37,9 +37,17 @@ final class MergingReader implements TraceReader {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        // Traces are records holding their whole metadata: find them by identity, never by deep equality.
+        String[] traceName = new String[this.decoders.length];
+        for (int i = 0; i < traceName.length; i++) {
+            for (int t = 0; t < traces.size(); t++) {
+                if (traces.get(t) == this.decoders[i].trace.trace) {
+                    traceName[i] = traceNames.get(t);
+                }
+            }
+        }
         Comparator<Integer> byTrace = (a, b) -> compareTraces(this.decoders[a].trace, this.decoders[b].trace,
-                traceNames.get(traces.indexOf(this.decoders[a].trace.trace)),
-                traceNames.get(traces.indexOf(this.decoders[b].trace.trace)));
+                traceName[a], traceName[b]);
         Arrays.sort(order, byTrace
                 .thenComparing((a, b) -> Long.compareUnsigned(this.decoders[a].file.streamClassId(),
                         this.decoders[b].file.streamClassId()))
