@@ -238,14 +238,21 @@ final class EventView implements Event {
                 hash = hash * 31 + frame[slot];
             }
             long[] lengths = decoder.aux[scope];
-            for (Node node : plan.deferred) {
-                if (node.guardSlot >= 0 && !active(plan, frame, node)) {
+            int[] kinds = plan.deferredKind;
+            int[] slots = plan.deferredSlot;
+            int[] guards = plan.deferredGuardSlot;
+            int[] options = plan.deferredGuardOption;
+            for (int i = 0; i < slots.length; i++) {
+                int guard = guards[i];
+                if (guard >= 0 && (frame[guard] != options[i]
+                        || (plan.nodes[guard].guardSlot >= 0 && !active(plan, frame, plan.nodes[guard])))) {
                     continue;
                 }
-                int slot = node.slot;
-                switch (node.kind) {
+                int slot = slots[i];
+                switch (kinds[i]) {
                     case Node.STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
-                    case Node.ARRAY, Node.SEQUENCE -> hash = hashElements(hash, node, frame[slot], lengths[slot], plan);
+                    case Node.ARRAY, Node.SEQUENCE ->
+                            hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
                     default -> hash = hash * 31 + frame[slot];
                 }
             }

@@ -85,6 +85,12 @@ final class Plan {
     int[] scalarSlots;
     /** Fields whose full decoding {@link EventView#decodeAll()} completes: strings, stepped-over arrays, guarded scalars. */
     Node[] deferred;
+    /** Of each deferred field, flat for the per-event loop: kind, slot, and the variant option guarding it. */
+    int[] deferredKind;
+    int[] deferredSlot;
+    /** Slot of the guarding variant, or -1 when the field is always present. */
+    int[] deferredGuardSlot;
+    int[] deferredGuardOption;
 
     /** Sorts the fields for {@link EventView#decodeAll()}; called once the field tree is final. */
     void indexForDecodeAll() {
@@ -104,6 +110,16 @@ final class Plan {
         }
         scalarSlots = scalars.stream().mapToInt(Integer::intValue).toArray();
         deferred = rest.toArray(Node[]::new);
+        deferredKind = new int[deferred.length];
+        deferredSlot = new int[deferred.length];
+        deferredGuardSlot = new int[deferred.length];
+        deferredGuardOption = new int[deferred.length];
+        for (int i = 0; i < deferred.length; i++) {
+            deferredKind[i] = deferred[i].kind;
+            deferredSlot[i] = deferred[i].slot;
+            deferredGuardSlot[i] = deferred[i].guardSlot;
+            deferredGuardOption[i] = deferred[i].guardOption;
+        }
     }
 
     int slotCount() {
