@@ -35,6 +35,12 @@ final class Plan {
     static final int ARRAY_SKIP = 21;
     static final int LOOP_START = 22;
     static final int LOOP_END = 23;
+    /**
+     * Heads a run of fields whose offsets from the run's aligned start never vary (integers of whole bytes,
+     * fixed-length arrays stepped over): one alignment and one bounds check for all of them. The member operations
+     * follow it; when the run does not fit they are run one by one instead, and report the field that crosses.
+     */
+    static final int FIXED_RUN = 24;
 
     static final int FLAG_SIGNED = 1;
     static final int FLAG_BIG_ENDIAN = 2;
@@ -49,13 +55,13 @@ final class Plan {
     final int[] code;
     /** Alignment mask (alignment in bits - 1). */
     final int[] alignMask;
-    /** Size in bits; the element stride for ARRAY_SKIP. */
+    /** Size in bits; the element stride for ARRAY_SKIP; the whole run for FIXED_RUN. */
     final int[] bits;
     final int[] slot;
     final int[] flags;
     /** Jump target: variant end, loop exit, loop body, jump. */
     final int[] jump;
-    /** Fixed element count of arrays, or -1 when the count comes from a reference. */
+    /** Fixed element count of arrays, or -1 when the count comes from a reference; members of a FIXED_RUN. */
     final long[] count;
     /** Element size in bits for ARRAY_SKIP; minimum element size for LOOP_START. */
     final long[] elementBits;
@@ -63,6 +69,8 @@ final class Plan {
     final int[] refScope;
     final int[] refSlot;
     final VariantTable[] variants;
+    /** Bit offset of a {@link #FIXED_RUN} member from the run's aligned start. */
+    final int[] runOffset;
 
     Plan(Scope scope, Node root, Node[] nodes, int length) {
         this.scope = scope;
@@ -79,6 +87,7 @@ final class Plan {
         refScope = new int[length];
         refSlot = new int[length];
         variants = new VariantTable[length];
+        runOffset = new int[length];
     }
 
     /** Slots of the integers, floats and variant selections decoded in every event of this plan. */
