@@ -74,6 +74,11 @@ final class CompiledTrace {
     static final class EventClassCounter {
         private int next;
 
+        /** A counter for a trace whose event classes come after {@code first} others. */
+        EventClassCounter(int first) {
+            next = first;
+        }
+
         int next() {
             return next++;
         }
