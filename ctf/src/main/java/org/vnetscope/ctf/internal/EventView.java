@@ -21,7 +21,6 @@ final class EventView implements Event {
     private static final int ABSENT = -1;
     private static final Scope[] LOOKUP_ORDER = {
         Scope.EVENT_PAYLOAD, Scope.EVENT_CONTEXT, Scope.STREAM_EVENT_CONTEXT, Scope.PACKET_CONTEXT};
-    private static final Scope[] SCOPES = Scope.values();
 
     private StreamDecoder decoder;
     private CompiledTrace.Event compiled;
@@ -231,13 +230,14 @@ final class EventView implements Event {
     public long decodeAll() {
         long hash = 17;
         ByteBuffer buffer = decoder.buffer();
-        for (int scope = Scope.EVENT_HEADER.ordinal(); scope < SCOPES.length; scope++) {
-            Plan plan = decoder.plan(scope);
-            long[] frame = decoder.values[scope];
+        long[][] values = decoder.values;
+        long[][] aux = decoder.aux;
+        for (Plan plan : compiled.eventPlans) {
+            long[] frame = values[plan.frame];
             for (int slot : plan.scalarSlots) {
                 hash = hash * 31 + frame[slot];
             }
-            long[] lengths = decoder.aux[scope];
+            long[] lengths = aux[plan.frame];
             int[] kinds = plan.deferredKind;
             int[] slots = plan.deferredSlot;
             int[] guards = plan.deferredGuardSlot;

@@ -107,12 +107,18 @@ final class MergingReader implements TraceReader {
             return false;
         } else {
             pull(winner);
+            // before() written out: this loop runs once per tree level per record.
             int w = winner;
+            long wKey = key[w];
+            int wRank = tieRank[w];
             for (int node = (w + n) >>> 1; node > 0; node >>>= 1) {
                 int other = losers[node];
-                if (before(other, w)) {
+                long otherKey = key[other];
+                if (otherKey < wKey || (otherKey == wKey && tieRank[other] < wRank)) {
                     losers[node] = w;
                     w = other;
+                    wKey = otherKey;
+                    wRank = tieRank[other];
                 }
             }
             winner = w;

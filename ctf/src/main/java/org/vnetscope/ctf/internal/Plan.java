@@ -48,6 +48,8 @@ final class Plan {
     static final int FLAG_EVENT_ID = 8;
 
     final Scope scope;
+    /** {@code scope.ordinal()}: the index of this plan's value frame in a decoder. */
+    final int frame;
     final Node root;
     /** Nodes by slot. */
     final Node[] nodes;
@@ -74,6 +76,7 @@ final class Plan {
 
     Plan(Scope scope, Node root, Node[] nodes, int length) {
         this.scope = scope;
+        this.frame = scope.ordinal();
         this.root = root;
         this.nodes = nodes;
         code = new int[length];
