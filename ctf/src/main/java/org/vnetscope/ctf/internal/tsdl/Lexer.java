@@ -17,18 +17,16 @@ final class Lexer {
             "ul", "uL", "ull", "uLL", "Ul", "UL", "Ull", "ULL",
             "l", "L", "ll", "LL", "lu", "lU", "Lu", "LU", "llu", "llU", "LLu", "LLU");
     private static final Pattern SIGNATURE = Pattern.compile("/\\* CTF (\\d+)\\.(\\d+)");
-    /** Longest first, so that ":=" wins over ":" and "..." over ".". */
-    private static final String[] PUNCTUATORS = {
-        "...", ":=", "->", "{", "}", "[", "]", "(", ")", ";", ",", ":", "=", ".", "<", ">", "+", "-", "*"
-    };
-
     private final MetadataText source;
     private final String text;
+    /** The text as an array: a kernel trace's metadata is hundreds of kilobytes, read char by char. */
+    private final char[] chars;
     private int position;
 
     private Lexer(MetadataText source) {
         this.source = source;
         this.text = source.text;
+        this.chars = text.toCharArray();
     }
 
     static List<Token> tokenize(MetadataText source) {
@@ -60,19 +58,20 @@ final class Lexer {
     }
 
     private void skipSpaceAndComments() {
-        while (position < text.length()) {
-            char c = text.charAt(position);
+        char[] chars = this.chars;
+        while (position < chars.length) {
+            char c = chars[position];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) {
                 position++;
-            } else if (text.startsWith("/*", position)) {
+            } else if (c == '/' && position + 1 < chars.length && chars[position + 1] == '*') {
                 int end = text.indexOf("*/", position + 2);
                 if (end < 0) {
                     throw source.error(position, "unterminated comment: expected '*/'");
                 }
                 position = end + 2;
-            } else if (text.startsWith("//", position)) {
+            } else if (c == '/' && position + 1 < chars.length && chars[position + 1] == '/') {
                 int end = text.indexOf('\n', position);
-                position = end < 0 ? text.length() : end + 1;
+                position = end < 0 ? chars.length : end + 1;
             } else {
                 return;
             }
@@ -81,9 +80,9 @@ final class Lexer {
 
     private Token next() {
         int start = position;
-        char c = text.charAt(position);
+        char c = chars[position];
         if (isIdentifierStart(c)) {
-            while (position < text.length() && isIdentifierPart(text.charAt(position))) {
+            while (position < chars.length && isIdentifierPart(chars[position])) {
                 position++;
             }
             return new Token(Token.Kind.IDENTIFIER, text.substring(start, position), start, null);
@@ -94,14 +93,37 @@ final class Lexer {
         if (c == '"') {
             return string(start);
         }
-        for (String punctuator : PUNCTUATORS) {
-            if (text.startsWith(punctuator, position)) {
-                position += punctuator.length();
-                return new Token(Token.Kind.PUNCTUATOR, punctuator, start, null);
-            }
+        String punctuator = punctuator(c);
+        if (punctuator != null) {
+            position += punctuator.length();
+            return new Token(Token.Kind.PUNCTUATOR, punctuator, start, null);
         }
         String shown = c >= 0x20 && c < 0x7F ? "'" + c + "'" : String.format("byte 0x%02X", (int) c);
         throw source.error(start, "unexpected " + shown + ": expected a TSDL token");
+    }
+
+    /** The punctuator at the position, longest first ("..." over ".", ":=" over ":"), or null. */
+    private String punctuator(char c) {
+        char next = position + 1 < chars.length ? chars[position + 1] : 0;
+        return switch (c) {
+            case '.' -> next == '.' && position + 2 < chars.length && chars[position + 2] == '.' ? "..." : ".";
+            case ':' -> next == '=' ? ":=" : ":";
+            case '-' -> next == '>' ? "->" : "-";
+            case '{' -> "{";
+            case '}' -> "}";
+            case '[' -> "[";
+            case ']' -> "]";
+            case '(' -> "(";
+            case ')' -> ")";
+            case ';' -> ";";
+            case ',' -> ",";
+            case '=' -> "=";
+            case '<' -> "<";
+            case '>' -> ">";
+            case '+' -> "+";
+            case '*' -> "*";
+            default -> null;
+        };
     }
 
     /**
@@ -110,24 +132,25 @@ final class Lexer {
      * metadata holds tens of thousands of integer literals.
      */
     private Token integer(int start) {
-        while (position < text.length() && isIdentifierPart(text.charAt(position))) {
+        while (position < chars.length && isIdentifierPart(chars[position])) {
             position++;
         }
         int radix;
         int digitsStart;
-        if (position - start > 1 && (text.charAt(start + 1) == 'x' || text.charAt(start + 1) == 'X')
-                && text.charAt(start) == '0') {
+        if (position - start > 1 && (chars[start + 1] == 'x' || chars[start + 1] == 'X')
+                && chars[start] == '0') {
             radix = 16;
             digitsStart = start + 2;
         } else {
-            radix = text.charAt(start) == '0' ? 8 : 10;
+            radix = chars[start] == '0' ? 8 : 10;
             digitsStart = start;
         }
         int digitsEnd = digitsStart;
-        while (digitsEnd < position && Character.digit(text.charAt(digitsEnd), radix) >= 0) {
+        while (digitsEnd < position && Character.digit(chars[digitsEnd], radix) >= 0) {
             digitsEnd++;
         }
-        if (digitsEnd == digitsStart || !INTEGER_SUFFIXES.contains(text.substring(digitsEnd, position))) {
+        if (digitsEnd == digitsStart
+                || (digitsEnd < position && !INTEGER_SUFFIXES.contains(text.substring(digitsEnd, position)))) {
             throw source.error(start, "malformed integer literal '" + text.substring(start, position) + "'");
         }
         String written = text.substring(start, position);
@@ -137,7 +160,7 @@ final class Lexer {
             // Fits a positive long: no BigInteger parsing.
             long small = 0;
             for (int i = digitsStart; i < digitsEnd; i++) {
-                small = small * radix + Character.digit(text.charAt(i), radix);
+                small = small * radix + Character.digit(chars[i], radix);
             }
             value = BigInteger.valueOf(small);
         } else {
@@ -151,6 +174,16 @@ final class Lexer {
 
     private Token string(int start) {
         position++;
+        // Most literals are plain ASCII without escapes: taken as they are.
+        int end = position;
+        while (end < chars.length && chars[end] >= 0x20 && chars[end] < 0x7F && chars[end] != '"' && chars[end] != '\\') {
+            end++;
+        }
+        if (end < chars.length && chars[end] == '"') {
+            String value = text.substring(position, end);
+            position = end + 1;
+            return new Token(Token.Kind.STRING, value, start, null);
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         while (true) {
             if (position >= text.length()) {
