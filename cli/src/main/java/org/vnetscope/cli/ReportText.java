@@ -163,6 +163,11 @@ final class ReportText {
         return CLOCK.format(Instant.ofEpochSecond(0, ns));
     }
 
+    /** A moment of the trace: UTC time of day and the offset from the trace's start, e.g. {@code 12:39:23.732709340 (+7.566 s)}. */
+    static String instant(long ns, long traceStartNs) {
+        return clock(ns) + " (+" + seconds(ns - traceStartNs) + ")";
+    }
+
     private static String fit(String text, int width) {
         return text.length() <= width ? text : text.substring(0, width - 1) + "~";
     }

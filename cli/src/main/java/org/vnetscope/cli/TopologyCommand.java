@@ -101,7 +101,7 @@ public final class TopologyCommand implements Callable<Integer> {
                             .append(port.peer().netns() == null ? "" : " netns " + port.peer().netns());
                 }
                 if (port.removedNs() != null) {
-                    sb.append(" removed at ").append(port.removedNs());
+                    sb.append(" removed at ").append(ReportText.instant(port.removedNs(), result.startNs()));
                 }
                 sb.append('\n');
                 String indent = last ? "    " : "│   ";
@@ -124,8 +124,9 @@ public final class TopologyCommand implements Callable<Integer> {
         if (!topology.changes().isEmpty()) {
             sb.append("\nchanges\n");
             for (Topology.Change change : topology.changes()) {
-                sb.append("  ").append(change.timeNs()).append(' ').append(change.kind()).append(' ')
-                        .append(change.mac() != null ? change.mac() : change.ip() != null ? change.ip() : "")
+                sb.append("  ").append(ReportText.instant(change.timeNs(), result.startNs())).append(' ')
+                        .append(change.kind()).append(change.mac() != null ? " " + change.mac()
+                                : change.ip() != null ? " " + change.ip() : "")
                         .append(change.from() == null ? "" : " from " + change.from())
                         .append(change.to() == null ? "" : " to " + change.to()).append('\n');
             }

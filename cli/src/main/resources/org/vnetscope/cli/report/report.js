@@ -155,7 +155,7 @@
     {id: 'drops', title: 'Drops', key: 'drops', what: 'drops (skb_kfree)',
       events: ['skb_kfree', 'kfree_skb'], command: "lttng enable-event -k 'skb_*'", draw: drawDrops},
     {id: 'offload', title: 'Offload share', key: 'offload', what: 'GRO/GSO figures',
-      events: ['napi_gro_receive_entry', 'napi_gro_frags_entry', 'net_dev_queue'],
+      events: ['net_napi_gro_receive_entry', 'net_napi_gro_frags_entry', 'net_dev_queue'],
       command: "lttng enable-event -k 'napi_*' ; lttng enable-event -k 'net_*'", draw: drawOffload},
     {id: 'topology', title: 'Topology', key: 'topology', what: 'bridges and ports (bridge FDB events also need a bridge probe added to lttng-modules)',
       events: ['lttng_statedump_network_interface', 'br_fdb_update', 'br_fdb_add', 'br_fdb_external_learn_add', 'fdb_delete'],
