@@ -107,9 +107,9 @@ public final class StreamAnalysis {
     private final int mtu;
     private final LongObjectMap<Stream> streams = new LongObjectMap<>();
     private final List<Stream> all = new ArrayList<>();
-    private final RecentKeys fingerprints = new RecentKeys(15);
+    private final RecentKeys fingerprints = new RecentKeys(15, false);
     /** TCP data packets by direction and IP id, with their sequence range (start << 32 | end). */
-    private final RecentKeys sent = new RecentKeys(13);
+    private final RecentKeys sent = new RecentKeys(13, true);
 
     /** The header of the event being counted: read here, or by whoever shares it before this reads it. */
     private final PacketHeader header;
