@@ -20,6 +20,7 @@ final class EventView implements Event {
     private static final int SLOT_MASK = (1 << 24) - 1;
     private static final int ABSENT = -1;
     private static final int CACHED = 2;
+    private static final int INTEGER_KINDS = (1 << Node.INT) | (1 << Node.ENUM);
     private static final Scope[] LOOKUP_ORDER = {
         Scope.EVENT_PAYLOAD, Scope.EVENT_CONTEXT, Scope.STREAM_EVENT_CONTEXT, Scope.PACKET_CONTEXT};
 
@@ -127,15 +128,28 @@ final class EventView implements Event {
         return location;
     }
 
+    // has and getLong run several times per event of every analysis: the cached location is read in place rather
+    // than through location() and require(), calls the C1 compiler the launcher uses would not inline
+
     @Override
     public boolean has(FieldKey key) {
-        int location = location(key);
-        return location != ABSENT && selected(location);
+        int id = key.id();
+        int[] cache = compiled.keyLocations;
+        int cached = id < cache.length ? cache[id] : 0;
+        int location = cached != 0 ? cached - CACHED : location(key);
+        return location != ABSENT && ((location & GUARDED) == 0 || selected(location));
     }
 
     @Override
     public long getLong(FieldKey key) {
-        int location = require(key, (1 << Node.INT) | (1 << Node.ENUM), "integer");
+        int id = key.id();
+        int[] cache = compiled.keyLocations;
+        int cached = id < cache.length ? cache[id] : 0;
+        int location = cached != 0 ? cached - CACHED : location(key);
+        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & INTEGER_KINDS) == 0
+                || (location & GUARDED) != 0 && !selected(location)) {
+            require(key, INTEGER_KINDS, "integer"); // throws
+        }
         return decoder.values[location >>> SCOPE_SHIFT][location & SLOT_MASK];
     }
 
