@@ -22,7 +22,7 @@ public record DeviceStep(InterfaceId device, boolean transmit, long timeNs, int 
 
     /** The journey's steps in the order the packet reached them. */
     public static List<DeviceStep> of(Journey journey) {
-        List<DeviceStep> steps = new ArrayList<>(4);
+        List<DeviceStep> steps = new ArrayList<>(journey.hopCount()); // never more steps than hops: no growing
         for (int hop = 0; hop < journey.hopCount(); hop++) {
             InterfaceId device = journey.device(hop);
             HopKind kind = journey.kind(hop);
