@@ -1,6 +1,11 @@
 package org.vnetscope.analysis;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.vnetscope.analysis.ovs.OvsFields;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Outcome;
 import org.vnetscope.ctf.Discard;
@@ -49,6 +54,12 @@ final class PacketTracker {
 
     private enum Step { QUEUED, RECEIVED_RX, RECEIVED, SENT }
 
+    /**
+     * Where a chain stands with an Open vSwitch datapath: it entered through a port and awaits the datapath's
+     * verdict, got actions, or went to user space (an upcall).
+     */
+    private enum Datapath { NONE, AWAITING, ACTED, UPCALLED }
+
     private static final class Chain {
         Step step;
         InterfaceId iface;
@@ -62,6 +73,9 @@ final class PacketTracker {
         /** The receive had no queue before it: a segment from software GSO, or a software netif_rx. */
         boolean rxWithoutQueue;
         long lastNs;
+        Datapath datapath = Datapath.NONE;
+        /** The flow key of the upcall, to match the packet user space sends back. */
+        long upcallKey;
         final JourneyLog journey = new JourneyLog();
     }
 
@@ -80,6 +94,20 @@ final class PacketTracker {
     private long ambiguous;
     private long unterminated;
     private int maxLive;
+    /** Datapath ports seen, and whether packets enter the datapath from them on transmit (an internal port). */
+    private String[] datapathPorts = new String[0];
+    private boolean[] entersOnTransmit = new boolean[0];
+    /**
+     * Chains that went to user space, freed there, waiting for user space to send the packet back. Kept to the
+     * end of the analysis, as answers may sit in another part of the trace; few stay: user space answers in
+     * milliseconds, and a flow it drops it also installs in the kernel, which then drops without upcalls.
+     */
+    private final List<Chain> upcalled = new ArrayList<>();
+    /** Packets user space sent back that answered no upcall seen here (maybe one of another part): key, time. */
+    private long[] unmatchedAnswers = new long[0];
+    private int unmatchedAnswerCount;
+    private final byte[] flowKeyScratch = new byte[8];
+    private long latestNs;
     private long overlappingLostEvents;
 
     PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
@@ -104,6 +132,8 @@ final class PacketTracker {
         stream.onEvent(NetFields.SKB_KFREE, this::onKfree);
         stream.onEvent(NetFields.SKB_CONSUME, this::onConsume);
         stream.onEvent(NetFields.SKB_COPY_DATAGRAM, this::onCopyToUser);
+        stream.onEvent(OvsFields.UPCALL, this::onDatapathUpcall);
+        stream.onEvent(OvsFields.EXECUTE_ACTION, this::onDatapathAction);
         stream.onDiscard(this::onDiscard);
     }
 
@@ -358,8 +388,24 @@ final class PacketTracker {
     private void onConsume(Event event) {
         long skb = event.getLong(NetFields.SKBADDR);
         Chain chain = chains.get(skb);
-        if (chain != null) {
-            end(skb, chain, event.timestampNs(), Outcome.DELIVERED, null);
+        if (chain == null) {
+            return;
+        }
+        long now = event.timestampNs();
+        if (chain.datapath == Datapath.AWAITING) {
+            // a datapath port took it in and the datapath freed it with neither actions nor upcall
+            latestNs = now;
+            droppedByDatapath(chain, now);
+            end(skb, chain, now, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
+        } else if (chain.datapath == Datapath.UPCALLED) {
+            // user space has a copy: whether it goes on shows when (and if) user space sends it back
+            latestNs = now;
+            flushQueue(chain, chain.iface);
+            chains.remove(skb);
+            chain.lastNs = now;
+            upcalled.add(chain);
+        } else {
+            end(skb, chain, now, Outcome.DELIVERED, null);
         }
     }
 
@@ -426,6 +472,10 @@ final class PacketTracker {
             report(journey);
         }
         journey.add(device, kind, event, seen);
+        if (datapathPorts.length > 0 && kind != HopKind.XMIT) {
+            // an xmit hop leaves the state alone: an internal port's xmit returns after the datapath ran
+            chain.datapath = entersDatapath(device, kind) ? Datapath.AWAITING : Datapath.NONE;
+        }
     }
 
     private void report(JourneyLog journey) {
@@ -448,6 +498,7 @@ final class PacketTracker {
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.datapath = Datapath.NONE;
         chain.journey.reset();
         chains.put(skb, chain);
         maxLive = Math.max(maxLive, chains.size());
@@ -485,5 +536,146 @@ final class PacketTracker {
             }
         });
         chains.clear();
+    }
+
+    // Open vSwitch kernel datapath. A packet enters the datapath when a port takes it in: a netdev port receives
+    // it, an internal port (the bridge's own device) is handed it for transmit. The datapath then runs actions on
+    // that very skb (ovs_do_execute_action), or copies it to user space (ovs_dp_upcall) and frees it; a flow
+    // without actions frees it with no event at all. User space answers an upcall by sending the packet back in a
+    // new skb, whose actions run with the same flow key; a packet it never sends back got no output either.
+    // Ports are learned from the datapath events on packets they took in (the first packet of a flow always goes
+    // to user space), per part of a trace: a part that sees a port drop before any datapath event named it there
+    // cannot count those drops.
+
+    private void onDatapathUpcall(Event event) {
+        latestNs = event.timestampNs();
+        Chain chain = atDatapathPort(event);
+        if (chain != null) {
+            chain.datapath = Datapath.UPCALLED;
+            chain.upcallKey = OvsFields.flowKeyHash(event, flowKeyScratch);
+        }
+    }
+
+    private void onDatapathAction(Event event) {
+        long now = event.timestampNs();
+        latestNs = now;
+        Chain chain = atDatapathPort(event);
+        if (chain != null) {
+            chain.datapath = Datapath.ACTED;
+        } else if (event.getLong(OvsFields.IS_LAST) != 0) {
+            // a packet user space sent back: it answers the oldest upcall of its flow key
+            long key = OvsFields.flowKeyHash(event, flowKeyScratch);
+            if (!answer(key, now)) {
+                if (2 * unmatchedAnswerCount == unmatchedAnswers.length) {
+                    unmatchedAnswers = Arrays.copyOf(unmatchedAnswers, Math.max(16, 2 * unmatchedAnswers.length));
+                }
+                unmatchedAnswers[2 * unmatchedAnswerCount] = key;
+                unmatchedAnswers[2 * unmatchedAnswerCount + 1] = now;
+                unmatchedAnswerCount++;
+            }
+        }
+    }
+
+    /** Ends the oldest upcall of this key that an answer at this time can be for; false when there is none. */
+    private boolean answer(long key, long timeNs) {
+        for (Iterator<Chain> it = upcalled.iterator(); it.hasNext(); ) {
+            Chain waiting = it.next();
+            if (waiting.upcallKey == key && timeNs >= waiting.lastNs && timeNs - waiting.lastNs <= STALE_NS) {
+                it.remove();
+                endUpcalled(waiting, Outcome.DELIVERED, null);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes over another part's upcalls still waiting (their journeys end here) and its unmatched answers, and
+     * pairs what each part has for the other. Call after {@code other.finish()}.
+     */
+    void mergeUpcalls(PacketTracker other) {
+        upcalled.addAll(other.upcalled);
+        other.upcalled.clear();
+        upcalled.sort((a, b) -> Long.compare(a.lastNs, b.lastNs));
+        long[] answers = Arrays.copyOf(unmatchedAnswers, 2 * unmatchedAnswerCount + 2 * other.unmatchedAnswerCount);
+        System.arraycopy(other.unmatchedAnswers, 0, answers, 2 * unmatchedAnswerCount, 2 * other.unmatchedAnswerCount);
+        int count = unmatchedAnswerCount + other.unmatchedAnswerCount;
+        unmatchedAnswerCount = 0;
+        for (int i = 0; i < count; i++) {
+            if (!answer(answers[2 * i], answers[2 * i + 1])) {
+                answers[2 * unmatchedAnswerCount] = answers[2 * i];
+                answers[2 * unmatchedAnswerCount + 1] = answers[2 * i + 1];
+                unmatchedAnswerCount++;
+            }
+        }
+        unmatchedAnswers = answers;
+        latestNs = Math.max(latestNs, other.latestNs);
+    }
+
+    /**
+     * Ends the upcalls user space never answered, once every part is in: the packet got no output, unless the
+     * trace ended before an answer could come.
+     */
+    void endUpcalls() {
+        for (Chain chain : upcalled) {
+            if (latestNs - chain.lastNs > STALE_NS) {
+                droppedByDatapath(chain, chain.lastNs);
+                endUpcalled(chain, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
+            } else {
+                endUpcalled(chain, Outcome.UNTERMINATED, null);
+            }
+        }
+        upcalled.clear();
+    }
+
+    /**
+     * The chain the datapath event is about when that skb came in through the port the event names (learning the
+     * port and its side), or null for a packet user space sent back (a new skb, no chain on that port).
+     */
+    private Chain atDatapathPort(Event event) {
+        Chain chain = chains.get(event.getLong(OvsFields.SKBADDR));
+        if (chain == null || chain.iface == null) {
+            return null;
+        }
+        String port = names.read(event, OvsFields.DEV_NAME).name();
+        if (!chain.iface.name().equals(port)) {
+            return null;
+        }
+        for (String known : datapathPorts) {
+            if (known.equals(port)) {
+                return chain;
+            }
+        }
+        int size = datapathPorts.length;
+        datapathPorts = Arrays.copyOf(datapathPorts, size + 1);
+        entersOnTransmit = Arrays.copyOf(entersOnTransmit, size + 1);
+        datapathPorts[size] = port;
+        entersOnTransmit[size] = chain.step == Step.QUEUED || chain.step == Step.SENT;
+        return chain;
+    }
+
+    private boolean entersDatapath(InterfaceId device, HopKind kind) {
+        String name = device.name();
+        for (int i = 0; i < datapathPorts.length; i++) {
+            if (datapathPorts[i].equals(name)) {
+                return entersOnTransmit[i] ? kind == HopKind.QUEUE : kind == HopKind.RX || kind == HopKind.RECEIVE;
+            }
+        }
+        return false;
+    }
+
+    private void droppedByDatapath(Chain chain, long timeNs) {
+        int ethertype = chain.journey.hasIpv4() ? 0x0800 : 0;
+        for (PacketObserver observer : observers) {
+            observer.dropped(timeNs, chain.iface, OvsFields.NO_OUTPUT_REASON, 0, ethertype);
+        }
+    }
+
+    private void endUpcalled(Chain chain, Outcome outcome, String reason) {
+        chain.journey.end(chain.lastNs, outcome, reason);
+        report(chain.journey);
+        chain.iface = null;
+        chain.transmitter = null;
+        spare.push(chain);
     }
 }

@@ -14,7 +14,7 @@ import org.vnetscope.ctf.TraceReader;
 /** The lab traces beside the repository, their ground truth, and an event stream over each. */
 public final class LabTraces {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private LabTraces() {
     }
@@ -36,7 +36,7 @@ public final class LabTraces {
 
     public static JsonNode json(Path file) {
         try {
-            return JSON.readTree(file.toFile());
+            return MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -58,11 +58,11 @@ final class ReportText {
         out.print(lostNote);
         out.println();
 
-        out.println("Drops (skb_kfree, by the interface where the packet was last seen)");
-        out.printf("%-22s %-16s %-48s %9s%n", "interface", "reason", "location", "packets");
+        out.println("Drops (skb_kfree, datapath; by the interface where the packet was last seen)");
+        out.printf("%-22s %-21s %-43s %9s%n", "interface", "reason", "location", "packets");
         for (DropReport d : report.drops()) {
-            out.printf("%-22s %-16s %-48s %9d%n", fit(d.iface() == null ? "(no interface)" : d.iface(), 22),
-                    fit(d.reason() == null ? "-" : d.reason(), 16), fit(d.location(), 48), d.packets());
+            out.printf("%-22s %-21s %-43s %9d%n", fit(d.iface() == null ? "(no interface)" : d.iface(), 22),
+                    fit(d.reason() == null ? "-" : d.reason(), 21), fit(d.location(), 43), d.packets());
         }
         out.print(lostNote);
         out.println();
@@ -161,6 +161,11 @@ final class ReportText {
 
     private static String clock(long ns) {
         return CLOCK.format(Instant.ofEpochSecond(0, ns));
+    }
+
+    /** A moment of the trace: UTC time of day and the offset from the trace's start, e.g. {@code 12:39:23.732709340 (+7.566 s)}. */
+    static String instant(long ns, long traceStartNs) {
+        return clock(ns) + " (+" + seconds(ns - traceStartNs) + ")";
     }
 
     private static String fit(String text, int width) {

@@ -74,6 +74,11 @@ final class CompiledTrace {
     static final class EventClassCounter {
         private int next;
 
+        /** A counter for a trace whose event classes come after {@code first} others. */
+        EventClassCounter(int first) {
+            next = first;
+        }
+
         int next() {
             return next++;
         }
@@ -235,6 +240,8 @@ final class CompiledTrace {
         final int index;
         final Plan context;
         final Plan payload;
+        /** The non-empty plans of an event of this class, header to payload: what decodeAll walks. */
+        final Plan[] eventPlans;
         /** Resolved {@link org.vnetscope.ctf.FieldKey} locations by key id: 0 unresolved, else location + 1. */
         int[] keyLocations = new int[16];
 
@@ -253,6 +260,8 @@ final class CompiledTrace {
                 throw new CtfException(stream.trace.metadata, -1,
                         "event " + eventClass.name() + ": " + e.getMessage().replaceFirst("^.*?: ", ""));
             }
+            eventPlans = java.util.stream.Stream.of(stream.eventHeader, stream.eventContext, context, payload)
+                    .filter(plan -> !plan.isEmpty()).toArray(Plan[]::new);
         }
     }
 }

@@ -21,7 +21,6 @@ final class EventView implements Event {
     private static final int ABSENT = -1;
     private static final Scope[] LOOKUP_ORDER = {
         Scope.EVENT_PAYLOAD, Scope.EVENT_CONTEXT, Scope.STREAM_EVENT_CONTEXT, Scope.PACKET_CONTEXT};
-    private static final Scope[] SCOPES = Scope.values();
 
     private StreamDecoder decoder;
     private CompiledTrace.Event compiled;
@@ -272,21 +271,29 @@ final class EventView implements Event {
     public long decodeAll() {
         long hash = 17;
         ByteBuffer buffer = decoder.buffer();
-        for (int scope = Scope.EVENT_HEADER.ordinal(); scope < SCOPES.length; scope++) {
-            Plan plan = decoder.plan(scope);
-            long[] frame = decoder.values[scope];
+        long[][] values = decoder.values;
+        long[][] aux = decoder.aux;
+        for (Plan plan : compiled.eventPlans) {
+            long[] frame = values[plan.frame];
             for (int slot : plan.scalarSlots) {
                 hash = hash * 31 + frame[slot];
             }
-            long[] lengths = decoder.aux[scope];
-            for (Node node : plan.deferred) {
-                if (node.guardSlot >= 0 && !active(plan, frame, node)) {
+            long[] lengths = aux[plan.frame];
+            int[] kinds = plan.deferredKind;
+            int[] slots = plan.deferredSlot;
+            int[] guards = plan.deferredGuardSlot;
+            int[] options = plan.deferredGuardOption;
+            for (int i = 0; i < slots.length; i++) {
+                int guard = guards[i];
+                if (guard >= 0 && (frame[guard] != options[i]
+                        || (plan.nodes[guard].guardSlot >= 0 && !active(plan, frame, plan.nodes[guard])))) {
                     continue;
                 }
-                int slot = node.slot;
-                switch (node.kind) {
+                int slot = slots[i];
+                switch (kinds[i]) {
                     case Node.STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
-                    case Node.ARRAY, Node.SEQUENCE -> hash = hashElements(hash, node, frame[slot], lengths[slot], plan);
+                    case Node.ARRAY, Node.SEQUENCE ->
+                            hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
                     default -> hash = hash * 31 + frame[slot];
                 }
             }

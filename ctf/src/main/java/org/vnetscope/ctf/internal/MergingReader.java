@@ -10,8 +10,8 @@ import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
 
 /**
- * Merges the records of every stream in timestamp order with a binary heap of streams, each holding its next
- * record: O(log streams) per record.
+ * Merges the records of every stream in timestamp order with a loser tree of streams, each holding its next
+ * record: one comparison per tree level per record (a binary heap needs two), on flat arrays of keys.
  *
  * <p>Equal timestamps are ordered as babeltrace2's muxer orders them: by trace UUID (traces without one last),
  * then trace name, stream class id, and stream id; the stream file path settles the rest, so the order is total
@@ -21,10 +21,13 @@ final class MergingReader implements TraceReader {
     private final List<Trace> traces;
     private final List<StreamFile> streamFiles;
     private final StreamDecoder[] decoders;
-    /** Position of each decoder in the tie order. */
+    /** Timestamp of each stream's pending record. */
+    private final long[] key;
+    /** Position of each stream in the tie order; {@link Integer#MAX_VALUE} once the stream is exhausted. */
     private final int[] tieRank;
-    private final int[] heap;
-    private int size;
+    /** Internal nodes 1..n-1 of the loser tree over streams 0..n-1 (leaf of stream i at n + i). */
+    private final int[] losers;
+    private int winner = -1;
     private boolean started;
     private StreamDecoder current;
     private final EventView view = new EventView();
@@ -37,9 +40,17 @@ final class MergingReader implements TraceReader {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        // Traces are records holding their whole metadata: find them by identity, never by deep equality.
+        String[] traceName = new String[this.decoders.length];
+        for (int i = 0; i < traceName.length; i++) {
+            for (int t = 0; t < traces.size(); t++) {
+                if (traces.get(t) == this.decoders[i].trace.trace) {
+                    traceName[i] = traceNames.get(t);
+                }
+            }
+        }
         Comparator<Integer> byTrace = (a, b) -> compareTraces(this.decoders[a].trace, this.decoders[b].trace,
-                traceNames.get(traces.indexOf(this.decoders[a].trace.trace)),
-                traceNames.get(traces.indexOf(this.decoders[b].trace.trace)));
+                traceName[a], traceName[b]);
         Arrays.sort(order, byTrace
                 .thenComparing((a, b) -> Long.compareUnsigned(this.decoders[a].file.streamClassId(),
                         this.decoders[b].file.streamClassId()))
@@ -50,7 +61,8 @@ final class MergingReader implements TraceReader {
         for (int rank = 0; rank < order.length; rank++) {
             tieRank[order[rank]] = rank;
         }
-        heap = new int[this.decoders.length];
+        key = new long[this.decoders.length];
+        losers = new int[this.decoders.length];
     }
 
     private static int compareTraces(CompiledTrace a, CompiledTrace b, String nameA, String nameB) {
@@ -81,62 +93,79 @@ final class MergingReader implements TraceReader {
 
     @Override
     public boolean next() {
+        int n = decoders.length;
         if (!started) {
             started = true;
-            for (int i = 0; i < decoders.length; i++) {
-                if (decoders[i].advance()) {
-                    heap[size++] = i;
+            if (n == 0) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                pull(i);
+            }
+            winner = buildTree();
+        } else if (winner < 0) {
+            return false;
+        } else {
+            pull(winner);
+            // before() written out: this loop runs once per tree level per record.
+            int w = winner;
+            long wKey = key[w];
+            int wRank = tieRank[w];
+            for (int node = (w + n) >>> 1; node > 0; node >>>= 1) {
+                int other = losers[node];
+                long otherKey = key[other];
+                if (otherKey < wKey || (otherKey == wKey && tieRank[other] < wRank)) {
+                    losers[node] = w;
+                    w = other;
+                    wKey = otherKey;
+                    wRank = tieRank[other];
                 }
             }
-            for (int i = size / 2 - 1; i >= 0; i--) {
-                siftDown(i);
-            }
-        } else if (current != null) {
-            if (current.advance()) {
-                siftDown(0);
-            } else {
-                heap[0] = heap[--size];
-                if (size > 0) {
-                    siftDown(0);
-                }
-            }
+            winner = w;
         }
-        if (size == 0) {
+        if (tieRank[winner] == Integer.MAX_VALUE) {
+            winner = -1;
             current = null;
             return false;
         }
-        current = decoders[heap[0]];
+        current = decoders[winner];
         if (current.kind == StreamDecoder.EVENT) {
             view.set(current);
         }
         return true;
     }
 
-    private boolean before(int a, int b) {
-        long ta = decoders[a].timestampNs;
-        long tb = decoders[b].timestampNs;
-        if (ta != tb) {
-            return ta < tb;
+    /** Moves a stream to its next record and updates its key; an exhausted stream sorts after all others. */
+    private void pull(int stream) {
+        if (decoders[stream].advance()) {
+            key[stream] = decoders[stream].timestampNs;
+        } else {
+            key[stream] = Long.MAX_VALUE;
+            tieRank[stream] = Integer.MAX_VALUE;
         }
-        return tieRank[a] < tieRank[b];
     }
 
-    private void siftDown(int index) {
-        int item = heap[index];
-        int half = size >>> 1;
-        while (index < half) {
-            int child = 2 * index + 1;
-            int right = child + 1;
-            if (right < size && before(heap[right], heap[child])) {
-                child = right;
-            }
-            if (!before(heap[child], item)) {
-                break;
-            }
-            heap[index] = heap[child];
-            index = child;
+    /** Plays the first round of the tournament; returns the overall winner. */
+    private int buildTree() {
+        int n = decoders.length;
+        int[] winners = new int[2 * n];
+        for (int i = 0; i < n; i++) {
+            winners[n + i] = i;
         }
-        heap[index] = item;
+        for (int node = n - 1; node > 0; node--) {
+            int a = winners[2 * node];
+            int b = winners[2 * node + 1];
+            boolean aFirst = before(a, b);
+            winners[node] = aFirst ? a : b;
+            losers[node] = aFirst ? b : a;
+        }
+        return n == 1 ? 0 : winners[1];
+    }
+
+    private boolean before(int a, int b) {
+        long ka = key[a];
+        long kb = key[b];
+        return ka < kb || (ka == kb && tieRank[a] < tieRank[b]);
     }
 
     @Override
@@ -155,6 +184,6 @@ final class MergingReader implements TraceReader {
             decoder.close();
         }
         current = null;
-        size = 0;
+        winner = -1;
     }
 }

@@ -35,6 +35,12 @@ final class Plan {
     static final int ARRAY_SKIP = 21;
     static final int LOOP_START = 22;
     static final int LOOP_END = 23;
+    /**
+     * Heads a run of fields whose offsets from the run's aligned start never vary (integers of whole bytes,
+     * fixed-length arrays stepped over): one alignment and one bounds check for all of them. The member operations
+     * follow it; when the run does not fit they are run one by one instead, and report the field that crosses.
+     */
+    static final int FIXED_RUN = 24;
 
     static final int FLAG_SIGNED = 1;
     static final int FLAG_BIG_ENDIAN = 2;
@@ -42,6 +48,8 @@ final class Plan {
     static final int FLAG_EVENT_ID = 8;
 
     final Scope scope;
+    /** {@code scope.ordinal()}: the index of this plan's value frame in a decoder. */
+    final int frame;
     final Node root;
     /** Nodes by slot. */
     final Node[] nodes;
@@ -49,13 +57,13 @@ final class Plan {
     final int[] code;
     /** Alignment mask (alignment in bits - 1). */
     final int[] alignMask;
-    /** Size in bits; the element stride for ARRAY_SKIP. */
+    /** Size in bits; the element stride for ARRAY_SKIP; the whole run for FIXED_RUN. */
     final int[] bits;
     final int[] slot;
     final int[] flags;
     /** Jump target: variant end, loop exit, loop body, jump. */
     final int[] jump;
-    /** Fixed element count of arrays, or -1 when the count comes from a reference. */
+    /** Fixed element count of arrays, or -1 when the count comes from a reference; members of a FIXED_RUN. */
     final long[] count;
     /** Element size in bits for ARRAY_SKIP; minimum element size for LOOP_START. */
     final long[] elementBits;
@@ -63,9 +71,12 @@ final class Plan {
     final int[] refScope;
     final int[] refSlot;
     final VariantTable[] variants;
+    /** Bit offset of a {@link #FIXED_RUN} member from the run's aligned start. */
+    final int[] runOffset;
 
     Plan(Scope scope, Node root, Node[] nodes, int length) {
         this.scope = scope;
+        this.frame = scope.ordinal();
         this.root = root;
         this.nodes = nodes;
         code = new int[length];
@@ -79,12 +90,19 @@ final class Plan {
         refScope = new int[length];
         refSlot = new int[length];
         variants = new VariantTable[length];
+        runOffset = new int[length];
     }
 
     /** Slots of the integers, floats and variant selections decoded in every event of this plan. */
     int[] scalarSlots;
     /** Fields whose full decoding {@link EventView#decodeAll()} completes: strings, stepped-over arrays, guarded scalars. */
     Node[] deferred;
+    /** Of each deferred field, flat for the per-event loop: kind, slot, and the variant option guarding it. */
+    int[] deferredKind;
+    int[] deferredSlot;
+    /** Slot of the guarding variant, or -1 when the field is always present. */
+    int[] deferredGuardSlot;
+    int[] deferredGuardOption;
 
     /** Sorts the fields for {@link EventView#decodeAll()}; called once the field tree is final. */
     void indexForDecodeAll() {
@@ -104,6 +122,16 @@ final class Plan {
         }
         scalarSlots = scalars.stream().mapToInt(Integer::intValue).toArray();
         deferred = rest.toArray(Node[]::new);
+        deferredKind = new int[deferred.length];
+        deferredSlot = new int[deferred.length];
+        deferredGuardSlot = new int[deferred.length];
+        deferredGuardOption = new int[deferred.length];
+        for (int i = 0; i < deferred.length; i++) {
+            deferredKind[i] = deferred[i].kind;
+            deferredSlot[i] = deferred[i].slot;
+            deferredGuardSlot[i] = deferred[i].guardSlot;
+            deferredGuardOption[i] = deferred[i].guardOption;
+        }
     }
 
     int slotCount() {

@@ -48,6 +48,7 @@ final class PlanCompiler {
     private int[] refScope = new int[16];
     private int[] refSlot = new int[16];
     private VariantTable[] variants = new VariantTable[16];
+    private int[] runOffset = new int[16];
 
     private PlanCompiler(Path metadata, Scope scope, Plan[] earlier, Roles roles) {
         this.metadata = metadata;
@@ -103,6 +104,7 @@ final class PlanCompiler {
         System.arraycopy(refScope, 0, plan.refScope, 0, length);
         System.arraycopy(refSlot, 0, plan.refSlot, 0, length);
         System.arraycopy(variants, 0, plan.variants, 0, length);
+        System.arraycopy(runOffset, 0, plan.runOffset, 0, length);
         plan.indexForDecodeAll();
         return plan;
     }
@@ -213,8 +215,15 @@ final class PlanCompiler {
                     int pc = add(Plan.ALIGN);
                     alignMask[pc] = alignment - 1;
                 }
-                for (Node child : node.children) {
-                    emit(child);
+                Node[] children = node.children;
+                int i = 0;
+                while (i < children.length) {
+                    int runEnd = fixedRunEnd(children, i);
+                    if (runEnd - i >= 2 && emitFixedRun(children, i, runEnd)) {
+                        i = runEnd;
+                    } else {
+                        emit(children[i++]);
+                    }
                 }
             }
             case Node.VARIANT -> emitVariant(node);
@@ -270,6 +279,70 @@ final class PlanCompiler {
         elementBits[pc] = node.integer.sizeBits();
     }
 
+    /**
+     * End (exclusive) of the run of fixed-layout fields starting at {@code first}: each one operation at a fixed
+     * offset from the first field's aligned position, which holds while no later field asks for a larger alignment.
+     */
+    private int fixedRunEnd(Node[] children, int first) {
+        long runAlignment = fixedLayoutAlignment(children[first]);
+        int end = first;
+        while (end < children.length) {
+            long alignment = fixedLayoutAlignment(children[end]);
+            if (alignment < 0 || alignment > runAlignment) {
+                break;
+            }
+            end++;
+        }
+        return end;
+    }
+
+    /** Alignment in bits of a field that compiles to one fixed-size operation with no side effect, else -1. */
+    private long fixedLayoutAlignment(Node node) {
+        if (node.kind == Node.INT || node.kind == Node.ENUM) {
+            IntegerType type = node.integer;
+            int size = type.sizeBits();
+            boolean plain = type.alignmentBits() % 8 == 0 && (size == 8 || size == 16 || size == 32 || size == 64)
+                    && roles.flags(node) == 0;
+            return plain ? type.alignmentBits() : -1;
+        }
+        if (node.kind == Node.ARRAY && skippable(node.children[0])) {
+            return node.children[0].type.alignmentBits();
+        }
+        return -1;
+    }
+
+    private boolean skippable(Node element) {
+        return fixedSize(element) >= 0 && !element.special && !anyReferenced(element);
+    }
+
+    /** Emits a {@link Plan#FIXED_RUN} head and its members; false (nothing emitted) when the run is too long. */
+    private boolean emitFixedRun(Node[] children, int first, int end) {
+        long[] offsets = new long[end - first];
+        long at = 0;
+        for (int i = first; i < end; i++) {
+            Node child = children[i];
+            at = roundUp(at, child.type.alignmentBits());
+            offsets[i - first] = at;
+            at += fixedSize(child);
+            if (at > Integer.MAX_VALUE) {
+                return false;
+            }
+        }
+        int head = add(Plan.FIXED_RUN);
+        alignMask[head] = children[first].type.alignmentBits() - 1;
+        bits[head] = (int) at;
+        count[head] = end - first;
+        for (int i = first; i < end; i++) {
+            int member = length;
+            emit(children[i]);
+            if (length != member + 1) {
+                throw new IllegalStateException("a fixed run member compiled to " + (length - member) + " operations");
+            }
+            runOffset[member] = (int) offsets[i - first];
+        }
+        return true;
+    }
+
     private void emitVariant(Node node) {
         VariantType variant = (VariantType) node.type;
         VariantTable table = new VariantTable(variant, (EnumType) node.ref.target().type);
@@ -295,7 +368,7 @@ final class PlanCompiler {
         Node element = node.children[0];
         long fixedCount = node.kind == Node.ARRAY ? ((ArrayType) node.type).length() : -1;
         long elementSize = fixedSize(element);
-        boolean skippable = elementSize >= 0 && !element.special && !anyReferenced(element);
+        boolean skippable = skippable(element);
         int pc = add(skippable ? Plan.ARRAY_SKIP : Plan.LOOP_START);
         slot[pc] = node.slot;
         count[pc] = fixedCount;
@@ -412,6 +485,7 @@ final class PlanCompiler {
             refScope = Arrays.copyOf(refScope, size);
             refSlot = Arrays.copyOf(refSlot, size);
             variants = Arrays.copyOf(variants, size);
+            runOffset = Arrays.copyOf(runOffset, size);
         }
         code[length] = op;
         return length++;

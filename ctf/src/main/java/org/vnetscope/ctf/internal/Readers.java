@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.Trace;
@@ -44,26 +45,31 @@ public final class Readers {
         if (directories.isEmpty()) {
             throw new CtfException(path, -1, "no CTF trace found (no directory holds a metadata file)");
         }
-        CompiledTrace.EventClassCounter counter = new CompiledTrace.EventClassCounter();
         List<Trace> traces = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<StreamDecoder> decoders = new ArrayList<>();
-        // Metadata parsing is the costly part of opening many traces, and each trace's is independent.
-        List<TraceClass> parsed = (directories.size() > 1 ? directories.parallelStream() : directories.stream())
+        // Metadata parsing and plan compilation are the costly part of opening many traces, and each trace's is
+        // independent; event class indexes stay those of a sequential count in trace order.
+        List<TraceClass> parsed = parallelIfMany(directories)
                 .map(directory -> metadataSource.parse(directory.resolve(METADATA), warnings))
+                .toList();
+        int[] firstClassIndex = new int[directories.size()];
+        for (int i = 1; i < directories.size(); i++) {
+            firstClassIndex[i] = firstClassIndex[i - 1] + parsed.get(i - 1).streams().values().stream()
+                    .mapToInt(stream -> stream.events().size()).sum();
+        }
+        List<CompiledTrace> compiled = parallelIfMany(IntStream.range(0, directories.size()).boxed().toList())
+                .map(i -> new CompiledTrace(new Trace(directories.get(i), parsed.get(i)),
+                        directories.get(i).resolve(METADATA), new CompiledTrace.EventClassCounter(firstClassIndex[i])))
                 .toList();
         try {
             for (int i = 0; i < directories.size(); i++) {
                 Path directory = directories.get(i);
-                Path metadataFile = directory.resolve(METADATA);
-                TraceClass metadata = parsed.get(i);
-                Trace trace = new Trace(directory, metadata);
-                CompiledTrace compiled = new CompiledTrace(trace, metadataFile, counter);
-                traces.add(trace);
+                traces.add(compiled.get(i).trace);
                 names.add(path.relativize(directory).toString());
                 long index = 0;
                 for (Path file : streamFiles(directory)) {
-                    decoders.add(new StreamDecoder(compiled, file, index++, warnings));
+                    decoders.add(new StreamDecoder(compiled.get(i), file, index++, warnings));
                 }
             }
         } catch (RuntimeException e) {
@@ -71,6 +77,10 @@ public final class Readers {
             throw e;
         }
         return new MergingReader(traces, decoders, names);
+    }
+
+    private static <T> Stream<T> parallelIfMany(List<T> items) {
+        return items.size() > 1 ? items.parallelStream() : items.stream();
     }
 
     /** A directory holding {@code metadata} is a trace; otherwise its sub-directories are searched, in name order. */

@@ -626,6 +626,18 @@ final class StreamDecoder {
                 case Plan.JUMP:
                     pc = plan.jump[pc];
                     break;
+                case Plan.FIXED_RUN: {
+                    long mask = alignMask[pc];
+                    long base = (pos + mask) & ~mask;
+                    long end = base + bits[pc];
+                    if (base > limit || end > limit) {
+                        pc++;
+                        break;
+                    }
+                    pc = readRun(plan, pc, base, v, x);
+                    pos = end;
+                    break;
+                }
                 case Plan.ARRAY_SKIP: {
                     long n = plan.count[pc];
                     if (n < 0) {
@@ -694,6 +706,40 @@ final class StreamDecoder {
                     throw new IllegalStateException("bad operation " + code[pc]);
             }
         }
+    }
+
+    /** Reads the members of a {@link Plan#FIXED_RUN} known to fit; returns the operation after them. */
+    private int readRun(Plan plan, int head, long base, long[] v, long[] x) {
+        final int[] code = plan.code;
+        final int[] slot = plan.slot;
+        final int[] offset = plan.runOffset;
+        final ByteBuffer le = this.le;
+        final ByteBuffer be = this.be;
+        int last = head + (int) plan.count[head];
+        for (int pc = head + 1; pc <= last; pc++) {
+            long at = base + offset[pc];
+            int index = (int) (at >>> 3);
+            switch (code[pc]) {
+                case Plan.U8 -> v[slot[pc]] = le.get(index) & 0xFFL;
+                case Plan.S8 -> v[slot[pc]] = le.get(index);
+                case Plan.U16_LE -> v[slot[pc]] = le.getShort(index) & 0xFFFFL;
+                case Plan.S16_LE -> v[slot[pc]] = le.getShort(index);
+                case Plan.U32_LE -> v[slot[pc]] = le.getInt(index) & 0xFFFFFFFFL;
+                case Plan.S32_LE -> v[slot[pc]] = le.getInt(index);
+                case Plan.I64_LE -> v[slot[pc]] = le.getLong(index);
+                case Plan.U16_BE -> v[slot[pc]] = be.getShort(index) & 0xFFFFL;
+                case Plan.S16_BE -> v[slot[pc]] = be.getShort(index);
+                case Plan.U32_BE -> v[slot[pc]] = be.getInt(index) & 0xFFFFFFFFL;
+                case Plan.S32_BE -> v[slot[pc]] = be.getInt(index);
+                case Plan.I64_BE -> v[slot[pc]] = be.getLong(index);
+                case Plan.ARRAY_SKIP -> {
+                    v[slot[pc]] = at;
+                    x[slot[pc]] = plan.count[pc];
+                }
+                default -> throw new IllegalStateException("bad fixed run member " + code[pc]);
+            }
+        }
+        return last + 1;
     }
 
     /** Length of the NUL-terminated string at a byte index, or -1 when no NUL comes before {@code end}. */

@@ -194,6 +194,31 @@ class ReaderBehaviourTest {
         }
     }
 
+    /** A string, then fields at fixed offsets after it (read as one run), one of them big-endian and signed. */
+    @Test
+    void fixedLayoutFieldsAfterAStringDecode() {
+        StructType payload = Model.struct(
+                field("name", new StringType(org.vnetscope.ctf.meta.Encoding.UTF8)),
+                field("small", u(8)),
+                field("mac", new org.vnetscope.ctf.meta.ArrayType(u(8), 6)),
+                field("signed_be", Model.integer(16, 8, true, java.nio.ByteOrder.BIG_ENDIAN)),
+                field("value", u(32)),
+                field("wide", Model.integer(64, 64, false, java.nio.ByteOrder.LITTLE_ENDIAN)));
+        byte[] data = packet(0, 0, 100, 0, 0, 0, w -> w.align(8).le(1, 5).le(6, 27).string("abc").u8(7)
+                .raw(new byte[] {1, 2, 3, 4, 5, 6}).be(0xFFFE, 16).u32(99).align(64).u64(1L << 40));
+        TraceClass metadata = lttng(0, 0, 1_000_000_000L, Model.event(1, "fixed", payload));
+        try (TraceReader reader = Model.open(dir.resolve("t"), metadata, Map.of("chan_0", data))) {
+            assertThat(reader.next()).isTrue();
+            Event event = reader.event();
+            assertThat(event.getLong(FieldKey.of("small"))).isEqualTo(7);
+            assertThat(event.getBytes(FieldKey.of("mac"))).containsExactly(1, 2, 3, 4, 5, 6);
+            assertThat(event.getLong(FieldKey.of("signed_be"))).isEqualTo(-2);
+            assertThat(event.getLong(VALUE)).isEqualTo(99);
+            assertThat(event.getLong(FieldKey.of("wide"))).isEqualTo(1L << 40);
+            assertThat(reader.next()).isFalse();
+        }
+    }
+
     // ---------------------------------------------------------------- errors
 
     private void assertFails(TraceClass metadata, byte[] data, String message) {
@@ -247,6 +272,15 @@ class ReaderBehaviourTest {
         byte[] data = packet(0, 0, 100, 0, 0, 8, w -> compact(w, 1, 5, 1));
         java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(CONTENT_SIZE_AT, HEADER_BITS + 40);
         assertFails(PLAIN, data, "crosses the end of the packet content");
+    }
+
+    @Test
+    void fieldOfAFixedRunCrossingTheContentIsNamed() {
+        StructType payload = Model.struct(field("first", u(32)), field("second", u(32)));
+        TraceClass metadata = lttng(0, 0, 1_000_000_000L, Model.event(1, "pair", payload));
+        byte[] data = packet(0, 0, 100, 0, 0, 8, w -> w.align(8).le(1, 5).le(5, 27).u32(1).u32(2));
+        java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(CONTENT_SIZE_AT, HEADER_BITS + 80);
+        assertFails(metadata, data, "event payload field second (32 bits at bit 0) crosses the end of the packet content");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,21 +13,20 @@ import java.util.regex.Pattern;
 final class Lexer {
 
     private static final BigInteger MAX_U64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-    private static final Pattern INTEGER = Pattern.compile(
-            "(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))(?:[uU](?:ll|LL|l|L)?|(?:ll|LL|l|L)[uU]?)?");
+    private static final Set<String> INTEGER_SUFFIXES = Set.of("", "u", "U",
+            "ul", "uL", "ull", "uLL", "Ul", "UL", "Ull", "ULL",
+            "l", "L", "ll", "LL", "lu", "lU", "Lu", "LU", "llu", "llU", "LLu", "LLU");
     private static final Pattern SIGNATURE = Pattern.compile("/\\* CTF (\\d+)\\.(\\d+)");
-    /** Longest first, so that ":=" wins over ":" and "..." over ".". */
-    private static final String[] PUNCTUATORS = {
-        "...", ":=", "->", "{", "}", "[", "]", "(", ")", ";", ",", ":", "=", ".", "<", ">", "+", "-", "*"
-    };
-
     private final MetadataText source;
     private final String text;
+    /** The text as an array: a kernel trace's metadata is hundreds of kilobytes, read char by char. */
+    private final char[] chars;
     private int position;
 
     private Lexer(MetadataText source) {
         this.source = source;
         this.text = source.text;
+        this.chars = text.toCharArray();
     }
 
     static List<Token> tokenize(MetadataText source) {
@@ -58,19 +58,20 @@ final class Lexer {
     }
 
     private void skipSpaceAndComments() {
-        while (position < text.length()) {
-            char c = text.charAt(position);
+        char[] chars = this.chars;
+        while (position < chars.length) {
+            char c = chars[position];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) {
                 position++;
-            } else if (text.startsWith("/*", position)) {
+            } else if (c == '/' && position + 1 < chars.length && chars[position + 1] == '*') {
                 int end = text.indexOf("*/", position + 2);
                 if (end < 0) {
                     throw source.error(position, "unterminated comment: expected '*/'");
                 }
                 position = end + 2;
-            } else if (text.startsWith("//", position)) {
+            } else if (c == '/' && position + 1 < chars.length && chars[position + 1] == '/') {
                 int end = text.indexOf('\n', position);
-                position = end < 0 ? text.length() : end + 1;
+                position = end < 0 ? chars.length : end + 1;
             } else {
                 return;
             }
@@ -79,9 +80,9 @@ final class Lexer {
 
     private Token next() {
         int start = position;
-        char c = text.charAt(position);
+        char c = chars[position];
         if (isIdentifierStart(c)) {
-            while (position < text.length() && isIdentifierPart(text.charAt(position))) {
+            while (position < chars.length && isIdentifierPart(chars[position])) {
                 position++;
             }
             return new Token(Token.Kind.IDENTIFIER, text.substring(start, position), start, null);
@@ -92,32 +93,78 @@ final class Lexer {
         if (c == '"') {
             return string(start);
         }
-        for (String punctuator : PUNCTUATORS) {
-            if (text.startsWith(punctuator, position)) {
-                position += punctuator.length();
-                return new Token(Token.Kind.PUNCTUATOR, punctuator, start, null);
-            }
+        String punctuator = punctuator(c);
+        if (punctuator != null) {
+            position += punctuator.length();
+            return new Token(Token.Kind.PUNCTUATOR, punctuator, start, null);
         }
         String shown = c >= 0x20 && c < 0x7F ? "'" + c + "'" : String.format("byte 0x%02X", (int) c);
         throw source.error(start, "unexpected " + shown + ": expected a TSDL token");
     }
 
+    /** The punctuator at the position, longest first ("..." over ".", ":=" over ":"), or null. */
+    private String punctuator(char c) {
+        char next = position + 1 < chars.length ? chars[position + 1] : 0;
+        return switch (c) {
+            case '.' -> next == '.' && position + 2 < chars.length && chars[position + 2] == '.' ? "..." : ".";
+            case ':' -> next == '=' ? ":=" : ":";
+            case '-' -> next == '>' ? "->" : "-";
+            case '{' -> "{";
+            case '}' -> "}";
+            case '[' -> "[";
+            case ']' -> "]";
+            case '(' -> "(";
+            case ')' -> ")";
+            case ';' -> ";";
+            case ',' -> ",";
+            case '=' -> "=";
+            case '<' -> "<";
+            case '>' -> ">";
+            case '+' -> "+";
+            case '*' -> "*";
+            default -> null;
+        };
+    }
+
+    /**
+     * {@code 0x} hexadecimal, {@code 0} octal or decimal digits, then an optional C suffix ({@code u}, {@code l},
+     * {@code ll} in either case and order). Hand-written rather than a regular expression: a kernel trace's
+     * metadata holds tens of thousands of integer literals.
+     */
     private Token integer(int start) {
-        while (position < text.length() && isIdentifierPart(text.charAt(position))) {
+        while (position < chars.length && isIdentifierPart(chars[position])) {
             position++;
         }
-        String written = text.substring(start, position);
-        Matcher matcher = INTEGER.matcher(written);
-        if (!matcher.matches()) {
-            throw source.error(start, "malformed integer literal '" + written + "'");
-        }
-        BigInteger value;
-        if (matcher.group(1) != null) {
-            value = new BigInteger(matcher.group(1), 16);
-        } else if (matcher.group(2) != null) {
-            value = new BigInteger(matcher.group(2), 8);
+        int radix;
+        int digitsStart;
+        if (position - start > 1 && (chars[start + 1] == 'x' || chars[start + 1] == 'X')
+                && chars[start] == '0') {
+            radix = 16;
+            digitsStart = start + 2;
         } else {
-            value = new BigInteger(matcher.group(3), 10);
+            radix = chars[start] == '0' ? 8 : 10;
+            digitsStart = start;
+        }
+        int digitsEnd = digitsStart;
+        while (digitsEnd < position && Character.digit(chars[digitsEnd], radix) >= 0) {
+            digitsEnd++;
+        }
+        if (digitsEnd == digitsStart
+                || (digitsEnd < position && !INTEGER_SUFFIXES.contains(text.substring(digitsEnd, position)))) {
+            throw source.error(start, "malformed integer literal '" + text.substring(start, position) + "'");
+        }
+        String written = text.substring(start, position);
+        int digits = digitsEnd - digitsStart;
+        BigInteger value;
+        if (digits <= (radix == 16 ? 15 : radix == 10 ? 18 : 20)) {
+            // Fits a positive long: no BigInteger parsing.
+            long small = 0;
+            for (int i = digitsStart; i < digitsEnd; i++) {
+                small = small * radix + Character.digit(chars[i], radix);
+            }
+            value = BigInteger.valueOf(small);
+        } else {
+            value = new BigInteger(text.substring(digitsStart, digitsEnd), radix);
         }
         if (value.compareTo(MAX_U64) > 0) {
             throw source.error(start, "integer literal '" + written + "' out of range: expected at most 2^64-1");
@@ -127,6 +174,16 @@ final class Lexer {
 
     private Token string(int start) {
         position++;
+        // Most literals are plain ASCII without escapes: taken as they are.
+        int end = position;
+        while (end < chars.length && chars[end] >= 0x20 && chars[end] < 0x7F && chars[end] != '"' && chars[end] != '\\') {
+            end++;
+        }
+        if (end < chars.length && chars[end] == '"') {
+            String value = text.substring(position, end);
+            position = end + 1;
+            return new Token(Token.Kind.STRING, value, start, null);
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         while (true) {
             if (position >= text.length()) {
