@@ -40,7 +40,8 @@ import org.vnetscope.ctf.meta.VariantType;
  * model as CTF 1.8 metadata. How CTF 2 concepts land in the model:
  * <ul>
  *   <li>An integer with mappings is an {@link EnumType}; a variable-length integer is an {@link IntegerType} with
- *   {@link IntegerType#variableLength()}; a boolean is an unsigned integer.</li>
+ *   {@link IntegerType#variableLength()}; a boolean or a bit array is an unsigned integer (a bit map, whose flags
+ *   the model cannot hold, is rejected).</li>
  *   <li>A static- or dynamic-length string is an array or sequence of 8-bit UTF-8 integers (text, like CTF 1.8
  *   character arrays); a blob is an array or sequence of 8-bit hexadecimal integers.</li>
  *   <li>A variant selects by selector value ranges ({@link VariantType#optionRanges()}); an optional is a variant
@@ -397,13 +398,13 @@ public final class Ctf2MetadataParser {
                 boolean signed = type.equals("variable-length-signed-integer");
                 return withMappings(object, IntegerType.variableLength(signed, displayBase(object), null));
             }
-            case "fixed-length-boolean" -> {
+            case "fixed-length-boolean", "fixed-length-bit-array" -> {
                 long length = integer(object, "length");
                 if (length < 1 || length > 64) {
-                    throw error(object, "boolean length " + length + " is out of range (1 to 64)");
+                    throw error(object, type + " length " + length + " is out of range (1 to 64)");
                 }
-                return new IntegerType((int) length, alignment(object, "alignment"), false, byteOrder(object), 10,
-                        Encoding.NONE, null);
+                return new IntegerType((int) length, alignment(object, "alignment"), false, byteOrder(object),
+                        type.equals("fixed-length-boolean") ? 10 : 16, Encoding.NONE, null);
             }
             case "fixed-length-floating-point-number" -> {
                 long length = integer(object, "length");
