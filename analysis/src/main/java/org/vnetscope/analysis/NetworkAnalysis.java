@@ -57,8 +57,10 @@ public final class NetworkAnalysis {
         PacketObserver journeys = new PacketObserver() {
             @Override
             public void journeyEnded(Journey journey) {
-                paths.accept(journey);
-                topology.accept(journey);
+                if (!journey.overlapsLostEvents()) {
+                    paths.accept(journey);
+                    topology.accept(journey);
+                }
                 for (Consumer<Journey> listener : journeyListeners) {
                     listener.accept(journey);
                 }
@@ -125,11 +127,39 @@ public final class NetworkAnalysis {
         tracker.endUpcalls();
         Topology map = topology.result(options.vms(), identities);
         List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
+        ChainStats chains = tracker.stats();
+        List<String> notes = new ArrayList<>();
+        if (!lost.isEmpty()) {
+            notes.add(lostNote(lost, chains));
+        }
+        notes.addAll(notes(traces));
         List<DropReport> dropList = drops.report(identities, options.kallsyms());
         return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities),
-                streams.report(), dropList, offload.report(identities), map, pathList, tracker.stats(),
-                VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes(traces));
+                streams.report(), dropList, offload.report(identities), map, pathList, chains,
+                VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes);
+    }
+
+    /** Which figures lost events touch, and how: the counts are short, the inferences use intact chains only. */
+    static String lostNote(List<LostRange> lost, ChainStats chains) {
+        long events = 0;
+        long packets = 0;
+        boolean unknown = false;
+        for (LostRange range : lost) {
+            unknown |= range.count() < 0;
+            if (range.kind().equals("packets")) {
+                packets += Math.max(0, range.count());
+            } else {
+                events += Math.max(0, range.count());
+            }
+        }
+        String what = (unknown ? "at least " : "") + events + " events" + (packets > 0 ? " and " + packets
+                + " packets" : "");
+        return "the tracer lost " + what + " in " + lost.size() + " ranges: interface, stream, drop and offload"
+                + " figures count only the events kept and are short; paths and topology come from the "
+                + (chains.journeys() - chains.overlappingLostEvents()) + " of " + chains.journeys()
+                + " packet chains clear of the lost ranges, and so do veth pairs, namespaces and device kinds"
+                + " (a row marked ? holds packets whose hand-over was lost)";
     }
 
     /**

@@ -8,8 +8,10 @@ import java.util.List;
 import org.vnetscope.analysis.ovs.OvsFields;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Outcome;
+import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.StreamFile;
 
 /**
  * Follows every skb through the network events of one trace, in timestamp order, and turns them into one
@@ -30,9 +32,17 @@ import org.vnetscope.ctf.EventStream;
  *
  * <p>Each chain also logs its {@link JourneyLog journey}, device by device, handed to
  * {@link PacketObserver#journeyEnded} when the chain ends. Addresses are reused and not every free is traced, so
- * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header), or a copy to user
- * space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
+ * an event whose header contradicts its chain's (another IPv4 or IPv6 header, or another kind of frame), or a
+ * copy to user space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a
+ * header to tell, a journey that would visit a device the same way twice, or move on
  * after a socket took its data, is cut there (<em>ambiguous</em>).
+ *
+ * <p>Where the tracer lost events, a chain may have lost its free, or the hand-over that named its peer, and run
+ * on into the next packet at its address: a chain alive when a stream's lost range begins, or with an event
+ * inside a lost range of its stream, is <em>no evidence</em>. Its events still count on the devices they name,
+ * but it pairs no veths, votes for no namespace, tells no device kind, and its journey says so
+ * ({@link JourneyLog#overlapsLostEvents}). The peer its hand-over shows holds only if an intact chain paired the
+ * same names ({@link InterfaceIdentities#resolve}).
  */
 final class PacketTracker {
 
@@ -69,13 +79,19 @@ final class PacketTracker {
         final JourneyLog journey = new JourneyLog();
     }
 
+    /** Streams that lost events, and until when their latest lost range runs. */
+    private StreamFile[] lossyStreams = new StreamFile[0];
+    private long[] lossyUntilNs = new long[0];
+
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
     /** The header of the event being handled, read before this tracker sees the event. */
-    private final PacketHeader seen;
+    private final PacketHeader header;
+    /** The same header as chains keep it. */
+    private final IpHeader seen = new IpHeader();
     private long journeys;
     private long splits;
     private long ambiguous;
@@ -95,10 +111,11 @@ final class PacketTracker {
     private int unmatchedAnswerCount;
     private final byte[] flowKeyScratch = new byte[8];
     private long latestNs;
+    private long overlappingLostEvents;
 
-    PacketTracker(InterfaceIdentities identities, PacketHeader seen, PacketObserver... observers) {
+    PacketTracker(InterfaceIdentities identities, PacketHeader header, PacketObserver... observers) {
         this.identities = identities;
-        this.seen = seen;
+        this.header = header;
         this.names = new DeviceNames(identities);
         this.observers = observers.clone();
     }
@@ -124,6 +141,50 @@ final class PacketTracker {
         stream.onEvent(NetFields.SKB_COPY_DATAGRAM, this::onCopyToUser);
         stream.onEvent(OvsFields.UPCALL, this::onDatapathUpcall);
         stream.onEvent(OvsFields.EXECUTE_ACTION, this::onDatapathAction);
+        stream.onDiscard(this::onDiscard);
+    }
+
+    /** The tracer lost events of one stream from now on (the range's beginning) until the range's end. */
+    private void onDiscard(Discard discard) {
+        int index = -1;
+        for (int i = 0; i < lossyStreams.length; i++) {
+            if (java.util.Objects.equals(lossyStreams[i], discard.stream())) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            index = lossyStreams.length;
+            lossyStreams = java.util.Arrays.copyOf(lossyStreams, index + 1);
+            lossyUntilNs = java.util.Arrays.copyOf(lossyUntilNs, index + 1);
+            lossyStreams[index] = discard.stream();
+        }
+        lossyUntilNs[index] = Math.max(lossyUntilNs[index], discard.endNs());
+        // a live chain may have lost any of its coming events on that stream
+        chains.forEachValue(chain -> chain.journey.overlapLostEvents());
+    }
+
+    /** True when the event's stream is inside one of its lost ranges: events around it may be missing. */
+    private boolean inLostRange(Event event, long now) {
+        if (lossyStreams.length == 0) {
+            return false;
+        }
+        StreamFile stream = event.stream();
+        for (int i = 0; i < lossyStreams.length; i++) {
+            // a range without its stream named may be any stream's
+            boolean same = lossyStreams[i] == stream || lossyStreams[i] == null || lossyStreams[i].equals(stream);
+            if (same && now <= lossyUntilNs[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The chain, marked as no evidence when this event sits in a lost range of its stream. */
+    private Chain checked(Chain chain, Event event, long now) {
+        if (chain != null && inLostRange(event, now)) {
+            chain.journey.overlapLostEvents();
+        }
+        return chain;
     }
 
     /** Live skb chains right now: what the tracker's memory is proportional to. */
@@ -133,7 +194,7 @@ final class PacketTracker {
 
     /** How chains were followed so far. */
     ChainStats stats() {
-        return new ChainStats(journeys, splits, ambiguous, unterminated, maxLive);
+        return new ChainStats(journeys, splits, ambiguous, unterminated, maxLive, overlappingLostEvents);
     }
 
     private void onQueue(Event event) {
@@ -146,6 +207,7 @@ final class PacketTracker {
         } else {
             flushQueue(chain, chain.iface);
         }
+        checked(chain, event, now);
         chain.step = Step.QUEUED;
         chain.iface = names.read(event, NetFields.NAME);
         chain.transmitter = null;
@@ -162,7 +224,8 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
-        Chain chain = sameHeader(skb, live(skb, now));
+        Chain chain = checked(sameHeader(skb, live(skb, now)), event, now);
+        boolean evidence = chain != null ? !chain.journey.overlapsLostEvents() : !inLostRange(event, now);
         InterfaceId iface;
         boolean rxWithoutQueue = false;
         if (chain != null && chain.step == Step.QUEUED && !chain.iface.name().equals(name)) {
@@ -170,25 +233,30 @@ final class PacketTracker {
             String sender = chain.iface.name();
             iface = identities.id(name, sender);
             InterfaceId transmitter = identities.id(sender, name);
-            identities.pair(sender, name);
-            identities.evidence(iface, DeviceKind.VETH, 1);
-            chain.journey.revealPeer(chain.iface, transmitter);
-            if (chain.senderNetns != NO_NETNS) {
-                identities.voteSenderNetns(transmitter, chain.senderNetns);
+            if (evidence) {
+                identities.pair(sender, name);
+                identities.evidence(iface, DeviceKind.VETH, 1);
+                if (chain.senderNetns != NO_NETNS) {
+                    identities.voteSenderNetns(transmitter, chain.senderNetns);
+                }
             }
+            chain.journey.revealPeer(chain.iface, transmitter);
             flushQueue(chain, transmitter);
             chain.transmitter = transmitter;
-        } else if (chain != null && chain.step == Step.QUEUED) {
+        } else if (chain != null && chain.step == Step.QUEUED && chain.iface.name().equals(name)) {
             iface = chain.iface;
+            // kept even where events were lost: queued and received on one device is what only a loopback does
             identities.evidence(iface, DeviceKind.LOOPBACK, 1);
             flushQueue(chain, iface);
             chain.transmitter = iface;
         } else {
             iface = named;
-            identities.evidence(iface, DeviceKind.SOFTWARE, 1);
+            if (evidence) {
+                identities.evidence(iface, DeviceKind.SOFTWARE, 1);
+            }
             rxWithoutQueue = true;
             if (chain == null) {
-                chain = create(skb);
+                chain = checked(create(skb), event, now);
             } else {
                 flushQueue(chain, chain.iface);
                 chain.transmitter = null;
@@ -210,7 +278,7 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId iface = names.read(event, NetFields.NAME);
         String name = iface.name();
-        Chain chain = sameHeader(skb, live(skb, now));
+        Chain chain = checked(sameHeader(skb, live(skb, now)), event, now);
         boolean afterReceive = chain != null
                 && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
         if (afterReceive && chain.iface.name().equals(name)) {
@@ -219,11 +287,13 @@ final class PacketTracker {
             record(chain, chain.iface, HopKind.RECEIVE, event);
             return;
         }
-        identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         if (chain == null) {
-            chain = create(skb);
+            chain = checked(create(skb), event, now);
         } else {
             flushQueue(chain, chain.iface);
+        }
+        if (!chain.journey.overlapsLostEvents()) {
+            identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         }
         long len = event.getLong(NetFields.LEN);
         for (PacketObserver observer : observers) {
@@ -242,8 +312,9 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
-        Chain chain = sameHeader(skb, live(skb, now));
+        Chain chain = checked(sameHeader(skb, live(skb, now)), event, now);
         InterfaceId iface;
+        boolean gsoSegment = false;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
             iface = chain.transmitter;
         } else if (chain != null && chain.step == Step.QUEUED && chain.iface.name().equals(name)) {
@@ -254,14 +325,28 @@ final class PacketTracker {
             // a segment of software GSO: no queue of its own, handed to the peer before this xmit returned
             String receiver = chain.iface.name();
             iface = identities.id(name, receiver);
-            identities.pair(name, receiver);
-            identities.evidence(chain.iface, DeviceKind.SOFTWARE, -1);
-            identities.evidence(chain.iface, DeviceKind.VETH, 1);
+            gsoSegment = true;
+            if (!chain.journey.overlapsLostEvents()) {
+                identities.pair(name, receiver);
+                identities.evidence(chain.iface, DeviceKind.SOFTWARE, -1);
+                identities.evidence(chain.iface, DeviceKind.VETH, 1);
+            }
             chain.rxWithoutQueue = false;
             chain.transmitter = iface;
             chain.journey.revealPeer(named, iface);
+            chain.journey.revealPeer(chain.iface, identities.id(receiver, name));
+            chain.iface = identities.id(receiver, name);
         } else {
             iface = named;
+            if (chain != null && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)
+                    && !chain.journey.queuedOn(name)) {
+                // a received packet is sent on through a queue: an xmit never queued is a new skb at the address
+                // (a segment software GSO cut from a queued super-packet) whose predecessor's free was not traced;
+                // an xmit that was queued returns after the devices it handed the packet to (an internal port)
+                splits++;
+                end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
+                chain = null;
+            }
         }
         if (event.getLong(NetFields.RC) == 0) {
             long len = event.getLong(NetFields.LEN);
@@ -270,7 +355,7 @@ final class PacketTracker {
             }
         }
         if (chain == null) {
-            chain = create(skb);
+            chain = checked(create(skb), event, now);
             chain.step = Step.SENT;
             chain.iface = iface;
         } else if (chain.step == Step.QUEUED || chain.step == Step.SENT) {
@@ -279,7 +364,12 @@ final class PacketTracker {
         }
         // otherwise the skb already lives on the receiving peer, where a drop must be attributed
         chain.lastNs = now;
-        record(chain, iface, HopKind.XMIT, event);
+        if (gsoSegment) {
+            // the peer received the segment inside this xmit: the xmit comes first on the packet's way
+            chain.journey.addBeforeLast(iface, HopKind.XMIT, event);
+        } else {
+            record(chain, iface, HopKind.XMIT, event);
+        }
     }
 
     private void onKfree(Event event) {
@@ -345,7 +435,9 @@ final class PacketTracker {
             return;
         }
         // the reader of a socket runs in its own namespace, so the device that received the skb is there too
-        identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+        if (!checked(chain, event, event.timestampNs()).journey.overlapsLostEvents()) {
+            identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+        }
         chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
     }
 
@@ -368,8 +460,9 @@ final class PacketTracker {
         return chain;
     }
 
-    /** The chain, or null when the event's IPv4 header says it is another packet on the same address. */
+    /** The chain, or null when the event's header says it is another packet on the same address. */
     private Chain sameHeader(long skb, Chain chain) {
+        seen.read(header);
         if (chain != null && chain.journey.header.contradictedBy(seen)) {
             splits++;
             end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
@@ -394,6 +487,9 @@ final class PacketTracker {
 
     private void report(JourneyLog journey) {
         journeys++;
+        if (journey.overlapsLostEvents()) {
+            overlappingLostEvents++;
+        }
         if (journey.outcome() == Outcome.UNTERMINATED) {
             unterminated++;
         }

@@ -19,8 +19,14 @@ public final class LabTraces {
     private LabTraces() {
     }
 
-    /** The scenario folder; skips the test when the shared traces are absent. */
+    /**
+     * The scenario folder; skips the test when the shared traces are absent. A name under {@code lab2/} is a
+     * trace bundled in the repository (samples/lab2), there on a fresh clone.
+     */
     public static Path scenario(String name) {
+        if (name.startsWith("lab2/")) {
+            return Path.of(System.getProperty("vnetscope.repo", "..")).resolve("samples").resolve(name);
+        }
         String root = System.getProperty("vnetscope.traces");
         assumeTrue(root != null, "system property vnetscope.traces is not set: lab traces unavailable");
         Path folder = Path.of(root, "lab", name);

@@ -133,7 +133,10 @@ public final class TopologyCommand implements Callable<Integer> {
         }
         sb.append("\npaths (").append(result.chains().journeys()).append(" packets followed, ")
                 .append(result.chains().splitOnHeaders()).append(" chains split on headers, ")
-                .append(result.chains().ambiguous()).append(" ambiguous)\n");
+                .append(result.chains().ambiguous()).append(" ambiguous")
+                .append(result.chains().overlappingLostEvents() == 0 ? ""
+                        : ", " + result.chains().overlappingLostEvents() + " left out: the tracer lost events meanwhile")
+                .append(")\n");
         sb.append("  latency: first event on the path to the free; per hop: one device to the next\n");
         for (PacketPath path : result.paths()) {
             PacketPath.Latency all = path.latencyNs();

@@ -46,7 +46,7 @@ class AnalyzeCommandTest {
                 List.of(new DropReport(null, null, 0xFFFFFFFF914BB701L, "0xffffffff914bb701", 2048, 1)),
                 List.of(new OffloadReport("eth0<->vnet1", 1500, new TrafficCounts(1, 60, 60),
                         new TrafficCounts(0, 0, 0), 0, 0, 3)),
-                TopologyCommandTest.TOPOLOGY, List.of(TopologyCommandTest.PATH), new ChainStats(2, 0, 0, 0, 1),
+                TopologyCommandTest.TOPOLOGY, List.of(TopologyCommandTest.PATH), new ChainStats(2, 0, 0, 0, 1, 0),
                 List.of(new VmTraffic("vm1", "none", 2, 196, 1)),
                 List.of(new Datapath("ovs-system", null, List.of(new Datapath.Port(1, "ovsbr0", true, 3, 1, 5L, 5L, 0),
                         new Datapath.Port(2, null, false, 0, 0, null, null, 1)), 1,

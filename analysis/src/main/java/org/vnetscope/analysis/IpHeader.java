@@ -1,0 +1,100 @@
+package org.vnetscope.analysis;
+
+/**
+ * The header fields that stay the same while one packet crosses devices: what tells two packets on the same
+ * (reused) skb address apart. IPv4 and IPv6 alike; a frame with no IP header (ARP, a VLAN tag the tracer could
+ * not look through) is told from one with. Copied into a reusable instance, without allocating.
+ */
+final class IpHeader {
+
+    /** The event had no network header field at all (xmit, frees): it tells nothing. */
+    static final int NONE = -1;
+    /** Values of the trace's {@code network_header_type}. */
+    static final int NOT_IP = 0;
+    static final int IPV4 = NetFields.HEADER_IPV4;
+    static final int IPV6 = NetFields.HEADER_IPV6;
+
+    int type = NONE;
+    /** IPv4: the address. IPv6: its last eight bytes (the interface id), with {@link #sourceHigh} the first. */
+    long source;
+    long sourceHigh;
+    long destination;
+    long destinationHigh;
+    /**
+     * IPv4: the IP id. IPv6 has none: for TCP the acknowledgment number (pure acks repeat the sequence number, and
+     * GRO merges only segments with equal ones), else the payload length.
+     */
+    long id;
+    int protocol;
+    int sourcePort;
+    int destinationPort;
+    long sequence;
+
+    /** Takes the header of the event being handled, as {@link PacketHeader} read it; {@link #type} tells what it had. */
+    void read(PacketHeader event) {
+        switch (event.kind) {
+            case PacketHeader.IPV4 -> {
+                type = IPV4;
+                source = event.sourceLow & 0xFFFF_FFFFL;
+                sourceHigh = 0;
+                destination = event.destinationLow & 0xFFFF_FFFFL;
+                destinationHigh = 0;
+                id = (int) event.ipId;
+                readTransport(event);
+            }
+            case PacketHeader.IPV6 -> {
+                type = IPV6;
+                source = event.sourceLow;
+                sourceHigh = event.sourceHigh;
+                destination = event.destinationLow;
+                destinationHigh = event.destinationHigh;
+                id = event.tcp ? event.tcpAck : event.ipLength - NetFields.IPV6_HEADER;
+                readTransport(event);
+            }
+            case PacketHeader.NONE -> type = NONE;
+            default -> type = NOT_IP;
+        }
+    }
+
+    private void readTransport(PacketHeader event) {
+        protocol = event.protocol;
+        sourcePort = event.sourcePort;
+        destinationPort = event.destinationPort;
+        sequence = event.tcp ? event.tcpSequence : 0;
+    }
+
+    boolean ip() {
+        return type == IPV4 || type == IPV6;
+    }
+
+    /**
+     * True when the event just read cannot be the packet this header (the chain's) belongs to: another IP
+     * header, or none where the chain had one. A frame first seen without an IP header may show one later (a
+     * VLAN tag the tracer could not look through, then stripped).
+     */
+    boolean contradictedBy(IpHeader seen) {
+        if (!ip() || seen.type == NONE) {
+            return false;
+        }
+        if (type != seen.type) {
+            return true;
+        }
+        return !(source == seen.source && sourceHigh == seen.sourceHigh
+                && destination == seen.destination && destinationHigh == seen.destinationHigh && id == seen.id
+                && protocol == seen.protocol && sourcePort == seen.sourcePort
+                && destinationPort == seen.destinationPort && sequence == seen.sequence);
+    }
+
+    void copyFrom(IpHeader other) {
+        type = other.type;
+        source = other.source;
+        sourceHigh = other.sourceHigh;
+        destination = other.destination;
+        destinationHigh = other.destinationHigh;
+        id = other.id;
+        protocol = other.protocol;
+        sourcePort = other.sourcePort;
+        destinationPort = other.destinationPort;
+        sequence = other.sequence;
+    }
+}
