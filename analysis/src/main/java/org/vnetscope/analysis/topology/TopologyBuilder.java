@@ -44,7 +44,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private final Map<String, Map<String, Integer>> uppers = new HashMap<>();
     private final Map<String, Map<String, Integer>> lowers = new HashMap<>();
     private final Map<String, Integer> tapStarts = new HashMap<>();
-    private final Map<String, Long> lastSeen = new HashMap<>();
+    /** The last time each device carried a packet, in a cell updated in place: every journey moves it on. */
+    private final Map<String, long[]> lastSeen = new HashMap<>();
     /** ip -> port -> [first, last] time a packet from that address entered a bridge through that port. */
     private final Map<Integer, Map<String, long[]>> ipBehindPort = new HashMap<>();
     private final Map<String, String> fdbBridgeOfPort = new HashMap<>();
@@ -123,7 +124,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         List<DeviceStep> steps = journey.steps();
         for (int i = 0; i < steps.size(); i++) {
             DeviceStep step = steps.get(i);
-            lastSeen.merge(step.name(), step.timeNs(), Math::max);
+            seenAt(step.name(), step.timeNs());
             if (i + 1 < steps.size()) {
                 DeviceStep next = steps.get(i + 1);
                 if (!step.transmit() && next.transmit() && !next.name().equals(step.name())) {
@@ -139,6 +140,15 @@ public final class TopologyBuilder implements Consumer<Journey> {
         }
         if (!steps.isEmpty() && !steps.get(0).transmit() && steps.get(0).firstKind() == HopKind.RECEIVE) {
             tapStarts.merge(steps.get(0).name(), 1, Integer::sum);
+        }
+    }
+
+    private void seenAt(String device, long timeNs) {
+        long[] last = lastSeen.get(device);
+        if (last == null) {
+            lastSeen.put(device, new long[] {timeNs});
+        } else if (timeNs > last[0]) {
+            last[0] = timeNs;
         }
     }
 
@@ -187,7 +197,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         later.lowers.forEach((from, to) -> to.forEach((name, n) -> lowers.computeIfAbsent(from, f -> new HashMap<>())
                 .merge(name, n, Integer::sum)));
         later.tapStarts.forEach((port, n) -> tapStarts.merge(port, n, Integer::sum));
-        later.lastSeen.forEach((port, time) -> lastSeen.merge(port, time, Math::max));
+        later.lastSeen.forEach((port, time) -> seenAt(port, time[0]));
         later.ipBehindPort.forEach((ip, ports) -> ports.forEach((port, seen) -> {
             long[] mine = ipBehindPort.computeIfAbsent(ip, i -> new HashMap<>())
                     .computeIfAbsent(port, p -> new long[] {seen[0], seen[1]});
@@ -320,7 +330,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
             List<String> ips = ipsOfPort.getOrDefault(port, List.of()).stream().sorted().toList();
             portsOfBridge.computeIfAbsent(bridge, b -> new ArrayList<>()).add(new Topology.Port(port, kind, vm,
                     List.copyOf(portMacs), List.copyOf(portVlans.getOrDefault(port, Set.of())), peer, ips,
-                    lastSeen.get(port), removedPorts.get(port)));
+                    lastSeen.containsKey(port) ? lastSeen.get(port)[0] : null, removedPorts.get(port)));
         });
         List<Topology.Bridge> bridges = new ArrayList<>();
         portsOfBridge.forEach((bridge, ports) -> bridges.add(new Topology.Bridge(bridge,
