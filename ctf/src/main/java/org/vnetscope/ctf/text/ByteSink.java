@@ -56,6 +56,30 @@ final class ByteSink {
         }
     }
 
+    /**
+     * The first {@code count} bytes of {@code ascii}, all below 0x80, between double quotes, each byte replaced by
+     * its escape sequence when {@code escapes} has one.
+     */
+    void appendQuotedAscii(byte[] ascii, int count, byte[][] escapes) {
+        reserve(4 * count + 2);
+        byte[] to = buffer;
+        int at = length;
+        to[at++] = '"';
+        for (int i = 0; i < count; i++) {
+            byte c = ascii[i];
+            byte[] escape = escapes[c];
+            if (escape == null) {
+                to[at++] = c;
+            } else {
+                for (byte b : escape) {
+                    to[at++] = b;
+                }
+            }
+        }
+        to[at++] = '"';
+        length = at;
+    }
+
     void appendSigned(long value) {
         if (value < 0) {
             append('-');
