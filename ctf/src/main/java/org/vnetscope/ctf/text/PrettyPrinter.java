@@ -90,6 +90,12 @@ public final class PrettyPrinter {
         ESCAPES['?'] = ascii("\\?");
     }
 
+    private static final byte[] FIRST_INDEX = ascii(" [");
+    private static final byte[] NEXT_INDEX = ascii(", [");
+    private static final byte[] INDEX_END = ascii("] = ");
+    private static final byte[] UNKNOWN_LABEL = ascii("<unknown>");
+    private static final byte[] CONTAINER = ascii(" : container = ");
+
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
@@ -462,9 +468,9 @@ public final class PrettyPrinter {
         @Override
         public void element(int slot, long index) {
             if (!gathering && format.shapes[slot].shown) {
-                out.append(index == 0 ? " [" : ", [");
+                out.append(index == 0 ? FIRST_INDEX : NEXT_INDEX);
                 out.appendUnsigned(index);
-                out.append("] = ");
+                out.append(INDEX_END);
             }
         }
 
@@ -625,9 +631,9 @@ public final class PrettyPrinter {
             }
         }
         if (none) {
-            out.append("<unknown>");
+            out.append(UNKNOWN_LABEL);
         }
-        out.append(" : container = ");
+        out.append(CONTAINER);
         integer(container, value);
         out.append(' ');
         out.append(')');
