@@ -1,6 +1,7 @@
 package org.vnetscope.analysis;
 
 import java.util.List;
+import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmTraffic;
@@ -20,12 +21,15 @@ import org.vnetscope.analysis.topology.VmTraffic;
  * @param paths      packet paths: device sequences with packets, bytes, latency and drops, most packets first
  * @param chains     how packets were followed into paths (splits, ambiguous cuts)
  * @param vmMatrix   traffic between VMs
+ * @param datapaths  Open vSwitch kernel datapaths: ports, OUTPUT actions, upcalls, executed flows, drops; empty
+ *                   when the trace has no datapath events
  * @param lostEvents ranges where the tracer lost data; empty when it lost none
  * @param notes      what the trace cannot show, and how to record it next time
  */
 public record AnalysisReport(String trace, long startNs, long endNs, long binNs, List<InterfaceReport> interfaces,
                              List<StreamReport> streams, List<DropReport> drops, List<OffloadReport> offload,
                              Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
+                             List<Datapath> datapaths,
                              List<LostRange> lostEvents, List<String> notes) {
 
     public AnalysisReport {
@@ -35,6 +39,7 @@ public record AnalysisReport(String trace, long startNs, long endNs, long binNs,
         offload = List.copyOf(offload);
         paths = List.copyOf(paths);
         vmMatrix = List.copyOf(vmMatrix);
+        datapaths = List.copyOf(datapaths);
         lostEvents = List.copyOf(lostEvents);
         notes = List.copyOf(notes);
     }

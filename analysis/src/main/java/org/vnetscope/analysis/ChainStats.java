@@ -9,6 +9,8 @@ package org.vnetscope.analysis;
  *                       move after a socket took the data
  * @param unterminated   journeys whose free was not seen (split, cut, stale, or the trace ended)
  * @param maxLive        most chains alive at once: what the tracker's memory follows
+ * @param overlappingLostEvents journeys the tracer lost events during: left out of the paths and the topology
  */
-public record ChainStats(long journeys, long splitOnHeaders, long ambiguous, long unterminated, int maxLive) {
+public record ChainStats(long journeys, long splitOnHeaders, long ambiguous, long unterminated, int maxLive,
+                         long overlappingLostEvents) {
 }

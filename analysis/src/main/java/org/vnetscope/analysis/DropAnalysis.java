@@ -36,7 +36,8 @@ public final class DropAnalysis implements PacketObserver {
         List<DropReport> reports = new ArrayList<>();
         resolved.forEach((key, count) -> {
             String symbol = kallsyms == null ? null : kallsyms.symbolize(key.location());
-            String location = symbol != null ? symbol : "0x" + Long.toHexString(key.location());
+            // no address: freed where no skb_kfree names the code (a datapath flow without output)
+            String location = key.location() == 0 ? "-" : symbol != null ? symbol : "0x" + Long.toHexString(key.location());
             reports.add(new DropReport(key.iface() == null ? null : key.iface().label(), key.reason(),
                     key.location(), location, key.ethertype(), count[0]));
         });

@@ -54,6 +54,12 @@ public final class InterfaceIdentities {
         peersByName.computeIfAbsent(b, n -> new TreeSet<>()).add(a);
     }
 
+    /** Whether a hand-over already paired these two names. */
+    boolean paired(String a, String b) {
+        TreeSet<String> peers = peersByName.get(a);
+        return peers != null && peers.contains(b);
+    }
+
     void evidence(InterfaceId id, DeviceKind kind, long delta) {
         kindEvidence.computeIfAbsent(id, i -> new long[DeviceKind.values().length])[kind.ordinal()] += delta;
     }
@@ -66,10 +72,17 @@ public final class InterfaceIdentities {
         senderNetnsVotes.computeIfAbsent(id, i -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1])[0]++;
     }
 
-    /** The id a raw id is reported under: a peerless id takes its name's only peer, when there is exactly one. */
+    /**
+     * The id a raw id is reported under: a peerless id takes its name's only peer, when there is exactly one. A
+     * peer shown only by chains that lost events (never {@link #pair paired}) is no proof: such an id is taken
+     * as peerless.
+     */
     public InterfaceId resolve(InterfaceId raw) {
         if (raw.peer() != null) {
-            return raw;
+            if (paired(raw.name(), raw.peer())) {
+                return raw;
+            }
+            raw = id(raw.name(), null);
         }
         TreeSet<String> peers = peersByName.get(raw.name());
         return peers != null && peers.size() == 1 ? id(raw.name(), peers.first()) : raw;

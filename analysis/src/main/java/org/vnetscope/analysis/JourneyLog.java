@@ -8,7 +8,7 @@ import org.vnetscope.ctf.Event;
 
 /**
  * The journey of one skb chain, hop by hop, as {@link PacketTracker} follows it; handed to observers when the
- * chain ends, then reused. It also keeps the IPv4 header the chain first showed, which decides whether a later
+ * chain ends, then reused. It also keeps the IP header the chain first showed, which decides whether a later
  * event on the same address is the same packet.
  */
 final class JourneyLog implements Journey {
@@ -18,7 +18,8 @@ final class JourneyLog implements Journey {
     private long[] times = new long[8];
     private long[] netns = new long[8];
     private int hops;
-    final Ipv4Header header = new Ipv4Header();
+    final IpHeader header = new IpHeader();
+    private static final IpHeader NO_HEADER = new IpHeader();
     private int bytes;
     private boolean bytesFromReceive;
     private int receiverHop;
@@ -26,15 +27,22 @@ final class JourneyLog implements Journey {
     private long endTime;
     private Outcome outcome;
     private String reason;
+    private boolean overlapsLostEvents;
 
     void reset() {
         hops = 0;
-        header.valid = false;
+        header.type = IpHeader.NONE;
         bytes = 0;
         bytesFromReceive = true;
         receiverHop = -1;
         receiverNetns = 0;
         reason = null;
+        overlapsLostEvents = false;
+    }
+
+    /** The tracer lost events while this chain was alive, on a stream it used: see {@link PacketTracker}. */
+    void overlapLostEvents() {
+        overlapsLostEvents = true;
     }
 
     boolean isEmpty() {
@@ -57,7 +65,7 @@ final class JourneyLog implements Journey {
         return false;
     }
 
-    void add(InterfaceId device, HopKind kind, Event event, Ipv4Header seen) {
+    void add(InterfaceId device, HopKind kind, Event event, IpHeader seen) {
         if (hops == devices.length) {
             int size = hops * 2;
             devices = Arrays.copyOf(devices, size);
@@ -70,7 +78,7 @@ final class JourneyLog implements Journey {
         times[hops] = event.timestampNs();
         netns[hops] = event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : 0;
         hops++;
-        if (seen.valid && !header.valid) {
+        if (seen.type != IpHeader.NONE && !header.ip()) {
             header.copyFrom(seen);
         }
         boolean transmit = kind == HopKind.QUEUE || kind == HopKind.XMIT;
@@ -81,6 +89,34 @@ final class JourneyLog implements Journey {
             bytes = (int) event.getLong(NetFields.LEN);
         }
         bytesFromReceive &= !transmit;
+    }
+
+    /** Whether the packet was queued for transmit on a device of this name. */
+    boolean queuedOn(String name) {
+        for (int i = 0; i < hops; i++) {
+            if (kinds[i] == HopKind.QUEUE && devices[i].name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records a hop that happened before the last one recorded (which it caused), in its place on the way. */
+    void addBeforeLast(InterfaceId device, HopKind kind, Event event) {
+        add(device, kind, event, NO_HEADER);
+        int last = hops - 1;
+        InterfaceId movedDevice = devices[last];
+        HopKind movedKind = kinds[last];
+        long movedTime = times[last];
+        long movedNetns = netns[last];
+        devices[last] = devices[last - 1];
+        kinds[last] = kinds[last - 1];
+        times[last] = times[last - 1];
+        netns[last] = netns[last - 1];
+        devices[last - 1] = movedDevice;
+        kinds[last - 1] = movedKind;
+        times[last - 1] = movedTime;
+        netns[last - 1] = movedNetns;
     }
 
     /** A hand-over named the peer of the device that sent this skb: its earlier hops take that identity. */
@@ -160,23 +196,28 @@ final class JourneyLog implements Journey {
     }
 
     @Override
+    public boolean overlapsLostEvents() {
+        return overlapsLostEvents;
+    }
+
+    @Override
     public int bytes() {
         return bytes;
     }
 
     @Override
     public boolean hasIpv4() {
-        return header.valid;
+        return header.type == IpHeader.IPV4;
     }
 
     @Override
     public int ipv4Source() {
-        return header.source;
+        return (int) header.source;
     }
 
     @Override
     public int ipv4Destination() {
-        return header.destination;
+        return (int) header.destination;
     }
 
     @Override

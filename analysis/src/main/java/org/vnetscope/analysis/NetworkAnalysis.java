@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.vnetscope.analysis.ovs.DatapathAnalysis;
 import org.vnetscope.analysis.paths.DeviceRef;
 import org.vnetscope.analysis.paths.Journey;
 import org.vnetscope.analysis.paths.PacketPath;
@@ -41,6 +42,7 @@ public final class NetworkAnalysis {
     private final PacketTracker tracker;
     private final PathGraph paths = new PathGraph();
     private final TopologyBuilder topology = new TopologyBuilder();
+    private final DatapathAnalysis datapaths = new DatapathAnalysis();
     private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
     private final List<LostRange> lost = new ArrayList<>();
     private long startNs = Long.MAX_VALUE;
@@ -54,8 +56,10 @@ public final class NetworkAnalysis {
         PacketObserver journeys = new PacketObserver() {
             @Override
             public void journeyEnded(Journey journey) {
-                paths.accept(journey);
-                topology.accept(journey);
+                if (!journey.overlapsLostEvents()) {
+                    paths.accept(journey);
+                    topology.accept(journey);
+                }
                 for (Consumer<Journey> listener : journeyListeners) {
                     listener.accept(journey);
                 }
@@ -96,6 +100,7 @@ public final class NetworkAnalysis {
         tracker.subscribe(stream);
         streams.subscribe(stream);
         topology.subscribe(stream);
+        datapaths.subscribe(stream);
         stream.onEvent(event -> {
             long time = event.timestampNs();
             if (time < startNs) {
@@ -117,12 +122,42 @@ public final class NetworkAnalysis {
     /** The report, once the stream has ended. */
     public AnalysisReport report(String traceName, List<Trace> traces) {
         tracker.finish();
+        tracker.endUpcalls();
         Topology map = topology.result(options.vms(), identities);
         List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
+        ChainStats chains = tracker.stats();
+        List<String> notes = new ArrayList<>();
+        if (!lost.isEmpty()) {
+            notes.add(lostNote(lost, chains));
+        }
+        notes.addAll(notes(traces));
+        List<DropReport> dropList = drops.report(identities, options.kallsyms());
         return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities),
-                streams.report(), drops.report(identities, options.kallsyms()), offload.report(identities),
-                map, pathList, tracker.stats(), VmTraffic.matrix(pathList, map), lost, notes(traces));
+                streams.report(), dropList, offload.report(identities), map, pathList, chains,
+                VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes);
+    }
+
+    /** Which figures lost events touch, and how: the counts are short, the inferences use intact chains only. */
+    static String lostNote(List<LostRange> lost, ChainStats chains) {
+        long events = 0;
+        long packets = 0;
+        boolean unknown = false;
+        for (LostRange range : lost) {
+            unknown |= range.count() < 0;
+            if (range.kind().equals("packets")) {
+                packets += Math.max(0, range.count());
+            } else {
+                events += Math.max(0, range.count());
+            }
+        }
+        String what = (unknown ? "at least " : "") + events + " events" + (packets > 0 ? " and " + packets
+                + " packets" : "");
+        return "the tracer lost " + what + " in " + lost.size() + " ranges: interface, stream, drop and offload"
+                + " figures count only the events kept and are short; paths and topology come from the "
+                + (chains.journeys() - chains.overlappingLostEvents()) + " of " + chains.journeys()
+                + " packet chains clear of the lost ranges, and so do veth pairs, namespaces and device kinds"
+                + " (a row marked ? holds packets whose hand-over was lost)";
     }
 
     /**
@@ -190,6 +225,7 @@ public final class NetworkAnalysis {
      */
     public void merge(NetworkAnalysis other) {
         other.tracker.finish();
+        tracker.mergeUpcalls(other.tracker);
         identities.merge(other.identities);
         traffic.merge(other.traffic);
         drops.merge(other.drops);
@@ -197,6 +233,7 @@ public final class NetworkAnalysis {
         streams.merge(other.streams);
         paths.merge(other.paths);
         topology.merge(other.topology);
+        datapaths.merge(other.datapaths);
         lost.addAll(other.lost);
         startNs = Math.min(startNs, other.startNs);
         endNs = Math.max(endNs, other.endNs);

@@ -1,10 +1,17 @@
 package org.vnetscope.analysis;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.vnetscope.analysis.ovs.OvsFields;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Outcome;
+import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.StreamFile;
 
 /**
  * Follows every skb through the network events of one trace, in timestamp order, and turns them into one
@@ -25,9 +32,17 @@ import org.vnetscope.ctf.EventStream;
  *
  * <p>Each chain also logs its {@link JourneyLog journey}, device by device, handed to
  * {@link PacketObserver#journeyEnded} when the chain ends. Addresses are reused and not every free is traced, so
- * an event whose IPv4 header contradicts its chain's (or that lost the chain's IPv4 header), or a copy to user
- * space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a header to tell, a journey that would visit a device the same way twice, or move on
+ * an event whose header contradicts its chain's (another IPv4 or IPv6 header, or another kind of frame), or a
+ * copy to user space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a
+ * header to tell, a journey that would visit a device the same way twice, or move on
  * after a socket took its data, is cut there (<em>ambiguous</em>).
+ *
+ * <p>Where the tracer lost events, a chain may have lost its free, or the hand-over that named its peer, and run
+ * on into the next packet at its address: a chain alive when a stream's lost range begins, or with an event
+ * inside a lost range of its stream, is <em>no evidence</em>. Its events still count on the devices they name,
+ * but it pairs no veths, votes for no namespace, tells no device kind, and its journey says so
+ * ({@link JourneyLog#overlapsLostEvents}). The peer its hand-over shows holds only if an intact chain paired the
+ * same names ({@link InterfaceIdentities#resolve}).
  */
 final class PacketTracker {
 
@@ -38,6 +53,12 @@ final class PacketTracker {
     private static final int MIN_IP_AND_TRANSPORT = 20 + 8;
 
     private enum Step { QUEUED, RECEIVED_RX, RECEIVED, SENT }
+
+    /**
+     * Where a chain stands with an Open vSwitch datapath: it entered through a port and awaits the datapath's
+     * verdict, got actions, or went to user space (an upcall).
+     */
+    private enum Datapath { NONE, AWAITING, ACTED, UPCALLED }
 
     private static final class Chain {
         Step step;
@@ -52,20 +73,42 @@ final class PacketTracker {
         /** The receive had no queue before it: a segment from software GSO, or a software netif_rx. */
         boolean rxWithoutQueue;
         long lastNs;
+        Datapath datapath = Datapath.NONE;
+        /** The flow key of the upcall, to match the packet user space sends back. */
+        long upcallKey;
         final JourneyLog journey = new JourneyLog();
     }
+
+    /** Streams that lost events, and until when their latest lost range runs. */
+    private StreamFile[] lossyStreams = new StreamFile[0];
+    private long[] lossyUntilNs = new long[0];
 
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
-    private final Ipv4Header seen = new Ipv4Header();
+    private final IpHeader seen = new IpHeader();
     private long journeys;
     private long splits;
     private long ambiguous;
     private long unterminated;
     private int maxLive;
+    /** Datapath ports seen, and whether packets enter the datapath from them on transmit (an internal port). */
+    private String[] datapathPorts = new String[0];
+    private boolean[] entersOnTransmit = new boolean[0];
+    /**
+     * Chains that went to user space, freed there, waiting for user space to send the packet back. Kept to the
+     * end of the analysis, as answers may sit in another part of the trace; few stay: user space answers in
+     * milliseconds, and a flow it drops it also installs in the kernel, which then drops without upcalls.
+     */
+    private final List<Chain> upcalled = new ArrayList<>();
+    /** Packets user space sent back that answered no upcall seen here (maybe one of another part): key, time. */
+    private long[] unmatchedAnswers = new long[0];
+    private int unmatchedAnswerCount;
+    private final byte[] flowKeyScratch = new byte[8];
+    private long latestNs;
+    private long overlappingLostEvents;
 
     PacketTracker(InterfaceIdentities identities, PacketObserver... observers) {
         this.identities = identities;
@@ -89,6 +132,52 @@ final class PacketTracker {
         stream.onEvent(NetFields.SKB_KFREE, this::onKfree);
         stream.onEvent(NetFields.SKB_CONSUME, this::onConsume);
         stream.onEvent(NetFields.SKB_COPY_DATAGRAM, this::onCopyToUser);
+        stream.onEvent(OvsFields.UPCALL, this::onDatapathUpcall);
+        stream.onEvent(OvsFields.EXECUTE_ACTION, this::onDatapathAction);
+        stream.onDiscard(this::onDiscard);
+    }
+
+    /** The tracer lost events of one stream from now on (the range's beginning) until the range's end. */
+    private void onDiscard(Discard discard) {
+        int index = -1;
+        for (int i = 0; i < lossyStreams.length; i++) {
+            if (java.util.Objects.equals(lossyStreams[i], discard.stream())) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            index = lossyStreams.length;
+            lossyStreams = java.util.Arrays.copyOf(lossyStreams, index + 1);
+            lossyUntilNs = java.util.Arrays.copyOf(lossyUntilNs, index + 1);
+            lossyStreams[index] = discard.stream();
+        }
+        lossyUntilNs[index] = Math.max(lossyUntilNs[index], discard.endNs());
+        // a live chain may have lost any of its coming events on that stream
+        chains.forEachValue(chain -> chain.journey.overlapLostEvents());
+    }
+
+    /** True when the event's stream is inside one of its lost ranges: events around it may be missing. */
+    private boolean inLostRange(Event event, long now) {
+        if (lossyStreams.length == 0) {
+            return false;
+        }
+        StreamFile stream = event.stream();
+        for (int i = 0; i < lossyStreams.length; i++) {
+            // a range without its stream named may be any stream's
+            boolean same = lossyStreams[i] == stream || lossyStreams[i] == null || lossyStreams[i].equals(stream);
+            if (same && now <= lossyUntilNs[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The chain, marked as no evidence when this event sits in a lost range of its stream. */
+    private Chain checked(Chain chain, Event event, long now) {
+        if (chain != null && inLostRange(event, now)) {
+            chain.journey.overlapLostEvents();
+        }
+        return chain;
     }
 
     /** Live skb chains right now: what the tracker's memory is proportional to. */
@@ -98,7 +187,7 @@ final class PacketTracker {
 
     /** How chains were followed so far. */
     ChainStats stats() {
-        return new ChainStats(journeys, splits, ambiguous, unterminated, maxLive);
+        return new ChainStats(journeys, splits, ambiguous, unterminated, maxLive, overlappingLostEvents);
     }
 
     private void onQueue(Event event) {
@@ -111,6 +200,7 @@ final class PacketTracker {
         } else {
             flushQueue(chain, chain.iface);
         }
+        checked(chain, event, now);
         chain.step = Step.QUEUED;
         chain.iface = names.read(event, NetFields.NAME);
         chain.transmitter = null;
@@ -127,7 +217,8 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
-        Chain chain = sameHeader(skb, live(skb, now), event);
+        Chain chain = checked(sameHeader(skb, live(skb, now), event), event, now);
+        boolean evidence = chain != null ? !chain.journey.overlapsLostEvents() : !inLostRange(event, now);
         InterfaceId iface;
         boolean rxWithoutQueue = false;
         if (chain != null && chain.step == Step.QUEUED && !chain.iface.name().equals(name)) {
@@ -135,25 +226,30 @@ final class PacketTracker {
             String sender = chain.iface.name();
             iface = identities.id(name, sender);
             InterfaceId transmitter = identities.id(sender, name);
-            identities.pair(sender, name);
-            identities.evidence(iface, DeviceKind.VETH, 1);
-            chain.journey.revealPeer(chain.iface, transmitter);
-            if (chain.senderNetns != NO_NETNS) {
-                identities.voteSenderNetns(transmitter, chain.senderNetns);
+            if (evidence) {
+                identities.pair(sender, name);
+                identities.evidence(iface, DeviceKind.VETH, 1);
+                if (chain.senderNetns != NO_NETNS) {
+                    identities.voteSenderNetns(transmitter, chain.senderNetns);
+                }
             }
+            chain.journey.revealPeer(chain.iface, transmitter);
             flushQueue(chain, transmitter);
             chain.transmitter = transmitter;
-        } else if (chain != null && chain.step == Step.QUEUED) {
+        } else if (chain != null && chain.step == Step.QUEUED && chain.iface.name().equals(name)) {
             iface = chain.iface;
+            // kept even where events were lost: queued and received on one device is what only a loopback does
             identities.evidence(iface, DeviceKind.LOOPBACK, 1);
             flushQueue(chain, iface);
             chain.transmitter = iface;
         } else {
             iface = named;
-            identities.evidence(iface, DeviceKind.SOFTWARE, 1);
+            if (evidence) {
+                identities.evidence(iface, DeviceKind.SOFTWARE, 1);
+            }
             rxWithoutQueue = true;
             if (chain == null) {
-                chain = create(skb);
+                chain = checked(create(skb), event, now);
             } else {
                 flushQueue(chain, chain.iface);
                 chain.transmitter = null;
@@ -175,7 +271,7 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId iface = names.read(event, NetFields.NAME);
         String name = iface.name();
-        Chain chain = sameHeader(skb, live(skb, now), event);
+        Chain chain = checked(sameHeader(skb, live(skb, now), event), event, now);
         boolean afterReceive = chain != null
                 && (chain.step == Step.RECEIVED_RX || chain.step == Step.RECEIVED);
         if (afterReceive && chain.iface.name().equals(name)) {
@@ -184,11 +280,13 @@ final class PacketTracker {
             record(chain, chain.iface, HopKind.RECEIVE, event);
             return;
         }
-        identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         if (chain == null) {
-            chain = create(skb);
+            chain = checked(create(skb), event, now);
         } else {
             flushQueue(chain, chain.iface);
+        }
+        if (!chain.journey.overlapsLostEvents()) {
+            identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         }
         long len = event.getLong(NetFields.LEN);
         for (PacketObserver observer : observers) {
@@ -207,8 +305,9 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
-        Chain chain = sameHeader(skb, live(skb, now), event);
+        Chain chain = checked(sameHeader(skb, live(skb, now), event), event, now);
         InterfaceId iface;
+        boolean gsoSegment = false;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
             iface = chain.transmitter;
         } else if (chain != null && chain.step == Step.QUEUED && chain.iface.name().equals(name)) {
@@ -219,14 +318,28 @@ final class PacketTracker {
             // a segment of software GSO: no queue of its own, handed to the peer before this xmit returned
             String receiver = chain.iface.name();
             iface = identities.id(name, receiver);
-            identities.pair(name, receiver);
-            identities.evidence(chain.iface, DeviceKind.SOFTWARE, -1);
-            identities.evidence(chain.iface, DeviceKind.VETH, 1);
+            gsoSegment = true;
+            if (!chain.journey.overlapsLostEvents()) {
+                identities.pair(name, receiver);
+                identities.evidence(chain.iface, DeviceKind.SOFTWARE, -1);
+                identities.evidence(chain.iface, DeviceKind.VETH, 1);
+            }
             chain.rxWithoutQueue = false;
             chain.transmitter = iface;
             chain.journey.revealPeer(named, iface);
+            chain.journey.revealPeer(chain.iface, identities.id(receiver, name));
+            chain.iface = identities.id(receiver, name);
         } else {
             iface = named;
+            if (chain != null && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)
+                    && !chain.journey.queuedOn(name)) {
+                // a received packet is sent on through a queue: an xmit never queued is a new skb at the address
+                // (a segment software GSO cut from a queued super-packet) whose predecessor's free was not traced;
+                // an xmit that was queued returns after the devices it handed the packet to (an internal port)
+                splits++;
+                end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
+                chain = null;
+            }
         }
         if (event.getLong(NetFields.RC) == 0) {
             long len = event.getLong(NetFields.LEN);
@@ -235,7 +348,7 @@ final class PacketTracker {
             }
         }
         if (chain == null) {
-            chain = create(skb);
+            chain = checked(create(skb), event, now);
             chain.step = Step.SENT;
             chain.iface = iface;
         } else if (chain.step == Step.QUEUED || chain.step == Step.SENT) {
@@ -244,7 +357,12 @@ final class PacketTracker {
         }
         // otherwise the skb already lives on the receiving peer, where a drop must be attributed
         chain.lastNs = now;
-        record(chain, iface, HopKind.XMIT, event);
+        if (gsoSegment) {
+            // the peer received the segment inside this xmit: the xmit comes first on the packet's way
+            chain.journey.addBeforeLast(iface, HopKind.XMIT, event);
+        } else {
+            record(chain, iface, HopKind.XMIT, event);
+        }
     }
 
     private void onKfree(Event event) {
@@ -270,8 +388,24 @@ final class PacketTracker {
     private void onConsume(Event event) {
         long skb = event.getLong(NetFields.SKBADDR);
         Chain chain = chains.get(skb);
-        if (chain != null) {
-            end(skb, chain, event.timestampNs(), Outcome.DELIVERED, null);
+        if (chain == null) {
+            return;
+        }
+        long now = event.timestampNs();
+        if (chain.datapath == Datapath.AWAITING) {
+            // a datapath port took it in and the datapath freed it with neither actions nor upcall
+            latestNs = now;
+            droppedByDatapath(chain, now);
+            end(skb, chain, now, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
+        } else if (chain.datapath == Datapath.UPCALLED) {
+            // user space has a copy: whether it goes on shows when (and if) user space sends it back
+            latestNs = now;
+            flushQueue(chain, chain.iface);
+            chains.remove(skb);
+            chain.lastNs = now;
+            upcalled.add(chain);
+        } else {
+            end(skb, chain, now, Outcome.DELIVERED, null);
         }
     }
 
@@ -294,7 +428,9 @@ final class PacketTracker {
             return;
         }
         // the reader of a socket runs in its own namespace, so the device that received the skb is there too
-        identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+        if (!checked(chain, event, event.timestampNs()).journey.overlapsLostEvents()) {
+            identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+        }
         chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
     }
 
@@ -317,7 +453,7 @@ final class PacketTracker {
         return chain;
     }
 
-    /** The chain, or null when the event's IPv4 header says it is another packet on the same address. */
+    /** The chain, or null when the event's header says it is another packet on the same address. */
     private Chain sameHeader(long skb, Chain chain, Event event) {
         seen.read(event);
         if (chain != null && chain.journey.header.contradictedBy(seen)) {
@@ -336,10 +472,17 @@ final class PacketTracker {
             report(journey);
         }
         journey.add(device, kind, event, seen);
+        if (datapathPorts.length > 0 && kind != HopKind.XMIT) {
+            // an xmit hop leaves the state alone: an internal port's xmit returns after the datapath ran
+            chain.datapath = entersDatapath(device, kind) ? Datapath.AWAITING : Datapath.NONE;
+        }
     }
 
     private void report(JourneyLog journey) {
         journeys++;
+        if (journey.overlapsLostEvents()) {
+            overlappingLostEvents++;
+        }
         if (journey.outcome() == Outcome.UNTERMINATED) {
             unterminated++;
         }
@@ -355,6 +498,7 @@ final class PacketTracker {
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.datapath = Datapath.NONE;
         chain.journey.reset();
         chains.put(skb, chain);
         maxLive = Math.max(maxLive, chains.size());
@@ -392,5 +536,146 @@ final class PacketTracker {
             }
         });
         chains.clear();
+    }
+
+    // Open vSwitch kernel datapath. A packet enters the datapath when a port takes it in: a netdev port receives
+    // it, an internal port (the bridge's own device) is handed it for transmit. The datapath then runs actions on
+    // that very skb (ovs_do_execute_action), or copies it to user space (ovs_dp_upcall) and frees it; a flow
+    // without actions frees it with no event at all. User space answers an upcall by sending the packet back in a
+    // new skb, whose actions run with the same flow key; a packet it never sends back got no output either.
+    // Ports are learned from the datapath events on packets they took in (the first packet of a flow always goes
+    // to user space), per part of a trace: a part that sees a port drop before any datapath event named it there
+    // cannot count those drops.
+
+    private void onDatapathUpcall(Event event) {
+        latestNs = event.timestampNs();
+        Chain chain = atDatapathPort(event);
+        if (chain != null) {
+            chain.datapath = Datapath.UPCALLED;
+            chain.upcallKey = OvsFields.flowKeyHash(event, flowKeyScratch);
+        }
+    }
+
+    private void onDatapathAction(Event event) {
+        long now = event.timestampNs();
+        latestNs = now;
+        Chain chain = atDatapathPort(event);
+        if (chain != null) {
+            chain.datapath = Datapath.ACTED;
+        } else if (event.getLong(OvsFields.IS_LAST) != 0) {
+            // a packet user space sent back: it answers the oldest upcall of its flow key
+            long key = OvsFields.flowKeyHash(event, flowKeyScratch);
+            if (!answer(key, now)) {
+                if (2 * unmatchedAnswerCount == unmatchedAnswers.length) {
+                    unmatchedAnswers = Arrays.copyOf(unmatchedAnswers, Math.max(16, 2 * unmatchedAnswers.length));
+                }
+                unmatchedAnswers[2 * unmatchedAnswerCount] = key;
+                unmatchedAnswers[2 * unmatchedAnswerCount + 1] = now;
+                unmatchedAnswerCount++;
+            }
+        }
+    }
+
+    /** Ends the oldest upcall of this key that an answer at this time can be for; false when there is none. */
+    private boolean answer(long key, long timeNs) {
+        for (Iterator<Chain> it = upcalled.iterator(); it.hasNext(); ) {
+            Chain waiting = it.next();
+            if (waiting.upcallKey == key && timeNs >= waiting.lastNs && timeNs - waiting.lastNs <= STALE_NS) {
+                it.remove();
+                endUpcalled(waiting, Outcome.DELIVERED, null);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes over another part's upcalls still waiting (their journeys end here) and its unmatched answers, and
+     * pairs what each part has for the other. Call after {@code other.finish()}.
+     */
+    void mergeUpcalls(PacketTracker other) {
+        upcalled.addAll(other.upcalled);
+        other.upcalled.clear();
+        upcalled.sort((a, b) -> Long.compare(a.lastNs, b.lastNs));
+        long[] answers = Arrays.copyOf(unmatchedAnswers, 2 * unmatchedAnswerCount + 2 * other.unmatchedAnswerCount);
+        System.arraycopy(other.unmatchedAnswers, 0, answers, 2 * unmatchedAnswerCount, 2 * other.unmatchedAnswerCount);
+        int count = unmatchedAnswerCount + other.unmatchedAnswerCount;
+        unmatchedAnswerCount = 0;
+        for (int i = 0; i < count; i++) {
+            if (!answer(answers[2 * i], answers[2 * i + 1])) {
+                answers[2 * unmatchedAnswerCount] = answers[2 * i];
+                answers[2 * unmatchedAnswerCount + 1] = answers[2 * i + 1];
+                unmatchedAnswerCount++;
+            }
+        }
+        unmatchedAnswers = answers;
+        latestNs = Math.max(latestNs, other.latestNs);
+    }
+
+    /**
+     * Ends the upcalls user space never answered, once every part is in: the packet got no output, unless the
+     * trace ended before an answer could come.
+     */
+    void endUpcalls() {
+        for (Chain chain : upcalled) {
+            if (latestNs - chain.lastNs > STALE_NS) {
+                droppedByDatapath(chain, chain.lastNs);
+                endUpcalled(chain, Outcome.DROPPED, OvsFields.NO_OUTPUT_REASON);
+            } else {
+                endUpcalled(chain, Outcome.UNTERMINATED, null);
+            }
+        }
+        upcalled.clear();
+    }
+
+    /**
+     * The chain the datapath event is about when that skb came in through the port the event names (learning the
+     * port and its side), or null for a packet user space sent back (a new skb, no chain on that port).
+     */
+    private Chain atDatapathPort(Event event) {
+        Chain chain = chains.get(event.getLong(OvsFields.SKBADDR));
+        if (chain == null || chain.iface == null) {
+            return null;
+        }
+        String port = names.read(event, OvsFields.DEV_NAME).name();
+        if (!chain.iface.name().equals(port)) {
+            return null;
+        }
+        for (String known : datapathPorts) {
+            if (known.equals(port)) {
+                return chain;
+            }
+        }
+        int size = datapathPorts.length;
+        datapathPorts = Arrays.copyOf(datapathPorts, size + 1);
+        entersOnTransmit = Arrays.copyOf(entersOnTransmit, size + 1);
+        datapathPorts[size] = port;
+        entersOnTransmit[size] = chain.step == Step.QUEUED || chain.step == Step.SENT;
+        return chain;
+    }
+
+    private boolean entersDatapath(InterfaceId device, HopKind kind) {
+        String name = device.name();
+        for (int i = 0; i < datapathPorts.length; i++) {
+            if (datapathPorts[i].equals(name)) {
+                return entersOnTransmit[i] ? kind == HopKind.QUEUE : kind == HopKind.RX || kind == HopKind.RECEIVE;
+            }
+        }
+        return false;
+    }
+
+    private void droppedByDatapath(Chain chain, long timeNs) {
+        int ethertype = chain.journey.hasIpv4() ? 0x0800 : 0;
+        for (PacketObserver observer : observers) {
+            observer.dropped(timeNs, chain.iface, OvsFields.NO_OUTPUT_REASON, 0, ethertype);
+        }
+    }
+
+    private void endUpcalled(Chain chain, Outcome outcome, String reason) {
+        chain.journey.end(chain.lastNs, outcome, reason);
+        report(chain.journey);
+        chain.iface = null;
+        chain.transmitter = null;
+        spare.push(chain);
     }
 }

@@ -35,6 +35,11 @@ final class GroundTruth {
         return Path.of(repo).resolve("samples/bridge-basic");
     }
 
+    /** A real trace bundled in the repository under samples/lab2 (there on a fresh clone: no skip). */
+    static Path lab2(String scenario) {
+        return sample().resolveSibling("lab2").resolve(scenario);
+    }
+
     static JsonNode read(Path file) {
         try {
             return JSON.readTree(file.toFile());

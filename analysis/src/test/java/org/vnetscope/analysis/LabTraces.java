@@ -14,13 +14,19 @@ import org.vnetscope.ctf.TraceReader;
 /** The lab traces beside the repository, their ground truth, and an event stream over each. */
 public final class LabTraces {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private LabTraces() {
     }
 
-    /** The scenario folder; skips the test when the shared traces are absent. */
+    /**
+     * The scenario folder; skips the test when the shared traces are absent. A name under {@code lab2/} is a
+     * trace bundled in the repository (samples/lab2), there on a fresh clone.
+     */
     public static Path scenario(String name) {
+        if (name.startsWith("lab2/")) {
+            return Path.of(System.getProperty("vnetscope.repo", "..")).resolve("samples").resolve(name);
+        }
         String root = System.getProperty("vnetscope.traces");
         assumeTrue(root != null, "system property vnetscope.traces is not set: lab traces unavailable");
         Path folder = Path.of(root, "lab", name);
@@ -30,7 +36,7 @@ public final class LabTraces {
 
     public static JsonNode json(Path file) {
         try {
-            return JSON.readTree(file.toFile());
+            return MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,6 +15,7 @@ import org.vnetscope.analysis.LostRange;
 import org.vnetscope.analysis.OffloadReport;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
+import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmTraffic;
@@ -130,6 +131,43 @@ final class ReportCsv {
             rows.add(row(l.kind(), l.count(), l.beginNs(), l.endNs(), l.stream()));
         }
         written.add(write(directory.resolve("lost_events.csv"), rows));
+
+        rows = new ArrayList<>();
+        rows.add(List.of("datapath", "port", "name", "internal", "output_actions", "upcalls", "first_upcall_ns",
+                "last_upcall_ns", "drops"));
+        for (Datapath dp : report.datapaths()) {
+            for (Datapath.Port p : dp.ports()) {
+                rows.add(row(dp.name(), p.number(), p.name(), p.internal(), p.outputActions(), p.upcalls(),
+                        p.firstUpcallNs(), p.lastUpcallNs(), p.drops()));
+            }
+        }
+        written.add(write(directory.resolve("datapath_ports.csv"), rows));
+
+        rows = new ArrayList<>();
+        rows.add(List.of("datapath", "in_port", "port", "eth_src", "eth_dst", "eth_type", "ip_proto", "ipv4_src",
+                "ipv4_dst", "tp_src", "tp_dst", "packets", "bytes", "output_ports", "first_ns", "last_ns"));
+        for (Datapath dp : report.datapaths()) {
+            for (Datapath.Flow f : dp.flows()) {
+                Datapath.FlowKey k = f.key();
+                rows.add(row(dp.name(), f.inPort(), f.port(), k.ethSrc(), k.ethDst(), k.ethType(), k.ipProto(),
+                        k.ipv4Src(), k.ipv4Dst(), k.tpSrc(), k.tpDst(), f.packets(), f.bytes(),
+                        f.outputPorts().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")),
+                        f.firstNs(), f.lastNs()));
+            }
+        }
+        written.add(write(directory.resolve("datapath_flows.csv"), rows));
+
+        rows = new ArrayList<>();
+        rows.add(List.of("datapath", "time_ns", "in_port", "port", "cmd", "eth_src", "eth_dst", "eth_type",
+                "ip_proto", "ipv4_src", "ipv4_dst", "tp_src", "tp_dst"));
+        for (Datapath dp : report.datapaths()) {
+            for (Datapath.Upcall u : dp.upcallList()) {
+                Datapath.FlowKey k = u.key();
+                rows.add(row(dp.name(), u.timeNs(), u.inPort(), u.port(), u.cmd(), k.ethSrc(), k.ethDst(),
+                        k.ethType(), k.ipProto(), k.ipv4Src(), k.ipv4Dst(), k.tpSrc(), k.tpDst()));
+            }
+        }
+        written.add(write(directory.resolve("datapath_upcalls.csv"), rows));
         return written;
     }
 

@@ -58,11 +58,11 @@ final class ReportText {
         out.print(lostNote);
         out.println();
 
-        out.println("Drops (skb_kfree, by the interface where the packet was last seen)");
-        out.printf("%-22s %-16s %-48s %9s%n", "interface", "reason", "location", "packets");
+        out.println("Drops (skb_kfree, datapath; by the interface where the packet was last seen)");
+        out.printf("%-22s %-21s %-43s %9s%n", "interface", "reason", "location", "packets");
         for (DropReport d : report.drops()) {
-            out.printf("%-22s %-16s %-48s %9d%n", fit(d.iface() == null ? "(no interface)" : d.iface(), 22),
-                    fit(d.reason() == null ? "-" : d.reason(), 16), fit(d.location(), 48), d.packets());
+            out.printf("%-22s %-21s %-43s %9d%n", fit(d.iface() == null ? "(no interface)" : d.iface(), 22),
+                    fit(d.reason() == null ? "-" : d.reason(), 21), fit(d.location(), 43), d.packets());
         }
         out.print(lostNote);
         out.println();

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmDirectory;
@@ -117,6 +118,9 @@ public final class TopologyCommand implements Callable<Integer> {
             sb.append("veth ").append(pair.a()).append(" ↔ ").append(pair.b())
                     .append(pair.netns() == null ? "" : " netns " + pair.netns()).append('\n');
         }
+        for (Datapath datapath : result.datapaths()) {
+            datapath(sb, datapath);
+        }
         if (!topology.changes().isEmpty()) {
             sb.append("\nchanges\n");
             for (Topology.Change change : topology.changes()) {
@@ -129,7 +133,10 @@ public final class TopologyCommand implements Callable<Integer> {
         }
         sb.append("\npaths (").append(result.chains().journeys()).append(" packets followed, ")
                 .append(result.chains().splitOnHeaders()).append(" chains split on headers, ")
-                .append(result.chains().ambiguous()).append(" ambiguous)\n");
+                .append(result.chains().ambiguous()).append(" ambiguous")
+                .append(result.chains().overlappingLostEvents() == 0 ? ""
+                        : ", " + result.chains().overlappingLostEvents() + " left out: the tracer lost events meanwhile")
+                .append(")\n");
         sb.append("  latency: first event on the path to the free; per hop: one device to the next\n");
         for (PacketPath path : result.paths()) {
             PacketPath.Latency all = path.latencyNs();
@@ -149,6 +156,47 @@ public final class TopologyCommand implements Callable<Integer> {
                     cell.packets(), cell.bytes(), cell.dropped()));
         }
         return sb.toString();
+    }
+
+    /** Flows listed under a datapath; the JSON and CSV forms have them all. */
+    private static final int TOP_FLOWS = 10;
+
+    private static void datapath(StringBuilder sb, Datapath datapath) {
+        sb.append(String.format("%nOpen vSwitch datapath %s%s%n  %d upcalls, %d packets executed, %d OUTPUT actions, "
+                        + "%d dropped (no output action)%n", datapath.name(),
+                datapath.bridge() == null ? "" : " (bridge " + datapath.bridge() + ")", datapath.upcalls(),
+                datapath.executedPackets(), datapath.outputActions(), datapath.drops()));
+        for (Datapath.Port port : datapath.ports()) {
+            sb.append(String.format("  port %d %s%s: %d output, %d upcalls, %d dropped%n", port.number(),
+                    port.name() == null ? "?" : port.name(), port.internal() ? " (internal)" : "",
+                    port.outputActions(), port.upcalls(), port.drops()));
+        }
+        if (!datapath.flows().isEmpty()) {
+            sb.append(String.format("  flows executed (top %d of %d)%n", Math.min(TOP_FLOWS, datapath.flows().size()),
+                    datapath.flows().size()));
+        }
+        datapath.flows().stream().limit(TOP_FLOWS).forEach(flow -> {
+            sb.append(String.format("  %8d pkts %10s  in %s, out %s%n", flow.packets(), ReportText.bytes(flow.bytes()),
+                    flow.port() == null ? Integer.toString(flow.inPort()) : flow.port(), flow.outputPorts()));
+            sb.append("      ").append(describe(flow.key())).append('\n');
+        });
+    }
+
+    /** A flow key in one line of at most 94 columns. */
+    private static String describe(Datapath.FlowKey key) {
+        String macs = key.ethSrc() + " > " + key.ethDst();
+        if (key.ethType() == 0x0806) {
+            return macs + " arp op " + key.ipProto() + " " + key.ipv4Src() + " > " + key.ipv4Dst();
+        }
+        if (key.ethType() != 0x0800) {
+            return macs + String.format(" ethertype 0x%04x", key.ethType());
+        }
+        return switch (key.ipProto()) {
+            case 6 -> macs + " tcp " + key.ipv4Src() + ":" + key.tpSrc() + " > " + key.ipv4Dst() + ":" + key.tpDst();
+            case 17 -> macs + " udp " + key.ipv4Src() + ":" + key.tpSrc() + " > " + key.ipv4Dst() + ":" + key.tpDst();
+            case 1 -> macs + " icmp " + key.ipv4Src() + " > " + key.ipv4Dst() + " type " + key.tpSrc();
+            default -> macs + " proto " + key.ipProto() + " " + key.ipv4Src() + " > " + key.ipv4Dst();
+        };
     }
 
     private static String percentiles(PacketPath.Latency latency) {

@@ -8,7 +8,7 @@ import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.paths.PacketPath;
 
 /**
- * The {@code topology}, {@code paths}, {@code chains} and {@code vm_matrix} members shared by
+ * The {@code topology}, {@code paths}, {@code chains}, {@code vm_matrix} and {@code datapaths} members shared by
  * {@code vnetscope analyze --format json} and {@code vnetscope topology --format json}: the snake_case forms of the
  * report's records, as {@code docs/schema/analyze.schema.json} describes them.
  */
@@ -30,5 +30,6 @@ final class TopologyJson {
         }
         root.set("chains", SNAKE_CASE.valueToTree(report.chains()));
         root.set("vm_matrix", SNAKE_CASE.valueToTree(report.vmMatrix()));
+        root.set("datapaths", SNAKE_CASE.valueToTree(report.datapaths()));
     }
 }

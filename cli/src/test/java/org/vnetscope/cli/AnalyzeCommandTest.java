@@ -22,11 +22,15 @@ import org.vnetscope.analysis.OffloadReport;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
 import org.vnetscope.analysis.TrafficCounts;
+import org.vnetscope.analysis.ovs.Datapath;
 
 class AnalyzeCommandTest {
 
     private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
     private static final Path SAMPLE = REPO.resolve("samples/bridge-basic/trace/kernel");
+
+    private static final Datapath.FlowKey KEY = new Datapath.FlowKey("52:54:00:00:00:01", "ff:ff:ff:ff:ff:ff",
+            0x0806, 1, "192.168.122.11", "192.168.122.12", 0, 0);
 
     /** Every kind of row, including nulls and a lost-event range, in the document the schema describes. */
     @Test
@@ -42,8 +46,12 @@ class AnalyzeCommandTest {
                 List.of(new DropReport(null, null, 0xFFFFFFFF914BB701L, "0xffffffff914bb701", 2048, 1)),
                 List.of(new OffloadReport("eth0<->vnet1", 1500, new TrafficCounts(1, 60, 60),
                         new TrafficCounts(0, 0, 0), 0, 0, 3)),
-                TopologyCommandTest.TOPOLOGY, List.of(TopologyCommandTest.PATH), new ChainStats(2, 0, 0, 0, 1),
+                TopologyCommandTest.TOPOLOGY, List.of(TopologyCommandTest.PATH), new ChainStats(2, 0, 0, 0, 1, 0),
                 List.of(new VmTraffic("vm1", "none", 2, 196, 1)),
+                List.of(new Datapath("ovs-system", null, List.of(new Datapath.Port(1, "ovsbr0", true, 3, 1, 5L, 5L, 0),
+                        new Datapath.Port(2, null, false, 0, 0, null, null, 1)), 1,
+                        List.of(new Datapath.Upcall(5, 1, "ovsbr0", 1, KEY)), 3, 3, 1,
+                        List.of(new Datapath.Flow(1, "ovsbr0", KEY, 3, 294, List.of(2, 3), 5, 9)))),
                 List.of(new LostRange("events", 7, 1, 2, "chan0_0")), List.of("a note"));
         JsonNode document = ReportJson.of(report);
         JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
@@ -114,9 +122,39 @@ class AnalyzeCommandTest {
         assertThat(Main.run(new String[] {"analyze", "--format", "csv", "--output", csv.toString(), SAMPLE.toString()},
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
         for (String table : List.of("interfaces", "timeline", "streams", "drops", "offload", "topology",
-                "changes", "paths", "vm_matrix", "lost_events")) {
+                "changes", "paths", "vm_matrix", "lost_events", "datapath_ports", "datapath_flows", "datapath_upcalls")) {
             assertThat(Files.readAllLines(csv.resolve(table + ".csv"))).as(table).isNotEmpty();
         }
     }
 
+    /** The Open vSwitch lab trace: its datapath in every format, the text still within 100 columns. */
+    @Test
+    void ovsTraceShowsItsDatapathInTextJsonAndCsv(@TempDir Path csv) throws IOException {
+        Path trace = SharedTraces.root().resolve("lab/ovs/trace/kernel");
+        StringWriter text = new StringWriter();
+        assertThat(Main.run(new String[] {"analyze", trace.toString()}, new PrintWriter(text),
+                new PrintWriter(new StringWriter()))).isZero();
+        assertThat(text.toString().lines()).allMatch(line -> line.length() <= 100)
+                .contains("Open vSwitch datapath ovs-system (bridge ovsbr0)",
+                        "  22 upcalls, 1386 packets executed, 1401 OUTPUT actions, 100 dropped (no output action)",
+                        "  port 4 vnet2: 173 output, 4 upcalls, 100 dropped",
+                        "        100 dropped at vnet2: ovs: no output action");
+
+        StringWriter out = new StringWriter();
+        assertThat(Main.run(new String[] {"analyze", "--format", "json", trace.toString()}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()))).isZero();
+        JsonNode document = ReportJson.MAPPER.readTree(out.toString());
+        JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/analyze.schema.json").toFile());
+        List<String> problems = new ArrayList<>();
+        SchemaShape.check(schema, schema, document, "$", problems);
+        assertThat(problems).isEmpty();
+        assertThat(document.at("/datapaths/0/ports")).hasSize(5);
+        assertThat(document.at("/datapaths/0/upcall_list")).hasSize(22);
+
+        assertThat(Main.run(new String[] {"analyze", "--format", "csv", "--output", csv.toString(), trace.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
+        assertThat(Files.readAllLines(csv.resolve("datapath_ports.csv"))).hasSize(1 + 5)
+                .contains("ovs-system,4,vnet2,false,173,4,1795649079499469120,1795649086080306070,100");
+        assertThat(Files.readAllLines(csv.resolve("datapath_upcalls.csv"))).hasSize(1 + 22);
+    }
 }

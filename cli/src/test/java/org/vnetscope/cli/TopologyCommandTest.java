@@ -41,8 +41,8 @@ class TopologyCommandTest {
 
     private static AnalysisReport sample() {
         return new AnalysisReport("t", 1, 2, 1, List.of(), List.of(), List.of(), List.of(), TOPOLOGY, List.of(PATH),
-                new ChainStats(2, 0, 0, 0, 1), List.of(new VmTraffic("vm1", "none", 2, 196, 1)), List.of(),
-                List.of());
+                new ChainStats(2, 0, 0, 0, 1, 0), List.of(new VmTraffic("vm1", "none", 2, 196, 1)), List.of(),
+                List.of(), List.of());
     }
 
     @Test

@@ -37,6 +37,12 @@ public interface Journey {
     /** The drop reason of a dropped packet (the enum label, or "reason N" when the trace left it unnamed), else null. */
     String dropReason();
 
+    /**
+     * The tracer lost events while this packet was followed: its journey may be cut short or run on into another
+     * packet, so it is no evidence of how devices connect.
+     */
+    boolean overlapsLostEvents();
+
     /** Frame length in bytes (Ethernet header included). */
     int bytes();
 

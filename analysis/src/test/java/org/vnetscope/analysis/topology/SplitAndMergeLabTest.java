@@ -2,9 +2,11 @@ package org.vnetscope.analysis.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vnetscope.analysis.AnalysisOptions;
@@ -38,6 +40,27 @@ class SplitAndMergeLabTest {
                 event -> event.has(SKBADDR) && half(event) == 1);
         assertThat(merged.paths()).isNotEmpty().isEqualTo(onePass.paths());
         assertThat(merged.topology()).isEqualTo(onePass.topology());
+        // an Open vSwitch upcall and user space's answer are two skbs: here they may sit in different parts
+        assertThat(merged.datapaths()).isEqualTo(onePass.datapaths());
+        assertThat(merged.drops()).containsExactlyInAnyOrderElementsOf(onePass.drops());
+    }
+
+    @Test
+    void timeHalvesMergeIntoTheOnePassDatapath() {
+        Path folder = LabTraces.scenario("ovs");
+        AnalysisReport onePass = analyse(folder, event -> true, null);
+        // the cut falls between the UDP flow and the datagrams of the drop rule: a part learns the datapath's
+        // ports from its own datapath events, and the first datagram goes to user space, which names its port
+        JsonNode flows = LabTraces.json(folder.resolve("scenario.json")).path("flows");
+        JsonNode dropFlow = flows.path(3);
+        assertThat(dropFlow.path("dst_port").asInt()).isEqualTo(9999);
+        long cut = (flows.path(2).path("end_ns").asLong() + dropFlow.path("start_ns").asLong()) / 2;
+        AnalysisReport merged = analyse(folder, event -> event.timestampNs() < cut,
+                event -> event.timestampNs() >= cut);
+        assertThat(onePass.datapaths()).hasSize(1);
+        assertThat(merged.datapaths()).isEqualTo(onePass.datapaths());
+        assertThat(merged.datapaths().get(0).drops()).isEqualTo(100);
+        assertThat(merged.datapaths().get(0).upcalls()).isEqualTo(22);
     }
 
     @ParameterizedTest

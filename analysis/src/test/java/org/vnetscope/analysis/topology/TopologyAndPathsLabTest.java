@@ -103,7 +103,8 @@ class TopologyAndPathsLabTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops", "migration", "migration-fdb"})
+    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops", "migration", "migration-fdb", "tap-vms",
+        "lab2/record-dryrun", "lab2/record-live", "lab2/ipv6"})
     void bridgesPortsPeersAndNamespacesEqualTheScenario(String name) {
         Run run = run(name);
         Topology topology = run.result.topology();
@@ -188,7 +189,8 @@ class TopologyAndPathsLabTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bridge-basic", "vlan-drops", "migration"})
+    @ValueSource(strings = {"bridge-basic", "vlan-drops", "migration", "lab2/record-dryrun", "lab2/record-live",
+        "lab2/ipv6"})
     void everyFlowsPacketsFollowTheExpectedDevices(String name) {
         Run run = run(name);
         Map<String, JsonNode> vmByIp = new HashMap<>();
@@ -272,7 +274,8 @@ class TopologyAndPathsLabTest {
      * of a packet already counted (flooded clones, a packet OVS re-injects after an upcall).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops", "migration", "migration-fdb", "ovs"})
+    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops", "migration", "migration-fdb", "ovs",
+        "lab2/record-dryrun", "lab2/record-live"})
     void pathGraphPacketsPerFlowAgreeWithTheStreamList(String name) {
         Run run = run(name);
         Set<String> ports = ports(run.result.topology()).keySet();

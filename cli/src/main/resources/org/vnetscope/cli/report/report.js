@@ -168,6 +168,9 @@
       events: ['net_dev_queue', 'net_if_receive_skb', 'net_if_rx'], command: "lttng enable-event -k 'net_*'", draw: drawStreams},
     {id: 'vm-matrix', title: 'VM traffic matrix', key: 'vm_matrix', what: 'traffic between VMs',
       events: ['net_dev_xmit', 'net_if_receive_skb'], command: "lttng enable-event -k 'net_*'", draw: drawVmMatrix},
+    {id: 'datapath', title: 'Open vSwitch datapath', key: 'datapaths', what: 'Open vSwitch datapath figures (they need a datapath probe added to lttng-modules)',
+      events: ['ovs_dp_upcall', 'ovs_do_execute_action'], command: 'lttng enable-event -k ovs_dp_upcall,ovs_do_execute_action',
+      draw: drawDatapaths},
     {id: 'interfaces', title: 'Interfaces', key: 'interfaces', what: 'per-interface totals',
       events: ['net_dev_xmit', 'net_if_receive_skb', 'net_if_rx'],
       command: "lttng enable-event -k 'net_*' ; lttng enable-event -k 'netif_*'", draw: drawInterfaceTable}
@@ -798,6 +801,31 @@
     el('p', {'class': 'hint'}, section, 'Traffic between every pair of VMs (a VM is a namespace or a tap/veth port); traffic that left the host is listed as such.');
     makeTable(section, {id: 'vm_matrix', rows: cells, sort: {key: 'bytes', desc: true}, filter: 'filter VMs',
       columns: orderedColumns(cells, ['from', 'to', 'packets', 'bytes', 'dropped'])});
+  }
+
+  function drawDatapaths(section) {
+    var datapaths = arr(doc.datapaths);
+    if (!datapaths.length) { el('p', {'class': 'empty'}, section, 'No Open vSwitch datapath in this trace.'); return; }
+    datapaths.forEach(function (dp, i) {
+      el('p', {'class': 'hint'}, section, dp.name + (dp.bridge ? ' (bridge ' + dp.bridge + ')' : '') + ': ' +
+        fmtInt(dp.upcalls) + ' upcalls, ' + fmtInt(dp.executed_packets) + ' packets executed, ' +
+        fmtInt(dp.output_actions) + ' OUTPUT actions, ' + fmtInt(dp.drops) + ' dropped (no output action). ' +
+        'Port numbers are datapath port numbers; OUTPUT to an internal port counts in its rx packets, to a netdev port in its tx packets.');
+      var ports = arr(dp.ports);
+      makeTable(section, {id: 'datapath_ports' + (i ? i : ''), rows: ports, sort: {key: 'output_actions', desc: true}, filter: 'filter ports',
+        columns: orderedColumns(ports, ['number', 'name', 'internal', 'output_actions', 'upcalls', 'drops', 'first_upcall_ns', 'last_upcall_ns'])});
+      var flows = arr(dp.flows).map(function (f) {
+        var row = {in_port: f.port || f.in_port};
+        Object.keys(f.key || {}).forEach(function (k) { row[k] = f.key[k]; });
+        row.eth_type = '0x' + ('000' + Number(row.eth_type).toString(16)).slice(-4);
+        row.packets = f.packets; row.bytes = f.bytes; row.output_ports = arr(f.output_ports).join(' ');
+        return row;
+      });
+      if (flows.length) {
+        makeTable(section, {id: 'datapath_flows' + (i ? i : ''), rows: flows, sort: {key: 'packets', desc: true}, filter: 'filter flows (port, MAC, address)',
+          columns: orderedColumns(flows, ['in_port', 'eth_src', 'eth_dst', 'eth_type', 'ipv4_src', 'ipv4_dst', 'ip_proto', 'tp_src', 'tp_dst', 'packets', 'bytes', 'output_ports'])});
+      }
+    });
   }
 
   function drawInterfaceTable(section) {

@@ -138,7 +138,7 @@ class HtmlReportBrowserTest {
                 shown.add(sections.group(1));
             }
         }
-        assertThat(count).as("every view is still drawn").isEqualTo(8);
+        assertThat(count).as("every view is still drawn").isEqualTo(9);
         assertThat(shown).singleElement().asString().contains("id=\"topology\"");
         assertThat(section(dom, "topology")).contains("bridge virbr0");
         assertThat(dom).containsPattern("<nav id=\"toc\" hidden").doesNotContain("id=\"errors\" class=\"errors\">");

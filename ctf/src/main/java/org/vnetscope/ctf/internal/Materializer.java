@@ -30,6 +30,11 @@ final class Materializer {
         switch (node.kind) {
             case Node.INT, Node.ENUM -> {
                 pos = PlanCompiler.roundUp(pos, alignment);
+                if (node.integer.variableLength()) {
+                    long value = variableLength(node.integer.signed());
+                    own[node.slot] = value;
+                    return value;
+                }
                 int size = node.integer.sizeBits();
                 if (node.integer.wide()) {
                     java.math.BigInteger wide = wideInteger(decoder, pos, node.integer);
@@ -87,6 +92,20 @@ final class Materializer {
                 return elements;
             }
         }
+    }
+
+    /** A LEB128 integer at {@link #pos}, already checked by the plan to fit 64 bits. */
+    private long variableLength(boolean signed) {
+        long value = 0;
+        int shift = 0;
+        int b;
+        do {
+            b = decoder.buffer().get((int) (pos >>> 3)) & 0xFF;
+            pos += 8;
+            value |= (long) (b & 0x7F) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        return signed && shift < 64 ? (value << (64 - shift)) >> (64 - shift) : value;
     }
 
     private long valueOf(Node.Ref ref) {

@@ -41,6 +41,8 @@ final class Plan {
      * follow it; when the run does not fit they are run one by one instead, and report the field that crosses.
      */
     static final int FIXED_RUN = 24;
+    /** A CTF 2 variable-length integer (LEB128), byte aligned; flags say signed, clock, event id. */
+    static final int VARINT = 25;
 
     static final int FLAG_SIGNED = 1;
     static final int FLAG_BIG_ENDIAN = 2;

@@ -85,8 +85,10 @@ final class PlanCompiler {
             } else if (node.kind == Node.VARIANT) {
                 VariantType variant = (VariantType) node.type;
                 node.ref = resolve(root, variant.tag(), variant.tagText(), node);
-                if (node.ref.target().kind != Node.ENUM) {
-                    throw error("variant " + node.path() + ": tag " + variant.tagText() + " is not an enumeration");
+                if (variant.selectsByRange() ? node.ref.target().integer == null
+                        || node.ref.target().integer.wide() : node.ref.target().kind != Node.ENUM) {
+                    throw error("variant " + node.path() + ": tag " + variant.tagText() + " is not "
+                            + (variant.selectsByRange() ? "an integer" : "an enumeration"));
                 }
             }
         }
@@ -241,7 +243,10 @@ final class PlanCompiler {
         boolean bigEndian = type.byteOrder() == ByteOrder.BIG_ENDIAN;
         int extra = roles.flags(node);
         int op;
-        if (extra != 0) {
+        if (type.variableLength()) {
+            op = Plan.VARINT;
+            bigEndian = false;
+        } else if (extra != 0) {
             op = Plan.INT_SPECIAL;
         } else if (type.alignmentBits() % 8 != 0 || size % 8 != 0 || size == 24 || size == 40 || size == 48
                 || size == 56) {
@@ -302,7 +307,7 @@ final class PlanCompiler {
             IntegerType type = node.integer;
             int size = type.sizeBits();
             boolean plain = type.alignmentBits() % 8 == 0 && (size == 8 || size == 16 || size == 32 || size == 64)
-                    && roles.flags(node) == 0;
+                    && !type.variableLength() && roles.flags(node) == 0;
             return plain ? type.alignmentBits() : -1;
         }
         if (node.kind == Node.ARRAY && skippable(node.children[0])) {
@@ -345,7 +350,8 @@ final class PlanCompiler {
 
     private void emitVariant(Node node) {
         VariantType variant = (VariantType) node.type;
-        VariantTable table = new VariantTable(variant, (EnumType) node.ref.target().type);
+        VariantTable table = variant.selectsByRange() ? new VariantTable(variant, node.ref.target().integer)
+                : new VariantTable(variant, (EnumType) node.ref.target().type);
         node.table = table;
         int pc = add(Plan.VARIANT);
         slot[pc] = node.slot;
@@ -400,7 +406,7 @@ final class PlanCompiler {
     static long fixedSize(Node node) {
         switch (node.kind) {
             case Node.INT, Node.ENUM:
-                return node.integer.sizeBits();
+                return node.integer.variableLength() ? -1 : node.integer.sizeBits();
             case Node.FLOAT:
                 return ((FloatType) node.type).sizeBits();
             case Node.STRUCT: {
@@ -450,6 +456,8 @@ final class PlanCompiler {
             }
             case Node.ARRAY:
                 return ((ArrayType) node.type).length() * minimumSize(node.children[0]);
+            case Node.INT, Node.ENUM:
+                return node.integer.variableLength() ? 8 : node.integer.sizeBits();
             default:
                 return fixedSize(node);
         }

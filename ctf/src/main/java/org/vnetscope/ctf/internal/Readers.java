@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.ctf.internal.ctf2.Ctf2MetadataParser;
 import org.vnetscope.ctf.internal.tsdl.MetadataParser;
 import org.vnetscope.ctf.meta.TraceClass;
 
@@ -142,7 +143,15 @@ public final class Readers {
         }
     }
 
+    /** CTF 2 metadata starts with a record separator; CTF 1.8 metadata with text or a packet magic number. */
     private static TraceClass parseMetadata(Path metadataFile, TraceReader.Warnings warnings) {
-        return MetadataParser.parse(metadataFile, warnings);
+        int first;
+        try (java.io.InputStream in = Files.newInputStream(metadataFile)) {
+            first = in.read();
+        } catch (IOException e) {
+            throw new CtfException(metadataFile, -1, "cannot read metadata: " + e.getMessage(), e);
+        }
+        return Ctf2MetadataParser.isCtf2(first) ? Ctf2MetadataParser.parse(metadataFile)
+                : MetadataParser.parse(metadataFile, warnings);
     }
 }

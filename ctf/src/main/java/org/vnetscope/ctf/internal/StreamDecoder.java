@@ -582,6 +582,22 @@ final class StreamDecoder {
                     pc++;
                     break;
                 }
+                case Plan.VARINT: {
+                    pos = (pos + 7) & ~7L;
+                    int flags = plan.flags[pc];
+                    long value = readVariableLength(plan, pc, pos, (flags & Plan.FLAG_SIGNED) != 0);
+                    v[slot[pc]] = value;
+                    pos = varintEnd;
+                    if ((flags & Plan.FLAG_CLOCK) != 0) {
+                        updateClock(value, 64);
+                    }
+                    if ((flags & Plan.FLAG_EVENT_ID) != 0) {
+                        eventId = value;
+                        eventIdSet = true;
+                    }
+                    pc++;
+                    break;
+                }
                 case Plan.FLOAT32:
                 case Plan.FLOAT64: {
                     long mask = alignMask[pc];
@@ -762,6 +778,42 @@ final class StreamDecoder {
         return -1;
     }
 
+    /** Bit position after the last variable-length integer read by {@link #readVariableLength}. */
+    private long varintEnd;
+
+    /**
+     * Reads a LEB128 variable-length integer at a byte-aligned bit position and sets {@link #varintEnd}; a signed
+     * one is sign-extended from its last value bit. Values that need more than 64 bits are rejected.
+     */
+    private long readVariableLength(Plan plan, int pc, long pos, boolean signed) {
+        long value = 0;
+        int shift = 0;
+        long at = pos;
+        while (true) {
+            if (at + 8 > limit) {
+                throw beyond(plan, pc, pos, (int) (at + 8 - pos));
+            }
+            int b = le.get((int) (at >>> 3)) & 0xFF;
+            at += 8;
+            int group = b & 0x7F;
+            boolean fits = shift < 63 || shift == 63 && (signed ? group == 0 || group == 0x7F : group <= 1);
+            if (!fits) {
+                throw new CtfException(path, windowBase + pos / 8, describe(plan, pc)
+                        + ": variable-length integer does not fit 64 bits");
+            }
+            value |= (long) group << shift;
+            shift += 7;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        if (signed && shift < 64) {
+            value = (value << (64 - shift)) >> (64 - shift);
+        }
+        varintEnd = at;
+        return value;
+    }
+
     /**
      * Reads {@code size} bits (1..64) at a bit position of the window, unsigned. Little-endian fields take bits
      * from the least significant end of each byte; big-endian ones from the most significant end (CTF 1.8).
@@ -824,8 +876,8 @@ final class StreamDecoder {
 
     private CtfException badTag(Plan plan, int pc, long at, long tag, int option) {
         VariantTable table = plan.variants[pc];
-        String problem = option == VariantTable.NO_LABEL
-                ? "tag value " + tag + " has no enumeration label"
+        String problem = table.byRange ? "selector value " + tag + " selects no option"
+                : option == VariantTable.NO_LABEL ? "tag value " + tag + " has no enumeration label"
                 : "tag label '" + table.labelOf(tag) + "' selects no option";
         return new CtfException(path, windowBase + at / 8, "variant " + describe(plan, pc) + ": " + problem);
     }

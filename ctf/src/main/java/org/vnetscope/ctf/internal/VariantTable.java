@@ -3,11 +3,13 @@ package org.vnetscope.ctf.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.vnetscope.ctf.meta.EnumType;
+import org.vnetscope.ctf.meta.IntegerType;
 import org.vnetscope.ctf.meta.VariantType;
 
 /**
- * Selection of a variant option from its tag's value: label ranges mapped to option indexes, with a direct
- * table for small tag values (the LTTng event header tags are all below 32, or below 65536).
+ * Selection of a variant option from its tag's value: label ranges (CTF 1.8) or selector ranges (CTF 2) mapped to
+ * option indexes, with a direct table for small tag values (the LTTng event header tags are all below 32, or
+ * below 65536).
  */
 final class VariantTable {
     static final int NO_LABEL = -1;
@@ -20,6 +22,10 @@ final class VariantTable {
     private final int[] option;
     private final String[] label;
     private final int[] direct;
+    /** The option chosen by values no range holds (a CTF 2 optional's absent state), else {@link #NO_LABEL}. */
+    private final int fallback;
+    /** True when options are chosen by selector ranges rather than by tag labels. */
+    final boolean byRange;
     /** Program counter of each option's first operation. */
     final int[] optionStart;
 
@@ -38,11 +44,50 @@ final class VariantTable {
             int index = variant.indexOf(mapping.label());
             option[i] = index < 0 ? NO_OPTION : index;
         }
-        direct = new int[DIRECT];
-        for (int value = 0; value < DIRECT; value++) {
-            direct[value] = lookup(value);
-        }
+        fallback = NO_LABEL;
+        byRange = false;
+        direct = directTable();
         optionStart = new int[variant.options().size()];
+    }
+
+    /** A CTF 2 variant: {@code selector} is the integer (or enumeration container) it reads. */
+    VariantTable(VariantType variant, IntegerType selector) {
+        signed = selector.signed();
+        List<long[]> ranges = new ArrayList<>();
+        List<Integer> options = new ArrayList<>();
+        int defaultOption = NO_LABEL;
+        for (int o = 0; o < variant.options().size(); o++) {
+            List<VariantType.Range> optionRanges = variant.optionRanges().get(o);
+            if (optionRanges.isEmpty()) {
+                defaultOption = o;
+            }
+            for (VariantType.Range range : optionRanges) {
+                ranges.add(new long[] {range.lower(), range.upper()});
+                options.add(o);
+            }
+        }
+        lower = new long[ranges.size()];
+        upper = new long[ranges.size()];
+        option = new int[ranges.size()];
+        label = new String[ranges.size()];
+        for (int i = 0; i < ranges.size(); i++) {
+            lower[i] = ranges.get(i)[0];
+            upper[i] = ranges.get(i)[1];
+            option[i] = options.get(i);
+            label[i] = variant.options().get(option[i]).name();
+        }
+        fallback = defaultOption;
+        byRange = true;
+        direct = directTable();
+        optionStart = new int[variant.options().size()];
+    }
+
+    private int[] directTable() {
+        int[] table = new int[DIRECT];
+        for (int value = 0; value < DIRECT; value++) {
+            table[value] = lookup(value);
+        }
+        return table;
     }
 
     /** The option index for a tag value, or {@link #NO_LABEL} / {@link #NO_OPTION}. */
@@ -65,7 +110,7 @@ final class VariantTable {
                 found = NO_OPTION;
             }
         }
-        return found;
+        return found == NO_LABEL ? fallback : found;
     }
 
     /** The first label of a value, for messages. */
