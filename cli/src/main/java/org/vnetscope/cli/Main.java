@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.vnetscope.ctf.CtfException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ public final class Main {
     }
 
     private static int run(String[] args, PrintWriter out, PrintWriter err, OutputStream rawOut) {
-        CommandLine commandLine = commandLine(rawOut);
+        CommandLine commandLine = commandLine(rawOut, args.length > 0 ? args[0] : null);
         commandLine.setOut(out);
         commandLine.setErr(err);
         try {
@@ -57,7 +58,25 @@ public final class Main {
         }
     }
 
+    /** The subcommands by name, as {@link Main}'s annotation lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = Map.of("analyze", AnalyzeCommand.class,
+            "topology", TopologyCommand.class, "report", ReportCommand.class, "record", RecordCommand.class,
+            "dump", DumpCommand.class, "demo", DemoCommand.class);
+
+    /**
+     * The top command with only the subcommand being run: picocli builds a command's model by reflection, and
+     * building all of them costs a tenth of a second of every short run. Usage, help and errors of that
+     * subcommand are the same either way.
+     */
+    @Command(name = "vnetscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
+    static final class SingleCommand {
+    }
+
     static CommandLine commandLine(OutputStream rawOut) {
+        return commandLine(rawOut, null);
+    }
+
+    static CommandLine commandLine(OutputStream rawOut, String subcommand) {
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
@@ -65,7 +84,18 @@ public final class Main {
                         : CommandLine.defaultFactory().create(type);
             }
         };
-        CommandLine commandLine = new CommandLine(new Main(), factory);
+        Class<?> only = subcommand == null ? null : SUBCOMMANDS.get(subcommand);
+        CommandLine commandLine;
+        if (only == null) {
+            commandLine = new CommandLine(new Main(), factory);
+        } else {
+            commandLine = new CommandLine(new SingleCommand(), factory);
+            try {
+                commandLine.addSubcommand(subcommand, new CommandLine(factory.create(only), factory));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create the " + subcommand + " command", e);
+            }
+        }
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             // A bad trace is the user's input, not our crash: one line, no stack trace.
             if (exception instanceof CtfException || exception instanceof java.io.UncheckedIOException

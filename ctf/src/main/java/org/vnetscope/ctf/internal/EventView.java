@@ -26,10 +26,12 @@ final class EventView implements Event {
 
     private StreamDecoder decoder;
     private CompiledTrace.Event compiled;
+    private InPlaceWalker walker;
 
     void set(StreamDecoder current) {
         decoder = current;
         compiled = current.event;
+        walker = null;
     }
 
     @Override
@@ -284,6 +286,14 @@ final class EventView implements Event {
         }
         Materializer materializer = new Materializer(decoder, plan, decoder.scopeStart[scope.ordinal()]);
         return (Object[]) materializer.decode(plan.root);
+    }
+
+    /** See {@link ValueVisitor#walk}. */
+    void walk(Scope scope, ValueVisitor visitor) {
+        if (walker == null) {
+            walker = decoder.walker();
+        }
+        walker.walk(decoder.plan(scope.ordinal()), visitor);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.meta.ArrayType;
 import org.vnetscope.ctf.meta.FloatType;
+import org.vnetscope.ctf.meta.IntegerType;
 
 /**
  * Decodes a scope again, field by field, into Java objects (see {@link Event#scope}). Slow and allocating: for
@@ -36,8 +37,7 @@ final class Materializer {
                 }
                 int size = node.integer.sizeBits();
                 if (node.integer.wide()) {
-                    java.math.BigInteger wide = wideInteger(pos, size, node.integer.signed(),
-                            node.integer.byteOrder() == ByteOrder.BIG_ENDIAN);
+                    java.math.BigInteger wide = wideInteger(decoder, pos, node.integer);
                     pos += size;
                     return wide;
                 }
@@ -113,7 +113,9 @@ final class Materializer {
     }
 
     /** Reads an integer of more than 64 bits in 64-bit chunks, in the bit order of its byte order. */
-    private java.math.BigInteger wideInteger(long at, int size, boolean signed, boolean bigEndian) {
+    static java.math.BigInteger wideInteger(StreamDecoder decoder, long at, IntegerType type) {
+        int size = type.sizeBits();
+        boolean bigEndian = type.byteOrder() == ByteOrder.BIG_ENDIAN;
         java.math.BigInteger value = java.math.BigInteger.ZERO;
         for (int done = 0; done < size; done += 64) {
             int chunk = Math.min(64, size - done);
@@ -121,7 +123,7 @@ final class Materializer {
                     decoder.readBits(at + done, chunk, bigEndian)));
             value = bigEndian ? value.shiftLeft(chunk).or(part) : value.or(part.shiftLeft(done));
         }
-        if (signed && value.testBit(size - 1)) {
+        if (type.signed() && value.testBit(size - 1)) {
             value = value.subtract(java.math.BigInteger.ONE.shiftLeft(size));
         }
         return value;

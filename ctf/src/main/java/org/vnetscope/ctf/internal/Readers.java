@@ -51,18 +51,16 @@ public final class Readers {
         List<StreamDecoder> decoders = new ArrayList<>();
         // Metadata parsing and plan compilation are the costly part of opening many traces, and each trace's is
         // independent; event class indexes stay those of a sequential count in trace order.
-        List<TraceClass> parsed = parallelIfMany(directories)
-                .map(directory -> metadataSource.parse(directory.resolve(METADATA), warnings))
-                .toList();
+        List<TraceClass> parsed = inParallelIfMany(directories,
+                directory -> metadataSource.parse(directory.resolve(METADATA), warnings));
         int[] firstClassIndex = new int[directories.size()];
         for (int i = 1; i < directories.size(); i++) {
             firstClassIndex[i] = firstClassIndex[i - 1] + parsed.get(i - 1).streams().values().stream()
                     .mapToInt(stream -> stream.events().size()).sum();
         }
-        List<CompiledTrace> compiled = parallelIfMany(IntStream.range(0, directories.size()).boxed().toList())
-                .map(i -> new CompiledTrace(new Trace(directories.get(i), parsed.get(i)),
-                        directories.get(i).resolve(METADATA), new CompiledTrace.EventClassCounter(firstClassIndex[i])))
-                .toList();
+        List<CompiledTrace> compiled = inParallelIfMany(IntStream.range(0, directories.size()).boxed().toList(),
+                i -> new CompiledTrace(new Trace(directories.get(i), parsed.get(i)),
+                        directories.get(i).resolve(METADATA), new CompiledTrace.EventClassCounter(firstClassIndex[i])));
         try {
             for (int i = 0; i < directories.size(); i++) {
                 Path directory = directories.get(i);
@@ -80,8 +78,35 @@ public final class Readers {
         return new MergingReader(traces, decoders, names);
     }
 
-    private static <T> Stream<T> parallelIfMany(List<T> items) {
-        return items.size() > 1 ? items.parallelStream() : items.stream();
+    /**
+     * Applies {@code step} to every item, in parallel when there are several; when some fail, the error of the
+     * first failing item in list order is thrown, whichever thread finished first, so that a set of traces always
+     * reports the same one.
+     */
+    private static <T, R> List<R> inParallelIfMany(List<T> items, java.util.function.Function<T, R> step) {
+        if (items.size() <= 1) {
+            return items.stream().map(step).toList();
+        }
+        List<Object> outcomes = items.parallelStream().map(item -> {
+            try {
+                return (Object) step.apply(item);
+            } catch (RuntimeException e) {
+                return new Failure(e);
+            }
+        }).toList();
+        List<R> results = new ArrayList<>(outcomes.size());
+        for (Object outcome : outcomes) {
+            if (outcome instanceof Failure failure) {
+                throw failure.error();
+            }
+            @SuppressWarnings("unchecked")
+            R result = (R) outcome;
+            results.add(result);
+        }
+        return results;
+    }
+
+    private record Failure(RuntimeException error) {
     }
 
     /** A directory holding {@code metadata} is a trace; otherwise its sub-directories are searched, in name order. */

@@ -888,6 +888,16 @@ final class StreamDecoder {
         return le;
     }
 
+    private InPlaceWalker walker;
+
+    /** This decoder's walker of values in place, made on first use. */
+    InPlaceWalker walker() {
+        if (walker == null) {
+            walker = new InPlaceWalker(this);
+        }
+        return walker;
+    }
+
     Plan plan(int scope) {
         return switch (scope) {
             case 0 -> trace.packetHeader;

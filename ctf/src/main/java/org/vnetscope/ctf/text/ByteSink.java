@@ -18,6 +18,7 @@ final class ByteSink {
     private byte[] buffer = new byte[256 * 1024];
     private int length;
     private final byte[] digits = new byte[24];
+    private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     ByteSink(OutputStream out) {
         this.out = out;
@@ -25,10 +26,14 @@ final class ByteSink {
 
     private void reserve(int more) {
         if (length + more > buffer.length) {
-            byte[] larger = new byte[Math.max(buffer.length * 2, length + more)];
-            System.arraycopy(buffer, 0, larger, 0, length);
-            buffer = larger;
+            grow(more);
         }
+    }
+
+    private void grow(int more) {
+        byte[] larger = new byte[Math.max(buffer.length * 2, length + more)];
+        System.arraycopy(buffer, 0, larger, 0, length);
+        buffer = larger;
     }
 
     void append(char asciiChar) {
@@ -56,6 +61,30 @@ final class ByteSink {
         }
     }
 
+    /**
+     * The first {@code count} bytes of {@code ascii}, all below 0x80, between double quotes, each byte replaced by
+     * its escape sequence when {@code escapes} has one.
+     */
+    void appendQuotedAscii(byte[] ascii, int count, byte[][] escapes) {
+        reserve(4 * count + 2);
+        byte[] to = buffer;
+        int at = length;
+        to[at++] = '"';
+        for (int i = 0; i < count; i++) {
+            byte c = ascii[i];
+            byte[] escape = escapes[c];
+            if (escape == null) {
+                to[at++] = c;
+            } else {
+                for (byte b : escape) {
+                    to[at++] = b;
+                }
+            }
+        }
+        to[at++] = '"';
+        length = at;
+    }
+
     void appendSigned(long value) {
         if (value < 0) {
             append('-');
@@ -72,33 +101,46 @@ final class ByteSink {
         appendUnsignedPadded(value, 1);
     }
 
-    /** Unsigned decimal, left-padded with zeros to at least {@code width} digits. */
+    /**
+     * Unsigned decimal, left-padded with zeros to at least {@code width} digits. Divisions by constants are done
+     * by multiplying with a reciprocal: the C1 compiler the launcher uses would emit a hardware division per digit.
+     */
     void appendUnsignedPadded(long value, int width) {
+        byte[] digits = this.digits;
         int position = digits.length;
-        if (value < 0) {
-            long quotient = Long.divideUnsigned(value, 10);
-            digits[--position] = (byte) ('0' + (value - quotient * 10));
-            value = quotient;
+        while (value < 0 || value > 0xFFFFFFFFL) {
+            long high = Long.divideUnsigned(value, 100_000_000L);
+            long low = value - high * 100_000_000L;
+            for (int i = 0; i < 8; i++) {
+                long quotient = (low * 0xCCCCCCCDL) >>> 35;
+                digits[--position] = (byte) ('0' + (low - quotient * 10));
+                low = quotient;
+            }
+            value = high;
         }
         do {
-            digits[--position] = (byte) ('0' + value % 10);
-            value /= 10;
+            long quotient = (value * 0xCCCCCCCDL) >>> 35;
+            digits[--position] = (byte) ('0' + (value - quotient * 10));
+            value = quotient;
         } while (value != 0);
         int written = digits.length - position;
         reserve(Math.max(width, written));
+        byte[] to = buffer;
+        int at = length;
         for (int i = written; i < width; i++) {
-            buffer[length++] = '0';
+            to[at++] = '0';
         }
-        System.arraycopy(digits, position, buffer, length, written);
-        length += written;
+        System.arraycopy(digits, position, to, at, written);
+        length = at + written;
     }
 
     /** Digits of an unsigned value in base 8 or 16 (upper case), no prefix. */
     void appendRadix(long value, int shift) {
+        byte[] digits = this.digits;
         int mask = (1 << shift) - 1;
         int position = digits.length;
         do {
-            digits[--position] = (byte) "0123456789ABCDEF".charAt((int) (value & mask));
+            digits[--position] = HEX_DIGITS[(int) (value & mask)];
             value >>>= shift;
         } while (value != 0);
         int written = digits.length - position;

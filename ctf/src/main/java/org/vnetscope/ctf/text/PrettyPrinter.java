@@ -17,6 +17,7 @@ import org.vnetscope.ctf.Scope;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.ctf.internal.ValueVisitor;
 import org.vnetscope.ctf.meta.EnumType;
 import org.vnetscope.ctf.meta.EventClass;
 import org.vnetscope.ctf.meta.FieldType;
@@ -67,26 +68,36 @@ public final class PrettyPrinter {
         }
     }
 
-    private static final long UNSET = Long.MIN_VALUE;
-    private static final String[] ESCAPES = new String[128];
+    private static final long UNSET = Long.MIN_VALUE;    /** babeltrace2's C-style escapes of the ASCII characters that have one, by character; null for the others. */
+    private static final byte[][] ESCAPES = new byte[128][];
 
     static {
         for (int c = 0; c < 0x20; c++) {
-            ESCAPES[c] = String.format("\\x%02x", c);
+            ESCAPES[c] = ascii(String.format("\\x%02x", c));
         }
-        ESCAPES[0x7f] = "\\x7f";
-        ESCAPES['\u0007'] = "\\a";
-        ESCAPES['\b'] = "\\b";
-        ESCAPES['\u001b'] = "\\e";
-        ESCAPES['\f'] = "\\f";
-        ESCAPES['\n'] = "\\n";
-        ESCAPES['\r'] = "\\r";
-        ESCAPES['\t'] = "\\t";
-        ESCAPES['\u000b'] = "\\v";
-        ESCAPES['\\'] = "\\\\";
-        ESCAPES['\''] = "\\'";
-        ESCAPES['"'] = "\\\"";
-        ESCAPES['?'] = "\\?";
+        ESCAPES[0x7f] = ascii("\\x7f");
+        ESCAPES['\u0007'] = ascii("\\a");
+        ESCAPES['\b'] = ascii("\\b");
+        ESCAPES['\u001b'] = ascii("\\e");
+        ESCAPES['\f'] = ascii("\\f");
+        ESCAPES['\n'] = ascii("\\n");
+        ESCAPES['\r'] = ascii("\\r");
+        ESCAPES['\t'] = ascii("\\t");
+        ESCAPES['\u000b'] = ascii("\\v");
+        ESCAPES['\\'] = ascii("\\\\");
+        ESCAPES['\''] = ascii("\\'");
+        ESCAPES['"'] = ascii("\\\"");
+        ESCAPES['?'] = ascii("\\?");
+    }
+
+    private static final byte[] FIRST_INDEX = ascii(" [");
+    private static final byte[] NEXT_INDEX = ascii(", [");
+    private static final byte[] INDEX_END = ascii("] = ");
+    private static final byte[] UNKNOWN_LABEL = ascii("<unknown>");
+    private static final byte[] CONTAINER = ascii(" : container = ");
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private final ByteSink out;
@@ -94,19 +105,15 @@ public final class PrettyPrinter {
     private final Options options;
     private final Path inputRoot;
     private final TimestampFormat timestamps;
+    private final FieldWriter fields = new FieldWriter();
 
     private long lastNs = UNSET;
     private long lastCycles = UNSET;
 
-    private final Map<StreamClass, Shape.StreamShapes> shapesByStreamClass = new IdentityHashMap<>();
-    private final Map<Trace, byte[]> prefixByTrace = new IdentityHashMap<>();
-    private final Map<EnumType, LabelRanges[]> labelsByEnum = new IdentityHashMap<>();
+    private final Map<StreamClass, StreamFormat> formatsByStreamClass = new IdentityHashMap<>();
     private final Map<StreamFile, Long> streamIds = new HashMap<>();
-    private EventClass lastEventClass;
-    private Shape.StreamShapes lastStreamShapes;
-    private Shape[] lastEventShapes;
-    private byte[] lastPrefix;
-    private Trace lastTrace;
+    /** Event formats by {@link Event#classIndex()}. */
+    private EventFormat[] eventFormats = new EventFormat[64];
 
     /**
      * @param out       where event lines go (babeltrace2's standard output)
@@ -150,48 +157,144 @@ public final class PrettyPrinter {
         out.flush();
     }
 
-    /** Prints one event line. */
+    /**
+     * Prints one event line. Events of a reader are printed from the decoder's values in place; others (any
+     * {@link Event} implementation) from their {@link Event#scope} trees.
+     */
     public void print(Event event) {
-        EventClass eventClass = event.eventClass();
-        if (eventClass != lastEventClass) {
-            selectShapes(event, eventClass);
+        EventFormat format = format(event);
+        // A decoding error must not leave half a line behind.
+        int lineStart = out.length();
+        try {
+            long ns = event.timestampNs();
+            if (format.hasClock && ns != Long.MIN_VALUE) {
+                timestampAndDelta(ns, event.cycles());
+            }
+            out.append(format.prefixAndName);
+            ScopeFormat[] scopes = format.scopes;
+            for (int i = 0; i < scopes.length; i++) {
+                if (i > 0) {
+                    out.append(',');
+                    out.append(' ');
+                }
+                ScopeFormat scope = scopes[i];
+                fields.format = scope;
+                if (!ValueVisitor.walk(event, scope.scope, fields)) {
+                    fields.walkTree(scope.root, 0, event.scope(scope.scope));
+                }
+            }
+        } catch (RuntimeException e) {
+            out.truncate(lineStart);
+            throw e;
         }
-        Trace trace = event.stream().trace();
-        if (trace != lastTrace) {
-            lastPrefix = prefixByTrace.computeIfAbsent(trace, PrettyPrinter::prefix);
-            lastTrace = trace;
-        }
-        Shape.StreamShapes streamShapes = lastStreamShapes;
-        // Read every scope before writing: a decoding error must not leave half a line behind.
-        Object[] packetContext = streamShapes.packetContext == null ? null : event.scope(Scope.PACKET_CONTEXT);
-        Object[] commonContext = streamShapes.eventCommonContext == null ? null
-                : event.scope(Scope.STREAM_EVENT_CONTEXT);
-        Object[] eventContext = lastEventShapes[0] == null ? null : event.scope(Scope.EVENT_CONTEXT);
-        Object[] payload = lastEventShapes[1] == null ? null : event.scope(Scope.EVENT_PAYLOAD);
-
-        long ns = event.timestampNs();
-        if (streamShapes.hasClock && ns != Long.MIN_VALUE) {
-            timestampAndDelta(ns, event.cycles());
-        }
-        out.append(lastPrefix);
-        out.append(eventClass.name());
-        out.append(':');
-        out.append(' ');
-        boolean first = true;
-        first = scope(streamShapes.packetContext, packetContext, first);
-        first = scope(streamShapes.eventCommonContext, commonContext, first);
-        first = scope(lastEventShapes[0], eventContext, first);
-        scope(lastEventShapes[1], payload, first);
         out.append('\n');
         out.flushIfFull();
     }
 
-    private void selectShapes(Event event, EventClass eventClass) {
-        StreamClass streamClass = event.stream().trace().metadata().streams().get(eventClass.streamClassId());
-        Shape.StreamShapes shapes = shapesByStreamClass.computeIfAbsent(streamClass, Shape.StreamShapes::new);
-        lastStreamShapes = shapes;
-        lastEventShapes = shapes.eventShapes(eventClass);
-        lastEventClass = eventClass;
+    private EventFormat format(Event event) {
+        int index = event.classIndex();
+        EventClass eventClass = event.eventClass();
+        Trace trace = event.stream().trace();
+        if (index >= 0 && index < eventFormats.length) {
+            EventFormat known = eventFormats[index];
+            if (known != null && known.eventClass == eventClass && known.trace == trace) {
+                return known;
+            }
+        }
+        StreamClass streamClass = trace.metadata().streams().get(eventClass.streamClassId());
+        StreamFormat stream = formatsByStreamClass.computeIfAbsent(streamClass, StreamFormat::new);
+        EventFormat format = new EventFormat(eventClass, trace, stream);
+        if (index >= 0) {
+            if (index >= eventFormats.length) {
+                eventFormats = java.util.Arrays.copyOf(eventFormats, Math.max(index + 1, eventFormats.length * 2));
+            }
+            eventFormats[index] = format;
+        }
+        return format;
+    }
+
+    /** The printed scopes of a stream class and of each of its event classes, found once. */
+    private static final class StreamFormat {
+        final Shape.StreamShapes shapes;
+        final ScopeFormat packetContext;
+        final ScopeFormat eventCommonContext;
+
+        StreamFormat(StreamClass streamClass) {
+            shapes = new Shape.StreamShapes(streamClass);
+            packetContext = ScopeFormat.of(shapes.packetContext, Scope.PACKET_CONTEXT);
+            eventCommonContext = ScopeFormat.of(shapes.eventCommonContext, Scope.STREAM_EVENT_CONTEXT);
+        }
+    }
+
+    /** Everything constant in the lines of one event class. */
+    private static final class EventFormat {
+        final EventClass eventClass;
+        final Trace trace;
+        final boolean hasClock;
+        /** {@code host:procname:(vpid) name: } */
+        final byte[] prefixAndName;
+        /** The scopes printed, in order. */
+        final ScopeFormat[] scopes;
+
+        EventFormat(EventClass eventClass, Trace trace, StreamFormat stream) {
+            this.eventClass = eventClass;
+            this.trace = trace;
+            this.hasClock = stream.shapes.hasClock;
+            byte[] prefix = prefix(trace);
+            byte[] name = (eventClass.name() + ": ").getBytes(StandardCharsets.UTF_8);
+            prefixAndName = java.util.Arrays.copyOf(prefix, prefix.length + name.length);
+            System.arraycopy(name, 0, prefixAndName, prefix.length, name.length);
+            Shape[] eventShapes = stream.shapes.eventShapes(eventClass);
+            scopes = java.util.stream.Stream.of(stream.packetContext, stream.eventCommonContext,
+                            ScopeFormat.of(eventShapes[0], Scope.EVENT_CONTEXT),
+                            ScopeFormat.of(eventShapes[1], Scope.EVENT_PAYLOAD))
+                    .filter(java.util.Objects::nonNull).toArray(ScopeFormat[]::new);
+        }
+    }
+
+    /** A printed scope's shapes and constant text by slot (see {@link ValueVisitor}). */
+    private static final class ScopeFormat {
+        final Scope scope;
+        final Shape root;
+        final Shape[] shapes;
+        /** {@code  name = } before the first shown member of a structure, {@code , name = } before the others. */
+        final byte[][] labels;
+        /** Integer layout of integers and enumerations (the container of enumerations). */
+        final IntegerType[] integers;
+        final LabelRanges[][] enumLabels;
+
+        private ScopeFormat(Scope scope, Shape root) {
+            this.scope = scope;
+            this.root = root;
+            shapes = root.bySlot();
+            labels = new byte[shapes.length][];
+            integers = new IntegerType[shapes.length];
+            enumLabels = new LabelRanges[shapes.length][];
+            for (int slot = 0; slot < shapes.length; slot++) {
+                Shape shape = shapes[slot];
+                if (shape.type instanceof StructType struct) {
+                    boolean first = true;
+                    int child = slot + 1;
+                    for (int i = 0; i < shape.children.length; i++) {
+                        if (shape.children[i].shown) {
+                            labels[child] = ((first ? " " : ", ") + struct.fields().get(i).name() + " = ")
+                                    .getBytes(StandardCharsets.UTF_8);
+                            first = false;
+                        }
+                        child += shape.children[i].size;
+                    }
+                } else if (shape.type instanceof IntegerType integer) {
+                    integers[slot] = integer;
+                } else if (shape.type instanceof EnumType enumType) {
+                    integers[slot] = enumType.container();
+                    enumLabels[slot] = LabelRanges.of(enumType);
+                }
+            }
+        }
+
+        static ScopeFormat of(Shape root, Scope scope) {
+            return root == null ? null : new ScopeFormat(scope, root);
+        }
     }
 
     private void timestampAndDelta(long ns, long cycles) {
@@ -252,84 +355,198 @@ public final class PrettyPrinter {
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private boolean scope(Shape shape, Object[] values, boolean first) {
-        if (shape == null) {
-            return first;
-        }
-        if (!first) {
-            out.append(',');
-            out.append(' ');
-        }
-        struct(shape, values);
-        return false;
-    }
+    /**
+     * Writes the fields of one scope as the values arrive, in the current {@link #format}: hidden fields are
+     * left out, a structure member is preceded by its label, a character array is gathered and printed as text.
+     */
+    private final class FieldWriter implements ValueVisitor {
+        ScopeFormat format;
+        /** Set inside a character array, whose elements go to {@link #text}. */
+        private boolean gathering;
+        private byte[] text = new byte[256];
+        private int textLength;
+        private byte[] copy = new byte[256];
 
-    private void value(Shape shape, Object value) {
-        FieldType type = shape.type;
-        if (type instanceof IntegerType integer && value instanceof java.math.BigInteger wide) {
-            wideInteger(integer, wide);
-        } else if (type instanceof IntegerType integer) {
-            integer(integer, ((Number) value).longValue());
-        } else if (type instanceof StringType) {
-            string(String.valueOf(value));
-        } else if (type instanceof StructType) {
-            struct(shape, (Object[]) value);
-        } else if (type instanceof EnumType enumType) {
-            enumeration(enumType, ((Number) value).longValue());
-        } else if (shape.text) {
-            text(value);
-        } else if (type instanceof VariantType) {
-            Event.VariantValue selected = (Event.VariantValue) value;
-            out.append("{ ");
-            value(shape.children[selected.option()], selected.value());
-            out.append(" }");
-        } else if (type instanceof FloatType) {
-            out.append(CNumbers.formatG(((Number) value).doubleValue()));
-        } else {
-            array(shape.children[0], value);
-        }
-    }
-
-    private void struct(Shape shape, Object[] values) {
-        out.append('{');
-        boolean first = true;
-        for (int i = 0; i < shape.children.length; i++) {
-            Shape member = shape.children[i];
-            if (!member.shown) {
-                continue;
+        private boolean begin(int slot) {
+            if (!format.shapes[slot].shown) {
+                return false;
             }
-            out.append(first ? " " : ", ");
-            first = false;
-            out.append(shape.memberLabels[i]);
-            value(member, values[i]);
-        }
-        out.append(" }");
-    }
-
-    private void array(Shape element, Object value) {
-        out.append('[');
-        Object[] elements = elements(value);
-        for (int i = 0; i < elements.length; i++) {
-            out.append(i == 0 ? " [" : ", [");
-            out.appendUnsigned(i);
-            out.append("] = ");
-            value(element, elements[i]);
-        }
-        out.append(" ]");
-    }
-
-    private static Object[] elements(Object value) {
-        if (value instanceof Object[] array) {
-            return array;
-        }
-        if (value instanceof byte[] bytes) {
-            Object[] boxed = new Object[bytes.length];
-            for (int i = 0; i < bytes.length; i++) {
-                boxed[i] = (long) (bytes[i] & 0xff);
+            byte[] label = format.labels[slot];
+            if (label != null) {
+                out.append(label);
             }
-            return boxed;
+            return true;
         }
-        throw new IllegalArgumentException("not an array value: " + value);
+
+        @Override
+        public void integer(int slot, long value) {
+            if (gathering) {
+                gather((byte) value);
+            } else if (begin(slot)) {
+                LabelRanges[] labels = format.enumLabels[slot];
+                if (labels == null) {
+                    PrettyPrinter.this.integer(format.integers[slot], value);
+                } else {
+                    enumeration(labels, format.integers[slot], value);
+                }
+            }
+        }
+
+        @Override
+        public void wideInteger(int slot, java.math.BigInteger value) {
+            if (begin(slot)) {
+                PrettyPrinter.this.wideInteger((IntegerType) format.shapes[slot].type, value);
+            }
+        }
+
+        @Override
+        public void floating(int slot, double value) {
+            if (begin(slot)) {
+                out.append(CNumbers.formatG(value));
+            }
+        }
+
+        @Override
+        public void string(int slot, java.nio.ByteBuffer buffer, int start, int length) {
+            if (begin(slot)) {
+                if (copy.length < length) {
+                    copy = new byte[Math.max(length, copy.length * 2)];
+                }
+                buffer.get(start, copy, 0, length);
+                quoted(copy, length);
+            }
+        }
+
+        void string(int slot, String value) {
+            if (begin(slot)) {
+                PrettyPrinter.this.string(value);
+            }
+        }
+
+        @Override
+        public void beginStruct(int slot) {
+            if (begin(slot)) {
+                out.append('{');
+            }
+        }
+
+        @Override
+        public void endStruct(int slot) {
+            if (format.shapes[slot].shown) {
+                out.append(' ');
+                out.append('}');
+            }
+        }
+
+        @Override
+        public void beginVariant(int slot, int option) {
+            if (begin(slot)) {
+                out.append('{');
+                out.append(' ');
+            }
+        }
+
+        @Override
+        public void endVariant(int slot) {
+            endStruct(slot);
+        }
+
+        @Override
+        public boolean beginArray(int slot, long length) {
+            if (!begin(slot)) {
+                return false;
+            }
+            if (format.shapes[slot].text) {
+                gathering = true;
+                textLength = 0;
+                return true;
+            }
+            out.append('[');
+            return false;
+        }
+
+        @Override
+        public void element(int slot, long index) {
+            if (!gathering && format.shapes[slot].shown) {
+                out.append(index == 0 ? FIRST_INDEX : NEXT_INDEX);
+                out.appendUnsigned(index);
+                out.append(INDEX_END);
+            }
+        }
+
+        @Override
+        public void bytes(int slot, java.nio.ByteBuffer buffer, int start, int length) {
+            if (text.length < length) {
+                text = new byte[Math.max(length, text.length * 2)];
+            }
+            buffer.get(start, text, 0, length);
+            textLength = length;
+        }
+
+        private void gather(byte value) {
+            if (textLength == text.length) {
+                text = java.util.Arrays.copyOf(text, text.length * 2);
+            }
+            text[textLength++] = value;
+        }
+
+        @Override
+        public void endArray(int slot) {
+            if (gathering) {
+                gathering = false;
+                int end = 0;
+                while (end < textLength && text[end] != 0) {
+                    end++;
+                }
+                quoted(text, end);
+            } else if (format.shapes[slot].shown) {
+                out.append(' ');
+                out.append(']');
+            }
+        }
+
+        /**
+         * The same calls for a materialized value ({@link Event#scope}), for events that do not come from a
+         * reader.
+         */
+        void walkTree(Shape shape, int slot, Object value) {
+            FieldType type = shape.type;
+            if (type instanceof IntegerType && value instanceof java.math.BigInteger wide) {
+                wideInteger(slot, wide);
+            } else if (type instanceof IntegerType || type instanceof EnumType) {
+                integer(slot, ((Number) value).longValue());
+            } else if (type instanceof FloatType) {
+                floating(slot, ((Number) value).doubleValue());
+            } else if (type instanceof StringType || shape.text && value instanceof String) {
+                string(slot, String.valueOf(value));
+            } else if (type instanceof StructType) {
+                Object[] members = (Object[]) value;
+                beginStruct(slot);
+                int child = slot + 1;
+                for (int i = 0; i < shape.children.length; i++) {
+                    walkTree(shape.children[i], child, members[i]);
+                    child += shape.children[i].size;
+                }
+                endStruct(slot);
+            } else if (type instanceof VariantType) {
+                Event.VariantValue selected = (Event.VariantValue) value;
+                int child = slot + 1;
+                for (int i = 0; i < selected.option(); i++) {
+                    child += shape.children[i].size;
+                }
+                beginVariant(slot, selected.option());
+                walkTree(shape.children[selected.option()], child, selected.value());
+                endVariant(slot);
+            } else {
+                Object[] elements = (Object[]) value;
+                beginArray(slot, elements.length);
+                for (int i = 0; i < elements.length; i++) {
+                    element(slot, i);
+                    walkTree(shape.children[0], slot + 1, elements[i]);
+                }
+                endArray(slot);
+            }
+        }
     }
 
     private void integer(IntegerType type, long raw) {
@@ -346,7 +563,8 @@ public final class PrettyPrinter {
                     // integers come out as 0x0 there too.
                     shown &= (1L << ((size + 3) & ~3)) - 1;
                 }
-                out.append("0x");
+                out.append('0');
+                out.append('x');
                 out.appendRadix(shown, 4);
             }
             case 8 -> {
@@ -393,34 +611,40 @@ public final class PrettyPrinter {
         }
     }
 
-    private void enumeration(EnumType type, long raw) {
-        IntegerType container = type.container();
+    private void enumeration(LabelRanges[] labels, IntegerType container, long raw) {
         int size = container.sizeBits();
         long value = raw;
         if (size < 64) {
             value = container.signed() ? raw << (64 - size) >> (64 - size) : raw & ((1L << size) - 1);
         }
-        out.append("( ");
+        out.append('(');
+        out.append(' ');
         boolean none = true;
-        for (LabelRanges label : labelsByEnum.computeIfAbsent(type, LabelRanges::of)) {
+        for (LabelRanges label : labels) {
             if (label.contains(value, container.signed())) {
                 if (!none) {
-                    out.append(", ");
+                    out.append(',');
+                    out.append(' ');
                 }
-                string(label.label);
+                out.append(label.quoted);
                 none = false;
             }
         }
         if (none) {
-            out.append("<unknown>");
+            out.append(UNKNOWN_LABEL);
         }
-        out.append(" : container = ");
+        out.append(CONTAINER);
         integer(container, value);
-        out.append(" )");
+        out.append(' ');
+        out.append(')');
     }
 
-    /** An enumeration label with all its ranges: babeltrace2 lists labels in order of first declaration. */
-    private record LabelRanges(String label, long[] bounds) {
+    /**
+     * An enumeration label with all its ranges: babeltrace2 lists labels in order of first declaration.
+     *
+     * @param quoted the label as printed, quoted and escaped
+     */
+    private record LabelRanges(byte[] quoted, long[] bounds) {
 
         static LabelRanges[] of(EnumType type) {
             Map<String, List<Long>> byLabel = new java.util.LinkedHashMap<>();
@@ -430,9 +654,17 @@ public final class PrettyPrinter {
                 bounds.add(mapping.upper());
             }
             return byLabel.entrySet().stream()
-                    .map(e -> new LabelRanges(e.getKey(),
+                    .map(e -> new LabelRanges(quote(e.getKey()),
                             e.getValue().stream().mapToLong(Long::longValue).toArray()))
                     .toArray(LabelRanges[]::new);
+        }
+
+        private static byte[] quote(String label) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            ByteSink sink = new ByteSink(bytes);
+            string(sink, label);
+            sink.flush();
+            return bytes.toByteArray();
         }
 
         boolean contains(long value, boolean signed) {
@@ -447,8 +679,26 @@ public final class PrettyPrinter {
         }
     }
 
-    /** A quoted string with babeltrace2's C-style escapes; non-ASCII text goes out as UTF-8. */
+    /**
+     * The first {@code length} bytes of {@code bytes}, UTF-8 text, quoted: ASCII escaped byte by byte, anything
+     * else through {@link #string(String)}, which replaces malformed sequences as a Java string does.
+     */
+    private void quoted(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                string(new String(bytes, 0, length, StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        out.appendQuotedAscii(bytes, length, ESCAPES);
+    }
+
     private void string(String text) {
+        string(out, text);
+    }
+
+    /** A quoted string with babeltrace2's C-style escapes; non-ASCII text goes out as UTF-8. */
+    private static void string(ByteSink out, String text) {
         out.append('"');
         int length = text.length();
         for (int i = 0; i < length; i++) {
@@ -469,29 +719,6 @@ public final class PrettyPrinter {
             }
         }
         out.append('"');
-    }
-
-    /** A character array or sequence: its bytes up to the first NUL, as a string. */
-    private void text(Object value) {
-        if (value instanceof String text) {
-            string(text);
-            return;
-        }
-        byte[] bytes;
-        if (value instanceof byte[] raw) {
-            bytes = raw;
-        } else {
-            Object[] elements = (Object[]) value;
-            bytes = new byte[elements.length];
-            for (int i = 0; i < elements.length; i++) {
-                bytes[i] = ((Number) elements[i]).byteValue();
-            }
-        }
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        string(new String(bytes, 0, end, StandardCharsets.UTF_8));
     }
 
     /**

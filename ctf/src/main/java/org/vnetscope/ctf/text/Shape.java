@@ -37,17 +37,40 @@ final class Shape {
     final Shape[] children;
     /** An array or sequence of 8-bit, byte-aligned characters: printed as a string. */
     final boolean text;
-    /** For a structure, each member's {@code name = } in UTF-8. */
-    final byte[][] memberLabels;
+    /**
+     * The number of nodes of this shape's tree, itself included: a node's slot, its rank in a pre-order walk
+     * of its scope (see {@link org.vnetscope.ctf.internal.ValueVisitor}), follows from its elders' sizes.
+     */
+    final int size;
 
     private Shape(FieldType type, boolean shown, Shape[] children) {
         this.type = type;
         this.shown = shown;
         this.children = children;
         this.text = isText(type);
-        this.memberLabels = type instanceof StructType struct ? struct.fields().stream()
-                .map(f -> (f.name() + " = ").getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .toArray(byte[][]::new) : null;
+        int nodes = 1;
+        for (Shape child : children == null ? new Shape[0] : children) {
+            nodes += child.size;
+        }
+        this.size = nodes;
+    }
+
+    /** This scope's shapes by slot: the root, then each child's subtree in order. */
+    Shape[] bySlot() {
+        Shape[] all = new Shape[size];
+        fill(all, 0);
+        return all;
+    }
+
+    private void fill(Shape[] all, int slot) {
+        all[slot] = this;
+        int next = slot + 1;
+        if (children != null) {
+            for (Shape child : children) {
+                child.fill(all, next);
+                next += child.size;
+            }
+        }
     }
 
     private Shape shownAnyway() {

@@ -291,4 +291,17 @@ class ReaderBehaviourTest {
         byte[] data = packet(0, 0, 100, 0, 0, 0, w -> w.align(8).le(1, 5).le(5, 27).u32(0xFFFFFFFFL).u32(1));
         assertFails(metadata, data, "length 4294967295 goes beyond");
     }
+
+    @Test
+    void ofSeveralBrokenTracesTheFirstInOrderIsReportedThoughTheyAreParsedInParallel() throws Exception {
+        Path set = dir.resolve("set");
+        for (String name : List.of("a", "b", "c", "d")) {
+            java.nio.file.Files.createDirectories(set.resolve(name));
+            java.nio.file.Files.writeString(set.resolve(name).resolve("metadata"), "/* CTF 1.8 */ bogus " + name + ";");
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            assertThatThrownBy(() -> TraceReader.open(set)).isInstanceOf(CtfException.class)
+                    .hasMessageContaining(set.resolve("a").resolve("metadata").toString());
+        }
+    }
 }
