@@ -239,13 +239,35 @@
     var total = lostRanges.reduce(function (s, r) { return s + (r.count || 0); }, 0);
     var banner = el('div', {'class': 'banner', id: 'lost-events-banner', role: 'alert'}, document.getElementById('banner'));
     el('strong', null, banner, 'The tracer lost ' + (total ? fmtInt(total) + ' ' : '') + 'events');
-    var ranges = lostRanges.map(function (r) {
+    function describe(r) {
       return fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end) + (r.count ? ' (' + fmtInt(r.count) + ')' : '') + (r.where !== null ? ' in ' + r.where : '') + (r.kind ? ' [' + r.kind + ']' : '');
-    });
-    el('span', null, banner, ' in ' + lostRanges.length + ' time range' + (lostRanges.length > 1 ? 's' : '') + ': ' +
-      ranges.join('; ') + '. Every figure covering these ranges may be short (shaded in the plots). ' +
-      'Larger sub-buffers help: ');
+    }
+    var many = lostRanges.length > 5;
+    if (many) {
+      // Per stream rather than a wall of ranges: the full list is one click away.
+      var perStream = {};
+      lostRanges.forEach(function (r) {
+        var key = r.where === null ? 'the trace' : r.where;
+        var entry = perStream[key] || (perStream[key] = {count: 0, ranges: 0, start: r.start, end: r.end});
+        entry.count += r.count || 0; entry.ranges++;
+        entry.start = Math.min(entry.start, r.start); entry.end = Math.max(entry.end, r.end);
+      });
+      el('span', null, banner, ' in ' + lostRanges.length + ' time ranges: ' + Object.keys(perStream).sort().map(function (k) {
+        var e = perStream[k];
+        return fmtInt(e.count) + ' in ' + e.ranges + ' ranges of ' + k + ' between ' + fmtAt(e.start) + ' and ' + fmtAt(e.end);
+      }).join('; ') + '. ');
+    } else {
+      el('span', null, banner, ' in ' + lostRanges.length + ' time range' + (lostRanges.length > 1 ? 's' : '') + ': ' +
+        lostRanges.map(describe).join('; ') + '. ');
+    }
+    el('span', null, banner, 'Every figure covering these ranges may be short (shaded in the plots). Larger sub-buffers help: ');
     el('code', null, banner, 'vnetscope record --subbuf-size 1M --num-subbuf 16');
+    if (many) {
+      var details = el('details', null, banner);
+      el('summary', null, details, 'all ' + lostRanges.length + ' ranges');
+      var list = el('ol', {'class': 'lost-ranges'}, details);
+      lostRanges.forEach(function (r) { el('li', null, list, describe(r)); });
+    }
   }
 
   // ---------- charts ----------
