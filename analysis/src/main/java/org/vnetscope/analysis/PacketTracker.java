@@ -76,7 +76,11 @@ final class PacketTracker {
         Datapath datapath = Datapath.NONE;
         /** The flow key of the upcall, to match the packet user space sends back. */
         long upcallKey;
-        final JourneyLog journey = new JourneyLog();
+        final JourneyLog journey;
+
+        Chain(StepShapes shapes) {
+            journey = new JourneyLog(shapes);
+        }
         /** The stream list counted the packet of the current journey. */
         boolean streamCounted;
     }
@@ -90,6 +94,7 @@ final class PacketTracker {
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
+    private final StepShapes shapes = new StepShapes();
     /** The header of the event being handled, read before this tracker sees the event. */
     private final PacketHeader header;
     /** The same header as chains keep it. */
@@ -533,7 +538,7 @@ final class PacketTracker {
     }
 
     private Chain create(long skb) {
-        Chain chain = spare.isEmpty() ? new Chain() : spare.pop();
+        Chain chain = spare.isEmpty() ? new Chain(shapes) : spare.pop();
         chain.transmitter = null;
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;
