@@ -21,6 +21,7 @@ final class EventView implements Event {
     private static final int ABSENT = -1;
     private static final int CACHED = 2;
     private static final int INTEGER_KINDS = (1 << Node.INT) | (1 << Node.ENUM);
+    private static final int BYTE_KINDS = (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE);
     private static final Scope[] LOOKUP_ORDER = {
         Scope.EVENT_PAYLOAD, Scope.EVENT_CONTEXT, Scope.STREAM_EVENT_CONTEXT, Scope.PACKET_CONTEXT};
 
@@ -213,8 +214,15 @@ final class EventView implements Event {
 
     @Override
     public int copyBytes(FieldKey key, byte[] into) {
-        int location = require(key, (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE),
-                "string or integer array");
+        // runs for every device name and address: the cached location is read in place, as in getLong
+        int id = key.id();
+        int[] cache = compiled.keyLocations;
+        int cached = id < cache.length ? cache[id] : 0;
+        int location = cached != 0 ? cached - CACHED : location(key);
+        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & BYTE_KINDS) == 0
+                || (location & GUARDED) != 0 && !selected(location)) {
+            require(key, BYTE_KINDS, "string or integer array"); // throws
+        }
         int scope = location >>> SCOPE_SHIFT;
         int slot = location & SLOT_MASK;
         Node node = decoder.plan(scope).nodes[slot];
