@@ -41,10 +41,24 @@ final class DeviceNames {
             if (known == null) {
                 return add(slot, Arrays.copyOf(scratch, length));
             }
-            if (Arrays.equals(known, 0, known.length, scratch, 0, length)) {
+            if (sameName(known, length)) {
                 return ids[slot];
             }
         }
+    }
+
+    /** Compares in place: names are a few bytes, and the launcher's C1 compiler calls Arrays.equals through
+     *  several range checks and a mismatch search that cost more than the loop. */
+    private boolean sameName(byte[] known, int length) {
+        if (known.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (known[i] != scratch[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private InterfaceId lookup(byte[] name) {
