@@ -25,6 +25,10 @@ public final class InterfaceTraffic implements PacketObserver {
     private final Map<InterfaceId, BinnedSeries> series = new HashMap<>();
     private InterfaceId lastIface;
     private BinnedSeries lastSeries;
+    /** Open-addressing memo of {@link #series} by id reference; ids of equal value are the same instance. */
+    private InterfaceId[] memoIds = new InterfaceId[64];
+    private BinnedSeries[] memoSeries = new BinnedSeries[64];
+    private int memoSize;
 
     public InterfaceTraffic(long binNs) {
         this.binNs = binNs;
@@ -52,12 +56,35 @@ public final class InterfaceTraffic implements PacketObserver {
     }
 
     private BinnedSeries of(InterfaceId iface) {
-        // ids are interned: consecutive events on one device skip the hash lookup
+        // ids are interned: consecutive events on one device skip the lookup, and the others find their series by
+        // reference in a small table rather than by the record's hash code and a capturing lambda per call
         if (iface != lastIface) {
-            lastSeries = series.computeIfAbsent(iface, i -> new BinnedSeries(binNs, METRICS));
+            lastSeries = bySameId(iface);
             lastIface = iface;
         }
         return lastSeries;
+    }
+
+    private BinnedSeries bySameId(InterfaceId iface) {
+        int mask = memoIds.length - 1;
+        int slot = (iface.name().hashCode() * 31 + (iface.peer() == null ? 0 : iface.peer().hashCode())) & mask;
+        while (memoIds[slot] != null) {
+            if (memoIds[slot] == iface) {
+                return memoSeries[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        BinnedSeries bins = series.computeIfAbsent(iface, i -> new BinnedSeries(binNs, METRICS));
+        if ((memoSize + 1) * 2 > memoIds.length) {
+            memoIds = new InterfaceId[memoIds.length * 2]; // rebuilt from the series map on the next misses
+            memoSeries = new BinnedSeries[memoIds.length];
+            memoSize = 0;
+            return bins;
+        }
+        memoIds[slot] = iface;
+        memoSeries[slot] = bins;
+        memoSize++;
+        return bins;
     }
 
     public void merge(InterfaceTraffic other) {
