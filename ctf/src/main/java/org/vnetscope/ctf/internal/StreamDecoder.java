@@ -884,6 +884,7 @@ final class StreamDecoder {
 
     // ---------------------------------------------------------------- access for the event view
 
+    /** The mapped stream, little-endian whatever the trace's byte order (readers of several bytes rely on it). */
     ByteBuffer buffer() {
         return le;
     }
