@@ -20,6 +20,7 @@ final class EventView implements Event {
     private static final int SLOT_MASK = (1 << 24) - 1;
     private static final int ABSENT = -1;
     private static final int CACHED = 2;
+    private static final int PAYLOAD = Scope.EVENT_PAYLOAD.ordinal();
     private static final int INTEGER_KINDS = (1 << Node.INT) | (1 << Node.ENUM);
     private static final int BYTE_KINDS = (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE);
     private static final Scope[] LOOKUP_ORDER = {
@@ -109,7 +110,8 @@ final class EventView implements Event {
             return true;
         }
         int scope = location >>> SCOPE_SHIFT;
-        Plan plan = decoder.plan(scope);
+        // nearly all guarded fields are payload fields (the network headers): their plan without a call
+        Plan plan = scope == PAYLOAD ? compiled.payload : decoder.plan(scope);
         long[] frame = decoder.values[scope];
         Node node = plan.nodes[location & SLOT_MASK];
         while (node.guardSlot >= 0) {
