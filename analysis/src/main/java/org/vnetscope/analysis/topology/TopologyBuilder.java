@@ -48,6 +48,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private final Map<String, long[]> lastSeen = new HashMap<>();
     /** ip -> port -> [first, last] time a packet from that address entered a bridge through that port. */
     private final Map<Integer, Map<String, long[]>> ipBehindPort = new HashMap<>();
+    private int lastIpv4;
+    private Map<String, long[]> lastPorts;
     private final Map<String, String> fdbBridgeOfPort = new HashMap<>();
     private final Map<String, FdbEntry> fdb = new LinkedHashMap<>();
     private final Map<String, FdbEntry> departed = new HashMap<>();
@@ -155,11 +157,25 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private void enteredBridge(Journey journey, DeviceStep port) {
         if (journey.hasIpv4()) {
             long time = journey.timeNs(port.firstHop());
-            long[] seen = ipBehindPort.computeIfAbsent(journey.ipv4Source(), ip -> new HashMap<>())
-                    .computeIfAbsent(port.name(), p -> new long[] {time, time});
-            seen[0] = Math.min(seen[0], time);
-            seen[1] = Math.max(seen[1], time);
+            Map<String, long[]> ports = portsBehind(journey.ipv4Source());
+            long[] seen = ports.get(port.name());
+            if (seen == null) {
+                ports.put(port.name(), new long[] {time, time});
+            } else {
+                seen[0] = Math.min(seen[0], time);
+                seen[1] = Math.max(seen[1], time);
+            }
         }
+    }
+
+    /** Runs per bridged journey: a flow's packets come one after another, so the last address's ports are kept at
+     *  hand instead of boxing the address for a lookup each time. */
+    private Map<String, long[]> portsBehind(int ipv4) {
+        if (lastPorts == null || ipv4 != lastIpv4) {
+            lastPorts = ipBehindPort.computeIfAbsent(ipv4, ip -> new HashMap<>());
+            lastIpv4 = ipv4;
+        }
+        return lastPorts;
     }
 
     private static void count(Map<String, Map<String, Integer>> map, String from, String to) {
