@@ -60,8 +60,8 @@ public final class NetworkAnalysis {
                     paths.accept(journey);
                     topology.accept(journey);
                 }
-                for (Consumer<Journey> listener : journeyListeners) {
-                    listener.accept(journey);
+                for (int i = 0; i < journeyListeners.size(); i++) { // no iterator per journey
+                    journeyListeners.get(i).accept(journey);
                 }
             }
         };
