@@ -20,6 +20,7 @@ final class EventView implements Event {
     private static final int SLOT_MASK = (1 << 24) - 1;
     private static final int ABSENT = -1;
     private static final int CACHED = 2;
+    private static final int SMALL_COPY = 16;
     private static final int PAYLOAD = Scope.EVENT_PAYLOAD.ordinal();
     private static final int INTEGER_KINDS = (1 << Node.INT) | (1 << Node.ENUM);
     private static final int BYTE_KINDS = (1 << Node.STRING) | (1 << Node.ARRAY) | (1 << Node.SEQUENCE);
@@ -231,7 +232,7 @@ final class EventView implements Event {
         if (node.kind == Node.STRING) {
             int start = (int) decoder.values[scope][slot];
             int length = (int) decoder.aux[scope][slot];
-            decoder.buffer().get(start, into, 0, Math.min(length, into.length));
+            copy(start, into, Math.min(length, into.length));
             return length;
         }
         Node element = node.children[0];
@@ -247,19 +248,7 @@ final class EventView implements Event {
         long at = PlanCompiler.roundUp(decoder.values[scope][slot], element.type.alignmentBits());
         long total = n * width;
         if (width == 1 && stride == 8 && (at & 7) == 0) {
-            if ((total & 3) == 0 && total <= 16 && into.length >= total) {
-                // addresses: a few int reads cost less than the buffer's bulk get with all its checks
-                ByteBuffer buffer = decoder.buffer();
-                for (int i = 0; i < total; i += 4) {
-                    int word = buffer.getInt((int) (at >>> 3) + i); // the decoder's buffer is little-endian
-                    into[i] = (byte) word;
-                    into[i + 1] = (byte) (word >>> 8);
-                    into[i + 2] = (byte) (word >>> 16);
-                    into[i + 3] = (byte) (word >>> 24);
-                }
-                return (int) total;
-            }
-            decoder.buffer().get((int) (at >>> 3), into, 0, (int) Math.min(total, into.length));
+            copy((int) (at >>> 3), into, (int) Math.min(total, into.length));
             return (int) total;
         }
         int copied = 0;
@@ -270,6 +259,29 @@ final class EventView implements Event {
             }
         }
         return (int) total;
+    }
+
+    /**
+     * Copies {@code count} bytes of the stream from byte {@code start}. Device names and addresses are a few bytes,
+     * for which some int reads cost less than the buffer's bulk get with all its checks.
+     */
+    private void copy(int start, byte[] into, int count) {
+        ByteBuffer buffer = decoder.buffer();
+        if (count > SMALL_COPY) {
+            buffer.get(start, into, 0, count);
+            return;
+        }
+        int i = 0;
+        for (; i + 4 <= count; i += 4) {
+            int word = buffer.getInt(start + i); // the decoder's buffer is little-endian
+            into[i] = (byte) word;
+            into[i + 1] = (byte) (word >>> 8);
+            into[i + 2] = (byte) (word >>> 16);
+            into[i + 3] = (byte) (word >>> 24);
+        }
+        for (; i < count; i++) {
+            into[i] = buffer.get(start + i);
+        }
     }
 
     private String text(int start, int length) {
