@@ -411,6 +411,10 @@ final class PacketTracker {
             chains.remove(skb);
             chain.lastNs = now;
             upcalled.add(chain);
+        } else if (chain.step == Step.QUEUED) {
+            // queued, never sent, freed without a drop: validate_xmit_skb consumes a GSO skb once it has cut the
+            // segments that the device then sends
+            end(skb, chain, now, Outcome.SEGMENTED, null);
         } else {
             end(skb, chain, now, Outcome.DELIVERED, null);
         }
