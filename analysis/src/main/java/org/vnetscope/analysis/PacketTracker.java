@@ -72,6 +72,8 @@ final class PacketTracker {
         long senderNetns = NO_NETNS;
         /** The receive had no queue before it: a segment from software GSO, or a software netif_rx. */
         boolean rxWithoutQueue;
+        /** User space read the packet off the device it was queued on (a tap) before that xmit's event fired. */
+        boolean readWhileQueued;
         long lastNs;
         Datapath datapath = Datapath.NONE;
         /** The flow key of the upcall, to match the packet user space sends back. */
@@ -111,6 +113,14 @@ final class PacketTracker {
     private int unmatchedAnswerCount;
     private final byte[] flowKeyScratch = new byte[8];
     private long latestNs;
+    /**
+     * Packets a tap's reader copied and freed before the xmit that queued them to the tap returned: the address
+     * and device of each, so that xmit's late event counts on its device without starting a journey. Few are in
+     * flight at once (one per CPU), so a small ring, oldest overwritten.
+     */
+    private final long[] lateXmitSkbs = new long[8];
+    private final InterfaceId[] lateXmitDevices = new InterfaceId[8];
+    private int lateXmitNext;
     private long overlappingLostEvents;
 
     PacketTracker(InterfaceIdentities identities, PacketHeader header, PacketObserver... observers) {
@@ -313,6 +323,15 @@ final class PacketTracker {
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
         Chain chain = checked(sameHeader(skb, live(skb, now)), event, now);
+        if ((chain == null || !chain.journey.queuedOn(name)) && lateXmit(skb, name)) {
+            if (event.getLong(NetFields.RC) == 0) {
+                long len = event.getLong(NetFields.LEN);
+                for (PacketObserver observer : observers) {
+                    observer.transmitted(now, named, len);
+                }
+            }
+            return;
+        }
         InterfaceId iface;
         boolean gsoSegment = false;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
@@ -411,22 +430,29 @@ final class PacketTracker {
             chains.remove(skb);
             chain.lastNs = now;
             upcalled.add(chain);
-        } else if (chain.step == Step.QUEUED) {
+        } else if (chain.step == Step.QUEUED && !chain.readWhileQueued) {
             // queued, never sent, freed without a drop: validate_xmit_skb consumes a GSO skb once it has cut the
             // segments that the device then sends
             end(skb, chain, now, Outcome.SEGMENTED, null);
         } else {
+            if (chain.step == Step.QUEUED) {
+                // a tap's reader on another CPU was quicker than the xmit's event, which is still to come
+                lateXmitSkbs[lateXmitNext] = skb;
+                lateXmitDevices[lateXmitNext] = chain.iface;
+                lateXmitNext = (lateXmitNext + 1) % lateXmitSkbs.length;
+            }
             end(skb, chain, now, Outcome.DELIVERED, null);
         }
     }
 
     private void onCopyToUser(Event event) {
-        if (!event.has(NetFields.NET_NS)) {
-            return;
-        }
         long skb = event.getLong(NetFields.SKBADDR);
         Chain chain = live(skb, event.timestampNs());
-        if (chain == null || (chain.step != Step.RECEIVED && chain.step != Step.RECEIVED_RX)) {
+        if (chain != null && chain.step == Step.QUEUED) {
+            chain.readWhileQueued = true;
+        }
+        if (chain == null || (chain.step != Step.RECEIVED && chain.step != Step.RECEIVED_RX)
+                || !event.has(NetFields.NET_NS)) {
             return;
         }
         int frame = chain.journey.bytes();
@@ -452,6 +478,17 @@ final class PacketTracker {
                 observer.groEntered(event.timestampNs(), name);
             }
         }
+    }
+
+    /** Whether an xmit of this skb on this device is the late event of a packet its tap's reader already freed. */
+    private boolean lateXmit(long skb, String device) {
+        for (int i = 0; i < lateXmitSkbs.length; i++) {
+            if (lateXmitSkbs[i] == skb && lateXmitDevices[i] != null && lateXmitDevices[i].name().equals(device)) {
+                lateXmitDevices[i] = null;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The chain of this skb, or null when there is none or it is too old to be the same packet. */
@@ -509,6 +546,7 @@ final class PacketTracker {
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.readWhileQueued = false;
         chain.datapath = Datapath.NONE;
         chain.journey.reset();
         chains.put(skb, chain);

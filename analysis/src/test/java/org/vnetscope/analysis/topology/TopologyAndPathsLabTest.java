@@ -196,8 +196,8 @@ class TopologyAndPathsLabTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bridge-basic", "vlan-drops", "migration", "lab2/record-dryrun", "lab2/record-live",
-        "lab2/ipv6"})
+    @ValueSource(strings = {"bridge-basic", "vlan-drops", "migration", "tap-vms", "lab2/record-dryrun",
+        "lab2/record-live", "lab2/ipv6"})
     void everyFlowsPacketsFollowTheExpectedDevices(String name) {
         Run run = run(name);
         Map<String, JsonNode> vmByIp = new HashMap<>();
