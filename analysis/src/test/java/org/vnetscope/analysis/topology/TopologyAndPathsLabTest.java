@@ -19,6 +19,7 @@ import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.LabTraces;
 import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.OffloadReport;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.paths.DeviceRef;
 import org.vnetscope.analysis.paths.DeviceStep;
@@ -33,11 +34,13 @@ import org.vnetscope.ctf.EventStream;
 class TopologyAndPathsLabTest {
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+    private static final String WITHOUT_IPV4 = "without IPv4";
 
     /**
      * One analysis per scenario, shared by the tests; journeys are kept (as device-name lists) per pair of IPv4
      * addresses, and fed to a path graph per flow direction (keyed like the stream list: "tcp a:port > b:port");
-     * per flow direction, journeys are also counted by how they began (first hop kind and device name).
+     * per flow direction (and for journeys without an IPv4 header, under {@link #WITHOUT_IPV4}), journeys are also
+     * counted by how they began (first hop kind and device name).
      */
     private record Run(Path folder, JsonNode scenario, AnalysisReport result,
                        Map<String, List<Journeyed>> journeysByAddresses, Map<String, PathGraph> pathsByFlow,
@@ -72,6 +75,8 @@ class TopologyAndPathsLabTest {
                     }
                 } else if (!DeviceStep.of(journey).isEmpty()) {
                     withoutIpv4[0]++;
+                    beginnings.computeIfAbsent(WITHOUT_IPV4, k -> new TreeMap<>())
+                            .merge(journey.kind(0) + " " + journey.device(0).name(), 1L, Long::sum);
                 }
             });
             AnalysisReport report;
@@ -375,6 +380,41 @@ class TopologyAndPathsLabTest {
             }
             assertThat(throughPaths).as("packets sent through %s", port).isEqualTo(counted);
         }
+    }
+
+    /**
+     * A GSO super-packet is cut into segments where the device it is queued on cannot take it whole: in tap-vms, on
+     * the taps (the relay reads plain frames) and on a tap VM's eth0 (its peer, the relay's veth end, has offloads
+     * off). Its path ends there, cut, once per super-packet the offload table counts on that device (vnet0: 1,069;
+     * vm1's eth0: 1,105; vnet1 and vnet2 carried none); each segment is an skb of its own whose journey begins with
+     * that device's xmit: on vnet0, its 4,029 sent frames less the 2,753 - 1,069 queued skbs it sent whole (the
+     * xmit event carries no header, nor do the tap read and free after it: these journeys have no IPv4 header). Veth
+     * pairs and bridge ports with offloads on hand super-packets on whole: the other lab traces cut none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "vlan-drops", "tap-vms"})
+    void superPacketsAreCutWhereTheDeviceCannotTakeThemWhole(String name) {
+        Run run = run(name);
+        Map<String, Long> cutAt = new TreeMap<>();
+        run.result.paths().stream().filter(p -> p.segmented() > 0).forEach(p ->
+                cutAt.merge(p.hops().get(p.hops().size() - 1), p.segmented(), Long::sum));
+        if (!name.equals("tap-vms")) {
+            assertThat(cutAt).isEmpty();
+            return;
+        }
+        Map<String, OffloadReport> offload = new HashMap<>();
+        run.result.offload().forEach(o -> offload.put(o.iface(), o));
+        assertThat(cutAt).isEqualTo(Map.of("vnet0", offload.get("vnet0").gso().packets(),
+                "eth0", offload.get("eth0").gso().packets()));
+        assertThat(cutAt).isEqualTo(Map.of("vnet0", 1069L, "eth0", 1105L));
+
+        JsonNode pre = LabTraces.json(run.folder.resolve("groundtruth/ifstats-pre.json")).path("root");
+        JsonNode post = LabTraces.json(run.folder.resolve("groundtruth/ifstats-post.json")).path("root");
+        long sent = post.path("vnet0").path("tx_packets").asLong() - pre.path("vnet0").path("tx_packets").asLong();
+        long sentWhole = offload.get("vnet0").queued().packets() - cutAt.get("vnet0");
+        long segments = run.beginningsByFlow.values().stream()
+                .mapToLong(beginnings -> beginnings.getOrDefault("XMIT vnet0", 0L)).sum();
+        assertThat(segments).isEqualTo(sent - sentWhole).isEqualTo(4029 - (2753 - 1069));
     }
 
     @ParameterizedTest
