@@ -36,8 +36,39 @@ public final class InterfaceIdentities {
     /** Weaker votes: the task that created an skb sent on the interface (a softirq may run in any namespace). */
     private final Map<InterfaceId, Map<Long, long[]>> senderNetnsVotes = new HashMap<>();
 
+    // The tracker asks the same few questions for every packet, with the same name instances (from DeviceNames):
+    // direct-mapped memos compared by reference answer them without hashing strings or walking tree sets.
+    private static final int MEMO = 64;
+    private final String[] idNames = new String[MEMO];
+    private final String[] idPeers = new String[MEMO];
+    private final InterfaceId[] ids = new InterfaceId[MEMO];
+    private final String[] pairedA = new String[MEMO];
+    private final String[] pairedB = new String[MEMO];
+    private final InterfaceId[] evidenceIds = new InterfaceId[MEMO];
+    private final long[][] evidenceCounts = new long[MEMO][];
+    private final InterfaceId[] senderVoteIds = new InterfaceId[MEMO];
+    private final long[] senderVoteNetns = new long[MEMO];
+    private final long[][] senderVoteCounts = new long[MEMO][];
+
     /** The id for a name and peer (null), the same instance every time. */
     public InterfaceId id(String name, String peer) {
+        int slot = memoSlot(name, peer);
+        if (idNames[slot] == name && idPeers[slot] == peer && ids[slot] != null) {
+            return ids[slot];
+        }
+        InterfaceId id = intern(name, peer);
+        idNames[slot] = name;
+        idPeers[slot] = peer;
+        ids[slot] = id;
+        return id;
+    }
+
+    private static int memoSlot(Object a, Object b) {
+        int h = System.identityHashCode(a) * 31 + System.identityHashCode(b);
+        return (h ^ h >>> 16) & (MEMO - 1);
+    }
+
+    private InterfaceId intern(String name, String peer) {
         Map<String, InterfaceId> byPeer = interned.computeIfAbsent(name, n -> new HashMap<>(4));
         String key = peer == null ? "" : peer;
         InterfaceId id = byPeer.get(key);
@@ -50,6 +81,12 @@ public final class InterfaceIdentities {
 
     /** Records that a veth pair handed an skb between these two names. */
     void pair(String a, String b) {
+        int slot = memoSlot(a, b);
+        if (pairedA[slot] == a && pairedB[slot] == b) {
+            return;
+        }
+        pairedA[slot] = a;
+        pairedB[slot] = b;
         peersByName.computeIfAbsent(a, n -> new TreeSet<>()).add(b);
         peersByName.computeIfAbsent(b, n -> new TreeSet<>()).add(a);
     }
@@ -61,7 +98,14 @@ public final class InterfaceIdentities {
     }
 
     void evidence(InterfaceId id, DeviceKind kind, long delta) {
-        kindEvidence.computeIfAbsent(id, i -> new long[DeviceKind.values().length])[kind.ordinal()] += delta;
+        int slot = memoSlot(id, null);
+        long[] counts = evidenceIds[slot] == id ? evidenceCounts[slot] : null;
+        if (counts == null) {
+            counts = kindEvidence.computeIfAbsent(id, i -> new long[DeviceKind.values().length]);
+            evidenceIds[slot] = id;
+            evidenceCounts[slot] = counts;
+        }
+        counts[kind.ordinal()] += delta;
     }
 
     void voteNetns(InterfaceId id, long netns) {
@@ -69,7 +113,15 @@ public final class InterfaceIdentities {
     }
 
     void voteSenderNetns(InterfaceId id, long netns) {
-        senderNetnsVotes.computeIfAbsent(id, i -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1])[0]++;
+        int slot = memoSlot(id, null);
+        long[] count = senderVoteIds[slot] == id && senderVoteNetns[slot] == netns ? senderVoteCounts[slot] : null;
+        if (count == null) {
+            count = senderNetnsVotes.computeIfAbsent(id, i -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1]);
+            senderVoteIds[slot] = id;
+            senderVoteNetns[slot] = netns;
+            senderVoteCounts[slot] = count;
+        }
+        count[0]++;
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.vnetscope.analysis;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import org.vnetscope.analysis.paths.DeviceStep;
 import org.vnetscope.analysis.paths.HopKind;
@@ -33,6 +32,12 @@ final class JourneyLog implements Journey {
     private boolean overlapsLostEvents;
     /** The steps once a listener asked, until the hops change. */
     private List<DeviceStep> steps;
+    /** Where the steps of every hop sequence are kept. */
+    private final StepShapes shapes;
+
+    JourneyLog(StepShapes shapes) {
+        this.shapes = shapes;
+    }
 
     void reset() {
         hops = 0;
@@ -161,7 +166,7 @@ final class JourneyLog implements Journey {
     @Override
     public List<DeviceStep> steps() {
         if (steps == null) {
-            steps = Collections.unmodifiableList(DeviceStep.of(this));
+            steps = shapes.of(this, devices, kinds, hops);
         }
         return steps;
     }

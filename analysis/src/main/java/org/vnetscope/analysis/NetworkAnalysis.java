@@ -53,7 +53,6 @@ public final class NetworkAnalysis {
         this.options = options;
         this.traffic = new InterfaceTraffic(options.binNs());
         this.offload = new OffloadAnalysis(options.mtu());
-        this.streams = new StreamAnalysis(options.mtu(), header);
         PacketObserver journeys = new PacketObserver() {
             @Override
             public void journeyEnded(Journey journey) {
@@ -67,6 +66,7 @@ public final class NetworkAnalysis {
             }
         };
         this.tracker = new PacketTracker(identities, header, traffic, drops, offload, journeys);
+        this.streams = new StreamAnalysis(options.mtu(), header, tracker);
     }
 
     /** Also hands every packet journey to this listener (call before the stream starts). */
@@ -99,6 +99,7 @@ public final class NetworkAnalysis {
     /** Subscribes every analysis to the stream; call {@link EventStream#start()} next. */
     public void subscribe(EventStream stream) {
         header.subscribe(stream); // first: the tracker and the stream list read the header it reads
+        // the tracker before the stream list, which asks it about the chain of the event
         tracker.subscribe(stream);
         streams.subscribe(stream);
         topology.subscribe(stream);

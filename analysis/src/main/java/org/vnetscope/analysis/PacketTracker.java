@@ -78,7 +78,13 @@ final class PacketTracker {
         Datapath datapath = Datapath.NONE;
         /** The flow key of the upcall, to match the packet user space sends back. */
         long upcallKey;
-        final JourneyLog journey = new JourneyLog();
+        final JourneyLog journey;
+
+        Chain(StepShapes shapes) {
+            journey = new JourneyLog(shapes);
+        }
+        /** The stream list counted the packet of the current journey. */
+        boolean streamCounted;
     }
 
     /** Streams that lost events, and until when their latest lost range runs. */
@@ -90,6 +96,7 @@ final class PacketTracker {
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
+    private final StepShapes shapes = new StepShapes();
     /** The header of the event being handled, read before this tracker sees the event. */
     private final PacketHeader header;
     /** The same header as chains keep it. */
@@ -122,6 +129,10 @@ final class PacketTracker {
     private final InterfaceId[] lateXmitDevices = new InterfaceId[8];
     private int lateXmitNext;
     private long overlappingLostEvents;
+    /** The chain of the packet event just handled: what the stream list asks about. */
+    private Chain current;
+    private InterfaceId currentDevice;
+    private HopKind currentKind;
 
     PacketTracker(InterfaceIdentities identities, PacketHeader header, PacketObserver... observers) {
         this.identities = identities;
@@ -195,6 +206,27 @@ final class PacketTracker {
             chain.journey.overlapLostEvents();
         }
         return chain;
+    }
+
+    /**
+     * Whether the stream list already counted the packet of the header event just handled: another event of
+     * the same chain (the same skb followed across devices) is the same packet.
+     */
+    boolean currentPacketCounted() {
+        return current.streamCounted;
+    }
+
+    void markCurrentPacketCounted() {
+        current.streamCounted = true;
+    }
+
+    /**
+     * Where the packet event just handled was seen, as a number: its device's name and the kind of hop. A new
+     * packet starts where its sender's earlier ones did; a copy of a packet (a bridge's flood clone, a segment,
+     * a relay's copy) first shows further along the way.
+     */
+    int currentHop() {
+        return currentDevice.name().hashCode() * 8 + currentKind.ordinal();
     }
 
     /** Live skb chains right now: what the tracker's memory is proportional to. */
@@ -519,6 +551,12 @@ final class PacketTracker {
             journey.end(journey.lastTimeNs(), Outcome.UNTERMINATED, null);
             report(journey);
         }
+        if (journey.isEmpty()) {
+            chain.streamCounted = false;
+        }
+        current = chain;
+        currentDevice = device;
+        currentKind = kind;
         journey.add(device, kind, event, seen);
         if (datapathPorts.length > 0 && kind != HopKind.XMIT) {
             // an xmit hop leaves the state alone: an internal port's xmit returns after the datapath ran
@@ -541,7 +579,7 @@ final class PacketTracker {
     }
 
     private Chain create(long skb) {
-        Chain chain = spare.isEmpty() ? new Chain() : spare.pop();
+        Chain chain = spare.isEmpty() ? new Chain(shapes) : spare.pop();
         chain.transmitter = null;
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;

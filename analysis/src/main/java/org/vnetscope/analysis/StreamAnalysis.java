@@ -9,10 +9,15 @@ import org.vnetscope.ctf.EventStream;
  * The stream list, from the IPv4 and IPv6 headers LTTng records on {@code net_dev_queue}, {@code net_if_rx} and
  * {@code net_if_receive_skb}.
  *
- * <p>A packet crossing five devices fires a dozen header events. It is counted once: a fingerprint of the header
+ * <p>A packet crossing five devices fires a dozen header events. It is counted once. Where the packet tracker
+ * follows the skb from device to device, its chain says which events are one packet. Where a packet goes on in
+ * another skb (a bridge's flood clone, a segment cut by software GSO, a relay's copy), a fingerprint of the header
  * fields that stay the same along the path (addresses, ports, IP id, IP length, TCP sequence, ICMP echo id and
  * sequence; for IPv6, which has no IP id, the TCP acknowledgment or the UDP checksum) seen less than
- * {@link #DUPLICATE_WINDOW_NS} ago is the same packet.
+ * {@link #DUPLICATE_WINDOW_NS} ago is the same packet. Over IPv6 the fingerprint of UDP and ICMPv6 is weak: with
+ * checksum offload the recorded UDP checksum is the same for every datagram of a flow, and ICMPv6 has no recorded
+ * transport header at all. There a matching fingerprint is a copy only when it first shows on another device or
+ * hop than the packet counted under it: a sender's next packet starts where its previous one did.
  *
  * <p>TCP payload is the sequence space a direction covers, each byte once: from the IP length minus the IP and TCP
  * headers, so a GSO super-packet brings all of its segments' data. A data packet whose bytes were all covered
@@ -22,8 +27,9 @@ import org.vnetscope.ctf.EventStream;
  * segment cut from it: a segment of software GSO (a tap, a relay, a device without TSO), a GRO merge, a relay's
  * copy. Otherwise it is a retransmission, counted in packets (skbs) and in segments of the MSS that the MTU
  * allows, the unit of the sender's own retransmission counter. IPv6 has no IP id: only the latest super-packet of
- * a direction tells its segments from retransmissions there. ICMPv6 has no recorded transport header and is left
- * out.
+ * a direction tells its segments from retransmissions there. ICMPv6 is listed by addresses alone, as LTTng records
+ * no header of it beyond the IPv6 one: its payload is what follows a 4-byte ICMPv6 header and 4 bytes of
+ * message body (an echo's id and sequence).
  *
  * <p>Bytes a sender wrote to its socket but never transmitted (left in the send buffer when the peer reset or
  * closed the connection) are in no trace: {@link StreamReport#closed()} shows such endings.
@@ -48,7 +54,6 @@ public final class StreamAnalysis {
     private static final int RST_A = 4;
     private static final int RST_B = 8;
 
-    /** The field keys of one IP version's header. */
     /** One direction of a stream. */
     private static final class Direction {
         long packets;
@@ -107,13 +112,16 @@ public final class StreamAnalysis {
     private final int mtu;
     private final LongObjectMap<Stream> streams = new LongObjectMap<>();
     private final List<Stream> all = new ArrayList<>();
-    private final RecentKeys fingerprints = new RecentKeys(15, false);
+    /** Fingerprints of counted packets, with where each was first seen ({@link PacketTracker#currentHop}). */
+    private final RecentKeys fingerprints = new RecentKeys(15, true);
     /** TCP data packets by direction and IP id, with their sequence range (start << 32 | end). */
     private final RecentKeys sent = new RecentKeys(13, true);
 
     /** The header of the event being counted: read here, or by whoever shares it before this reads it. */
     private final PacketHeader header;
     private final boolean readsHeader;
+    /** The chains of the packets, or null where the list runs alone (fingerprints only). */
+    private final PacketTracker chains;
     // what tells the packet apart, beside its header's addresses and ports
     private long sequence;
     private long discriminator;
@@ -121,18 +129,22 @@ public final class StreamAnalysis {
 
     /** @param mtu the MTU telling super-packets from frames, and giving the MSS retransmitted segments count in */
     public StreamAnalysis(int mtu) {
-        this(mtu, new PacketHeader(), true);
+        this(mtu, new PacketHeader(), true, null);
     }
 
-    /** A stream list reading the header that {@code shared} holds, read for each event before this sees it. */
-    StreamAnalysis(int mtu, PacketHeader shared) {
-        this(mtu, shared, false);
+    /**
+     * A stream list reading the header that {@code shared} holds, and the chains that {@code chains} follows,
+     * both updated for each event before this sees it.
+     */
+    StreamAnalysis(int mtu, PacketHeader shared, PacketTracker chains) {
+        this(mtu, shared, false, chains);
     }
 
-    private StreamAnalysis(int mtu, PacketHeader header, boolean readsHeader) {
+    private StreamAnalysis(int mtu, PacketHeader header, boolean readsHeader, PacketTracker chains) {
         this.mtu = mtu;
         this.header = header;
         this.readsHeader = readsHeader;
+        this.chains = chains;
     }
 
     void subscribe(EventStream stream) {
@@ -152,6 +164,9 @@ public final class StreamAnalysis {
         if (!(header.kind == PacketHeader.IPV4 || header.kind == PacketHeader.IPV6) || !distinguish()) {
             return;
         }
+        if (chains != null && chains.currentPacketCounted()) {
+            return;
+        }
         long now = event.timestampNs();
         PacketHeader h = header;
         int protocol = h.protocol;
@@ -166,12 +181,20 @@ public final class StreamAnalysis {
         long fingerprint = mix(mix(mix(mix(sourceHigh, sourceLow), destinationHigh), destinationLow),
                 (long) sourcePort << 32 | (long) destinationPort << 16 | protocol);
         fingerprint = mix(mix(mix(fingerprint, ipId << 32 | ipLength), sequence), discriminator);
+        int hop = chains != null ? chains.currentHop() : 0;
         int seen = fingerprints.find(fingerprint, now, DUPLICATE_WINDOW_NS);
-        if (seen >= 0) {
+        boolean weak = h.kind == PacketHeader.IPV6 && protocol != NetFields.IPPROTO_TCP;
+        if (seen >= 0 && !(weak && chains != null && fingerprints.value(seen) == hop)) {
             fingerprints.touch(seen, now);
+            if (chains != null) {
+                chains.markCurrentPacketCounted();
+            }
             return;
         }
-        fingerprints.put(fingerprint, 0, now);
+        fingerprints.put(fingerprint, hop, now);
+        if (chains != null) {
+            chains.markCurrentPacketCounted();
+        }
 
         Stream stream = stream(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
                 destinationPort, now);
@@ -201,11 +224,18 @@ public final class StreamAnalysis {
     /**
      * What tells this packet apart beside addresses and ports (TCP sequence, ICMP echo id and sequence, for IPv6
      * the TCP acknowledgment or the UDP checksum), and its transport header's length; false for packets the list
-     * leaves out: protocols other than TCP, UDP and ICMP over IPv4, or without their transport header.
+     * leaves out: protocols other than TCP, UDP, ICMP over IPv4 and ICMPv6, or TCP and UDP without their
+     * transport header.
      */
     private boolean distinguish() {
         PacketHeader h = header;
         boolean ipv6 = h.kind == PacketHeader.IPV6;
+        if (ipv6 && h.protocol == NetFields.IPPROTO_ICMPV6) {
+            sequence = 0;
+            discriminator = 0;
+            transportHeader = 8;
+            return true;
+        }
         if (h.protocol == NetFields.IPPROTO_ICMP && h.icmp && !ipv6) {
             // echo id and sequence live in the "gateway" word: they tell pings apart
             sequence = h.icmpGateway << 8 | h.icmpType;
@@ -397,11 +427,12 @@ public final class StreamAnalysis {
             case NetFields.IPPROTO_TCP -> "tcp";
             case NetFields.IPPROTO_UDP -> "udp";
             case NetFields.IPPROTO_ICMP -> "icmp";
+            case NetFields.IPPROTO_ICMPV6 -> "icmpv6";
             default -> Integer.toString(s.protocol);
         };
     }
 
-    /** {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}, or the address alone for ICMP. */
+    /** {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}, or the address alone for ICMP and ICMPv6. */
     static String endpoint(int protocol, long high, long low, int port) {
         String address;
         boolean v4 = high == 0 && (low >>> 32) == 0xFFFF;
@@ -410,7 +441,7 @@ public final class StreamAnalysis {
         } else {
             address = ipv6Text(high, low);
         }
-        if (protocol == NetFields.IPPROTO_ICMP) {
+        if (protocol == NetFields.IPPROTO_ICMP || protocol == NetFields.IPPROTO_ICMPV6) {
             return address;
         }
         return v4 ? address + ":" + port : "[" + address + "]:" + port;

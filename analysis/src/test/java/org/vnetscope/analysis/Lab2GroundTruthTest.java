@@ -37,6 +37,12 @@ class Lab2GroundTruthTest {
     /** iperf3 opens its data connection with a 37-byte cookie, payload the client does not count. */
     private static final long IPERF3_COOKIE = 37;
     private static final long IPV6_AND_TCP_HEADERS = 40 + 20;
+    private static final long IPV6_AND_UDP_HEADERS = 40 + 8;
+    private static final long IPV6_AND_ICMPV6_ECHO_HEADERS = 40 + 8;
+    /** iperf3's UDP handshake datagram: 4 bytes of payload each way. */
+    private static final long IPERF3_UDP_HANDSHAKE = 4;
+    /** A neighbour solicitation or advertisement with its link-layer address option, as an IPv6 packet. */
+    private static final long NEIGHBOUR_MESSAGE = 40 + 24 + 8;
 
     private static final Map<String, AnalysisReport> REPORTS = new ConcurrentHashMap<>();
 
@@ -173,6 +179,79 @@ class Lab2GroundTruthTest {
         assertThat(stream.closed()).isEqualTo("rst_b");
         assertThat(unsent).isBetween(0L, (long) AnalysisOptions.DEFAULT_MTU - IPV6_AND_TCP_HEADERS);
         assertThat(stream.retransmittedSegments()).isEqualTo(client.at("/end/sum_sent/retransmits").asLong());
+    }
+
+    /**
+     * The IPv6 UDP flow against iperf3's client: every datagram it sent once, though the recorded UDP checksum
+     * is the same for all of them (checksum offload), plus iperf3's handshake: the client opens with a 4-byte
+     * datagram, the server answers with one.
+     */
+    @Test
+    void ipv6UdpFlowEqualsIperf3Client() {
+        JsonNode client = GroundTruth.read(GroundTruth.lab2("ipv6").resolve("groundtruth/iperf3-V3-client.json"));
+        JsonNode connected = client.at("/start/connected/0");
+        String a = "[" + connected.path("local_host").asText() + "]:" + connected.path("local_port").asInt();
+        String b = "[" + connected.path("remote_host").asText() + "]:" + connected.path("remote_port").asInt();
+        StreamReport stream = report("ipv6").streams().stream()
+                .filter(s -> s.protocol().equals("udp") && s.a().equals(a) && s.b().equals(b))
+                .findFirst().orElseThrow();
+        long datagrams = client.at("/end/sum/packets").asLong();
+        long bytes = client.at("/end/sum/bytes").asLong();
+        long handshake = stream.packetsAb() - datagrams;
+        assertThat(handshake).isBetween(1L, 2L);
+        assertThat(stream.payloadAb()).isEqualTo(bytes + handshake * IPERF3_UDP_HANDSHAKE);
+        assertThat(stream.bytesAb()).isEqualTo(stream.payloadAb() + stream.packetsAb() * IPV6_AND_UDP_HEADERS);
+        assertThat(stream.packetsBa()).isEqualTo(1);
+        assertThat(stream.payloadBa()).isEqualTo(IPERF3_UDP_HANDSHAKE);
+    }
+
+    /**
+     * ping6 against its own summary: LTTng records no ICMPv6 header, so the stream of the two addresses is listed
+     * by addresses alone and also holds the neighbour discovery between them (72-byte solicitations and
+     * advertisements); the echoes are the packets of the echo size, as many as ping sent and got back.
+     */
+    @Test
+    void ipv6PingEqualsPingSummary() throws IOException {
+        Path folder = GroundTruth.lab2("ipv6");
+        JsonNode flow = null;
+        for (JsonNode candidate : GroundTruth.read(folder.resolve("scenario.json")).path("flows")) {
+            if (candidate.path("id").asText().equals("V1")) {
+                flow = candidate;
+            }
+        }
+        assertThat(flow).isNotNull();
+        String source = null;
+        for (JsonNode vm : GroundTruth.read(folder.resolve("scenario.json")).path("vms")) {
+            if (vm.path("netns").asText().equals(flow.path("src_ns").asText())) {
+                source = vm.path("ip6").asText();
+            }
+        }
+        String destination = flow.path("dst_ip").asText();
+        Matcher summary = Pattern.compile("(\\d+) packets transmitted, (\\d+) received")
+                .matcher(Files.readString(folder.resolve("groundtruth/" + flow.path("summary").asText())));
+        assertThat(summary.find()).isTrue();
+        long requests = Long.parseLong(summary.group(1));
+        long replies = Long.parseLong(summary.group(2));
+        long echoSize = IPV6_AND_ICMPV6_ECHO_HEADERS + flow.path("icmp_payload_bytes").asLong();
+
+        String from = source;
+        StreamReport stream = report("ipv6").streams().stream()
+                .filter(s -> s.protocol().equals("icmpv6") && (s.a().equals(from) && s.b().equals(destination)
+                        || s.a().equals(destination) && s.b().equals(from)))
+                .findFirst().orElseThrow();
+        boolean forward = stream.a().equals(source);
+        assertThat(echoes(forward ? stream.packetsAb() : stream.packetsBa(),
+                forward ? stream.bytesAb() : stream.bytesBa(), echoSize)).isEqualTo(requests);
+        assertThat(echoes(forward ? stream.packetsBa() : stream.packetsAb(),
+                forward ? stream.bytesBa() : stream.bytesAb(), echoSize)).isEqualTo(replies);
+    }
+
+    /** Echoes among packets of echo size and neighbour discovery size, checking the sizes add up. */
+    private static long echoes(long packets, long bytes, long echoSize) {
+        long neighbourMessages = (echoSize * packets - bytes) / (echoSize - NEIGHBOUR_MESSAGE);
+        assertThat(neighbourMessages).isBetween(0L, 4L);
+        assertThat(bytes).isEqualTo((packets - neighbourMessages) * echoSize + neighbourMessages * NEIGHBOUR_MESSAGE);
+        return packets - neighbourMessages;
     }
 
     /** Counters minus the trace, {packets, bytes} per interface and direction ("netns/name rx"). */

@@ -6,15 +6,15 @@ import org.vnetscope.analysis.InterfaceId;
 
 /**
  * A journey seen device by device: the hops on one device in one direction (queue+xmit, or rx+receive) form a
- * step.
+ * step. A step holds no time, so that journeys along the same hops share their steps: its time is that of its
+ * first hop ({@link Journey#timeNs}{@code (firstHop)}).
  *
  * @param device    the device as the tracker attributed it (name, and veth peer when a hand-over revealed it)
  * @param transmit  whether the packet left through this device (else it came in through it)
- * @param timeNs    the first event on this device
  * @param firstHop  index of that event in the journey
  * @param firstKind the kind of that event
  */
-public record DeviceStep(InterfaceId device, boolean transmit, long timeNs, int firstHop, HopKind firstKind) {
+public record DeviceStep(InterfaceId device, boolean transmit, int firstHop, HopKind firstKind) {
 
     public String name() {
         return device.name();
@@ -27,7 +27,7 @@ public record DeviceStep(InterfaceId device, boolean transmit, long timeNs, int 
             InterfaceId device = journey.device(hop);
             HopKind kind = journey.kind(hop);
             if (!joinsEarlierStep(steps, journey, hop, device, kind)) {
-                steps.add(new DeviceStep(device, kind.transmit(), journey.timeNs(hop), hop, kind));
+                steps.add(new DeviceStep(device, kind.transmit(), hop, kind));
             }
         }
         return steps;

@@ -44,10 +44,10 @@ public final class PathGraph implements Consumer<Journey> {
         path.packets++;
         path.bytes += journey.bytes();
         for (int i = 0; i < steps.size(); i++) {
-            long next = i + 1 < steps.size() ? steps.get(i + 1).timeNs() : journey.endTimeNs();
-            path.hops[i].recordValue(Math.max(0, next - steps.get(i).timeNs()));
+            long next = i + 1 < steps.size() ? journey.timeNs(steps.get(i + 1).firstHop()) : journey.endTimeNs();
+            path.hops[i].recordValue(Math.max(0, next - journey.timeNs(steps.get(i).firstHop())));
         }
-        path.endToEnd.recordValue(Math.max(0, journey.endTimeNs() - steps.get(0).timeNs()));
+        path.endToEnd.recordValue(Math.max(0, journey.endTimeNs() - journey.timeNs(steps.get(0).firstHop())));
         switch (journey.outcome()) {
             case DELIVERED -> path.delivered++;
             case DROPPED -> {

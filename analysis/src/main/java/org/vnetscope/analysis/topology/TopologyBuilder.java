@@ -124,7 +124,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         List<DeviceStep> steps = journey.steps();
         for (int i = 0; i < steps.size(); i++) {
             DeviceStep step = steps.get(i);
-            seenAt(step.name(), step.timeNs());
+            seenAt(step.name(), journey.timeNs(step.firstHop()));
             if (i + 1 < steps.size()) {
                 DeviceStep next = steps.get(i + 1);
                 if (!step.transmit() && next.transmit() && !next.name().equals(step.name())) {
@@ -154,10 +154,11 @@ public final class TopologyBuilder implements Consumer<Journey> {
 
     private void enteredBridge(Journey journey, DeviceStep port) {
         if (journey.hasIpv4()) {
+            long time = journey.timeNs(port.firstHop());
             long[] seen = ipBehindPort.computeIfAbsent(journey.ipv4Source(), ip -> new HashMap<>())
-                    .computeIfAbsent(port.name(), p -> new long[] {port.timeNs(), port.timeNs()});
-            seen[0] = Math.min(seen[0], port.timeNs());
-            seen[1] = Math.max(seen[1], port.timeNs());
+                    .computeIfAbsent(port.name(), p -> new long[] {time, time});
+            seen[0] = Math.min(seen[0], time);
+            seen[1] = Math.max(seen[1], time);
         }
     }
 

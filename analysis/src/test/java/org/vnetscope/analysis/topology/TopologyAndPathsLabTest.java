@@ -91,6 +91,9 @@ class TopologyAndPathsLabTest {
     }
 
     /** A journey's flow direction in the stream list's words: protocol, then endpoints (ICMP: addresses alone). */
+    private static final java.util.regex.Pattern IPV4_ENDPOINT =
+            java.util.regex.Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+(:\\d+)?");
+
     private static String flowKey(Journey journey) {
         boolean icmp = journey.ipProtocol() == 1;
         String protocol = journey.ipProtocol() == 6 ? "tcp" : journey.ipProtocol() == 17 ? "udp" : icmp ? "icmp"
@@ -310,6 +313,9 @@ class TopologyAndPathsLabTest {
         });
         int directions = 0;
         for (StreamReport stream : run.result.streams()) {
+            if (!IPV4_ENDPOINT.matcher(stream.a()).matches()) {
+                continue; // journeys tell flows by IPv4 headers only
+            }
             String ab = stream.protocol() + " " + stream.a() + " > " + stream.b();
             String ba = stream.protocol() + " " + stream.b() + " > " + stream.a();
             for (String flow : ab.equals(ba) ? List.of(ab) : List.of(ab, ba)) {
