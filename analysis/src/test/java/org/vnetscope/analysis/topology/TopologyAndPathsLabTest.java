@@ -90,10 +90,10 @@ class TopologyAndPathsLabTest {
         });
     }
 
-    /** A journey's flow direction in the stream list's words: protocol, then endpoints (ICMP: addresses alone). */
     private static final java.util.regex.Pattern IPV4_ENDPOINT =
             java.util.regex.Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+(:\\d+)?");
 
+    /** A journey's flow direction in the stream list's words: protocol, then endpoints (ICMP: addresses alone). */
     private static String flowKey(Journey journey) {
         boolean icmp = journey.ipProtocol() == 1;
         String protocol = journey.ipProtocol() == 6 ? "tcp" : journey.ipProtocol() == 17 ? "udp" : icmp ? "icmp"
