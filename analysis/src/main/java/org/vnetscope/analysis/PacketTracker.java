@@ -128,6 +128,7 @@ final class PacketTracker {
     private final long[] lateXmitSkbs = new long[8];
     private final InterfaceId[] lateXmitDevices = new InterfaceId[8];
     private int lateXmitNext;
+    private int lateXmitPending;
     private long overlappingLostEvents;
     /** The chain of the packet event just handled: what the stream list asks about. */
     private Chain current;
@@ -257,6 +258,7 @@ final class PacketTracker {
         chain.queuedAtNs = now;
         chain.senderNetns = created && event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.readWhileQueued = false;
         chain.lastNs = now;
         record(chain, chain.iface, HopKind.QUEUE, event);
     }
@@ -355,7 +357,10 @@ final class PacketTracker {
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
         Chain chain = checked(sameHeader(skb, live(skb, now)), event, now);
-        if ((chain == null || !chain.journey.queuedOn(name)) && lateXmit(skb, name)) {
+        int late = lateXmitPending == 0 ? -1 : lateXmit(skb, name);
+        if (late >= 0 && (chain == null || !chain.journey.queuedOn(name))) {
+            lateXmitDevices[late] = null;
+            lateXmitPending--;
             if (event.getLong(NetFields.RC) == 0) {
                 long len = event.getLong(NetFields.LEN);
                 for (PacketObserver observer : observers) {
@@ -469,6 +474,9 @@ final class PacketTracker {
         } else {
             if (chain.step == Step.QUEUED) {
                 // a tap's reader on another CPU was quicker than the xmit's event, which is still to come
+                if (lateXmitDevices[lateXmitNext] == null) {
+                    lateXmitPending++;
+                }
                 lateXmitSkbs[lateXmitNext] = skb;
                 lateXmitDevices[lateXmitNext] = chain.iface;
                 lateXmitNext = (lateXmitNext + 1) % lateXmitSkbs.length;
@@ -512,15 +520,14 @@ final class PacketTracker {
         }
     }
 
-    /** Whether an xmit of this skb on this device is the late event of a packet its tap's reader already freed. */
-    private boolean lateXmit(long skb, String device) {
+    /** Where an xmit of this skb on this device waits as the late event of a packet its tap's reader freed, or -1. */
+    private int lateXmit(long skb, String device) {
         for (int i = 0; i < lateXmitSkbs.length; i++) {
             if (lateXmitSkbs[i] == skb && lateXmitDevices[i] != null && lateXmitDevices[i].name().equals(device)) {
-                lateXmitDevices[i] = null;
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     /** The chain of this skb, or null when there is none or it is too old to be the same packet. */
