@@ -35,7 +35,9 @@ import org.vnetscope.ctf.StreamFile;
  * an event whose header contradicts its chain's (another IPv4 or IPv6 header, or another kind of frame), or a
  * copy to user space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a
  * header to tell, a journey that would visit a device the same way twice, or move on
- * after a socket took its data, is cut there (<em>ambiguous</em>).
+ * after a socket took its data, is cut there (<em>ambiguous</em>). A chain queued on a device and freed there
+ * unsent was cut into GSO segments ({@link Outcome#SEGMENTED}); the segments are new skbs whose journeys begin with
+ * that device's xmit. A copy through a tap and a user-space relay is a new skb too, so such a path comes in legs.
  *
  * <p>Where the tracer lost events, a chain may have lost its free, or the hand-over that named its peer, and run
  * on into the next packet at its address: a chain alive when a stream's lost range begins, or with an event
