@@ -423,6 +423,40 @@ class TopologyAndPathsLabTest {
         assertThat(segments).isEqualTo(sent - sentWhole).isEqualTo(4029 - (2753 - 1069));
     }
 
+    /**
+     * Each frame through a tap is one leg of its relay: what a VM sends reaches the relay's device in the VM
+     * ({@code nic0}) and comes out of the tap as a receive, what the tap sends the relay writes into {@code nic0}
+     * as a new skb. The trace cannot join the legs (the relay copies in user space), but it can count them: the
+     * paths that reach a relay device equal the taps' receive counters (6,297), and the journeys that begin with
+     * a relay's queue equal the taps' transmit counters (7,626).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tap-vms"})
+    void everyFrameThroughATapIsOneLegOfItsRelay(String name) {
+        Run run = run(name);
+        JsonNode pre = LabTraces.json(run.folder.resolve("groundtruth/ifstats-pre.json")).path("root");
+        JsonNode post = LabTraces.json(run.folder.resolve("groundtruth/ifstats-post.json")).path("root");
+        long tapReceived = 0;
+        long tapSent = 0;
+        Set<String> relayDevices = new TreeSet<>();
+        for (JsonNode vm : vms(run.scenario)) {
+            if ("tap".equals(vm.path("port_kind").asText())) {
+                String tap = vm.path("bridge_port").asText();
+                tapReceived += post.path(tap).path("rx_packets").asLong() - pre.path(tap).path("rx_packets").asLong();
+                tapSent += post.path(tap).path("tx_packets").asLong() - pre.path(tap).path("tx_packets").asLong();
+                relayDevices.add(vm.path("relay").path("vm_side_if").asText());
+            }
+        }
+        long reachedRelay = run.result.paths().stream()
+                .filter(p -> p.devices().stream().anyMatch(d -> !d.transmit() && relayDevices.contains(d.name())))
+                .mapToLong(PacketPath::packets).sum();
+        long relayCopies = run.beginningsByFlow.values().stream().flatMap(b -> b.entrySet().stream())
+                .filter(e -> relayDevices.stream().anyMatch(d -> e.getKey().equals(HopKind.QUEUE + " " + d)))
+                .mapToLong(Map.Entry::getValue).sum();
+        assertThat(reachedRelay).isEqualTo(tapReceived).isEqualTo(6297);
+        assertThat(relayCopies).isEqualTo(tapSent).isEqualTo(7626);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"vlan-drops"})
     void injectedDropsAreLocatedOnTheirPort(String name) {
