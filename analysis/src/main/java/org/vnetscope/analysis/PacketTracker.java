@@ -35,7 +35,9 @@ import org.vnetscope.ctf.StreamFile;
  * an event whose header contradicts its chain's (another IPv4 or IPv6 header, or another kind of frame), or a
  * copy to user space longer than the chain's packet could carry, starts a new chain (a <em>split</em>); without a
  * header to tell, a journey that would visit a device the same way twice, or move on
- * after a socket took its data, is cut there (<em>ambiguous</em>).
+ * after a socket took its data, is cut there (<em>ambiguous</em>). A chain queued on a device and freed there
+ * unsent was cut into GSO segments ({@link Outcome#SEGMENTED}); the segments are new skbs whose journeys begin with
+ * that device's xmit. A copy through a tap and a user-space relay is a new skb too, so such a path comes in legs.
  *
  * <p>Where the tracer lost events, a chain may have lost its free, or the hand-over that named its peer, and run
  * on into the next packet at its address: a chain alive when a stream's lost range begins, or with an event
@@ -72,6 +74,8 @@ final class PacketTracker {
         long senderNetns = NO_NETNS;
         /** The receive had no queue before it: a segment from software GSO, or a software netif_rx. */
         boolean rxWithoutQueue;
+        /** User space read the packet off the device it was queued on (a tap) before that xmit's event fired. */
+        boolean readWhileQueued;
         long lastNs;
         Datapath datapath = Datapath.NONE;
         /** The flow key of the upcall, to match the packet user space sends back. */
@@ -118,6 +122,15 @@ final class PacketTracker {
     private int unmatchedAnswerCount;
     private final byte[] flowKeyScratch = new byte[8];
     private long latestNs;
+    /**
+     * Packets a tap's reader copied and freed before the xmit that queued them to the tap returned: the address
+     * and device of each, so that xmit's late event counts on its device without starting a journey. Few are in
+     * flight at once (one per CPU), so a small ring, oldest overwritten.
+     */
+    private final long[] lateXmitSkbs = new long[8];
+    private final InterfaceId[] lateXmitDevices = new InterfaceId[8];
+    private int lateXmitNext;
+    private int lateXmitPending;
     private long overlappingLostEvents;
     /** The chain of the packet event just handled: what the stream list asks about. */
     private Chain current;
@@ -247,6 +260,7 @@ final class PacketTracker {
         chain.queuedAtNs = now;
         chain.senderNetns = created && event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.readWhileQueued = false;
         chain.lastNs = now;
         record(chain, chain.iface, HopKind.QUEUE, event);
     }
@@ -345,6 +359,18 @@ final class PacketTracker {
         InterfaceId named = names.read(event, NetFields.NAME);
         String name = named.name();
         Chain chain = checked(sameHeader(skb, live(skb, now)), event, now);
+        int late = lateXmitPending == 0 ? -1 : lateXmit(skb, name);
+        if (late >= 0 && (chain == null || !chain.journey.queuedOn(name))) {
+            lateXmitDevices[late] = null;
+            lateXmitPending--;
+            if (event.getLong(NetFields.RC) == 0) {
+                long len = event.getLong(NetFields.LEN);
+                for (PacketObserver observer : observers) {
+                    observer.transmitted(now, named, len);
+                }
+            }
+            return;
+        }
         InterfaceId iface;
         boolean gsoSegment = false;
         if (chain != null && chain.transmitter != null && chain.transmitter.name().equals(name)) {
@@ -443,18 +469,32 @@ final class PacketTracker {
             chains.remove(skb);
             chain.lastNs = now;
             upcalled.add(chain);
+        } else if (chain.step == Step.QUEUED && !chain.readWhileQueued) {
+            // queued, never sent, freed without a drop: validate_xmit_skb consumes a GSO skb once it has cut the
+            // segments that the device then sends
+            end(skb, chain, now, Outcome.SEGMENTED, null);
         } else {
+            if (chain.step == Step.QUEUED) {
+                // a tap's reader on another CPU was quicker than the xmit's event, which is still to come
+                if (lateXmitDevices[lateXmitNext] == null) {
+                    lateXmitPending++;
+                }
+                lateXmitSkbs[lateXmitNext] = skb;
+                lateXmitDevices[lateXmitNext] = chain.iface;
+                lateXmitNext = (lateXmitNext + 1) % lateXmitSkbs.length;
+            }
             end(skb, chain, now, Outcome.DELIVERED, null);
         }
     }
 
     private void onCopyToUser(Event event) {
-        if (!event.has(NetFields.NET_NS)) {
-            return;
-        }
         long skb = event.getLong(NetFields.SKBADDR);
         Chain chain = live(skb, event.timestampNs());
-        if (chain == null || (chain.step != Step.RECEIVED && chain.step != Step.RECEIVED_RX)) {
+        if (chain != null && chain.step == Step.QUEUED) {
+            chain.readWhileQueued = true;
+        }
+        if (chain == null || (chain.step != Step.RECEIVED && chain.step != Step.RECEIVED_RX)
+                || !event.has(NetFields.NET_NS)) {
             return;
         }
         int frame = chain.journey.bytes();
@@ -480,6 +520,16 @@ final class PacketTracker {
                 observer.groEntered(event.timestampNs(), name);
             }
         }
+    }
+
+    /** Where an xmit of this skb on this device waits as the late event of a packet its tap's reader freed, or -1. */
+    private int lateXmit(long skb, String device) {
+        for (int i = 0; i < lateXmitSkbs.length; i++) {
+            if (lateXmitSkbs[i] == skb && lateXmitDevices[i] != null && lateXmitDevices[i].name().equals(device)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The chain of this skb, or null when there is none or it is too old to be the same packet. */
@@ -543,6 +593,7 @@ final class PacketTracker {
         chain.pendingQueueLen = -1;
         chain.senderNetns = NO_NETNS;
         chain.rxWithoutQueue = false;
+        chain.readWhileQueued = false;
         chain.datapath = Datapath.NONE;
         chain.journey.reset();
         chains.put(skb, chain);

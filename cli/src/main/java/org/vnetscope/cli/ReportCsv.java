@@ -83,7 +83,7 @@ final class ReportCsv {
 
         rows = new ArrayList<>();
         rows.add(List.of("path", "hop", "from", "to", "packets", "bytes", "delivered", "dropped", "unterminated",
-                "samples", "p50_ns", "p90_ns", "p99_ns", "max_ns"));
+                "segmented", "samples", "p50_ns", "p90_ns", "p99_ns", "max_ns"));
         int pathNumber = 0;
         for (PacketPath p : report.paths()) {
             pathNumber++;
@@ -91,11 +91,11 @@ final class ReportCsv {
             PacketPath.Latency all = p.latencyNs();
             // hop 0 is the whole path; hops 1.. are its devices, each to the next
             rows.add(row(pathNumber, 0, hops, "end", p.packets(), p.bytes(), p.delivered(), p.dropped(),
-                    p.unterminated(), all.samples(), all.p50(), all.p90(), all.p99(), all.max()));
+                    p.unterminated(), p.segmented(), all.samples(), all.p50(), all.p90(), all.p99(), all.max()));
             int hop = 0;
             for (PacketPath.HopLatency h : p.hopLatencyNs()) {
                 PacketPath.Latency l = h.latencyNs();
-                rows.add(row(pathNumber, ++hop, h.from(), h.to(), null, null, null, null, null, l.samples(), l.p50(),
+                rows.add(row(pathNumber, ++hop, h.from(), h.to(), null, null, null, null, null, null, l.samples(), l.p50(),
                         l.p90(), l.p99(), l.max()));
             }
         }

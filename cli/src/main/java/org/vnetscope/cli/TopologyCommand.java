@@ -149,6 +149,10 @@ public final class TopologyCommand implements Callable<Integer> {
             for (PacketPath.Drop drop : path.drops()) {
                 sb.append(String.format("        %d dropped at %s: %s%n", drop.packets(), drop.at(), drop.reason()));
             }
+            if (path.segmented() > 0) {
+                sb.append(String.format("        %d cut into GSO segments at %s%n", path.segmented(),
+                        path.hops().get(path.hops().size() - 1)));
+            }
         }
         sb.append("\nVM traffic\n");
         for (VmTraffic cell : result.vmMatrix()) {

@@ -33,7 +33,7 @@ class TopologyCommandTest {
             List.of(), List.of(), List.of(new Topology.Change(7L, "move", "52:54:00:00:00:02", null, "vnet1",
             "vnet3", 3L)));
     private static final PacketPath.Latency LATENCY = new PacketPath.Latency(2, 100, 200, 300, 400);
-    static final PacketPath PATH = new PacketPath(List.of("eth0@vm1", "vnet0"), 2, 196, 1, 1, 0, LATENCY,
+    static final PacketPath PATH = new PacketPath(List.of("eth0@vm1", "vnet0"), 2, 196, 1, 1, 0, 0, LATENCY,
             List.of(new PacketPath.HopLatency("eth0@vm1", "vnet0", LATENCY),
                     new PacketPath.HopLatency("vnet0", "end", LATENCY)),
             List.of(new PacketPath.Drop("vnet0", "NOT_SPECIFIED", 1)),

@@ -12,13 +12,16 @@ import org.HdrHistogram.Histogram;
  * @param delivered    packets freed normally at the end
  * @param dropped      packets freed as drops (at the last device of the path)
  * @param unterminated packets whose free was not seen
+ * @param segmented    packets cut into GSO segments at the last device of the path, before it sent them: the
+ *                     segments, not these, left that device (their own paths start at its transmit)
  * @param latencyNs    first event to free, per packet
  * @param hopLatencyNs from each device to the next (the last one: to the free)
  * @param drops        where and why packets of this path were dropped
  * @param devices      the devices behind the labels
  */
 public record PacketPath(List<String> hops, long packets, long bytes, long delivered, long dropped, long unterminated,
-                         Latency latencyNs, List<HopLatency> hopLatencyNs, List<Drop> drops, List<DeviceRef> devices) {
+                         long segmented, Latency latencyNs, List<HopLatency> hopLatencyNs, List<Drop> drops,
+                         List<DeviceRef> devices) {
 
     /** Latency percentiles in ns, with the number of samples behind them. */
     public record Latency(long samples, long p50, long p90, long p99, long max) {

@@ -56,6 +56,7 @@ public final class PathGraph implements Consumer<Journey> {
                 path.drops.merge(journey.dropReason() == null ? "unknown" : journey.dropReason(), 1L, Long::sum);
             }
             case UNTERMINATED -> path.unterminated++;
+            case SEGMENTED -> path.segmented++;
         }
     }
 
@@ -196,6 +197,7 @@ public final class PathGraph implements Consumer<Journey> {
         long delivered;
         long dropped;
         long unterminated;
+        long segmented;
         final Histogram[] hops;
         final Histogram endToEnd = new Histogram(SIGNIFICANT_DIGITS);
         final Map<String, Long> drops = new TreeMap<>();
@@ -217,6 +219,7 @@ public final class PathGraph implements Consumer<Journey> {
             delivered += other.delivered;
             dropped += other.dropped;
             unterminated += other.unterminated;
+            segmented += other.segmented;
             for (int i = 0; i < hops.length; i++) {
                 hops[i].add(other.hops[i]);
             }
@@ -235,7 +238,7 @@ public final class PathGraph implements Consumer<Journey> {
             List<PacketPath.Drop> dropList = new ArrayList<>();
             String last = labels.get(labels.size() - 1);
             drops.forEach((reason, count) -> dropList.add(new PacketPath.Drop(last, reason, count)));
-            return new PacketPath(labels, packets, bytes, delivered, dropped, unterminated,
+            return new PacketPath(labels, packets, bytes, delivered, dropped, unterminated, segmented,
                     PacketPath.Latency.of(endToEnd), hopLatency, dropList, List.copyOf(key));
         }
     }

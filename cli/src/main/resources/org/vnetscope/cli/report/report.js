@@ -688,7 +688,8 @@
             'first to last event p50 ' + fmtDuration(num(total, ['p50'])) + ', p99 ' + fmtDuration(num(total, ['p99'])));
           tooltip(t, latencyText(total));
         }
-        var fates = [['delivered', 'delivered'], ['dropped', 'dropped'], ['unterminated', 'not followed to the end']]
+        var fates = [['delivered', 'delivered'], ['dropped', 'dropped'], ['unterminated', 'not followed to the end'],
+          ['segmented', 'cut into GSO segments']]
           .filter(function (f) { return num(p, [f[0]]); }).map(function (f) { return fmtInt(num(p, [f[0]])) + ' ' + f[1]; });
         sv('text', {x: ix, y: y0 + 50, 'font-size': 11, 'class': 'tick'}, svg, fates.join(', '));
       });

@@ -37,24 +37,63 @@ final class PlanCompiler {
     private final List<Node> nodes = new ArrayList<>();
 
     private int length;
-    private int[] code = new int[16];
-    private int[] alignMask = new int[16];
-    private int[] bits = new int[16];
-    private int[] slot = new int[16];
-    private int[] flags = new int[16];
-    private int[] jump = new int[16];
-    private long[] count = new long[16];
-    private long[] elementBits = new long[16];
-    private int[] refScope = new int[16];
-    private int[] refSlot = new int[16];
-    private VariantTable[] variants = new VariantTable[16];
-    private int[] runOffset = new int[16];
+    private int[] code;
+    private int[] alignMask;
+    private int[] bits;
+    private int[] slot;
+    private int[] flags;
+    private int[] jump;
+    private long[] count;
+    private long[] elementBits;
+    private int[] refScope;
+    private int[] refSlot;
+    private VariantTable[] variants;
+    private int[] runOffset;
+
+    /**
+     * The operation arrays being filled, kept per thread from one compilation to the next: a kernel trace compiles
+     * thousands of plans, and the plan copies what it needs. Each entry is cleared when an operation is added.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+    private final Scratch scratch;
+
+    /** Operation arrays left by a finished compilation. */
+    private static final class Scratch {
+        int[] code = new int[16];
+        int[] alignMask = new int[16];
+        int[] bits = new int[16];
+        int[] slot = new int[16];
+        int[] flags = new int[16];
+        int[] jump = new int[16];
+        long[] count = new long[16];
+        long[] elementBits = new long[16];
+        int[] refScope = new int[16];
+        int[] refSlot = new int[16];
+        VariantTable[] variants = new VariantTable[16];
+        int[] runOffset = new int[16];
+    }
 
     private PlanCompiler(Path metadata, Scope scope, Plan[] earlier, Roles roles) {
         this.metadata = metadata;
         this.scope = scope;
         this.earlier = earlier;
         this.roles = roles;
+        Scratch left = SCRATCH.get();
+        // Taken while compiling, so that a compilation that fails half-way leaves no arrays to another one.
+        SCRATCH.remove();
+        scratch = left != null ? left : new Scratch();
+        code = scratch.code;
+        alignMask = scratch.alignMask;
+        bits = scratch.bits;
+        slot = scratch.slot;
+        flags = scratch.flags;
+        jump = scratch.jump;
+        count = scratch.count;
+        elementBits = scratch.elementBits;
+        refScope = scratch.refScope;
+        refSlot = scratch.refSlot;
+        variants = scratch.variants;
+        runOffset = scratch.runOffset;
     }
 
     /**
@@ -62,7 +101,10 @@ final class PlanCompiler {
      *                absent scopes); references into them resolve there
      */
     static Plan compile(Path metadata, Scope scope, StructType root, Plan[] earlier, Roles roles) {
-        return new PlanCompiler(metadata, scope, earlier, roles).compile(root);
+        PlanCompiler compiler = new PlanCompiler(metadata, scope, earlier, roles);
+        Plan plan = compiler.compile(root);
+        compiler.leaveScratch();
+        return plan;
     }
 
     private Plan compile(StructType rootType) {
@@ -479,6 +521,24 @@ final class PlanCompiler {
         return (value + alignment - 1) & -alignment;
     }
 
+    /** Hands this compilation's arrays (grown, perhaps) to the next one on this thread. */
+    private void leaveScratch() {
+        Arrays.fill(variants, 0, length, null);
+        scratch.code = code;
+        scratch.alignMask = alignMask;
+        scratch.bits = bits;
+        scratch.slot = slot;
+        scratch.flags = flags;
+        scratch.jump = jump;
+        scratch.count = count;
+        scratch.elementBits = elementBits;
+        scratch.refScope = refScope;
+        scratch.refSlot = refSlot;
+        scratch.variants = variants;
+        scratch.runOffset = runOffset;
+        SCRATCH.set(scratch);
+    }
+
     private int add(int op) {
         if (length == code.length) {
             int size = length * 2;
@@ -496,6 +556,17 @@ final class PlanCompiler {
             runOffset = Arrays.copyOf(runOffset, size);
         }
         code[length] = op;
+        alignMask[length] = 0;
+        bits[length] = 0;
+        slot[length] = 0;
+        flags[length] = 0;
+        jump[length] = 0;
+        count[length] = 0;
+        elementBits[length] = 0;
+        refScope[length] = 0;
+        refSlot[length] = 0;
+        variants[length] = null;
+        runOffset[length] = 0;
         return length++;
     }
 

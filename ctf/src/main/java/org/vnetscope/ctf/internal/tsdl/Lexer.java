@@ -22,6 +22,14 @@ final class Lexer {
     /** The text as an array: a kernel trace's metadata is hundreds of kilobytes, read char by char. */
     private final char[] chars;
     private int position;
+    /**
+     * Identifier and integer texts met so far, by a hash of their characters (a later text of the same hash
+     * replaces the earlier one): a metadata file repeats a few hundred words and numbers tens of thousands of
+     * times, and sharing them saves most of the tokens' allocation. An integer's value sits beside its text.
+     */
+    private final String[] seenText = new String[SEEN_SLOTS];
+    private final BigInteger[] seenValue = new BigInteger[SEEN_SLOTS];
+    private static final int SEEN_SLOTS = 4096;
 
     private Lexer(MetadataText source) {
         this.source = source;
@@ -85,7 +93,7 @@ final class Lexer {
             while (position < chars.length && isIdentifierPart(chars[position])) {
                 position++;
             }
-            return new Token(Token.Kind.IDENTIFIER, text.substring(start, position), start, null);
+            return new Token(Token.Kind.IDENTIFIER, seenText(start, position), start, null);
         }
         if (c >= '0' && c <= '9') {
             return integer(start);
@@ -153,7 +161,12 @@ final class Lexer {
                 || (digitsEnd < position && !INTEGER_SUFFIXES.contains(text.substring(digitsEnd, position)))) {
             throw source.error(start, "malformed integer literal '" + text.substring(start, position) + "'");
         }
-        String written = text.substring(start, position);
+        int slot = seenSlot(start, position);
+        String written = seenText[slot];
+        if (seenValue[slot] != null && matches(written, start, position)) {
+            return new Token(Token.Kind.INTEGER, written, start, seenValue[slot]);
+        }
+        written = text.substring(start, position);
         int digits = digitsEnd - digitsStart;
         BigInteger value;
         if (digits <= (radix == 16 ? 15 : radix == 10 ? 18 : 20)) {
@@ -169,7 +182,34 @@ final class Lexer {
         if (value.compareTo(MAX_U64) > 0) {
             throw source.error(start, "integer literal '" + written + "' out of range: expected at most 2^64-1");
         }
+        seenText[slot] = written;
+        seenValue[slot] = value;
         return new Token(Token.Kind.INTEGER, written, start, value);
+    }
+
+    /** The text between two positions, shared with an earlier equal identifier when there was one. */
+    private String seenText(int start, int end) {
+        int slot = seenSlot(start, end);
+        String seen = seenText[slot];
+        if (seen != null && seenValue[slot] == null && matches(seen, start, end)) {
+            return seen;
+        }
+        seen = text.substring(start, end);
+        seenText[slot] = seen;
+        seenValue[slot] = null;
+        return seen;
+    }
+
+    private int seenSlot(int start, int end) {
+        int hash = 0;
+        for (int i = start; i < end; i++) {
+            hash = hash * 31 + chars[i];
+        }
+        return (hash ^ (hash >>> 12)) & (SEEN_SLOTS - 1);
+    }
+
+    private boolean matches(String seen, int start, int end) {
+        return seen.length() == end - start && text.regionMatches(start, seen, 0, end - start);
     }
 
     private Token string(int start) {

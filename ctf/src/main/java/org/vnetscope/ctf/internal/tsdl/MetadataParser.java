@@ -343,20 +343,25 @@ public final class MetadataParser {
         if (first.kind() != Token.Kind.IDENTIFIER) {
             throw expected("an attribute name", first);
         }
-        StringBuilder name = new StringBuilder(take().text());
-        while (peek().is(".")) {
-            take();
-            name.append('.').append(word("an attribute name after '.'").text());
+        String name = take().text();
+        if (peek().is(".")) {
+            // Dotted names (trace.packet.header) are rare: most attributes keep their token's text.
+            StringBuilder dotted = new StringBuilder(name);
+            while (peek().is(".")) {
+                take();
+                dotted.append('.').append(word("an attribute name after '.'").text());
+            }
+            name = dotted.toString();
         }
         Attribute attribute;
         if (peek().is("=")) {
             take();
-            attribute = new Attribute(name.toString(), first.position(), parseValue(), null);
+            attribute = new Attribute(name, first.position(), parseValue(), null);
         } else if (peek().is(":=")) {
             take();
             FieldType type = parseTypeSpecifier(false);
             requireTagged(type, first);
-            attribute = new Attribute(name.toString(), first.position(), null, type);
+            attribute = new Attribute(name, first.position(), null, type);
         } else {
             throw expected("'=' or ':=' after attribute '" + name + "'", peek());
         }
@@ -386,12 +391,16 @@ public final class MetadataParser {
                 return new Value(Value.Kind.STRING, first.text(), null, first.position());
             }
             case IDENTIFIER -> {
-                StringBuilder path = new StringBuilder(take().text());
-                while (peek().is(".")) {
-                    take();
-                    path.append('.').append(word("a name after '.'").text());
+                String path = take().text();
+                if (peek().is(".")) {
+                    StringBuilder dotted = new StringBuilder(path);
+                    while (peek().is(".")) {
+                        take();
+                        dotted.append('.').append(word("a name after '.'").text());
+                    }
+                    path = dotted.toString();
                 }
-                return new Value(Value.Kind.WORDS, path.toString(), null, first.position());
+                return new Value(Value.Kind.WORDS, path, null, first.position());
             }
             default -> throw expected("a value (integer, string or identifier)", first);
         }
@@ -998,8 +1007,11 @@ public final class MetadataParser {
         if (value == null || value.kind != Value.Kind.INTEGER) {
             throw source.error(attribute.position, "'" + attribute.name + "' must be an integer");
         }
-        if (value.number.compareTo(BigInteger.valueOf(min)) < 0
-                || value.number.compareTo(BigInteger.valueOf(max)) > 0) {
+        // Literals are at most 64 bits wide: one that fits a long is compared as a long.
+        BigInteger number = value.number;
+        boolean inRange = number.bitLength() < 64 ? number.longValue() >= min && number.longValue() <= max
+                : number.compareTo(BigInteger.valueOf(min)) >= 0 && number.compareTo(BigInteger.valueOf(max)) <= 0;
+        if (!inRange) {
             throw source.error(value.position, "'" + attribute.name + "' = " + value.text + " out of range: "
                     + "expected " + min + ".." + max);
         }

@@ -50,12 +50,21 @@ final class StructBuilder {
      * equal to another member's name as written (then the name is kept as written, so names stay distinct).
      */
     List<Field> fields() {
-        Set<String> written = new HashSet<>(writtenNames);
+        Set<String> written = null;
         List<Field> fields = new ArrayList<>(types.size());
         for (int i = 0; i < types.size(); i++) {
             String name = writtenNames.get(i);
-            String unescaped = unescape(name);
-            fields.add(new Field(written.contains(unescaped) ? name : unescaped, types.get(i)));
+            if (name.startsWith("_")) {
+                // Only names with a leading underscore need the set of written names: made for the first one.
+                if (written == null) {
+                    written = new HashSet<>(writtenNames);
+                }
+                String unescaped = name.substring(1);
+                if (!written.contains(unescaped)) {
+                    name = unescaped;
+                }
+            }
+            fields.add(new Field(name, types.get(i)));
         }
         return fields;
     }
