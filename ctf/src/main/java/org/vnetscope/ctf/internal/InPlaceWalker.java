@@ -85,7 +85,8 @@ final class InPlaceWalker {
             case Node.INT, Node.ENUM -> {
                 pos = PlanCompiler.roundUp(pos, node.type.alignmentBits());
                 if (node.integer.variableLength()) {
-                    long value = variableLength(node.integer.signed());
+                    long value = decoder.rereadVariableLength(pos, node.integer.signed());
+                    pos = decoder.varintEnd();
                     elementValues[slot] = value;
                     visitor.integer(slot, value);
                     return;
@@ -142,19 +143,6 @@ final class InPlaceWalker {
         }
     }
 
-    /** A LEB128 integer at {@link #pos}, which the plan has checked to fit 64 bits; moves past it. */
-    private long variableLength(boolean signed) {
-        long value = 0;
-        int shift = 0;
-        int b;
-        do {
-            b = decoder.buffer().get((int) (pos >>> 3)) & 0xFF;
-            pos += 8;
-            value |= (long) (b & 0x7F) << shift;
-            shift += 7;
-        } while ((b & 0x80) != 0);
-        return signed && shift < 64 ? (value << (64 - shift)) >> (64 - shift) : value;
-    }
 
     private long valueOf(Node.Ref ref) {
         return ref.scope() == frame && ref.target().inElement ? elementValues[ref.slot()] : decoder.values[ref.scope()][ref.slot()];

@@ -31,7 +31,8 @@ final class Materializer {
             case Node.INT, Node.ENUM -> {
                 pos = PlanCompiler.roundUp(pos, alignment);
                 if (node.integer.variableLength()) {
-                    long value = variableLength(node.integer.signed());
+                    long value = decoder.rereadVariableLength(pos, node.integer.signed());
+                    pos = decoder.varintEnd();
                     own[node.slot] = value;
                     return value;
                 }
@@ -94,19 +95,6 @@ final class Materializer {
         }
     }
 
-    /** A LEB128 integer at {@link #pos}, already checked by the plan to fit 64 bits. */
-    private long variableLength(boolean signed) {
-        long value = 0;
-        int shift = 0;
-        int b;
-        do {
-            b = decoder.buffer().get((int) (pos >>> 3)) & 0xFF;
-            pos += 8;
-            value |= (long) (b & 0x7F) << shift;
-            shift += 7;
-        } while ((b & 0x80) != 0);
-        return signed && shift < 64 ? (value << (64 - shift)) >> (64 - shift) : value;
-    }
 
     private long valueOf(Node.Ref ref) {
         return ref.scope() == plan.scope.ordinal() ? own[ref.slot()] : decoder.values[ref.scope()][ref.slot()];

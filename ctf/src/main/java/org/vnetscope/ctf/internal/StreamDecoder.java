@@ -785,6 +785,29 @@ final class StreamDecoder {
      * Reads a LEB128 variable-length integer at a byte-aligned bit position and sets {@link #varintEnd}; a signed
      * one is sign-extended from its last value bit. Values that need more than 64 bits are rejected.
      */
+    /**
+     * Reads again a variable-length integer that the plan already checked (for printers and materializers, which
+     * walk decoded data a second time); {@link #varintEnd()} is then the bit position after it.
+     */
+    long rereadVariableLength(long pos, boolean signed) {
+        long value = 0;
+        int shift = 0;
+        long at = pos;
+        int b;
+        do {
+            b = le.get((int) (at >>> 3)) & 0xFF;
+            at += 8;
+            value |= (long) (b & 0x7F) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        varintEnd = at;
+        return signed && shift < 64 ? (value << (64 - shift)) >> (64 - shift) : value;
+    }
+
+    long varintEnd() {
+        return varintEnd;
+    }
+
     private long readVariableLength(Plan plan, int pc, long pos, boolean signed) {
         long value = 0;
         int shift = 0;
