@@ -5,9 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
-import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
@@ -15,6 +13,7 @@ import org.vnetscope.analysis.topology.VmDirectory;
 import org.vnetscope.analysis.topology.VmTraffic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -41,21 +40,16 @@ public final class TopologyCommand implements Callable<Integer> {
             description = "text (a tree), json or dot (Graphviz) (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--vm-map", paramLabel = "FILE",
-            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes.")
-    Path vmMap;
-
-    @Option(names = "--libvirt", paramLabel = "PATH", description = "libvirt domain XML file, or a folder of them, naming VMs.")
-    List<Path> libvirt = List.of();
+    /** The same analysis options as analyze and report (--vm-map and --libvirt name the VMs). */
+    @Mixin
+    TraceAnalysis analysis;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        AnalysisOptions defaults = AnalysisOptions.defaults();
-        AnalysisReport report = NetworkAnalysis.analyze(trace, new AnalysisOptions(defaults.binNs(), defaults.mtu(),
-                null, vms(spec, vmMap, libvirt)));
+        AnalysisReport report = analysis.run(trace);
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
             case json -> {
