@@ -15,14 +15,8 @@ import java.util.TreeSet;
  * peer is {@code vnet1}. Events are first attributed to an {@link InterfaceId} with the peer they revealed (or
  * none); {@link #resolve} then folds an id without peer into the only peer its name ever had. When a name has
  * several peers (three VMs' {@code eth0}), packets that crossed no hand-over stay on the peerless id, reported
- * apart.
- *
- * <p>When both ends have repeated names (a relay process copying between each VM's namespace and a tap: every VM
- * has its {@code eth0<->nic0}), no hand-over tells the pairs apart, but the tasks do. Counts are attributed to raw
- * ids that carry the task that created the chain ({@link InterfaceId#part}); a task's chains that sockets read in
- * one namespace (a relay sending into its VM) belong to that namespace's pair, and a task without such reads
- * belongs to its own namespace's (a VM's application sending). When the pair's readers name several namespaces,
- * the pair is reported once per namespace; a task that none of them claims stays on the pair's plain id.
+ * apart; when both ends have repeated names (a relay process copying between namespaces), the pairs cannot be
+ * told apart and share one id.
  *
  * <p>The namespace of an interface is a vote: the {@code net_ns} of tasks that created an skb sent on it, and of
  * tasks that copied to user space an skb it received. Only a clear majority names it; otherwise it is unknown.
@@ -34,8 +28,6 @@ public final class InterfaceIdentities {
     /** Votes needed before a namespace is reported, and the share the winner must have. */
     private static final int MIN_NETNS_VOTES = 8;
     private static final double MIN_NETNS_SHARE = 0.8;
-    /** A task whose chains were read in several namespaces: a part of none of them. */
-    private static final Long CONTESTED = Long.MIN_VALUE;
 
     private final Map<String, Map<String, InterfaceId>> interned = new HashMap<>();
     private final Map<String, TreeSet<String>> peersByName = new HashMap<>();
@@ -43,10 +35,6 @@ public final class InterfaceIdentities {
     private final Map<InterfaceId, Map<Long, long[]>> netnsVotes = new HashMap<>();
     /** Weaker votes: the task that created an skb sent on the interface (a softirq may run in any namespace). */
     private final Map<InterfaceId, Map<Long, long[]>> senderNetnsVotes = new HashMap<>();
-    /** Per task part, per raw id its chains were read on: the namespaces of the reading sockets. */
-    private final Map<InterfaceId, Map<Long, long[]>> readerNetnsByPart = new HashMap<>();
-    /** Per task part, {part, the namespace the task ran in when it created a chain}. */
-    private final LongObjectMap<long[]> taskNetns = new LongObjectMap<>();
 
     // The tracker asks the same few questions for every packet, with the same name instances (from DeviceNames):
     // direct-mapped memos compared by reference answer them without hashing strings or walking tree sets.
@@ -61,14 +49,6 @@ public final class InterfaceIdentities {
     private final InterfaceId[] senderVoteIds = new InterfaceId[MEMO];
     private final long[] senderVoteNetns = new long[MEMO];
     private final long[][] senderVoteCounts = new long[MEMO][];
-    /** Per interned id, its raw ids by task part: found without building keys when the memo misses. */
-    private final Map<InterfaceId, LongObjectMap<InterfaceId>> partsOf = new java.util.IdentityHashMap<>();
-    private final InterfaceId[] partBases = new InterfaceId[MEMO];
-    private final long[] partKeys = new long[MEMO];
-    private final InterfaceId[] partIds = new InterfaceId[MEMO];
-    private final InterfaceId[] readerVoteIds = new InterfaceId[MEMO];
-    private final long[] readerVoteNetns = new long[MEMO];
-    private final long[][] readerVoteCounts = new long[MEMO][];
 
     /** The id for a name and peer (null), the same instance every time. */
     public InterfaceId id(String name, String peer) {
@@ -89,61 +69,14 @@ public final class InterfaceIdentities {
     }
 
     private InterfaceId intern(String name, String peer) {
-        return intern(name, peer, 0);
-    }
-
-    private InterfaceId intern(String name, String peer, long part) {
         Map<String, InterfaceId> byPeer = interned.computeIfAbsent(name, n -> new HashMap<>(4));
-        String key = (peer == null ? "" : peer) + (part == 0 ? "" : "#" + part);
+        String key = peer == null ? "" : peer;
         InterfaceId id = byPeer.get(key);
         if (id == null) {
-            id = new InterfaceId(name, peer, part);
+            id = new InterfaceId(name, peer);
             byPeer.put(key, id);
         }
         return id;
-    }
-
-    /** The raw id of these packets of an interface: the id itself with the part of the task that created them. */
-    InterfaceId withPart(InterfaceId id, long part) {
-        if (part == 0) {
-            return id;
-        }
-        int slot = (System.identityHashCode(id) * 31 + Long.hashCode(part) * 17) & (MEMO - 1);
-        if (partBases[slot] == id && partKeys[slot] == part) {
-            return partIds[slot];
-        }
-        LongObjectMap<InterfaceId> byPart = partsOf.computeIfAbsent(id, i -> new LongObjectMap<>());
-        InterfaceId withPart = byPart.get(part);
-        if (withPart == null) {
-            withPart = intern(id.name(), id.peer(), part);
-            byPart.put(part, withPart);
-        }
-        partBases[slot] = id;
-        partKeys[slot] = part;
-        partIds[slot] = withPart;
-        return withPart;
-    }
-
-    /** Records the namespace a task ran in when it created a chain. */
-    void taskNetns(long part, long netns) {
-        long[] known = taskNetns.get(part);
-        if (known == null) {
-            taskNetns.put(part, new long[] {part, netns});
-        }
-    }
-
-    /** Records that a socket in this namespace read a chain that this task part created, received on this id. */
-    void voteReaderNetns(InterfaceId id, long part, long netns) {
-        InterfaceId raw = withPart(id, part);
-        int slot = memoSlot(raw, null);
-        long[] count = readerVoteIds[slot] == raw && readerVoteNetns[slot] == netns ? readerVoteCounts[slot] : null;
-        if (count == null) {
-            count = readerNetnsByPart.computeIfAbsent(raw, i -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1]);
-            readerVoteIds[slot] = raw;
-            readerVoteNetns[slot] = netns;
-            readerVoteCounts[slot] = count;
-        }
-        count[0]++;
     }
 
     /** Records that a veth pair handed an skb between these two names. */
@@ -197,11 +130,6 @@ public final class InterfaceIdentities {
      * as peerless.
      */
     public InterfaceId resolve(InterfaceId raw) {
-        if (raw.part() != 0) {
-            InterfaceId plain = resolve(id(raw.name(), raw.peer()));
-            long netns = pairNetns(plain, raw.part());
-            return netns == 0 ? plain : intern(plain.name(), plain.peer(), netns);
-        }
         if (raw.peer() != null) {
             if (paired(raw.name(), raw.peer())) {
                 return raw;
@@ -210,55 +138,6 @@ public final class InterfaceIdentities {
         }
         TreeSet<String> peers = peersByName.get(raw.name());
         return peers != null && peers.size() == 1 ? id(raw.name(), peers.first()) : raw;
-    }
-
-    /**
-     * The namespace of the pair that a task part's packets on this interface belong to, or 0 when the pair is
-     * the only one with its names or the part is claimed by none of its namespaces.
-     */
-    private long pairNetns(InterfaceId plain, long part) {
-        if (plain.peer() == null) {
-            return 0;
-        }
-        InterfaceId mirror = id(plain.peer(), plain.name());
-        Map<Long, Long> netnsByPart = new HashMap<>();
-        Map<Long, Long> votesByNetns = new HashMap<>();
-        readerNetnsByPart.forEach((raw, votes) -> {
-            InterfaceId base = resolve(id(raw.name(), raw.peer()));
-            if (base.equals(plain) || base.equals(mirror)) {
-                Long netns = majority(votes);
-                if (netns != null) {
-                    netnsByPart.merge(raw.part(), netns, (a, b) -> a.equals(b) ? a : CONTESTED);
-                    votes.values().forEach(count -> votesByNetns.merge(netns, count[0], Long::sum));
-                }
-            }
-        });
-        // several namespaces, each with a clear showing, before a pair is taken for several
-        long convincing = votesByNetns.values().stream().filter(votes -> votes >= MIN_NETNS_VOTES).count();
-        if (convincing < 2) {
-            return 0;
-        }
-        java.util.Set<Long> pairs = new java.util.HashSet<>(netnsByPart.values());
-        pairs.remove(CONTESTED);
-        Long claimed = netnsByPart.get(part);
-        if (claimed != null) {
-            return claimed.equals(CONTESTED) ? 0 : claimed;
-        }
-        long[] own = taskNetns.get(part);
-        return own != null && pairs.contains(own[1]) ? own[1] : 0;
-    }
-
-    private static Long majority(Map<Long, long[]> votes) {
-        long all = 0;
-        for (long[] count : votes.values()) {
-            all += count[0];
-        }
-        for (Map.Entry<Long, long[]> vote : votes.entrySet()) {
-            if (vote.getValue()[0] >= MIN_NETNS_SHARE * all) {
-                return vote.getKey();
-            }
-        }
-        return null;
     }
 
     /** Every name that a hand-over paired with another. */
@@ -280,10 +159,9 @@ public final class InterfaceIdentities {
 
     /** The kind with the most evidence over every raw id that resolves to this one. */
     public DeviceKind kind(InterfaceId resolved) {
-        InterfaceId plain = resolved.part() == 0 ? resolved : id(resolved.name(), resolved.peer());
         long[] total = new long[DeviceKind.values().length];
         kindEvidence.forEach((raw, counts) -> {
-            if (resolve(raw).equals(plain)) {
+            if (resolve(raw).equals(resolved)) {
                 for (int i = 0; i < total.length; i++) {
                     total[i] += counts[i];
                 }
@@ -305,9 +183,6 @@ public final class InterfaceIdentities {
      * there are enough of them, else senders' votes, else the few socket readers' votes there are.
      */
     public Long netns(InterfaceId resolved) {
-        if (resolved.part() != 0) {
-            return resolved.part();
-        }
         Long byReaders = majority(netnsVotes, resolved, MIN_NETNS_VOTES);
         if (byReaders != null) {
             return byReaders;
@@ -343,12 +218,6 @@ public final class InterfaceIdentities {
         });
         mergeVotes(other.netnsVotes, netnsVotes);
         mergeVotes(other.senderNetnsVotes, senderNetnsVotes);
-        other.readerNetnsByPart.forEach((raw, votes) -> {
-            Map<Long, long[]> mine = readerNetnsByPart.computeIfAbsent(
-                    intern(raw.name(), raw.peer(), raw.part()), i -> new HashMap<>());
-            votes.forEach((ns, count) -> mine.computeIfAbsent(ns, n -> new long[1])[0] += count[0]);
-        });
-        other.taskNetns.forEachValue(known -> taskNetns(known[0], known[1]));
     }
 
     private void mergeVotes(Map<InterfaceId, Map<Long, long[]>> from, Map<InterfaceId, Map<Long, long[]>> into) {

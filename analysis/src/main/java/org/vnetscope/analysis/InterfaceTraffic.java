@@ -67,8 +67,7 @@ public final class InterfaceTraffic implements PacketObserver {
 
     private BinnedSeries bySameId(InterfaceId iface) {
         int mask = memoIds.length - 1;
-        int slot = (iface.name().hashCode() * 31 + (iface.peer() == null ? 0 : iface.peer().hashCode())
-                + Long.hashCode(iface.part()) * 17) & mask;
+        int slot = (iface.name().hashCode() * 31 + (iface.peer() == null ? 0 : iface.peer().hashCode())) & mask;
         while (memoIds[slot] != null) {
             if (memoIds[slot] == iface) {
                 return memoSeries[slot];
@@ -102,8 +101,7 @@ public final class InterfaceTraffic implements PacketObserver {
         List<InterfaceReport> reports = new ArrayList<>();
         resolved.forEach((iface, bins) -> reports.add(report(iface, bins, identities)));
         reports.sort(Comparator.comparing(InterfaceReport::name)
-                .thenComparing(r -> r.peer() == null ? "" : r.peer())
-                .thenComparing(r -> r.netns() == null ? Long.MIN_VALUE : r.netns()));
+                .thenComparing(r -> r.peer() == null ? "" : r.peer()));
         return reports;
     }
 

@@ -30,9 +30,6 @@ final class NetFields {
     static final FieldKey REASON = FieldKey.of("reason");
     /** Context field: the network namespace of the task that was running, not of the device. */
     static final FieldKey NET_NS = FieldKey.of("net_ns");
-    /** Context fields: the process and the thread that was running. */
-    static final FieldKey PID = FieldKey.of("pid");
-    static final FieldKey TID = FieldKey.of("tid");
 
     static final FieldKey NETWORK_HEADER_TYPE = FieldKey.of("network_header_type");
     static final FieldKey IP4_IHL = FieldKey.of("network_header", "ipv4", "ihl");

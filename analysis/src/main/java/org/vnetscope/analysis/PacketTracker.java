@@ -45,11 +45,6 @@ import org.vnetscope.ctf.StreamFile;
  * but it pairs no veths, votes for no namespace, tells no device kind, and its journey says so
  * ({@link JourneyLog#overlapsLostEvents}). The peer its hand-over shows holds only if an intact chain paired the
  * same names ({@link InterfaceIdentities#resolve}).
- *
- * <p>Counts are reported under the chain's {@link InterfaceId#part part}: the process that created its first skb,
- * or, when a thread sends right after taking a packet of the same veth pair through its receive (a softirq's
- * answer) or cuts segments of what it just queued, that packet's part. Where one pair name stands for several
- * pairs (relays copying to taps), {@link InterfaceIdentities} tells them apart by these parts.
  */
 final class PacketTracker {
 
@@ -92,8 +87,6 @@ final class PacketTracker {
         }
         /** The stream list counted the packet of the current journey. */
         boolean streamCounted;
-        /** The task the chain's packet comes from ({@link InterfaceId#part}): whose packets its counts are. */
-        long part;
     }
 
     /** Streams that lost events, and until when their latest lost range runs. */
@@ -139,23 +132,6 @@ final class PacketTracker {
     private int lateXmitNext;
     private int lateXmitPending;
     private long overlappingLostEvents;
-    /**
-     * Per thread (direct-mapped by tid), the last packet it took through a device's receive: a packet the same
-     * thread then sends from that device right after is an answer of the same stack (a softirq's TCP ack), whose
-     * task says nothing of the namespace.
-     */
-    private static final int RECEIVERS = 64;
-    /** An answer comes while its thread still handles the packet that caused it. */
-    private static final long ANSWER_NS = 1_000_000L;
-    private final long[] receiverTids = new long[RECEIVERS];
-    private final String[] receiverDevices = new String[RECEIVERS];
-    private final String[] receiverPeers = new String[RECEIVERS];
-    private final long[] receiverParts = new long[RECEIVERS];
-    private final long[] receiverNs = new long[RECEIVERS];
-    /** Per thread, the part of the last chain it queued: software GSO cuts its segments in the same thread. */
-    private final long[] queuerTids = new long[RECEIVERS];
-    private final long[] queuerParts = new long[RECEIVERS];
-    private final long[] queuerNs = new long[RECEIVERS];
     /** The chain of the packet event just handled: what the stream list asks about. */
     private Chain current;
     private InterfaceId currentDevice;
@@ -283,10 +259,6 @@ final class PacketTracker {
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         chain.queuedAtNs = now;
         chain.senderNetns = created && event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : NO_NETNS;
-        if (created) {
-            chain.part = taskPart(event, chain.iface.name(), now);
-        }
-        rememberQueuer(event, chain.part, now);
         chain.rxWithoutQueue = false;
         chain.readWhileQueued = false;
         chain.lastNs = now;
@@ -331,16 +303,14 @@ final class PacketTracker {
             rxWithoutQueue = true;
             if (chain == null) {
                 chain = checked(create(skb), event, now);
-                chain.part = segmentPart(event, name, now);
             } else {
                 flushQueue(chain, chain.iface);
                 chain.transmitter = null;
             }
         }
         long len = event.getLong(NetFields.LEN);
-        InterfaceId counted = identities.withPart(iface, chain.part);
         for (PacketObserver observer : observers) {
-            observer.received(now, counted, len);
+            observer.received(now, iface, len);
         }
         chain.step = Step.RECEIVED_RX;
         chain.iface = iface;
@@ -360,24 +330,20 @@ final class PacketTracker {
         if (afterReceive && chain.iface.name().equals(name)) {
             chain.step = Step.RECEIVED; // the backlog delivering what net_if_rx already counted
             chain.lastNs = now;
-            rememberReceiver(event, chain.iface, chain.part, now);
             record(chain, chain.iface, HopKind.RECEIVE, event);
             return;
         }
         if (chain == null) {
             chain = checked(create(skb), event, now);
-            chain.part = taskPart(event, name, now);
         } else {
             flushQueue(chain, chain.iface);
         }
         if (!chain.journey.overlapsLostEvents()) {
             identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         }
-        rememberReceiver(event, iface, chain.part, now);
         long len = event.getLong(NetFields.LEN);
-        InterfaceId counted = identities.withPart(iface, chain.part);
         for (PacketObserver observer : observers) {
-            observer.received(now, counted, len);
+            observer.received(now, iface, len);
         }
         chain.step = Step.RECEIVED;
         chain.iface = iface;
@@ -440,19 +406,16 @@ final class PacketTracker {
                 chain = null;
             }
         }
-        long part = chain != null ? chain.part : taskPart(event, name, now);
         if (event.getLong(NetFields.RC) == 0) {
             long len = event.getLong(NetFields.LEN);
-            InterfaceId counted = identities.withPart(iface, part);
             for (PacketObserver observer : observers) {
-                observer.transmitted(now, counted, len);
+                observer.transmitted(now, iface, len);
             }
         }
         if (chain == null) {
             chain = checked(create(skb), event, now);
             chain.step = Step.SENT;
             chain.iface = iface;
-            chain.part = part;
         } else if (chain.step == Step.QUEUED || chain.step == Step.SENT) {
             chain.step = Step.SENT;
             chain.iface = iface;
@@ -546,9 +509,6 @@ final class PacketTracker {
         // the reader of a socket runs in its own namespace, so the device that received the skb is there too
         if (!checked(chain, event, event.timestampNs()).journey.overlapsLostEvents()) {
             identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
-            if (chain.part != 0) {
-                identities.voteReaderNetns(chain.iface, chain.part, event.getLong(NetFields.NET_NS));
-            }
         }
         chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
     }
@@ -570,68 +530,6 @@ final class PacketTracker {
             }
         }
         return -1;
-    }
-
-    /**
-     * The part of the task whose packet a new chain on this device is: the packet its thread was just receiving
-     * on the same device when this is its answer, else the running process (pid plus one, 0 when the trace does
-     * not say).
-     */
-    private long taskPart(Event event, String device, long now) {
-        if (!event.has(NetFields.PID)) {
-            return 0;
-        }
-        long tid = event.has(NetFields.TID) ? event.getLong(NetFields.TID) : -1;
-        int slot = (int) tid & (RECEIVERS - 1);
-        if (receiverTids[slot] == tid && (receiverDevices[slot] == device || receiverPeers[slot] == device)
-                && now - receiverNs[slot] <= ANSWER_NS
-                && receiverParts[slot] != 0) {
-            return receiverParts[slot];
-        }
-        long part = event.getLong(NetFields.PID) + 1;
-        if (event.has(NetFields.NET_NS)) {
-            identities.taskNetns(part, event.getLong(NetFields.NET_NS));
-        }
-        return part;
-    }
-
-    /**
-     * The part of a packet received with no queue before it: a segment of what its thread just queued on the peer
-     * (software GSO), else the running task's.
-     */
-    private long segmentPart(Event event, String device, long now) {
-        if (event.has(NetFields.TID)) {
-            long tid = event.getLong(NetFields.TID);
-            int slot = (int) tid & (RECEIVERS - 1);
-            if (queuerTids[slot] == tid && now - queuerNs[slot] <= ANSWER_NS && queuerParts[slot] != 0) {
-                return queuerParts[slot];
-            }
-        }
-        return taskPart(event, device, now);
-    }
-
-    private void rememberQueuer(Event event, long part, long now) {
-        if (!event.has(NetFields.TID)) {
-            return;
-        }
-        long tid = event.getLong(NetFields.TID);
-        int slot = (int) tid & (RECEIVERS - 1);
-        queuerTids[slot] = tid;
-        queuerParts[slot] = part;
-        queuerNs[slot] = now;
-    }
-
-    private void rememberReceiver(Event event, InterfaceId device, long part, long now) {
-        if (!event.has(NetFields.TID)) {
-            return;
-        }
-        long tid = event.getLong(NetFields.TID);
-        int slot = (int) tid & (RECEIVERS - 1);
-        receiverTids[slot] = tid;
-        receiverDevices[slot] = device.name();
-        receiverPeers[slot] = device.peer();
-        receiverParts[slot] = part;
-        receiverNs[slot] = now;
     }
 
     /** The chain of this skb, or null when there is none or it is too old to be the same packet. */
@@ -697,7 +595,6 @@ final class PacketTracker {
         chain.rxWithoutQueue = false;
         chain.readWhileQueued = false;
         chain.datapath = Datapath.NONE;
-        chain.part = 0;
         chain.journey.reset();
         chains.put(skb, chain);
         maxLive = Math.max(maxLive, chains.size());
@@ -718,9 +615,8 @@ final class PacketTracker {
 
     private void flushQueue(Chain chain, InterfaceId iface) {
         if (chain.pendingQueueLen >= 0) {
-            InterfaceId counted = identities.withPart(iface, chain.part);
             for (PacketObserver observer : observers) {
-                observer.queued(chain.queuedAtNs, counted, chain.pendingQueueLen);
+                observer.queued(chain.queuedAtNs, iface, chain.pendingQueueLen);
             }
             chain.pendingQueueLen = -1;
         }
