@@ -93,6 +93,22 @@ class RecordCommandTest {
         assertThat(calls(bin)).as("a dry run only asks what the kernel offers").containsExactly("list -k");
     }
 
+    /**
+     * The command list the lab ran in a guest with lttng-modules 2.13.9 (samples/lab2/record-dryrun/record.sh:
+     * every line exited 0, and the trace it recorded analyses with no missing-event note) is what the tool prints
+     * today for the same session, here with the guest's own stock kernel event list.
+     */
+    @Test
+    void dryRunPrintsTheListThatRecordedTheLabTrace() throws Exception {
+        String repository = System.getProperty("vnetscope.repo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(repository != null, "system property vnetscope.repo not set");
+        String ran = Files.readString(Path.of(repository, "samples/lab2/record-dryrun/record.sh"));
+        Path bin = fakeLttng("lttng-list-k-stock.txt");
+        assertThat(run(bin, true, "--dry-run", "--session", "record-dryrun", "--output",
+                "/lab/out/record-dryrun/trace")).isZero();
+        assertThat(out.toString()).isEqualTo(ran);
+    }
+
     @Test
     void dryRunWithoutTheFdbProbeOrWithoutLttng() throws Exception {
         Path bin = fakeLttng("lttng-list-k-stock.txt");
