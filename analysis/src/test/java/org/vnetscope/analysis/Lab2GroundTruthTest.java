@@ -160,6 +160,16 @@ class Lab2GroundTruthTest {
         assertThat(namespaces).isPositive();
     }
 
+    /** The ipv6 trace's stream between the endpoints iperf3's client JSON says it connected. */
+    private static StreamReport ipv6StreamOf(JsonNode client, String protocol) {
+        JsonNode connected = client.at("/start/connected/0");
+        String a = "[" + connected.path("local_host").asText() + "]:" + connected.path("local_port").asInt();
+        String b = "[" + connected.path("remote_host").asText() + "]:" + connected.path("remote_port").asInt();
+        return report("ipv6").streams().stream()
+                .filter(s -> s.protocol().equals(protocol) && s.a().equals(a) && s.b().equals(b))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + protocol + " stream " + a + " - " + b));
+    }
+
     /**
      * The IPv6 TCP flow against iperf3's client. The client counts bytes written to its socket; the server (B)
      * reset the connection once it had stopped counting, with the last bytes still in the client's send buffer,
@@ -169,12 +179,7 @@ class Lab2GroundTruthTest {
     @Test
     void ipv6TcpFlowEqualsIperf3Client() {
         JsonNode client = GroundTruth.read(GroundTruth.lab2("ipv6").resolve("groundtruth/iperf3-V2-client.json"));
-        JsonNode connected = client.at("/start/connected/0");
-        String a = "[" + connected.path("local_host").asText() + "]:" + connected.path("local_port").asInt();
-        String b = "[" + connected.path("remote_host").asText() + "]:" + connected.path("remote_port").asInt();
-        StreamReport stream = report("ipv6").streams().stream()
-                .filter(s -> s.protocol().equals("tcp") && s.a().equals(a) && s.b().equals(b))
-                .findFirst().orElseThrow();
+        StreamReport stream = ipv6StreamOf(client, "tcp");
         long unsent = client.at("/end/sum_sent/bytes").asLong() + IPERF3_COOKIE - stream.payloadAb();
         assertThat(stream.closed()).isEqualTo("rst_b");
         assertThat(unsent).isBetween(0L, (long) AnalysisOptions.DEFAULT_MTU - IPV6_AND_TCP_HEADERS);
@@ -189,12 +194,7 @@ class Lab2GroundTruthTest {
     @Test
     void ipv6UdpFlowEqualsIperf3Client() {
         JsonNode client = GroundTruth.read(GroundTruth.lab2("ipv6").resolve("groundtruth/iperf3-V3-client.json"));
-        JsonNode connected = client.at("/start/connected/0");
-        String a = "[" + connected.path("local_host").asText() + "]:" + connected.path("local_port").asInt();
-        String b = "[" + connected.path("remote_host").asText() + "]:" + connected.path("remote_port").asInt();
-        StreamReport stream = report("ipv6").streams().stream()
-                .filter(s -> s.protocol().equals("udp") && s.a().equals(a) && s.b().equals(b))
-                .findFirst().orElseThrow();
+        StreamReport stream = ipv6StreamOf(client, "udp");
         long datagrams = client.at("/end/sum/packets").asLong();
         long bytes = client.at("/end/sum/bytes").asLong();
         long handshake = stream.packetsAb() - datagrams;
