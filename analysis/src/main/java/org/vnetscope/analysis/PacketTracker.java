@@ -308,15 +308,21 @@ final class PacketTracker {
                 chain.transmitter = null;
             }
         }
+        received(chain, iface, Step.RECEIVED_RX, HopKind.RX, rxWithoutQueue, event, now);
+    }
+
+    /** Counts a receive on an interface, once per packet, and moves the chain there. */
+    private void received(Chain chain, InterfaceId iface, Step step, HopKind kind, boolean rxWithoutQueue,
+                          Event event, long now) {
         long len = event.getLong(NetFields.LEN);
         for (PacketObserver observer : observers) {
             observer.received(now, iface, len);
         }
-        chain.step = Step.RECEIVED_RX;
+        chain.step = step;
         chain.iface = iface;
         chain.rxWithoutQueue = rxWithoutQueue;
         chain.lastNs = now;
-        record(chain, iface, HopKind.RX, event);
+        record(chain, iface, kind, event);
     }
 
     private void onReceiveSkb(Event event) {
@@ -341,16 +347,8 @@ final class PacketTracker {
         if (!chain.journey.overlapsLostEvents()) {
             identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         }
-        long len = event.getLong(NetFields.LEN);
-        for (PacketObserver observer : observers) {
-            observer.received(now, iface, len);
-        }
-        chain.step = Step.RECEIVED;
-        chain.iface = iface;
         chain.transmitter = null;
-        chain.rxWithoutQueue = false;
-        chain.lastNs = now;
-        record(chain, iface, HopKind.RECEIVE, event);
+        received(chain, iface, Step.RECEIVED, HopKind.RECEIVE, false, event, now);
     }
 
     private void onXmit(Event event) {
