@@ -8,17 +8,20 @@ import org.vnetscope.ctf.Scope;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.meta.EventClass;
 
-/** An event built field by field, for edge cases no real trace has (IPv6 headers: the lab ran without IPv6). */
-final class SyntheticEvent implements Event {
+/**
+ * An event built field by field, for edge cases no real trace has (IPv6 headers: the lab ran without IPv6; bridge
+ * forwarding-database sequences the lab did not record).
+ */
+public final class SyntheticEvent implements Event {
 
     private final long timestampNs;
     private final Map<FieldKey, Object> fields = new HashMap<>();
 
-    SyntheticEvent(long timestampNs) {
+    public SyntheticEvent(long timestampNs) {
         this.timestampNs = timestampNs;
     }
 
-    SyntheticEvent with(FieldKey key, Object value) {
+    public SyntheticEvent with(FieldKey key, Object value) {
         fields.put(key, value);
         return this;
     }
@@ -88,7 +91,10 @@ final class SyntheticEvent implements Event {
 
     @Override
     public byte[] getBytes(FieldKey key) {
-        throw new UnsupportedOperationException();
+        if (!(fields.get(key) instanceof byte[] bytes)) {
+            throw new IllegalArgumentException("no byte array field " + key);
+        }
+        return bytes.clone();
     }
 
     @Override

@@ -83,6 +83,13 @@ public final class TopologyCommand implements Callable<Integer> {
         Topology topology = result.topology();
         for (Topology.Bridge bridge : topology.bridges()) {
             sb.append(bridge.name()).append(bridge.ipv4().isEmpty() ? "" : " " + bridge.ipv4()).append('\n');
+            String trunk = bridge.ports().isEmpty() ? "    " : "│   ";
+            if (bridge.vlanFiltering() != null) {
+                sb.append(trunk).append("vlan filtering ").append(bridge.vlanFiltering() ? "on" : "off")
+                        .append(bridge.defaultPvid() == null ? "" : ", default pvid " + bridge.defaultPvid()
+                                + " (inferred)").append('\n');
+            }
+            vlans(sb, trunk, bridge.vlanMembership(), result.startNs());
             for (int i = 0; i < bridge.ports().size(); i++) {
                 Topology.Port port = bridge.ports().get(i);
                 boolean last = i == bridge.ports().size() - 1;
@@ -103,6 +110,7 @@ public final class TopologyCommand implements Callable<Integer> {
                     sb.append(indent).append("mac ").append(mac.mac())
                             .append(mac.vlan() == null ? "" : " vlan " + mac.vlan()).append('\n');
                 }
+                vlans(sb, indent, port.vlanMembership(), result.startNs());
                 if (!port.ipv4().isEmpty()) {
                     sb.append(indent).append("ipv4 ").append(String.join(", ", port.ipv4())).append('\n');
                 }
@@ -152,6 +160,33 @@ public final class TopologyCommand implements Callable<Integer> {
         for (VmTraffic cell : result.vmMatrix()) {
             sb.append(String.format("  %-10s → %-10s %8d pkts %12d B %6d dropped%n", cell.from(), cell.to(),
                     cell.packets(), cell.bytes(), cell.dropped()));
+        }
+        return sb.toString();
+    }
+
+    private static void vlans(StringBuilder sb, String indent, List<Topology.Vlan> vlans, long startNs) {
+        for (Topology.Vlan vlan : vlans) {
+            sb.append(indent).append(vlanText(vlan));
+            if (vlan.untilNs() != null) {
+                sb.append(" until ").append(ReportText.instant(vlan.untilNs(), startNs));
+            }
+            sb.append('\n');
+        }
+    }
+
+    /** "vlan 1 pvid untagged (seen, flags inferred)": what is known of a VLAN, and how. */
+    static String vlanText(Topology.Vlan vlan) {
+        StringBuilder sb = new StringBuilder("vlan ").append(vlan.vid());
+        if (vlan.pvid() != null) {
+            sb.append(vlan.pvid() ? " pvid" : " no-pvid");
+        }
+        if (vlan.untagged() != null) {
+            sb.append(vlan.untagged() ? " untagged" : " tagged");
+        }
+        if (vlan.source().equals("fdb")) {
+            sb.append(vlan.flagsSource() == null ? " (seen)" : " (seen, flags inferred)");
+        } else {
+            sb.append(" (inferred)");
         }
         return sb.toString();
     }
@@ -220,9 +255,14 @@ public final class TopologyCommand implements Callable<Integer> {
     static String dot(Topology topology) {
         StringBuilder sb = new StringBuilder("graph topology {\n  node [shape=box];\n");
         for (Topology.Bridge bridge : topology.bridges()) {
-            sb.append("  ").append(quote(bridge.name())).append(" [shape=ellipse];\n");
+            sb.append("  ").append(quote(bridge.name())).append(" [shape=ellipse");
+            if (!bridge.vlanMembership().isEmpty()) {
+                sb.append(", label=").append(quote(bridge.name() + heldVlans(bridge.vlanMembership())));
+            }
+            sb.append("];\n");
             for (Topology.Port port : bridge.ports()) {
-                String label = port.name() + (port.vm() == null ? "" : "\\n" + port.vm());
+                String label = port.name() + (port.vm() == null ? "" : "\\n" + port.vm())
+                        + heldVlans(port.vlanMembership());
                 sb.append("  ").append(quote(port.name())).append(" [label=").append(quote(label))
                         .append(port.removedNs() != null ? ", style=dashed" : "").append("];\n");
                 sb.append("  ").append(quote(bridge.name())).append(" -- ").append(quote(port.name())).append(";\n");
@@ -237,6 +277,13 @@ public final class TopologyCommand implements Callable<Integer> {
             }
         }
         return sb.append("}\n").toString();
+    }
+
+    /** The VLANs a device held at the end (or at its removal), one label line each. */
+    private static String heldVlans(List<Topology.Vlan> vlans) {
+        StringBuilder sb = new StringBuilder();
+        vlans.stream().filter(v -> v.untilNs() == null).forEach(v -> sb.append("\\n").append(vlanText(v)));
+        return sb.toString();
     }
 
     private static String quote(String text) {

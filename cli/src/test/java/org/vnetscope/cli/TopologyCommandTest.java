@@ -29,7 +29,9 @@ class TopologyCommandTest {
 
     static final Topology TOPOLOGY = new Topology(List.of(new Topology.Bridge("virbr0", List.of("192.168.122.1"),
             List.of(new Topology.Port("vnet0", "veth", "vm1", List.of(new Topology.Mac("52:54:00:00:00:01", 10)),
-                    List.of(10), new Topology.Peer("eth0", 4026532139L), List.of("192.168.122.11"), 5L, null)))),
+                    List.of(10), List.of(new Topology.Vlan(10, null, null, "fdb", null, 4L, null)),
+                    new Topology.Peer("eth0", 4026532139L), List.of("192.168.122.11"), 5L, null)),
+            true, null, List.of())),
             List.of(), List.of(), List.of(new Topology.Change(7L, "move", "52:54:00:00:00:02", null, "vnet1",
             "vnet3", 3L)));
     private static final PacketPath.Latency LATENCY = new PacketPath.Latency(2, 100, 200, 300, 400);
@@ -53,6 +55,13 @@ class TopologyCommandTest {
         assertThat(port.path("name").asText()).isEqualTo("vnet0");
         assertThat(port.at("/macs/0/mac").asText()).isEqualTo("52:54:00:00:00:01");
         assertThat(port.at("/macs/0/vlan").asInt()).isEqualTo(10);
+        assertThat(port.at("/vlan_membership/0/vid").asInt()).isEqualTo(10);
+        assertThat(port.at("/vlan_membership/0/source").asText()).isEqualTo("fdb");
+        assertThat(port.at("/vlan_membership/0/pvid").isNull()).isTrue();
+        assertThat(port.at("/vlan_membership/0/flags_source").isNull()).isTrue();
+        assertThat(port.at("/vlan_membership/0/seen_ns").asLong()).isEqualTo(4);
+        assertThat(json.at("/topology/bridges/0/vlan_filtering").asBoolean()).isTrue();
+        assertThat(json.at("/topology/bridges/0/default_pvid").isNull()).isTrue();
         assertThat(port.at("/peer/name").asText()).isEqualTo("eth0");
         JsonNode change = json.at("/topology/changes/0");
         assertThat(change.path("time_ns").asLong()).isEqualTo(7);
@@ -80,14 +89,15 @@ class TopologyCommandTest {
     void dotIsOneGraphWithEveryPortAndPeer() {
         String dot = TopologyCommand.dot(TOPOLOGY);
         assertThat(dot).startsWith("graph topology {").endsWith("}\n")
-                .contains("\"virbr0\" -- \"vnet0\"", "\"vnet0\" -- \"eth0@vnet0\" [label=veth]");
+                .contains("\"virbr0\" -- \"vnet0\"", "\"vnet0\" -- \"eth0@vnet0\" [label=veth]",
+                        "\"vnet0\" [label=\"vnet0\\nvm1\\nvlan 10 (seen)\"]");
     }
 
     @Test
     void treeShowsPortsPeersChangesPathsAndHopSamples() {
         String tree = TopologyCommand.tree(sample());
         assertThat(tree).contains("virbr0", "└── vnet0 (veth) vm vm1 ↔ eth0 netns 4026532139",
-                "mac 52:54:00:00:00:01 vlan 10", "move 52:54:00:00:00:02 from vnet1 to vnet3",
+                "vlan filtering on", "mac 52:54:00:00:00:01 vlan 10", "    vlan 10 (seen)\n", "move 52:54:00:00:00:02 from vnet1 to vnet3",
                 "eth0@vm1 → vnet0", "1 dropped at vnet0: NOT_SPECIFIED", "p50 100ns p90 200ns p99 300ns max 400ns (2 samples)");
     }
 

@@ -14,11 +14,17 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
                        List<Change> changes) {
 
     /**
-     * @param name  bridge device name ("bridge?N" when the trace never named it)
-     * @param ipv4  its IPv4 addresses from the state dump
-     * @param ports its ports, by name
+     * @param name           bridge device name ("bridge?N" when the trace never named it)
+     * @param ipv4           its IPv4 addresses from the state dump
+     * @param ports          its ports, by name
+     * @param vlanFiltering  whether it filters VLANs, as the VLAN id of the entries it learned last shows (0: it
+     *                       does not); null when it learned nothing
+     * @param defaultPvid    inferred: the VLAN every port of this non-filtering bridge showed in its forwarding
+     *                       database entries, taken as the default PVID it gives each new port and itself; or null
+     * @param vlanMembership the bridge device's own VLANs (see {@link Vlan})
      */
-    public record Bridge(String name, List<String> ipv4, List<Port> ports) {
+    public record Bridge(String name, List<String> ipv4, List<Port> ports, Boolean vlanFiltering, Integer defaultPvid,
+                         List<Vlan> vlanMembership) {
     }
 
     /**
@@ -26,14 +32,35 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param kind       veth, tap, or other
      * @param vm         the VM behind it, when a mapping or libvirt XML names one
      * @param macs       MAC addresses the bridge's forwarding database holds for this port at the end of the trace
-     * @param vlans      VLAN ids seen on this port in forwarding-database events
+     * @param vlans      VLAN ids any forwarding-database event on this port carried (a requested static entry too)
+     * @param vlanMembership the VLANs of this port at the end of the trace (at its removal when it was removed), and
+     *                   those it left during the trace (see {@link Vlan})
      * @param peer       the other end of a veth port, or null
      * @param ipv4       IPv4 source addresses of packets that entered the bridge through this port
      * @param lastSeenNs the last packet through it
      * @param removedNs  when the port was removed from the bridge, or null
      */
-    public record Port(String name, String kind, String vm, List<Mac> macs, List<Integer> vlans, Peer peer,
-                       List<String> ipv4, Long lastSeenNs, Long removedNs) {
+    public record Port(String name, String kind, String vm, List<Mac> macs, List<Integer> vlans,
+                       List<Vlan> vlanMembership, Peer peer, List<String> ipv4, Long lastSeenNs, Long removedNs) {
+    }
+
+    /**
+     * A VLAN of a port or bridge device, and how it is known. The kernel keeps one local forwarding-database entry
+     * per VLAN of a device (with the device's MAC), and a frame learned on a VLAN-filtering bridge carries its
+     * VLAN: such an entry proves the membership. Nothing in those events shows the PVID and egress-untagged flags.
+     *
+     * @param vid         the VLAN id
+     * @param pvid        whether it is the device's PVID; null when unknown
+     * @param untagged    whether it leaves the device untagged; null when unknown
+     * @param source      {@code fdb}: a forwarding-database event on this device carried it; {@code default_pvid}:
+     *                    inferred, none did, and it is the bridge's inferred default PVID
+     * @param flagsSource {@code default_pvid}: pvid and untagged are inferred, the kernel gives the default PVID
+     *                    both flags; null: they are unknown
+     * @param seenNs      the first event that showed it, or null when inferred
+     * @param untilNs     when its local entry was deleted while the device stayed (the VLAN left it), or null
+     */
+    public record Vlan(int vid, Boolean pvid, Boolean untagged, String source, String flagsSource, Long seenNs,
+                       Long untilNs) {
     }
 
     /** A MAC address with its VLAN (null: none, the bridge does not filter VLANs). */

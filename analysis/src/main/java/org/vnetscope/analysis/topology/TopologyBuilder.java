@@ -36,8 +36,16 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private static final FieldKey ADDR = FieldKey.of("addr");
     private static final FieldKey VID = FieldKey.of("vid");
     private static final FieldKey FLAGS = FieldKey.of("flags");
+    private static final FieldKey ADDED_BY_USER = FieldKey.of("added_by_user");
     /** Bit 0 of the kernel's fdb flags (BR_FDB_LOCAL): the entry is the port's own address. */
     private static final long FDB_LOCAL = 1;
+    /** Bit 3 of the kernel's fdb flags (BR_FDB_ADDED_BY_USER). */
+    private static final long FDB_ADDED_BY_USER = 1 << 3;
+    /**
+     * A port's removal deletes its local entries, one per VLAN and one without, in one call (130 us apart in the
+     * migration-fdb lab trace): a VLAN's local entry deleted this close to the removal went with the port.
+     */
+    private static final long REMOVAL_BURST_NS = 1_000_000_000L;
 
     private final Map<String, String> statedump = new LinkedHashMap<>();
     private final Map<String, String> forwardParent = new HashMap<>();
@@ -55,15 +63,49 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private final Map<String, FdbEntry> departed = new HashMap<>();
     private final Map<String, Set<Integer>> portVlans = new HashMap<>();
     private final Map<String, Long> removedPorts = new HashMap<>();
+    /** device (a port, or a bridge for its own entries) -> VLAN id -> what the FDB events showed of it */
+    private final Map<String, Map<Integer, VlanEvidence>> vlanEvidence = new HashMap<>();
+    /** bridge -> {last entry it learned with VLAN id 0, last one with another id} */
+    private final Map<String, long[]> learnedVids = new HashMap<>();
     private final List<Topology.Change> fdbChanges = new ArrayList<>();
 
     /** Subscribes to state-dump and forwarding-database events. */
     public void subscribe(EventStream stream) {
         stream.onEvent("lttng_statedump_network_interface", this::onInterface);
-        stream.onEvent("br_fdb_update", e -> onLearn(e, e.getString(BR_DEV)));
+        stream.onEvent("br_fdb_update", this::onUpdate);
         stream.onEvent("br_fdb_external_learn_add", e -> onLearn(e, e.getString(BR_DEV)));
-        stream.onEvent("br_fdb_add", e -> onLearn(e, null));
+        stream.onEvent("br_fdb_add", this::onAdd);
         stream.onEvent("fdb_delete", this::onDelete);
+    }
+
+    /** A user's request for a static entry: it names no bridge. */
+    void onAdd(Event event) {
+        onLearn(event, null);
+    }
+
+    /**
+     * The bridge's own learning, or a user's entry the kernel accepted: its VLAN id is one of the port's (the
+     * kernel checked it first). {@code br_fdb_add} fires before that check and {@code br_fdb_external_learn_add}
+     * makes none, so neither tells a VLAN.
+     */
+    void onUpdate(Event event) {
+        String bridge = event.getString(BR_DEV);
+        int vid = (int) event.getLong(VID);
+        boolean byUser = event.has(ADDED_BY_USER) ? event.getLong(ADDED_BY_USER) != 0
+                : (event.getLong(FLAGS) & FDB_ADDED_BY_USER) != 0;
+        if (!byUser) {
+            long[] last = learnedVids.computeIfAbsent(bridge, b -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+            int kind = vid == 0 ? 0 : 1;
+            last[kind] = Math.max(last[kind], event.timestampNs());
+        }
+        if (vid != 0) {
+            vlanEvidence(event.getString(DEV), vid).seen(event.timestampNs(), false);
+        }
+        onLearn(event, bridge);
+    }
+
+    private VlanEvidence vlanEvidence(String device, int vid) {
+        return vlanEvidence.computeIfAbsent(device, d -> new HashMap<>()).computeIfAbsent(vid, v -> new VlanEvidence());
     }
 
     private void onInterface(Event event) {
@@ -97,22 +139,40 @@ public final class TopologyBuilder implements Consumer<Journey> {
         }
     }
 
-    private void onDelete(Event event) {
+    /**
+     * A deleted entry proves its VLAN was the port's until then; a local one (the port's own address, one per
+     * VLAN of the port and one without) also shows the VLAN leaving the port, or with VLAN id 0 the port leaving
+     * its bridge.
+     */
+    void onDelete(Event event) {
         String port = event.getString(DEV);
-        fdbBridgeOfPort.putIfAbsent(port, event.getString(BR_DEV));
-        String mac = mac(event.getBytes(ADDR));
+        String bridge = event.getString(BR_DEV);
         int vid = (int) event.getLong(VID);
         long time = event.timestampNs();
-        if (vid != 0) {
-            portVlans.computeIfAbsent(port, p -> new TreeSet<>()).add(vid);
+        boolean local = (event.getLong(FLAGS) & FDB_LOCAL) != 0;
+        // the kernel's tracepoint names an entry that points at the bridge itself "null"
+        if (port.equals(bridge) || port.equals("null")) {
+            port = bridge;
+            if (vid != 0) {
+                vlanEvidence(bridge, vid).seen(time, local);
+            }
+            if (local) {
+                return;
+            }
+        } else {
+            fdbBridgeOfPort.putIfAbsent(port, bridge);
+            if (vid != 0) {
+                vlanEvidence(port, vid).seen(time, local);
+                portVlans.computeIfAbsent(port, p -> new TreeSet<>()).add(vid);
+            }
         }
-        if ((event.getLong(FLAGS) & FDB_LOCAL) != 0) {
-            // the port's own address goes away with the port
-            if (removedPorts.putIfAbsent(port, time) == null) {
+        if (local) {
+            if (vid == 0 && removedPorts.putIfAbsent(port, time) == null) {
                 fdbChanges.add(new Topology.Change(time, "removal", null, null, port, null, null));
             }
             return;
         }
+        String mac = mac(event.getBytes(ADDR));
         String key = mac + "/" + vid;
         FdbEntry entry = fdb.remove(key);
         // an entry this part never saw learned (before the trace, or in an earlier part) was on the port named
@@ -224,6 +284,13 @@ public final class TopologyBuilder implements Consumer<Journey> {
         later.fdbBridgeOfPort.forEach(fdbBridgeOfPort::putIfAbsent);
         later.portVlans.forEach((port, vlans) -> portVlans.computeIfAbsent(port, p -> new TreeSet<>()).addAll(vlans));
         later.removedPorts.forEach(removedPorts::putIfAbsent);
+        later.vlanEvidence.forEach((device, vids) -> vids.forEach((vid, evidence) ->
+                vlanEvidence(device, vid).add(evidence)));
+        later.learnedVids.forEach((bridge, last) -> {
+            long[] mine = learnedVids.computeIfAbsent(bridge, b -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+            mine[0] = Math.max(mine[0], last[0]);
+            mine[1] = Math.max(mine[1], last[1]);
+        });
         for (Topology.Change change : later.fdbChanges) {
             if (change.kind().equals("added")) {
                 FdbEntry before = lastEntry(change.mac(), change.to(), later);
@@ -335,6 +402,16 @@ public final class TopologyBuilder implements Consumer<Journey> {
         ipBehindPort.forEach((ip, ports) -> ports.keySet().forEach(port ->
                 ipsOfPort.computeIfAbsent(port, p -> new ArrayList<>()).add(ipv4(ip))));
 
+        Map<String, Integer> defaultPvids = new HashMap<>();
+        Map<String, Set<String>> devicesOfBridge = new TreeMap<>();
+        bridgeOfPort.forEach((port, bridge) -> devicesOfBridge.computeIfAbsent(bridge, b -> new TreeSet<>()).add(port));
+        devicesOfBridge.forEach((bridge, ports) -> {
+            Integer pvid = defaultPvid(bridge, ports);
+            if (pvid != null) {
+                defaultPvids.put(bridge, pvid);
+            }
+        });
+
         Map<String, List<Topology.Port>> portsOfBridge = new TreeMap<>();
         bridgeOfPort.forEach((port, bridge) -> {
             String peerName = peerOf.get(port);
@@ -346,12 +423,14 @@ public final class TopologyBuilder implements Consumer<Journey> {
                     peer == null ? null : peer.netns());
             List<String> ips = ipsOfPort.getOrDefault(port, List.of()).stream().sorted().toList();
             portsOfBridge.computeIfAbsent(bridge, b -> new ArrayList<>()).add(new Topology.Port(port, kind, vm,
-                    List.copyOf(portMacs), List.copyOf(portVlans.getOrDefault(port, Set.of())), peer, ips,
+                    List.copyOf(portMacs), List.copyOf(portVlans.getOrDefault(port, Set.of())),
+                    vlanMembership(port, removedPorts.get(port), defaultPvids.get(bridge)), peer, ips,
                     lastSeen.containsKey(port) ? lastSeen.get(port)[0] : null, removedPorts.get(port)));
         });
         List<Topology.Bridge> bridges = new ArrayList<>();
         portsOfBridge.forEach((bridge, ports) -> bridges.add(new Topology.Bridge(bridge,
-                statedump.get(bridge) == null ? List.of() : List.of(statedump.get(bridge)), List.copyOf(ports))));
+                statedump.get(bridge) == null ? List.of() : List.of(statedump.get(bridge)), List.copyOf(ports),
+                vlanFiltering(bridge), defaultPvids.get(bridge), vlanMembership(bridge, null, defaultPvids.get(bridge)))));
 
         Set<String> unattachedPairs = new TreeSet<>();
         for (String pair : vethPairs) {
@@ -397,6 +476,62 @@ public final class TopologyBuilder implements Consumer<Journey> {
         }
     }
 
+    /** Whether the bridge filters VLANs, as the entries it learned last show: a filtering bridge learns a VLAN id. */
+    private Boolean vlanFiltering(String bridge) {
+        long[] last = learnedVids.get(bridge);
+        return last == null ? null : last[1] > last[0];
+    }
+
+    /**
+     * The default PVID of a bridge that does not filter VLANs (it learns with VLAN id 0): there the ports keep the
+     * VLAN the kernel gave each when it joined, the bridge's default PVID (also given to the bridge device itself),
+     * so a VLAN id that every device with membership evidence showed is taken as that default. Null when the bridge
+     * filters, is not known not to, or its devices showed no single common VLAN.
+     */
+    private Integer defaultPvid(String bridge, Set<String> ports) {
+        if (!Boolean.FALSE.equals(vlanFiltering(bridge))) {
+            return null;
+        }
+        List<String> devices = new ArrayList<>(ports);
+        devices.add(bridge);
+        Set<Integer> common = null;
+        for (String device : devices) {
+            Map<Integer, VlanEvidence> vids = vlanEvidence.get(device);
+            if (vids != null) {
+                if (common == null) {
+                    common = new TreeSet<>(vids.keySet());
+                } else {
+                    common.retainAll(vids.keySet());
+                }
+            }
+        }
+        return common != null && common.size() == 1 ? common.iterator().next() : null;
+    }
+
+    /**
+     * A device's VLANs: those its forwarding-database events showed, each with the time its local entry was
+     * deleted unless that was its removal; without any, the bridge's default PVID when it is inferred.
+     */
+    private List<Topology.Vlan> vlanMembership(String device, Long removedNs, Integer defaultPvid) {
+        Map<Integer, VlanEvidence> vids = vlanEvidence.get(device);
+        if (vids == null) {
+            return defaultPvid == null ? List.of()
+                    : List.of(new Topology.Vlan(defaultPvid, true, true, "default_pvid", "default_pvid", null, null));
+        }
+        List<Topology.Vlan> vlans = new ArrayList<>();
+        new TreeMap<>(vids).forEach((vid, evidence) -> {
+            boolean isDefault = defaultPvid != null && defaultPvid.equals(vid);
+            Long until = null;
+            if (evidence.lastLocalDeletedNs > evidence.lastMemberNs
+                    && (removedNs == null || Math.abs(removedNs - evidence.lastLocalDeletedNs) > REMOVAL_BURST_NS)) {
+                until = evidence.lastLocalDeletedNs;
+            }
+            vlans.add(new Topology.Vlan(vid, isDefault ? Boolean.TRUE : null, isDefault ? Boolean.TRUE : null, "fdb",
+                    isDefault ? "default_pvid" : null, evidence.firstNs, until));
+        });
+        return List.copyOf(vlans);
+    }
+
     /** Without forwarding-database events, a VM's move shows as its IPv4 address entering through a new port. */
     private List<Topology.Change> ipMoves() {
         List<Topology.Change> moves = new ArrayList<>();
@@ -433,6 +568,32 @@ public final class TopologyBuilder implements Consumer<Journey> {
     static String ipv4(int address) {
         return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."
                 + (address & 0xFF);
+    }
+
+    /**
+     * What FDB events showed of a device's VLAN: the first event, the last that proves it still there, and the
+     * last deletion of its local entry (the VLAN left the device, or the device its bridge). Times combine by
+     * min and max, so parts of a trace merge in any order.
+     */
+    private static final class VlanEvidence {
+        long firstNs = Long.MAX_VALUE;
+        long lastMemberNs = Long.MIN_VALUE;
+        long lastLocalDeletedNs = Long.MIN_VALUE;
+
+        void seen(long timeNs, boolean localDeleted) {
+            firstNs = Math.min(firstNs, timeNs);
+            if (localDeleted) {
+                lastLocalDeletedNs = Math.max(lastLocalDeletedNs, timeNs);
+            } else {
+                lastMemberNs = Math.max(lastMemberNs, timeNs);
+            }
+        }
+
+        void add(VlanEvidence other) {
+            firstNs = Math.min(firstNs, other.firstNs);
+            lastMemberNs = Math.max(lastMemberNs, other.lastMemberNs);
+            lastLocalDeletedNs = Math.max(lastLocalDeletedNs, other.lastLocalDeletedNs);
+        }
     }
 
     private record FdbEntry(String port, String mac, int vid, long since) {

@@ -1,9 +1,11 @@
 package org.vnetscope.analysis.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -73,10 +75,45 @@ class SplitAndMergeLabTest {
                 event -> event.timestampNs() >= middle);
         assertThat(merged.topology().bridges()).isEqualTo(onePass.topology().bridges());
         assertThat(merged.topology().changes()).isNotEmpty().isEqualTo(onePass.topology().changes());
+        if (name.equals("migration-fdb")) {
+            // learned with VLAN id 0 before the cut, the removed port's VLAN after it: every port has its VLAN
+            assertThat(onePass.topology().bridges().get(0).ports())
+                    .allSatisfy(port -> assertThat(port.vlanMembership()).isNotEmpty());
+        }
         // packets in flight at the cut end there: their journeys are split in two, nothing else changes
         long packets = onePass.paths().stream().mapToLong(p -> p.packets()).sum();
         long mergedPackets = merged.paths().stream().mapToLong(p -> p.packets()).sum();
         assertThat(mergedPackets).isBetween(packets, packets + 10);
+    }
+
+    /**
+     * Cut between the local entries a port's removal deletes (one per VLAN, then one without): the VLAN deleted in
+     * the first part is still the one the port held when the second part removed it.
+     */
+    @Test
+    void aCutInsideAPortRemovalKeepsTheVlanItHeld() {
+        Path folder = LabTraces.scenario("migration-fdb");
+        String port = LabTraces.json(folder.resolve("scenario.json")).at("/migration/from/port").asText();
+        List<Long> localDeletions = new ArrayList<>();
+        try (EventStream stream = LabTraces.stream(folder)) {
+            stream.onEvent("fdb_delete", e -> {
+                if (e.getString(FieldKey.of("dev")).equals(port) && (e.getLong(FieldKey.of("flags")) & 1) != 0) {
+                    localDeletions.add(e.timestampNs());
+                }
+            });
+            stream.start();
+        }
+        assertThat(localDeletions).hasSize(2);
+        long cut = (localDeletions.get(0) + localDeletions.get(1)) / 2 + 1;
+        AnalysisReport onePass = analyse(folder, event -> true, null);
+        AnalysisReport merged = analyse(folder, event -> event.timestampNs() < cut,
+                event -> event.timestampNs() >= cut);
+        assertThat(merged.topology().bridges()).isEqualTo(onePass.topology().bridges());
+        Topology.Port removed = onePass.topology().bridges().get(0).ports().stream()
+                .filter(p -> p.name().equals(port)).findFirst().orElseThrow();
+        assertThat(removed.removedNs()).isNotNull();
+        assertThat(removed.vlanMembership()).extracting(Topology.Vlan::vid, Topology.Vlan::source,
+                Topology.Vlan::untilNs).containsExactly(tuple(1, "fdb", null));
     }
 
     private static int half(Event event) {

@@ -29,12 +29,15 @@ import org.vnetscope.analysis.paths.Outcome;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.paths.PathGraph;
 import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.FieldKey;
 
 /** Topology, paths and VM matrix of every Linux-bridge lab trace against the scenario's ground truth. */
 class TopologyAndPathsLabTest {
 
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
     private static final String WITHOUT_IPV4 = "without IPv4";
+    private static final FieldKey VID = FieldKey.of("vid");
+    private static final FieldKey BR_DEV = FieldKey.of("br_dev");
 
     /**
      * One analysis per scenario, shared by the tests; journeys are kept (as device-name lists) per pair of IPv4
@@ -44,7 +47,8 @@ class TopologyAndPathsLabTest {
      */
     private record Run(Path folder, JsonNode scenario, AnalysisReport result,
                        Map<String, List<Journeyed>> journeysByAddresses, Map<String, PathGraph> pathsByFlow,
-                       Map<String, Map<String, Long>> beginningsByFlow, long[] journeysWithoutIpv4) {
+                       Map<String, Map<String, Long>> beginningsByFlow, long[] journeysWithoutIpv4,
+                       Map<String, Set<Integer>> fdbVidsByBridge) {
     }
 
     private record Journeyed(List<String> devices, Outcome outcome, long startNs) {
@@ -80,13 +84,21 @@ class TopologyAndPathsLabTest {
                 }
             });
             AnalysisReport report;
+            Map<String, Set<Integer>> fdbVids = new TreeMap<>();
             try (EventStream stream = LabTraces.stream(folder)) {
                 analysis.subscribe(stream);
+                for (String event : List.of("br_fdb_update", "fdb_delete")) {
+                    stream.onEvent(event, e -> {
+                        if (e.getLong(VID) != 0) {
+                            fdbVids.computeIfAbsent(e.getString(BR_DEV), b -> new TreeSet<>()).add((int) e.getLong(VID));
+                        }
+                    });
+                }
                 stream.start();
                 report = analysis.report(n, stream.reader().traces());
             }
             return new Run(folder, LabTraces.json(folder.resolve("scenario.json")), report, byAddresses, byFlow,
-                    beginnings, withoutIpv4);
+                    beginnings, withoutIpv4, fdbVids);
         });
     }
 
@@ -173,6 +185,63 @@ class TopologyAndPathsLabTest {
         // VLANs show in FDB events only where an entry carried one: each must be configured on that port
         ports(run.result.topology()).forEach((port, p) ->
                 assertThat(dumpVlans.getOrDefault(port, Set.of())).as("VLANs of %s", port).containsAll(p.vlans()));
+    }
+
+    /**
+     * Each port's VLANs (id, PVID, egress-untagged) equal the {@code bridge vlan} dump taken after the trace, or the
+     * one before it for a port removed during the trace; the bridge device's own too, and the bridge's VLAN
+     * filtering equals the scenario's. A bridge whose FDB events never carried a VLAN id gave no evidence: its
+     * devices claim no VLAN.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic-fdb", "migration-fdb", "tap-vms"})
+    void vlanMembershipEqualsTheBridgeVlanDumps(String name) {
+        Run run = run(name);
+        Map<String, Set<String>> before = vlanDump(run.folder.resolve("groundtruth/vlan-pre.json"));
+        Map<String, Set<String>> after = vlanDump(run.folder.resolve("groundtruth/vlan-post.json"));
+        Map<String, Boolean> filtering = new HashMap<>();
+        run.scenario.path("bridges").forEach(b -> filtering.put(b.path("name").asText(),
+                b.path("vlan_filtering").asBoolean()));
+        // migration-fdb removes a port and deletes a static entry: the kernel's entries per VLAN show in its events
+        assertThat(run.fdbVidsByBridge.isEmpty()).isEqualTo(!name.equals("migration-fdb"));
+        for (Topology.Bridge bridge : run.result.topology().bridges()) {
+            assertThat(bridge.vlanFiltering()).as("VLAN filtering of %s", bridge.name())
+                    .isEqualTo(filtering.get(bridge.name()));
+            boolean evidence = run.fdbVidsByBridge.containsKey(bridge.name());
+            Map<String, Set<String>> expected = new TreeMap<>();
+            Map<String, Set<String>> actual = new TreeMap<>();
+            expected.put(bridge.name(), evidence ? after.get(bridge.name()) : Set.of());
+            actual.put(bridge.name(), held(bridge.vlanMembership()));
+            for (Topology.Port port : bridge.ports()) {
+                Map<String, Set<String>> dump = port.removedNs() != null ? before : after;
+                expected.put(port.name(), evidence ? dump.get(port.name()) : Set.of());
+                actual.put(port.name(), held(port.vlanMembership()));
+            }
+            assertThat(actual).as("VLANs of the devices of %s", bridge.name()).isEqualTo(expected);
+        }
+    }
+
+    /** {@code bridge -j vlan show}: per device, "vid pvid untagged" for each of its VLANs. */
+    private static Map<String, Set<String>> vlanDump(Path file) {
+        Map<String, Set<String>> vlans = new TreeMap<>();
+        for (JsonNode device : LabTraces.json(file)) {
+            Set<String> of = vlans.computeIfAbsent(device.path("ifname").asText(), d -> new TreeSet<>());
+            for (JsonNode vlan : device.path("vlans")) {
+                Set<String> flags = new TreeSet<>();
+                vlan.path("flags").forEach(f -> flags.add(f.asText()));
+                of.add(vlan.path("vlan").asInt() + " " + flags.contains("PVID") + " "
+                        + flags.contains("Egress Untagged"));
+            }
+        }
+        return vlans;
+    }
+
+    /** The VLANs a device still had at the end of the trace, or at its removal, as {@link #vlanDump} writes them. */
+    private static Set<String> held(List<Topology.Vlan> vlans) {
+        Set<String> held = new TreeSet<>();
+        vlans.stream().filter(v -> v.untilNs() == null)
+                .forEach(v -> held.add(v.vid() + " " + v.pvid() + " " + v.untagged()));
+        return held;
     }
 
     @ParameterizedTest

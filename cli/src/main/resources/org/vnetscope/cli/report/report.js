@@ -478,12 +478,29 @@
     if (c.kind === 'deleted') return 'forgot ' + what + ' on ' + c.from;
     return c.kind + ' ' + what + (c.from ? ' from ' + c.from : '') + (c.to ? ' to ' + c.to : '');
   }
+  function isHeld(v) { return v.until_ns === null || v.until_ns === undefined; }
   function portVlans(port) {
     var vlans = [];
     function add(v) { if (v !== null && v !== undefined && vlans.indexOf(v) < 0) vlans.push(v); }
     arr(port.macs).forEach(function (m) { add(m.vlan); });
     arr(port.vlans).forEach(add);
+    arr(port.vlan_membership).filter(isHeld).forEach(function (v) { add(v.vid); });
     return vlans;
+  }
+  // VLANs of a port that only an inference gives (no FDB event on it carried them).
+  function inferredVlans(port) {
+    var seen = [];
+    arr(port.macs).forEach(function (m) { seen.push(m.vlan); });
+    arr(port.vlans).forEach(function (v) { seen.push(v); });
+    return arr(port.vlan_membership).filter(function (v) { return isHeld(v) && v.source !== 'fdb' && seen.indexOf(v.vid) < 0; })
+      .map(function (v) { return v.vid; });
+  }
+  // A VLAN of a port or bridge with how it is known: seen in a forwarding-database event, or inferred.
+  function vlanText(v) {
+    var flags = (v.pvid ? ' PVID' : '') + (v.untagged ? ' untagged' : '');
+    var how = v.source === 'fdb' ? (v.flags_source ? 'seen in FDB events, flags inferred' : 'seen in FDB events')
+      : 'inferred: the bridge\'s default PVID';
+    return 'VLAN ' + v.vid + flags + ' (' + how + ')' + (isHeld(v) ? '' : ' until ' + fmtAt(num(v, ['until_ns'])));
   }
   var vlanColors = {};
   function vlanColor(v) {
@@ -505,7 +522,7 @@
     var changes = topologyChanges();
     if (!bridges.length) { el('p', {'class': 'empty'}, section, 'No bridge was found in this trace.'); return; }
     el('p', {'class': 'hint'}, section, 'Bridges, their ports and what sits behind each port (VM, or the peer device and its namespace). ' +
-      'Port outline colour: VLAN; dashed: port removed during the trace; purple arrows: a MAC or an address that moved to another port (a migration).');
+      'Port outline colour: VLAN (badge: VLAN id, hollow when inferred rather than seen in an FDB event); dashed: port removed during the trace; purple arrows: a MAC or an address that moved to another port (a migration).');
     var W = CHART_WIDTH, portW = 124, gapX = 12, left = 58;
     var perRow = Math.max(1, Math.floor((W - left - 10) / (portW + gapX)));
     var rowH = 138, layout = {}, y = 10, blocks = [];
@@ -527,6 +544,10 @@
       var title = 'bridge ' + b.name + (arr(b.ipv4).length ? '  ' + arr(b.ipv4).join(', ') : '');
       sv('rect', {x: 10, y: top, width: Math.max(200, 24 + title.length * 8.6), height: 30, rx: 5, fill: '#1d2330'}, head);
       sv('text', {x: 20, y: top + 20, style: 'fill:#fff', 'font-weight': 'bold'}, head, title);
+      var bridgeInfo = [title];
+      if (b.vlan_filtering !== null && b.vlan_filtering !== undefined) bridgeInfo.push('VLAN filtering ' + (b.vlan_filtering ? 'on' : 'off'));
+      arr(b.vlan_membership).forEach(function (v) { bridgeInfo.push(vlanText(v)); });
+      tooltip(head, bridgeInfo.join('\n'));
       var trunkBottom = top + 30 + (blk.rows - 1) * rowH + 24;
       sv('line', {x1: 34, x2: 34, y1: top + 30, y2: trunkBottom, stroke: '#1d2330', 'stroke-width': 3}, svg);
       blk.ports.forEach(function (port, i) {
@@ -545,12 +566,18 @@
         var macs = arr(port.macs).map(function (m) { return m.mac; }).filter(Boolean);
         sv('text', {x: px + 6, y: busY + 46, 'font-size': 10, 'class': 'tick'}, g,
           removed ? 'removed at ' + relSeconds(gone).toFixed(2) + ' s' : macs.length ? macs[0] + (macs.length > 1 ? ' +' + (macs.length - 1) : '') : 'no MAC learned');
+        var inferred = inferredVlans(port);
         vlans.forEach(function (v, k) {
-          sv('rect', {x: px + portW - 30, y: busY + 18 + k * 11, width: 26, height: 10, rx: 2, fill: vlanColor(v)}, g);
-          sv('text', {x: px + portW - 17, y: busY + 26 + k * 11, 'font-size': 8, 'text-anchor': 'middle', style: 'fill:#fff'}, g, String(v));
+          // a hollow badge: a VLAN inferred, not seen in an FDB event
+          var hollow = inferred.indexOf(v) >= 0;
+          sv('rect', {x: px + portW - 30, y: busY + 18 + k * 11, width: 26, height: 10, rx: 2,
+            fill: hollow ? '#fff' : vlanColor(v), stroke: vlanColor(v), 'class': hollow ? 'vlan-inferred' : 'vlan-seen'}, g);
+          sv('text', {x: px + portW - 17, y: busY + 26 + k * 11, 'font-size': 8, 'text-anchor': 'middle',
+            style: 'fill:' + (hollow ? vlanColor(v) : '#fff')}, g, String(v));
         });
         var info = [port.name + ' on ' + b.name];
         arr(port.macs).forEach(function (m) { info.push(m.mac + (m.vlan !== null && m.vlan !== undefined ? ' vlan ' + m.vlan : '')); });
+        arr(port.vlan_membership).forEach(function (v) { info.push(vlanText(v)); });
         if (arr(port.ipv4).length) info.push('IPv4 ' + arr(port.ipv4).join(', '));
         if (removed) info.push('removed at ' + fmtAt(gone));
         tooltip(g, info.join('\n'));

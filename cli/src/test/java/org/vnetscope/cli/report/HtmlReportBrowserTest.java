@@ -201,6 +201,9 @@ class HtmlReportBrowserTest {
         assertThat(topology).contains("class=\"move\"").contains("data-port=\"vnet1\"").contains("data-port=\"vnet3\"")
                 .contains("removed at 8.87 s")
                 .contains("14.401 s: move 52:54:00:00:00:02 from vnet1 to vnet3 (left vnet1 at 8.840 s)");
+        // VLAN 1 of each port: seen on vnet0 and vnet1 in FDB events, inferred on the others and the bridge
+        assertThat(topology).contains("VLAN 1 PVID untagged (seen in FDB events, flags inferred)")
+                .contains("VLAN 1 PVID untagged (inferred: the bridge").contains("VLAN filtering off");
         // The move and the removal are marked on the bandwidth plot's time axis.
         assertThat(section(dom, "bandwidth")).contains("class=\"change-mark\"");
         String paths = section(dom, "paths");
