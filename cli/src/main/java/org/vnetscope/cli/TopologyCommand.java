@@ -90,6 +90,11 @@ public final class TopologyCommand implements Callable<Integer> {
                                 + " (inferred)").append('\n');
             }
             vlans(sb, trunk, bridge.vlanMembership(), result.startNs());
+            if (bridge.forwardingGroups().size() > 1) {
+                sb.append(trunk).append("forwarding groups (inferred, no frame crossed between them): ")
+                        .append(String.join(" | ", bridge.forwardingGroups().stream()
+                                .map(group -> String.join(" ", group)).toList())).append('\n');
+            }
             for (int i = 0; i < bridge.ports().size(); i++) {
                 Topology.Port port = bridge.ports().get(i);
                 boolean last = i == bridge.ports().size() - 1;

@@ -31,7 +31,7 @@ class TopologyCommandTest {
             List.of(new Topology.Port("vnet0", "veth", "vm1", List.of(new Topology.Mac("52:54:00:00:00:01", 10)),
                     List.of(10), List.of(new Topology.Vlan(10, null, null, "fdb", null, 4L, null)),
                     new Topology.Peer("eth0", 4026532139L), List.of("192.168.122.11"), 5L, null)),
-            true, null, List.of())),
+            true, null, List.of(), List.of())),
             List.of(), List.of(), List.of(new Topology.Change(7L, "move", "52:54:00:00:00:02", null, "vnet1",
             "vnet3", 3L)));
     private static final PacketPath.Latency LATENCY = new PacketPath.Latency(2, 100, 200, 300, 400);
@@ -62,6 +62,7 @@ class TopologyCommandTest {
         assertThat(port.at("/vlan_membership/0/seen_ns").asLong()).isEqualTo(4);
         assertThat(json.at("/topology/bridges/0/vlan_filtering").asBoolean()).isTrue();
         assertThat(json.at("/topology/bridges/0/default_pvid").isNull()).isTrue();
+        assertThat(json.at("/topology/bridges/0/forwarding_groups").isArray()).isTrue();
         assertThat(port.at("/peer/name").asText()).isEqualTo("eth0");
         JsonNode change = json.at("/topology/changes/0");
         assertThat(change.path("time_ns").asLong()).isEqualTo(7);
@@ -99,6 +100,19 @@ class TopologyCommandTest {
         assertThat(tree).contains("virbr0", "└── vnet0 (veth) vm vm1 ↔ eth0 netns 4026532139",
                 "vlan filtering on", "mac 52:54:00:00:00:01 vlan 10", "    vlan 10 (seen)\n", "move 52:54:00:00:00:02 from vnet1 to vnet3",
                 "eth0@vm1 → vnet0", "1 dropped at vnet0: NOT_SPECIFIED", "p50 100ns p90 200ns p99 300ns max 400ns (2 samples)");
+    }
+
+    @Test
+    void treeNamesTheForwardingGroupsOfABridgeWithSeveral() {
+        Topology.Port port = TOPOLOGY.bridges().get(0).ports().get(0);
+        Topology split = new Topology(List.of(new Topology.Bridge("br0", List.of(), List.of(port), null, null,
+                List.of(), List.of(List.of("vnet0", "vnet1"), List.of("vnet2", "vnet3")))), List.of(), List.of(),
+                List.of());
+        AnalysisReport report = new AnalysisReport("t", 1, 2, 1, List.of(), List.of(), List.of(), List.of(), split,
+                List.of(), new ChainStats(0, 0, 0, 0, 0, 0), List.of(), List.of(), List.of(), List.of());
+        assertThat(TopologyCommand.tree(report))
+                .contains("│   forwarding groups (inferred, no frame crossed between them): vnet0 vnet1 | vnet2 vnet3\n");
+        assertThat(TopologyCommand.tree(sample())).doesNotContain("forwarding groups");
     }
 
     /** The bundled sample, no shared traces needed: bridge, ports, veth peers and their namespaces. */

@@ -22,9 +22,12 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param defaultPvid    inferred: the VLAN every port of this non-filtering bridge showed in its forwarding
      *                       database entries, taken as the default PVID it gives each new port and itself; or null
      * @param vlanMembership the bridge device's own VLANs (see {@link Vlan})
+     * @param forwardingGroups inferred: its ports grouped by the frames it forwarded from one to another (each such
+     *                   pair shares a VLAN, so a group of ports with one VLAN each is within one broadcast domain);
+     *                   groups of two ports or more, by first port name
      */
     public record Bridge(String name, List<String> ipv4, List<Port> ports, Boolean vlanFiltering, Integer defaultPvid,
-                         List<Vlan> vlanMembership) {
+                         List<Vlan> vlanMembership, List<List<String>> forwardingGroups) {
     }
 
     /**

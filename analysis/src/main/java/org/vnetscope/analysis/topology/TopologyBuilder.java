@@ -427,10 +427,23 @@ public final class TopologyBuilder implements Consumer<Journey> {
                     vlanMembership(port, removedPorts.get(port), defaultPvids.get(bridge)), peer, ips,
                     lastSeen.containsKey(port) ? lastSeen.get(port)[0] : null, removedPorts.get(port)));
         });
+        Map<String, List<List<String>>> forwardingGroups = new TreeMap<>();
+        for (Set<String> members : groups.values()) {
+            Map<String, List<String>> portsByBridge = new TreeMap<>();
+            members.stream().filter(bridgeOfPort::containsKey)
+                    .forEach(port -> portsByBridge.computeIfAbsent(bridgeOfPort.get(port), b -> new ArrayList<>()).add(port));
+            portsByBridge.forEach((bridge, ports) -> {
+                if (ports.size() > 1) {
+                    forwardingGroups.computeIfAbsent(bridge, b -> new ArrayList<>()).add(List.copyOf(ports));
+                }
+            });
+        }
+        forwardingGroups.values().forEach(list -> list.sort(Comparator.comparing(ports -> ports.get(0))));
         List<Topology.Bridge> bridges = new ArrayList<>();
         portsOfBridge.forEach((bridge, ports) -> bridges.add(new Topology.Bridge(bridge,
                 statedump.get(bridge) == null ? List.of() : List.of(statedump.get(bridge)), List.copyOf(ports),
-                vlanFiltering(bridge), defaultPvids.get(bridge), vlanMembership(bridge, null, defaultPvids.get(bridge)))));
+                vlanFiltering(bridge), defaultPvids.get(bridge), vlanMembership(bridge, null, defaultPvids.get(bridge)),
+                List.copyOf(forwardingGroups.getOrDefault(bridge, List.of())))));
 
         Set<String> unattachedPairs = new TreeSet<>();
         for (String pair : vethPairs) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -221,6 +222,37 @@ class TopologyAndPathsLabTest {
         }
     }
 
+    /**
+     * Ports grouped by the frames the bridge forwarded between them equal the scenario's broadcast domains: the
+     * ports of each VLAN on a filtering bridge (vlan-drops: VLAN 10 and VLAN 20, no frame crossed), all ports on
+     * one that does not filter. Every domain here carried traffic between its ports, so none is split.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops", "migration", "migration-fdb", "tap-vms"})
+    void forwardingGroupsAreTheScenariosBroadcastDomains(String name) {
+        Run run = run(name);
+        Map<String, Boolean> filtering = new HashMap<>();
+        run.scenario.path("bridges").forEach(b -> filtering.put(b.path("name").asText(),
+                b.path("vlan_filtering").asBoolean()));
+        Map<String, Set<Set<String>>> expected = new TreeMap<>();
+        Map<String, Map<String, Set<String>>> domains = new TreeMap<>();
+        for (JsonNode vm : vms(run.scenario)) {
+            String bridge = vm.path("bridge").asText();
+            String domain = filtering.get(bridge) ? "vlan " + vm.at("/vlan/pvid").asInt() : "all";
+            domains.computeIfAbsent(bridge, b -> new TreeMap<>()).computeIfAbsent(domain, d -> new TreeSet<>())
+                    .add(vm.path("bridge_port").asText());
+        }
+        domains.forEach((bridge, ports) -> expected.put(bridge, new HashSet<>(ports.values())));
+        assertThat(expected.get("virbr0")).hasSize(name.equals("vlan-drops") ? 2 : 1);
+        Map<String, Set<Set<String>>> actual = new TreeMap<>();
+        for (Topology.Bridge bridge : run.result.topology().bridges()) {
+            Set<Set<String>> groups = new HashSet<>();
+            bridge.forwardingGroups().forEach(group -> groups.add(new TreeSet<>(group)));
+            actual.put(bridge.name(), groups);
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
     /** {@code bridge -j vlan show}: per device, "vid pvid untagged" for each of its VLANs. */
     private static Map<String, Set<String>> vlanDump(Path file) {
         Map<String, Set<String>> vlans = new TreeMap<>();
@@ -300,7 +332,7 @@ class TopologyAndPathsLabTest {
     }
 
     private static int checkDirection(Run run, JsonNode flow, JsonNode from, JsonNode to, List<JsonNode> vms) {
-        Set<List<String>> allowed = new java.util.HashSet<>();
+        Set<List<String>> allowed = new HashSet<>();
         List<String> full = new ArrayList<>();
         boolean fromTap = "tap".equals(from.path("port_kind").asText());
         boolean toTap = "tap".equals(to.path("port_kind").asText());
@@ -322,7 +354,7 @@ class TopologyAndPathsLabTest {
             allowed.add(List.of(to.path("relay").path("vm_side_if").asText(), to.path("guest_if").asText()));
         }
         // a frame to a MAC the bridge has not learned is flooded: copies die in the other VMs (OTHERHOST)
-        Set<List<String>> flooded = new java.util.HashSet<>(allowed);
+        Set<List<String>> flooded = new HashSet<>(allowed);
         for (JsonNode other : vms) {
             if (!fromTap && !"tap".equals(other.path("port_kind").asText())) {
                 flooded.add(List.of(from.path("guest_if").asText(), from.path("bridge_port").asText(),

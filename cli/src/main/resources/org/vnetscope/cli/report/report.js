@@ -547,6 +547,9 @@
       var bridgeInfo = [title];
       if (b.vlan_filtering !== null && b.vlan_filtering !== undefined) bridgeInfo.push('VLAN filtering ' + (b.vlan_filtering ? 'on' : 'off'));
       arr(b.vlan_membership).forEach(function (v) { bridgeInfo.push(vlanText(v)); });
+      var groups = arr(b.forwarding_groups);
+      if (groups.length > 1) bridgeInfo.push('forwarding groups (inferred, no frame crossed between them): ' +
+        groups.map(function (g) { return arr(g).join(' '); }).join(' | '));
       tooltip(head, bridgeInfo.join('\n'));
       var trunkBottom = top + 30 + (blk.rows - 1) * rowH + 24;
       sv('line', {x1: 34, x2: 34, y1: top + 30, y2: trunkBottom, stroke: '#1d2330', 'stroke-width': 3}, svg);
