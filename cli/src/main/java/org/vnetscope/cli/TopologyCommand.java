@@ -87,7 +87,9 @@ public final class TopologyCommand implements Callable<Integer> {
             if (bridge.vlanFiltering() != null) {
                 sb.append(trunk).append("vlan filtering ").append(bridge.vlanFiltering() ? "on" : "off")
                         .append(bridge.defaultPvid() == null ? "" : ", default pvid " + bridge.defaultPvid()
-                                + " (inferred)").append('\n');
+                                + (KERNEL_DEFAULT.equals(bridge.defaultPvidSource())
+                                ? " (assumed: the kernel's default, no event carried a VLAN id)" : " (inferred)"))
+                        .append('\n');
             }
             vlans(sb, trunk, bridge.vlanMembership(), result.startNs());
             if (bridge.forwardingGroups().size() > 1) {
@@ -179,6 +181,9 @@ public final class TopologyCommand implements Callable<Integer> {
         }
     }
 
+    /** How a VLAN or a default PVID is known when it is only the kernel's default, assumed. */
+    private static final String KERNEL_DEFAULT = "kernel_default";
+
     /** "vlan 1 pvid untagged (seen, flags inferred)": what is known of a VLAN, and how. */
     static String vlanText(Topology.Vlan vlan) {
         StringBuilder sb = new StringBuilder("vlan ").append(vlan.vid());
@@ -190,6 +195,8 @@ public final class TopologyCommand implements Callable<Integer> {
         }
         if (vlan.source().equals("fdb")) {
             sb.append(vlan.flagsSource() == null ? " (seen)" : " (seen, flags inferred)");
+        } else if (vlan.source().equals(KERNEL_DEFAULT)) {
+            sb.append(" (assumed: kernel default)");
         } else {
             sb.append(" (inferred)");
         }

@@ -31,7 +31,7 @@ class TopologyCommandTest {
             List.of(new Topology.Port("vnet0", "veth", "vm1", List.of(new Topology.Mac("52:54:00:00:00:01", 10)),
                     List.of(10), List.of(new Topology.Vlan(10, null, null, "fdb", null, 4L, null)),
                     new Topology.Peer("eth0", 4026532139L), List.of("192.168.122.11"), 5L, null)),
-            true, null, List.of(), List.of())),
+            true, null, null, List.of(), List.of())),
             List.of(), List.of(), List.of(new Topology.Change(7L, "move", "52:54:00:00:00:02", null, "vnet1",
             "vnet3", 3L)));
     private static final PacketPath.Latency LATENCY = new PacketPath.Latency(2, 100, 200, 300, 400);
@@ -106,7 +106,7 @@ class TopologyCommandTest {
     void treeNamesTheForwardingGroupsOfABridgeWithSeveral() {
         Topology.Port port = TOPOLOGY.bridges().get(0).ports().get(0);
         Topology split = new Topology(List.of(new Topology.Bridge("br0", List.of(), List.of(port), null, null,
-                List.of(), List.of(List.of("vnet0", "vnet1"), List.of("vnet2", "vnet3")))), List.of(), List.of(),
+                null, List.of(), List.of(List.of("vnet0", "vnet1"), List.of("vnet2", "vnet3")))), List.of(), List.of(),
                 List.of());
         AnalysisReport report = new AnalysisReport("t", 1, 2, 1, List.of(), List.of(), List.of(), List.of(), split,
                 List.of(), new ChainStats(0, 0, 0, 0, 0, 0), List.of(), List.of(), List.of(), List.of());

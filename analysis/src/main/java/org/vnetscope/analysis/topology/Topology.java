@@ -20,14 +20,17 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param vlanFiltering  whether it filters VLANs, as the VLAN id of the entries it learned last shows (0: it
      *                       does not); null when it learned nothing
      * @param defaultPvid    inferred: the VLAN every port of this non-filtering bridge showed in its forwarding
-     *                       database entries, taken as the default PVID it gives each new port and itself; or null
+     *                       database entries, taken as the default PVID it gives each new port and itself, or the
+     *                       kernel's default (1) when none showed any; null when it filters or is not known not to
+     * @param defaultPvidSource {@code default_pvid}: shown by the devices' entries; {@code kernel_default}: assumed,
+     *                       no event of the bridge carried a VLAN id; null with no default PVID
      * @param vlanMembership the bridge device's own VLANs (see {@link Vlan})
      * @param forwardingGroups inferred: its ports grouped by the frames it forwarded from one to another (each such
      *                   pair shares a VLAN, so a group of ports with one VLAN each is within one broadcast domain);
      *                   groups of two ports or more, by first port name
      */
     public record Bridge(String name, List<String> ipv4, List<Port> ports, Boolean vlanFiltering, Integer defaultPvid,
-                         List<Vlan> vlanMembership, List<List<String>> forwardingGroups) {
+                         String defaultPvidSource, List<Vlan> vlanMembership, List<List<String>> forwardingGroups) {
     }
 
     /**
@@ -56,9 +59,11 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param pvid        whether it is the device's PVID; null when unknown
      * @param untagged    whether it leaves the device untagged; null when unknown
      * @param source      {@code fdb}: a forwarding-database event on this device carried it; {@code default_pvid}:
-     *                    inferred, none did, and it is the bridge's inferred default PVID
-     * @param flagsSource {@code default_pvid}: pvid and untagged are inferred, the kernel gives the default PVID
-     *                    both flags; null: they are unknown
+     *                    inferred, none did, and it is the bridge's default PVID its devices' entries showed;
+     *                    {@code kernel_default}: assumed, no event of the bridge carried any VLAN id, and it is the
+     *                    kernel's default PVID
+     * @param flagsSource {@code default_pvid} or {@code kernel_default}: pvid and untagged are inferred (the kernel
+     *                    gives the default PVID both flags), as the bridge's default PVID is known; null: unknown
      * @param seenNs      the first event that showed it, or null when inferred
      * @param untilNs     when its local entry was deleted while the device stayed (the VLAN left it), or null
      */

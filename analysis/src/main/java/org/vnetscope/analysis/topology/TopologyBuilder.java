@@ -46,6 +46,12 @@ public final class TopologyBuilder implements Consumer<Journey> {
      * migration-fdb lab trace): a VLAN's local entry deleted this close to the removal went with the port.
      */
     private static final long REMOVAL_BURST_NS = 1_000_000_000L;
+    /** The PVID a kernel gives new ports and bridges unless {@code default_pvid} was changed. */
+    private static final int KERNEL_DEFAULT_PVID = 1;
+    /** A default PVID shown by the VLAN every device with evidence had in common. */
+    private static final String DEFAULT_PVID = "default_pvid";
+    /** A default PVID assumed from the kernel's default: no event of the bridge carried a VLAN id. */
+    private static final String KERNEL_DEFAULT = "kernel_default";
 
     private final Map<String, String> statedump = new LinkedHashMap<>();
     private final Map<String, String> forwardParent = new HashMap<>();
@@ -402,11 +408,11 @@ public final class TopologyBuilder implements Consumer<Journey> {
         ipBehindPort.forEach((ip, ports) -> ports.keySet().forEach(port ->
                 ipsOfPort.computeIfAbsent(port, p -> new ArrayList<>()).add(ipv4(ip))));
 
-        Map<String, Integer> defaultPvids = new HashMap<>();
+        Map<String, DefaultPvid> defaultPvids = new HashMap<>();
         Map<String, Set<String>> devicesOfBridge = new TreeMap<>();
         bridgeOfPort.forEach((port, bridge) -> devicesOfBridge.computeIfAbsent(bridge, b -> new TreeSet<>()).add(port));
         devicesOfBridge.forEach((bridge, ports) -> {
-            Integer pvid = defaultPvid(bridge, ports);
+            DefaultPvid pvid = defaultPvid(bridge, ports);
             if (pvid != null) {
                 defaultPvids.put(bridge, pvid);
             }
@@ -442,7 +448,9 @@ public final class TopologyBuilder implements Consumer<Journey> {
         List<Topology.Bridge> bridges = new ArrayList<>();
         portsOfBridge.forEach((bridge, ports) -> bridges.add(new Topology.Bridge(bridge,
                 statedump.get(bridge) == null ? List.of() : List.of(statedump.get(bridge)), List.copyOf(ports),
-                vlanFiltering(bridge), defaultPvids.get(bridge), vlanMembership(bridge, null, defaultPvids.get(bridge)),
+                vlanFiltering(bridge), defaultPvids.containsKey(bridge) ? defaultPvids.get(bridge).vid : null,
+                defaultPvids.containsKey(bridge) ? defaultPvids.get(bridge).source : null,
+                vlanMembership(bridge, null, defaultPvids.get(bridge)),
                 List.copyOf(forwardingGroups.getOrDefault(bridge, List.of())))));
 
         Set<String> unattachedPairs = new TreeSet<>();
@@ -497,11 +505,12 @@ public final class TopologyBuilder implements Consumer<Journey> {
 
     /**
      * The default PVID of a bridge that does not filter VLANs (it learns with VLAN id 0): there the ports keep the
-     * VLAN the kernel gave each when it joined, the bridge's default PVID (also given to the bridge device itself),
-     * so a VLAN id that every device with membership evidence showed is taken as that default. Null when the bridge
-     * filters, is not known not to, or its devices showed no single common VLAN.
+     * VLAN the kernel gave each when it joined, the bridge's default PVID (also given to the bridge device itself).
+     * A VLAN id that every device with membership evidence showed is taken as that default; when no device showed
+     * any and no event of the bridge carried a VLAN id at all, the kernel's own default (1) is assumed, and said
+     * to be. Null when the bridge filters, is not known not to, or its devices showed no single common VLAN.
      */
-    private Integer defaultPvid(String bridge, Set<String> ports) {
+    private DefaultPvid defaultPvid(String bridge, Set<String> ports) {
         if (!Boolean.FALSE.equals(vlanFiltering(bridge))) {
             return null;
         }
@@ -518,31 +527,41 @@ public final class TopologyBuilder implements Consumer<Journey> {
                 }
             }
         }
-        return common != null && common.size() == 1 ? common.iterator().next() : null;
+        if (common == null) {
+            // a VLAN id requested in an entry of one of its devices hints at a VLAN set-up: assume nothing then
+            boolean anyVid = devices.stream().anyMatch(device -> !portVlans.getOrDefault(device, Set.of()).isEmpty());
+            return anyVid ? null : new DefaultPvid(KERNEL_DEFAULT_PVID, KERNEL_DEFAULT);
+        }
+        return common.size() == 1 ? new DefaultPvid(common.iterator().next(), DEFAULT_PVID) : null;
     }
 
     /**
      * A device's VLANs: those its forwarding-database events showed, each with the time its local entry was
      * deleted unless that was its removal; without any, the bridge's default PVID when it is inferred.
      */
-    private List<Topology.Vlan> vlanMembership(String device, Long removedNs, Integer defaultPvid) {
+    private List<Topology.Vlan> vlanMembership(String device, Long removedNs, DefaultPvid defaultPvid) {
         Map<Integer, VlanEvidence> vids = vlanEvidence.get(device);
         if (vids == null) {
             return defaultPvid == null ? List.of()
-                    : List.of(new Topology.Vlan(defaultPvid, true, true, "default_pvid", "default_pvid", null, null));
+                    : List.of(new Topology.Vlan(defaultPvid.vid, true, true, defaultPvid.source, defaultPvid.source,
+                    null, null));
         }
         List<Topology.Vlan> vlans = new ArrayList<>();
         new TreeMap<>(vids).forEach((vid, evidence) -> {
-            boolean isDefault = defaultPvid != null && defaultPvid.equals(vid);
+            boolean isDefault = defaultPvid != null && defaultPvid.vid == vid;
             Long until = null;
             if (evidence.lastLocalDeletedNs > evidence.lastMemberNs
                     && (removedNs == null || Math.abs(removedNs - evidence.lastLocalDeletedNs) > REMOVAL_BURST_NS)) {
                 until = evidence.lastLocalDeletedNs;
             }
             vlans.add(new Topology.Vlan(vid, isDefault ? Boolean.TRUE : null, isDefault ? Boolean.TRUE : null, "fdb",
-                    isDefault ? "default_pvid" : null, evidence.firstNs, until));
+                    isDefault ? defaultPvid.source : null, evidence.firstNs, until));
         });
         return List.copyOf(vlans);
+    }
+
+    /** A bridge's default PVID and how it is known: {@link #DEFAULT_PVID} or {@link #KERNEL_DEFAULT}. */
+    private record DefaultPvid(int vid, String source) {
     }
 
     /** Without forwarding-database events, a VM's move shows as its IPv4 address entering through a new port. */

@@ -103,13 +103,26 @@ class VlanMembershipTest {
     }
 
     @Test
-    void aNonFilteringBridgeWithoutVlanEvidenceClaimsNoVlan() {
+    void aNonFilteringBridgeWithoutVlanEvidenceIsAssumedToKeepTheKernelsDefaultPvid() {
         Topology topology = topology(List.of(learned(10, "vnet0", 1, 0), learned(20, "vnet1", 2, 0),
                 deleted(30, "vnet1", 2, 0, 0)));
-        assertThat(bridge(topology).vlanFiltering()).isFalse();
+        Topology.Bridge bridge = bridge(topology);
+        assertThat(bridge.vlanFiltering()).isFalse();
+        assertThat(bridge.defaultPvid()).isEqualTo(1);
+        assertThat(bridge.defaultPvidSource()).isEqualTo("kernel_default");
+        assertThat(bridge.vlanMembership()).extracting(VlanMembershipTest::describe)
+                .containsExactly("1 true true kernel_default");
+        assertThat(vlans(topology)).isEqualTo(Map.of("vnet0", List.of("1 true true kernel_default"),
+                "vnet1", List.of("1 true true kernel_default")));
+    }
+
+    @Test
+    void aBridgeNotKnownNotToFilterClaimsNoVlan() {
+        Topology topology = topology(List.of(deleted(30, "vnet1", 2, 0, STATIC_BY_USER)));
+        assertThat(bridge(topology).vlanFiltering()).isNull();
         assertThat(bridge(topology).defaultPvid()).isNull();
         assertThat(bridge(topology).vlanMembership()).isEmpty();
-        assertThat(vlans(topology)).isEqualTo(Map.of("vnet0", List.of(), "vnet1", List.of()));
+        assertThat(vlans(topology)).isEqualTo(Map.of("vnet1", List.of()));
     }
 
     @Test

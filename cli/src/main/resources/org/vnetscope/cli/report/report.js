@@ -495,10 +495,11 @@
     return arr(port.vlan_membership).filter(function (v) { return isHeld(v) && v.source !== 'fdb' && seen.indexOf(v.vid) < 0; })
       .map(function (v) { return v.vid; });
   }
-  // A VLAN of a port or bridge with how it is known: seen in a forwarding-database event, or inferred.
+  // A VLAN of a port or bridge with how it is known: seen in a forwarding-database event, inferred, or assumed.
   function vlanText(v) {
     var flags = (v.pvid ? ' PVID' : '') + (v.untagged ? ' untagged' : '');
     var how = v.source === 'fdb' ? (v.flags_source ? 'seen in FDB events, flags inferred' : 'seen in FDB events')
+      : v.source === 'kernel_default' ? 'assumed: the kernel\'s default PVID, no event carried a VLAN id'
       : 'inferred: the bridge\'s default PVID';
     return 'VLAN ' + v.vid + flags + ' (' + how + ')' + (isHeld(v) ? '' : ' until ' + fmtAt(num(v, ['until_ns'])));
   }
