@@ -1,6 +1,7 @@
 package org.vnetscope.analysis;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +40,12 @@ public final class DropAnalysis implements PacketObserver {
             // no address: freed where no skb_kfree names the code (a datapath flow without output)
             String location = key.location() == 0 ? "-" : symbol != null ? symbol : "0x" + Long.toHexString(key.location());
             reports.add(new DropReport(key.iface() == null ? null : key.iface().label(), key.reason(),
-                    key.location(), location, key.ethertype(), count[0]));
+                    key.location(), location, key.ethertype(), count[0],
+                    key.iface() == null ? null : identities.netns(key.iface())));
         });
-        reports.sort((a, b) -> a.packets() != b.packets() ? Long.compare(b.packets(), a.packets())
-                : Objects.toString(a.iface()).compareTo(Objects.toString(b.iface())));
+        reports.sort(Comparator.comparingLong(DropReport::packets).reversed()
+                .thenComparing(d -> Objects.toString(d.iface()))
+                .thenComparing(d -> d.netns() == null ? Long.MIN_VALUE : d.netns()));
         return reports;
     }
 }

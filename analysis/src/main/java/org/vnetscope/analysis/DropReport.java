@@ -10,7 +10,9 @@ package org.vnetscope.analysis;
  * @param location that address as {@code symbol+0xoffset} when kallsyms were given, else as hex
  * @param ethertype the skbs' protocol (0x0800 IPv4, 0x0806 ARP)
  * @param packets  how many
+ * @param netns    the interface's namespace inode as the interface table shows it, or null; what tells apart
+ *                 rows of pairs with the same names (a user-space relay per VM)
  */
 public record DropReport(String iface, String reason, long address, String location, int ethertype,
-                         long packets) {
+                         long packets, Long netns) {
 }

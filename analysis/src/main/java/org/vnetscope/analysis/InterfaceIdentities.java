@@ -15,8 +15,14 @@ import java.util.TreeSet;
  * peer is {@code vnet1}. Events are first attributed to an {@link InterfaceId} with the peer they revealed (or
  * none); {@link #resolve} then folds an id without peer into the only peer its name ever had. When a name has
  * several peers (three VMs' {@code eth0}), packets that crossed no hand-over stay on the peerless id, reported
- * apart; when both ends have repeated names (a relay process copying between namespaces), the pairs cannot be
- * told apart and share one id.
+ * apart.
+ *
+ * <p>When both ends have repeated names (a user-space relay per VM copying between a tap and the VM's own
+ * {@code eth0 <-> nic0}), no hand-over tells the pairs apart, but the relays do: the tracker counts a relay's
+ * packets under ids with its {@link InterfaceId#relayPart part}, and each relay's pair is placed in the namespace
+ * of the sockets that read what the relay delivered (or, with no such reader, of the tasks that created what it
+ * copied out). A pair that several relays serve is reported once per namespace; packets no relay claimed stay on
+ * the pair's plain id, or join the pair's only namespace when it has one.
  *
  * <p>The namespace of an interface is a vote: the {@code net_ns} of tasks that created an skb sent on it, and of
  * tasks that copied to user space an skb it received. Only a clear majority names it; otherwise it is unknown.
@@ -35,6 +41,18 @@ public final class InterfaceIdentities {
     private final Map<InterfaceId, Map<Long, long[]>> netnsVotes = new HashMap<>();
     /** Weaker votes: the task that created an skb sent on the interface (a softirq may run in any namespace). */
     private final Map<InterfaceId, Map<Long, long[]>> senderNetnsVotes = new HashMap<>();
+    /** Per relay part: the namespaces of the sockets that read packets the relay delivered. */
+    private final Map<Long, Map<Long, long[]>> relayReaderVotes = new HashMap<>();
+    /** Per relay part: the namespaces of the tasks that created packets the relay copied out (weaker). */
+    private final Map<Long, Map<Long, long[]>> relayCreatorVotes = new HashMap<>();
+    /** Per relay part: the taps it wrote the VM's frames into, or read the VM's frames from. */
+    private final Map<Long, Map<String, long[]>> relayTapVotes = new HashMap<>();
+    /** Per interned part-less id, its ids with a relay part, by part. */
+    private final Map<InterfaceId, LongObjectMap<InterfaceId>> partsOf = new java.util.IdentityHashMap<>();
+    /** Reported owner per resolved pair, rebuilt when what it depends on changed. */
+    private final Map<InterfaceId, Long> soleOwners = new HashMap<>();
+    private final Map<Long, Long> ownerKeys = new HashMap<>();
+    private boolean ownersStale;
 
     // The tracker asks the same few questions for every packet, with the same name instances (from DeviceNames):
     // direct-mapped memos compared by reference answer them without hashing strings or walking tree sets.
@@ -49,6 +67,9 @@ public final class InterfaceIdentities {
     private final InterfaceId[] senderVoteIds = new InterfaceId[MEMO];
     private final long[] senderVoteNetns = new long[MEMO];
     private final long[][] senderVoteCounts = new long[MEMO][];
+    private final InterfaceId[] partBases = new InterfaceId[MEMO];
+    private final long[] partKeys = new long[MEMO];
+    private final InterfaceId[] partIds = new InterfaceId[MEMO];
 
     /** The id for a name and peer (null), the same instance every time. */
     public InterfaceId id(String name, String peer) {
@@ -69,14 +90,77 @@ public final class InterfaceIdentities {
     }
 
     private InterfaceId intern(String name, String peer) {
+        return intern(name, peer, 0);
+    }
+
+    private InterfaceId intern(String name, String peer, long part) {
         Map<String, InterfaceId> byPeer = interned.computeIfAbsent(name, n -> new HashMap<>(4));
-        String key = peer == null ? "" : peer;
+        String key = (peer == null ? "" : peer) + (part == 0 ? "" : "#" + part);
         InterfaceId id = byPeer.get(key);
         if (id == null) {
-            id = new InterfaceId(name, peer);
+            id = new InterfaceId(name, peer, part);
             byPeer.put(key, id);
         }
         return id;
+    }
+
+    /** The id a relay's packets on this interface are counted under: the interned id itself when part is 0. */
+    InterfaceId withPart(InterfaceId id, long part) {
+        if (part == 0) {
+            return id;
+        }
+        int slot = (System.identityHashCode(id) * 31 + Long.hashCode(part) * 17) & (MEMO - 1);
+        if (partBases[slot] == id && partKeys[slot] == part) {
+            return partIds[slot];
+        }
+        LongObjectMap<InterfaceId> byPart = partsOf.computeIfAbsent(id, i -> new LongObjectMap<>());
+        InterfaceId withPart = byPart.get(part);
+        if (withPart == null) {
+            withPart = intern(id.name(), id.peer(), part);
+            byPart.put(part, withPart);
+            ownersStale = true;
+        }
+        partBases[slot] = id;
+        partKeys[slot] = part;
+        partIds[slot] = withPart;
+        return withPart;
+    }
+
+    /** A socket of this namespace read a packet that this relay delivered: the relay's pair is there. */
+    void voteRelayReader(long part, long netns) {
+        relayReaderVotes.computeIfAbsent(part, p -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1])[0]++;
+        ownersStale = true;
+    }
+
+    /** This relay copied a frame between its pair and this tap. */
+    void voteRelayTap(long part, String tap) {
+        relayTapVotes.computeIfAbsent(part, p -> new HashMap<>()).computeIfAbsent(tap, t -> new long[1])[0]++;
+    }
+
+    /**
+     * The tap whose relay serves this reported pair (an id {@link #resolve} gave a part), or null: where the pair
+     * reaches the bridge, as a bridge port's peer does for a plain veth VM.
+     */
+    public String relayTap(InterfaceId resolved) {
+        if (resolved.part() == 0) {
+            return null;
+        }
+        Map<String, long[]> taps = new HashMap<>();
+        relayTapVotes.forEach((part, votes) -> {
+            if (ownerKey(part) == resolved.part()) {
+                votes.forEach((tap, count) -> taps.computeIfAbsent(tap, t -> new long[1])[0] += count[0]);
+            }
+        });
+        return taps.entrySet().stream()
+                .max(java.util.Comparator.<Map.Entry<String, long[]>>comparingLong(tap -> tap.getValue()[0])
+                        .thenComparing(Map.Entry::getKey, java.util.Comparator.reverseOrder()))
+                .map(Map.Entry::getKey).orElse(null);
+    }
+
+    /** A task of this namespace created a packet that this relay copied out: a weaker sign of where its pair is. */
+    void voteRelayCreator(long part, long netns) {
+        relayCreatorVotes.computeIfAbsent(part, p -> new HashMap<>()).computeIfAbsent(netns, n -> new long[1])[0]++;
+        ownersStale = true;
     }
 
     /** Records that a veth pair handed an skb between these two names. */
@@ -130,6 +214,19 @@ public final class InterfaceIdentities {
      * as peerless.
      */
     public InterfaceId resolve(InterfaceId raw) {
+        InterfaceId plain = resolvePeer(raw);
+        if (plain.peer() == null) {
+            return plain;
+        }
+        long owner = raw.part() != 0 ? ownerKey(raw.part()) : soleOwner(plain);
+        return owner == 0 ? plain : intern(plain.name(), plain.peer(), owner);
+    }
+
+    /** {@link #resolve} without relays: the part-less id a raw id's name and peer stand for. */
+    private InterfaceId resolvePeer(InterfaceId raw) {
+        if (raw.part() != 0) {
+            raw = id(raw.name(), raw.peer());
+        }
         if (raw.peer() != null) {
             if (paired(raw.name(), raw.peer())) {
                 return raw;
@@ -138,6 +235,89 @@ public final class InterfaceIdentities {
         }
         TreeSet<String> peers = peersByName.get(raw.name());
         return peers != null && peers.size() == 1 ? id(raw.name(), peers.first()) : raw;
+    }
+
+    /**
+     * What a relay's pair is reported under: the namespace its readers (or, without readers, the creators of what
+     * it copied) clearly name, else the negated part, which keeps the relay's pair apart without a namespace.
+     */
+    private long ownerKey(long part) {
+        refreshOwners();
+        return ownerKeys.computeIfAbsent(part, p -> {
+            Long netns = majority(relayReaderVotes.get(p));
+            if (netns == null) {
+                netns = majority(relayCreatorVotes.get(p));
+            }
+            return netns != null ? netns : -p;
+        });
+    }
+
+    /**
+     * The owner of a pair that relays serve in one namespace only, for its packets no relay claimed; 0 for a pair
+     * of several namespaces (those packets stay on the plain id) or of none.
+     */
+    private long soleOwner(InterfaceId plain) {
+        refreshOwners();
+        Long cached = soleOwners.get(plain);
+        if (cached != null) {
+            return cached;
+        }
+        java.util.Set<Long> owners = ownersOf(plain);
+        long owner = owners.size() == 1 ? owners.iterator().next() : 0;
+        soleOwners.put(plain, owner);
+        return owner;
+    }
+
+    /** The owners of the relays whose packets crossed this pair, in either direction. */
+    private java.util.Set<Long> ownersOf(InterfaceId plain) {
+        java.util.Set<Long> owners = new TreeSet<>();
+        InterfaceId mirror = id(plain.peer(), plain.name());
+        partsOf.forEach((raw, byPart) -> {
+            InterfaceId base = resolvePeer(raw);
+            if (base.equals(plain) || base.equals(mirror)) {
+                byPart.forEachValue(withPart -> owners.add(ownerKey(withPart.part())));
+            }
+        });
+        return owners;
+    }
+
+    private void refreshOwners() {
+        if (ownersStale) {
+            ownersStale = false;
+            soleOwners.clear();
+            ownerKeys.clear();
+        }
+    }
+
+    /**
+     * The reported ids of the pair with these two names: one per namespace when relays serve it in several, else
+     * the one id the pair resolves to.
+     */
+    public java.util.List<InterfaceId> pairs(String name, String peer) {
+        InterfaceId plain = resolvePeer(id(name, peer));
+        java.util.Set<Long> owners = plain.peer() == null ? java.util.Set.of() : ownersOf(plain);
+        if (owners.size() < 2) {
+            return java.util.List.of(resolve(plain));
+        }
+        java.util.List<InterfaceId> pairs = new java.util.ArrayList<>();
+        owners.forEach(owner -> pairs.add(intern(plain.name(), plain.peer(), owner)));
+        return pairs;
+    }
+
+    private static Long majority(Map<Long, long[]> votes) {
+        if (votes == null) {
+            return null;
+        }
+        long all = 0;
+        for (long[] count : votes.values()) {
+            all += count[0];
+        }
+        for (Map.Entry<Long, long[]> vote : votes.entrySet()) {
+            if (vote.getValue()[0] >= MIN_NETNS_SHARE * all) {
+                return vote.getKey();
+            }
+        }
+        return null;
     }
 
     /** Every name that a hand-over paired with another. */
@@ -157,11 +337,12 @@ public final class InterfaceIdentities {
         return peers != null && peers.size() > 1;
     }
 
-    /** The kind with the most evidence over every raw id that resolves to this one. */
+    /** The kind with the most evidence over every raw id that resolves to this one (or to its pair's plain id). */
     public DeviceKind kind(InterfaceId resolved) {
+        InterfaceId plain = resolved.part() == 0 ? resolved : id(resolved.name(), resolved.peer());
         long[] total = new long[DeviceKind.values().length];
         kindEvidence.forEach((raw, counts) -> {
-            if (resolve(raw).equals(resolved)) {
+            if (resolvePeer(raw).equals(plain)) {
                 for (int i = 0; i < total.length; i++) {
                     total[i] += counts[i];
                 }
@@ -180,9 +361,13 @@ public final class InterfaceIdentities {
 
     /**
      * The namespace inode a clear majority of votes gives this interface, or null: socket readers' votes when
-     * there are enough of them, else senders' votes, else the few socket readers' votes there are.
+     * there are enough of them, else senders' votes, else the few socket readers' votes there are. A relay's pair
+     * ({@link #resolve} gave it a part) is in the namespace its part names.
      */
     public Long netns(InterfaceId resolved) {
+        if (resolved.part() != 0) {
+            return resolved.part() > 0 ? resolved.part() : null;
+        }
         Long byReaders = majority(netnsVotes, resolved, MIN_NETNS_VOTES);
         if (byReaders != null) {
             return byReaders;
@@ -194,7 +379,7 @@ public final class InterfaceIdentities {
     private Long majority(Map<InterfaceId, Map<Long, long[]>> votesById, InterfaceId resolved, int minVotes) {
         Map<Long, Long> totals = new HashMap<>();
         votesById.forEach((raw, votes) -> {
-            if (resolve(raw).equals(resolved)) {
+            if (resolvePeer(raw).equals(resolved)) {
                 votes.forEach((ns, count) -> totals.merge(ns, count[0], Long::sum));
             }
         });
@@ -218,6 +403,19 @@ public final class InterfaceIdentities {
         });
         mergeVotes(other.netnsVotes, netnsVotes);
         mergeVotes(other.senderNetnsVotes, senderNetnsVotes);
+        other.partsOf.forEach((raw, byPart) ->
+                byPart.forEachValue(withPart -> withPart(id(raw.name(), raw.peer()), withPart.part())));
+        mergeRelayVotes(other.relayReaderVotes, relayReaderVotes);
+        mergeRelayVotes(other.relayCreatorVotes, relayCreatorVotes);
+        mergeRelayVotes(other.relayTapVotes, relayTapVotes);
+        ownersStale = true;
+    }
+
+    private static <K> void mergeRelayVotes(Map<Long, Map<K, long[]>> from, Map<Long, Map<K, long[]>> into) {
+        from.forEach((part, votes) -> {
+            Map<K, long[]> mine = into.computeIfAbsent(part, p -> new HashMap<>());
+            votes.forEach((key, count) -> mine.computeIfAbsent(key, k -> new long[1])[0] += count[0]);
+        });
     }
 
     private void mergeVotes(Map<InterfaceId, Map<Long, long[]>> from, Map<InterfaceId, Map<Long, long[]>> into) {

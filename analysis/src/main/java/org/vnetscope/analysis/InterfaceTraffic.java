@@ -67,7 +67,8 @@ public final class InterfaceTraffic implements PacketObserver {
 
     private BinnedSeries bySameId(InterfaceId iface) {
         int mask = memoIds.length - 1;
-        int slot = (iface.name().hashCode() * 31 + (iface.peer() == null ? 0 : iface.peer().hashCode())) & mask;
+        int slot = (iface.name().hashCode() * 31 + (iface.peer() == null ? 0 : iface.peer().hashCode())
+                + Long.hashCode(iface.part()) * 17) & mask;
         while (memoIds[slot] != null) {
             if (memoIds[slot] == iface) {
                 return memoSeries[slot];
@@ -93,7 +94,7 @@ public final class InterfaceTraffic implements PacketObserver {
         lastIface = null;
     }
 
-    /** One report per resolved interface, sorted by name then peer. */
+    /** One report per resolved interface, sorted by name, peer, then namespace (pairs with the same names). */
     public List<InterfaceReport> report(InterfaceIdentities identities) {
         Map<InterfaceId, BinnedSeries> resolved = new LinkedHashMap<>();
         series.forEach((raw, bins) ->
@@ -101,7 +102,8 @@ public final class InterfaceTraffic implements PacketObserver {
         List<InterfaceReport> reports = new ArrayList<>();
         resolved.forEach((iface, bins) -> reports.add(report(iface, bins, identities)));
         reports.sort(Comparator.comparing(InterfaceReport::name)
-                .thenComparing(r -> r.peer() == null ? "" : r.peer()));
+                .thenComparing(r -> r.peer() == null ? "" : r.peer())
+                .thenComparing(r -> r.netns() == null ? Long.MIN_VALUE : r.netns()));
         return reports;
     }
 

@@ -85,6 +85,33 @@ final class IpHeader {
                 && destinationPort == seen.destinationPort && sequence == seen.sequence);
     }
 
+    /** A hash of these fields and a frame length: where a copy of the same frame is looked up. */
+    long fingerprint(int frameBytes) {
+        long hash = type * 31L + frameBytes;
+        if (ip()) {
+            hash = hash * 0x9E3779B97F4A7C15L + source;
+            hash = hash * 0x9E3779B97F4A7C15L + sourceHigh;
+            hash = hash * 0x9E3779B97F4A7C15L + destination;
+            hash = hash * 0x9E3779B97F4A7C15L + destinationHigh;
+            hash = hash * 0x9E3779B97F4A7C15L + id;
+            hash = hash * 0x9E3779B97F4A7C15L + protocol;
+            hash = hash * 0x9E3779B97F4A7C15L + ((long) sourcePort << 16 | destinationPort);
+            hash = hash * 0x9E3779B97F4A7C15L + sequence;
+        }
+        return hash;
+    }
+
+    /** True when both hold the same fields: the same frame, or a byte copy of it. */
+    boolean sameAs(IpHeader other) {
+        if (type != other.type) {
+            return false;
+        }
+        return !ip() || source == other.source && sourceHigh == other.sourceHigh
+                && destination == other.destination && destinationHigh == other.destinationHigh
+                && id == other.id && protocol == other.protocol && sourcePort == other.sourcePort
+                && destinationPort == other.destinationPort && sequence == other.sequence;
+    }
+
     void copyFrom(IpHeader other) {
         type = other.type;
         source = other.source;

@@ -141,6 +141,14 @@ final class JourneyLog implements Journey {
         }
     }
 
+    /** The chain's relay is decided: every hop's device takes its id under that relay. */
+    void ownedBy(InterfaceIdentities identities, long part) {
+        steps = null;
+        for (int i = 0; i < hops; i++) {
+            devices[i] = identities.withPart(devices[i], part);
+        }
+    }
+
     void copiedToUser(long taskNetns) {
         if (receiverHop < 0 && hops > 0) {
             receiverHop = hops - 1;

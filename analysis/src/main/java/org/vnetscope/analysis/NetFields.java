@@ -30,6 +30,8 @@ final class NetFields {
     static final FieldKey REASON = FieldKey.of("reason");
     /** Context field: the network namespace of the task that was running, not of the device. */
     static final FieldKey NET_NS = FieldKey.of("net_ns");
+    /** Context field: the process that was running (a relay's copies are made in its process). */
+    static final FieldKey PID = FieldKey.of("pid");
 
     static final FieldKey NETWORK_HEADER_TYPE = FieldKey.of("network_header_type");
     static final FieldKey IP4_IHL = FieldKey.of("network_header", "ipv4", "ihl");

@@ -165,15 +165,22 @@ public final class NetworkAnalysis {
 
     /**
      * Labels for path devices: a port by its name; a veth peer by its name and the VM (or port) it sits behind,
-     * since names like eth0 repeat in every VM.
+     * since names like eth0 repeat in every VM; a relayed VM's pair by its names and the VM (or tap) its relay
+     * copies to.
      */
-    private static Function<DeviceRef, String> pathLabels(Topology map) {
+    private Function<DeviceRef, String> pathLabels(Topology map) {
         Map<String, String> vmOfPort = new HashMap<>();
         map.bridges().forEach(bridge -> bridge.ports().forEach(port ->
                 vmOfPort.putIfAbsent(port.name(), port.vm() != null ? port.vm() : port.name())));
         return device -> {
             if (vmOfPort.containsKey(device.name()) || device.partner() == null) {
                 return device.name();
+            }
+            if (device.part() != 0) {
+                // one of several pairs with these names: it sits behind the tap its relay copies to
+                String tap = identities.relayTap(new InterfaceId(device.name(), device.partner(), device.part()));
+                return device.name() + "@" + (tap != null ? vmOfPort.getOrDefault(tap, tap)
+                        : device.partner() + "#" + (device.netns() != null ? device.netns() : "?"));
             }
             String behind = vmOfPort.get(device.partner());
             return device.name() + "@" + (behind != null ? behind : device.partner());

@@ -77,9 +77,10 @@ public final class OffloadAnalysis implements PacketObserver {
             double share = c[QUEUED_BYTES] == 0 ? 0 : (double) c[GSO_BYTES] / c[QUEUED_BYTES];
             reports.add(new OffloadReport(iface.label(), mtu, new TrafficCounts(c[QUEUED], c[QUEUED_BYTES],
                     c[QUEUED_BYTES]), new TrafficCounts(c[GSO], c[GSO_BYTES], c[GSO_BYTES]), share, groEntered,
-                    c[RECEIVED]));
+                    c[RECEIVED], identities.netns(iface)));
         });
-        reports.sort(Comparator.comparing(OffloadReport::iface));
+        reports.sort(Comparator.comparing(OffloadReport::iface)
+                .thenComparing(o -> o.netns() == null ? Long.MIN_VALUE : o.netns()));
         return reports;
     }
 }

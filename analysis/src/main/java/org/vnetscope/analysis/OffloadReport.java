@@ -10,7 +10,8 @@ package org.vnetscope.analysis;
  * @param gsoByteShare share of the queued bytes that went as super-packets
  * @param groEntered   packets that entered GRO on this device (0 when the trace has no GRO entry events)
  * @param received     skbs the device delivered to the stack
+ * @param netns        the interface's namespace inode as the interface table shows it, or null
  */
 public record OffloadReport(String iface, int mtu, TrafficCounts queued, TrafficCounts gso, double gsoByteShare,
-                            long groEntered, long received) {
+                            long groEntered, long received, Long netns) {
 }

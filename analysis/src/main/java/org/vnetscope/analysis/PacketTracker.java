@@ -45,6 +45,20 @@ import org.vnetscope.ctf.StreamFile;
  * but it pairs no veths, votes for no namespace, tells no device kind, and its journey says so
  * ({@link JourneyLog#overlapsLostEvents}). The peer its hand-over shows holds only if an intact chain paired the
  * same names ({@link InterfaceIdentities#resolve}).
+ *
+ * <p>User-space relays (a process per VM copying frames between a tap and the VM's side of a veth pair, as QEMU
+ * does without vhost) make pairs with the same names in every VM: what tells them apart is the relay. Each chain's
+ * relay ({@link InterfaceId#relayPart part}) is decided once, and every count, drop and journey of the chain goes
+ * under it. A relay's copy into the VM is a new skb queued by the relay's process right after it read the same
+ * frame (same length, same headers) off a tap. A frame the VM sends reaches the relay's veth end, whose stack frees
+ * it, and the relay writes a copy into its tap, again a new skb with the same length and headers, received in the
+ * relay's process. So a chain that crosses a veth pair to a device that never delivered to a socket nor passed
+ * anything on keeps its counts back and is <em>claimable</em>: the first such copy names its relay, whether it
+ * comes before the chain's free (a relay on another CPU) or after it; a chain that ends unclaimed is held until
+ * {@link #STALE_NS} passes (no relay), or for good once it delivered to a socket or passed on.
+ *
+ * <p>A GSO super-packet cut into segments before any hand-over (its device cannot take it whole) shows only its
+ * queue: its first segment, cut right after on the same CPU, names the pair and the relay it takes.
  */
 final class PacketTracker {
 
@@ -87,7 +101,80 @@ final class PacketTracker {
         }
         /** The stream list counted the packet of the current journey. */
         boolean streamCounted;
+        /** The relay whose packet this is ({@link InterfaceId#relayPart}), 0 when none. */
+        long part;
+        /** Reached the device it is on through a veth hand-over, or was received there with no queue before. */
+        boolean crossedPair;
+        /** Some count went to the observers: the part can no longer change. */
+        boolean emitted;
+        /** Counts kept back while the relay may still be decided. */
+        final OwedCounts owed = new OwedCounts();
+        /** Waiting for a relay's copy to claim it: its fingerprint, the next claimable chain with the same one. */
+        boolean claimable;
+        long claimKey;
+        Chain nextClaimable;
+        /** Ended, kept for a claim since then (0 while the chain lives). */
+        long heldNs;
+        /** Which chain this is, as long as it is in use: what a segment checks its parent by. */
+        long serial;
+        /** A super-packet cut before it counted anything: waiting for its first segment to name its pair. */
+        boolean awaitingSegments;
+        /** For a segment: the super-packet it was cut from, while that one waits, and its serial. */
+        Chain parent;
+        long parentSerial;
     }
+
+    /** Counts a chain owes the observers, by kind, time, raw device and length; at most one drop. */
+    private static final class OwedCounts {
+        boolean active;
+        int size;
+        byte[] kinds = new byte[4];
+        long[] times = new long[4];
+        InterfaceId[] devices = new InterfaceId[4];
+        long[] lengths = new long[4];
+        boolean dropped;
+        long dropNs;
+        InterfaceId dropDevice;
+        String dropReason;
+        long dropLocation;
+        int dropEthertype;
+
+        void add(byte kind, long timeNs, InterfaceId device, long len) {
+            if (size == kinds.length) {
+                kinds = Arrays.copyOf(kinds, size * 2);
+                times = Arrays.copyOf(times, size * 2);
+                devices = Arrays.copyOf(devices, size * 2);
+                lengths = Arrays.copyOf(lengths, size * 2);
+            }
+            kinds[size] = kind;
+            times[size] = timeNs;
+            devices[size] = device;
+            lengths[size] = len;
+            size++;
+        }
+
+        /** A hand-over named the peer of a device that the kept counts name without one. */
+        void reveal(InterfaceId peerless, InterfaceId withPeer) {
+            for (int i = 0; i < size; i++) {
+                if (devices[i] == peerless) {
+                    devices[i] = withPeer;
+                }
+            }
+        }
+
+        void clear() {
+            active = false;
+            Arrays.fill(devices, 0, size, null);
+            size = 0;
+            dropped = false;
+            dropDevice = null;
+            dropReason = null;
+        }
+    }
+
+    private static final byte RECEIVED = 0;
+    private static final byte TRANSMITTED = 1;
+    private static final byte QUEUED = 2;
 
     /** Streams that lost events, and until when their latest lost range runs. */
     private StreamFile[] lossyStreams = new StreamFile[0];
@@ -132,6 +219,35 @@ final class PacketTracker {
     private int lateXmitNext;
     private int lateXmitPending;
     private long overlappingLostEvents;
+    /**
+     * Devices that delivered a packet to a socket or passed one on (a bridge port, a VM's interface): what ends
+     * unread there is no relay's. By reference; few.
+     */
+    private InterfaceId[] endpoints = new InterfaceId[16];
+    private int endpointCount;
+    /** Devices a relay's copies were sent through: what ends unread on them is most likely a relay's. */
+    private InterfaceId[] relaySides = new InterfaceId[4];
+    private int relaySideCount;
+    /**
+     * Per process (direct-mapped by pid), the last frame it read off a device's transmit side (a tap): a relay's
+     * next queue of the same frame is its copy.
+     */
+    private static final int READERS = 64;
+    private final long[] readerPids = new long[READERS];
+    private final int[] readFrames = new int[READERS];
+    private final IpHeader[] readHeaders = new IpHeader[READERS];
+    private final long[] readNs = new long[READERS];
+    private final String[] readDevices = new String[READERS];
+    private boolean tapReadSeen;
+    /** Claimable chains by fingerprint (oldest first, through {@link Chain#nextClaimable}). */
+    private final LongObjectMap<Chain> claimableByKey = new LongObjectMap<>();
+    private int claimableCount;
+    /** Chains that ended while claimable or awaiting segments, in the order they ended, until settled or stale. */
+    private final ArrayDeque<Chain> held = new ArrayDeque<>();
+    private long serials;
+    /** Per stream (a CPU), the super-packet it cut last: its segments follow on the same CPU. */
+    private StreamFile[] cuttingStreams = new StreamFile[0];
+    private Chain[] cutParents = new Chain[0];
     /** The chain of the packet event just handled: what the stream list asks about. */
     private Chain current;
     private InterfaceId currentDevice;
@@ -142,6 +258,10 @@ final class PacketTracker {
         this.header = header;
         this.names = new DeviceNames(identities);
         this.observers = observers.clone();
+        Arrays.fill(readerPids, -1);
+        for (int i = 0; i < READERS; i++) {
+            readHeaders[i] = new IpHeader();
+        }
     }
 
     /**
@@ -247,14 +367,21 @@ final class PacketTracker {
         long skb = event.getLong(NetFields.SKBADDR);
         Chain chain = sameHeader(skb, live(skb, now));
         boolean created = chain == null;
+        InterfaceId device = names.read(event, NetFields.NAME);
         if (created) {
             chain = create(skb);
+            if (tapReadSeen) {
+                chain.part = relayCopy(event, now);
+            }
         } else {
+            if (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX) {
+                endpoint(chain.iface); // it passes packets on
+            }
             flushQueue(chain, chain.iface);
         }
         checked(chain, event, now);
         chain.step = Step.QUEUED;
-        chain.iface = names.read(event, NetFields.NAME);
+        chain.iface = device;
         chain.transmitter = null;
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         chain.queuedAtNs = now;
@@ -287,6 +414,11 @@ final class PacketTracker {
                 }
             }
             chain.journey.revealPeer(chain.iface, transmitter);
+            if (chain.part != 0 && !contains(relaySides, relaySideCount, transmitter)) {
+                relaySides = add(relaySides, relaySideCount++, transmitter);
+            }
+            oweUntilSettled(chain, iface);
+            chain.crossedPair = true;
             flushQueue(chain, transmitter);
             chain.transmitter = transmitter;
         } else if (chain != null && chain.step == Step.QUEUED && chain.iface.name().equals(name)) {
@@ -295,6 +427,7 @@ final class PacketTracker {
             identities.evidence(iface, DeviceKind.LOOPBACK, 1);
             flushQueue(chain, iface);
             chain.transmitter = iface;
+            chain.crossedPair = false;
         } else {
             iface = named;
             if (evidence) {
@@ -303,21 +436,23 @@ final class PacketTracker {
             rxWithoutQueue = true;
             if (chain == null) {
                 chain = checked(create(skb), event, now);
-            } else {
-                flushQueue(chain, chain.iface);
-                chain.transmitter = null;
+                segmentOf(event.stream(), chain);
             }
+            oweUntilSettled(chain, iface);
+            chain.crossedPair = true;
+            flushQueue(chain, chain.iface);
+            chain.transmitter = null;
         }
         received(chain, iface, Step.RECEIVED_RX, HopKind.RX, rxWithoutQueue, event, now);
+        if (chain.owed.active && !chain.claimable) {
+            register(chain);
+        }
     }
 
     /** Counts a receive on an interface, once per packet, and moves the chain there. */
     private void received(Chain chain, InterfaceId iface, Step step, HopKind kind, boolean rxWithoutQueue,
                           Event event, long now) {
-        long len = event.getLong(NetFields.LEN);
-        for (PacketObserver observer : observers) {
-            observer.received(now, iface, len);
-        }
+        count(chain, RECEIVED, now, iface, event.getLong(NetFields.LEN));
         chain.step = step;
         chain.iface = iface;
         chain.rxWithoutQueue = rxWithoutQueue;
@@ -339,16 +474,24 @@ final class PacketTracker {
             record(chain, chain.iface, HopKind.RECEIVE, event);
             return;
         }
-        if (chain == null) {
+        boolean created = chain == null;
+        if (created) {
             chain = checked(create(skb), event, now);
         } else {
+            if (afterReceive) {
+                endpoint(chain.iface); // it hands packets up to another device
+            }
             flushQueue(chain, chain.iface);
         }
         if (!chain.journey.overlapsLostEvents()) {
             identities.evidence(iface, afterReceive ? DeviceKind.UPPER : DeviceKind.DRIVER, 1);
         }
         chain.transmitter = null;
+        chain.crossedPair = false;
         received(chain, iface, Step.RECEIVED, HopKind.RECEIVE, false, event, now);
+        if (created && claimableCount > 0) {
+            claim(event, iface, now);
+        }
     }
 
     private void onXmit(Event event) {
@@ -389,6 +532,9 @@ final class PacketTracker {
             }
             chain.rxWithoutQueue = false;
             chain.transmitter = iface;
+            if (chain.parent != null) {
+                revealToParent(chain, iface);
+            }
             chain.journey.revealPeer(named, iface);
             chain.journey.revealPeer(chain.iface, identities.id(receiver, name));
             chain.iface = identities.id(receiver, name);
@@ -404,19 +550,22 @@ final class PacketTracker {
                 chain = null;
             }
         }
-        if (event.getLong(NetFields.RC) == 0) {
-            long len = event.getLong(NetFields.LEN);
-            for (PacketObserver observer : observers) {
-                observer.transmitted(now, iface, len);
-            }
-        }
         if (chain == null) {
             chain = checked(create(skb), event, now);
+            segmentOf(event.stream(), chain); // a segment the device sends itself
             chain.step = Step.SENT;
             chain.iface = iface;
-        } else if (chain.step == Step.QUEUED || chain.step == Step.SENT) {
-            chain.step = Step.SENT;
-            chain.iface = iface;
+            if (event.getLong(NetFields.RC) == 0) {
+                count(chain, TRANSMITTED, now, iface, event.getLong(NetFields.LEN));
+            }
+        } else {
+            if (event.getLong(NetFields.RC) == 0) {
+                count(chain, TRANSMITTED, now, iface, event.getLong(NetFields.LEN));
+            }
+            if (chain.step == Step.QUEUED || chain.step == Step.SENT) {
+                chain.step = Step.SENT;
+                chain.iface = iface;
+            }
         }
         // otherwise the skb already lives on the receiving peer, where a drop must be attributed
         chain.lastNs = now;
@@ -436,15 +585,15 @@ final class PacketTracker {
             String[] labels = event.getEnumLabels(NetFields.REASON);
             reason = labels.length > 0 ? labels[0] : Long.toString(event.getLong(NetFields.REASON));
         }
-        InterfaceId iface = null;
-        if (chain != null) {
-            iface = chain.iface;
-            end(event.getLong(NetFields.SKBADDR), chain, now, Outcome.DROPPED, reason);
-        }
         long location = event.has(NetFields.LOCATION) ? event.getLong(NetFields.LOCATION) : 0;
         int ethertype = event.has(NetFields.PROTOCOL) ? (int) event.getLong(NetFields.PROTOCOL) : 0;
-        for (PacketObserver observer : observers) {
-            observer.dropped(now, iface, reason, location, ethertype);
+        if (chain != null) {
+            countDrop(chain, now, reason, location, ethertype);
+            end(event.getLong(NetFields.SKBADDR), chain, now, Outcome.DROPPED, reason);
+        } else {
+            for (PacketObserver observer : observers) {
+                observer.dropped(now, null, reason, location, ethertype);
+            }
         }
     }
 
@@ -470,6 +619,11 @@ final class PacketTracker {
         } else if (chain.step == Step.QUEUED && !chain.readWhileQueued) {
             // queued, never sent, freed without a drop: validate_xmit_skb consumes a GSO skb once it has cut the
             // segments that the device then sends
+            if (!chain.emitted && !chain.owed.active) {
+                chain.owed.active = true;
+                chain.awaitingSegments = true;
+                cutOn(event.stream(), chain);
+            }
             end(skb, chain, now, Outcome.SEGMENTED, null);
         } else {
             if (chain.step == Step.QUEUED) {
@@ -491,6 +645,9 @@ final class PacketTracker {
         if (chain != null && chain.step == Step.QUEUED) {
             chain.readWhileQueued = true;
         }
+        if (chain != null && (chain.step == Step.QUEUED || chain.step == Step.SENT)) {
+            rememberTapRead(event, chain);
+        }
         if (chain == null || (chain.step != Step.RECEIVED && chain.step != Step.RECEIVED_RX)
                 || !event.has(NetFields.NET_NS)) {
             return;
@@ -507,7 +664,11 @@ final class PacketTracker {
         // the reader of a socket runs in its own namespace, so the device that received the skb is there too
         if (!checked(chain, event, event.timestampNs()).journey.overlapsLostEvents()) {
             identities.voteNetns(chain.iface, event.getLong(NetFields.NET_NS));
+            if (chain.part != 0) {
+                identities.voteRelayReader(chain.part, event.getLong(NetFields.NET_NS));
+            }
         }
+        endpoint(chain.iface);
         chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
     }
 
@@ -556,7 +717,8 @@ final class PacketTracker {
         if (!journey.isEmpty() && journey.cannotContinue(device, kind)) {
             ambiguous++;
             journey.end(journey.lastTimeNs(), Outcome.UNTERMINATED, null);
-            report(journey);
+            pay(chain);
+            report(chain);
         }
         if (journey.isEmpty()) {
             chain.streamCounted = false;
@@ -569,6 +731,14 @@ final class PacketTracker {
             // an xmit hop leaves the state alone: an internal port's xmit returns after the datapath ran
             chain.datapath = entersDatapath(device, kind) ? Datapath.AWAITING : Datapath.NONE;
         }
+    }
+
+    /** Hands the chain's journey to the observers, its devices under the chain's relay. */
+    private void report(Chain chain) {
+        if (chain.part != 0) {
+            chain.journey.ownedBy(identities, chain.part);
+        }
+        report(chain.journey);
     }
 
     private void report(JourneyLog journey) {
@@ -593,6 +763,15 @@ final class PacketTracker {
         chain.rxWithoutQueue = false;
         chain.readWhileQueued = false;
         chain.datapath = Datapath.NONE;
+        chain.part = 0;
+        chain.crossedPair = false;
+        chain.emitted = false;
+        chain.claimable = false;
+        chain.nextClaimable = null;
+        chain.heldNs = 0;
+        chain.serial = ++serials;
+        chain.awaitingSegments = false;
+        chain.parent = null;
         chain.journey.reset();
         chains.put(skb, chain);
         maxLive = Math.max(maxLive, chains.size());
@@ -601,11 +780,85 @@ final class PacketTracker {
 
     private void end(long skb, Chain chain, long endNs, Outcome outcome, String reason) {
         flushQueue(chain, chain.iface);
+        chains.remove(skb);
         if (!chain.journey.isEmpty()) {
             chain.journey.end(endNs, outcome, reason);
-            report(chain.journey);
         }
-        chains.remove(skb);
+        if (chain.awaitingSegments || chain.claimable && awaitsRelay(chain, outcome)) {
+            chain.heldNs = Math.max(endNs, 1);
+            held.addLast(chain);
+            expireHeld(endNs);
+            return;
+        }
+        settle(chain);
+        recycle(chain);
+    }
+
+    /** Pays what the chain owes and hands on its journey; no relay can claim it any more. */
+    private void settle(Chain chain) {
+        if (chain.claimable) {
+            unregister(chain);
+        }
+        chain.awaitingSegments = false;
+        pay(chain);
+        if (!chain.journey.isEmpty()) {
+            report(chain);
+        }
+        if (chain.parent != null) {
+            settleParent(chain);
+        }
+    }
+
+    /**
+     * Remembers the super-packet a CPU just cut: the new skbs that follow there, received without a queue on the
+     * peer or sent by the device, are its segments.
+     */
+    private void cutOn(StreamFile stream, Chain parent) {
+        for (int i = 0; i < cuttingStreams.length; i++) {
+            if (cuttingStreams[i] == stream) {
+                cutParents[i] = parent;
+                return;
+            }
+        }
+        cuttingStreams = Arrays.copyOf(cuttingStreams, cuttingStreams.length + 1);
+        cutParents = Arrays.copyOf(cutParents, cutParents.length + 1);
+        cuttingStreams[cuttingStreams.length - 1] = stream;
+        cutParents[cutParents.length - 1] = parent;
+    }
+
+    private void segmentOf(StreamFile stream, Chain segment) {
+        for (int i = 0; i < cuttingStreams.length; i++) {
+            if (cuttingStreams[i] == stream && cutParents[i].awaitingSegments) {
+                segment.parent = cutParents[i];
+                segment.parentSerial = cutParents[i].serial;
+                return;
+            }
+        }
+    }
+
+    /** A segment's hand-over named the pair it was sent through: the super-packet it was cut from was queued there. */
+    private void revealToParent(Chain segment, InterfaceId sender) {
+        Chain parent = segment.parent;
+        if (parent.serial == segment.parentSerial && parent.awaitingSegments && parent.iface != null
+                && parent.iface.peer() == null && sender.name().equals(parent.iface.name())) {
+            parent.owed.reveal(parent.iface, sender);
+            parent.journey.revealPeer(parent.iface, sender);
+            parent.iface = sender;
+        }
+    }
+
+    /** A segment is settled: the super-packet it was cut from takes its relay, if it still waits. */
+    private void settleParent(Chain segment) {
+        Chain parent = segment.parent;
+        segment.parent = null;
+        if (parent.serial != segment.parentSerial || !parent.awaitingSegments) {
+            return;
+        }
+        parent.part = segment.part;
+        settle(parent); // recycled when the held queue reaches it
+    }
+
+    private void recycle(Chain chain) {
         chain.iface = null;
         chain.transmitter = null;
         spare.push(chain);
@@ -613,11 +866,233 @@ final class PacketTracker {
 
     private void flushQueue(Chain chain, InterfaceId iface) {
         if (chain.pendingQueueLen >= 0) {
-            for (PacketObserver observer : observers) {
-                observer.queued(chain.queuedAtNs, iface, chain.pendingQueueLen);
-            }
+            count(chain, QUEUED, chain.queuedAtNs, iface, chain.pendingQueueLen);
             chain.pendingQueueLen = -1;
         }
+    }
+
+    /** A count of the chain: to the observers under the chain's relay, or kept while that may still change. */
+    private void count(Chain chain, byte kind, long timeNs, InterfaceId iface, long len) {
+        if (chain.owed.active) {
+            chain.owed.add(kind, timeNs, iface, len);
+            return;
+        }
+        chain.emitted = true;
+        emit(kind, timeNs, identities.withPart(iface, chain.part), len);
+    }
+
+    private void emit(byte kind, long timeNs, InterfaceId counted, long len) {
+        for (PacketObserver observer : observers) {
+            switch (kind) {
+                case RECEIVED -> observer.received(timeNs, counted, len);
+                case TRANSMITTED -> observer.transmitted(timeNs, counted, len);
+                default -> observer.queued(timeNs, counted, len);
+            }
+        }
+    }
+
+    /** The chain's drop, where it was last seen: under its relay, or kept like its other counts. */
+    private void countDrop(Chain chain, long timeNs, String reason, long location, int ethertype) {
+        OwedCounts owed = chain.owed;
+        if (owed.active) {
+            owed.dropped = true;
+            owed.dropNs = timeNs;
+            owed.dropDevice = chain.iface;
+            owed.dropReason = reason;
+            owed.dropLocation = location;
+            owed.dropEthertype = ethertype;
+            return;
+        }
+        chain.emitted = true;
+        InterfaceId iface = chain.iface == null ? null : identities.withPart(chain.iface, chain.part);
+        for (PacketObserver observer : observers) {
+            observer.dropped(timeNs, iface, reason, location, ethertype);
+        }
+    }
+
+    /** Hands the observers what the chain kept back, under the relay it now has (or none). */
+    private void pay(Chain chain) {
+        OwedCounts owed = chain.owed;
+        if (!owed.active) {
+            return;
+        }
+        for (int i = 0; i < owed.size; i++) {
+            emit(owed.kinds[i], owed.times[i], identities.withPart(owed.devices[i], chain.part), owed.lengths[i]);
+        }
+        if (owed.dropped) {
+            InterfaceId iface = owed.dropDevice == null ? null : identities.withPart(owed.dropDevice, chain.part);
+            for (PacketObserver observer : observers) {
+                observer.dropped(owed.dropNs, iface, owed.dropReason, owed.dropLocation, owed.dropEthertype);
+            }
+        }
+        chain.emitted |= owed.size > 0 || owed.dropped;
+        owed.clear();
+    }
+
+    /**
+     * Starts keeping the chain's counts back when it has no relay yet, has counted nothing, and reaches a device
+     * that may be a relay's end: one that never delivered to a socket nor passed a packet on.
+     */
+    private void oweUntilSettled(Chain chain, InterfaceId device) {
+        if (chain.part == 0 && !chain.emitted && !chain.owed.active && !isEndpoint(device)) {
+            chain.owed.active = true;
+        }
+    }
+
+    private boolean isEndpoint(InterfaceId device) {
+        return contains(endpoints, endpointCount, device);
+    }
+
+    private void endpoint(InterfaceId device) {
+        if (device != null && !isEndpoint(device)) {
+            endpoints = add(endpoints, endpointCount++, device);
+        }
+    }
+
+    private static boolean contains(InterfaceId[] devices, int count, InterfaceId device) {
+        for (int i = 0; i < count; i++) {
+            if (devices[i] == device) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static InterfaceId[] add(InterfaceId[] devices, int count, InterfaceId device) {
+        InterfaceId[] grown = count == devices.length ? Arrays.copyOf(devices, count * 2) : devices;
+        grown[count] = device;
+        return grown;
+    }
+
+    /**
+     * Whether an ending chain may be a frame its VM sent to a relay: it came through a veth pair (or as a
+     * segment) to a device that neither delivered it to a socket nor passed it on, nor ever did so with another.
+     */
+    private boolean awaitsRelay(Chain chain, Outcome outcome) {
+        return chain.owed.active && chain.part == 0 && chain.crossedPair && outcome != Outcome.SEGMENTED
+                && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)
+                && chain.journey.receiverHop() < 0 && !isEndpoint(chain.iface);
+    }
+
+    /** Lets a relay's copy of the chain's frame claim it, by the frame's length and headers. */
+    private void register(Chain chain) {
+        chain.claimable = true;
+        chain.claimKey = chain.journey.header.fingerprint(chain.journey.bytes());
+        chain.nextClaimable = null;
+        Chain last = claimableByKey.get(chain.claimKey);
+        if (last == null) {
+            claimableByKey.put(chain.claimKey, chain);
+        } else {
+            while (last.nextClaimable != null) {
+                last = last.nextClaimable;
+            }
+            last.nextClaimable = chain;
+        }
+        claimableCount++;
+    }
+
+    private void unregister(Chain chain) {
+        Chain first = claimableByKey.get(chain.claimKey);
+        if (first == chain) {
+            if (chain.nextClaimable == null) {
+                claimableByKey.remove(chain.claimKey);
+            } else {
+                claimableByKey.put(chain.claimKey, chain.nextClaimable);
+            }
+        } else {
+            Chain previous = first;
+            while (previous.nextClaimable != chain) {
+                previous = previous.nextClaimable;
+            }
+            previous.nextClaimable = chain.nextClaimable;
+        }
+        chain.nextClaimable = null;
+        chain.claimable = false;
+        claimableCount--;
+    }
+
+    /**
+     * A new skb received in a task's context (a relay writing into its tap): when it copies a claimable frame (the
+     * same length and headers; the oldest such), that frame is the VM's, sent to this process's relay.
+     */
+    private void claim(Event event, InterfaceId device, long now) {
+        expireHeld(now);
+        if (claimableCount == 0 || !event.has(NetFields.PID)) {
+            return;
+        }
+        int frame = (int) event.getLong(NetFields.LEN) + NetFields.ETH_HEADER;
+        long key = seen.fingerprint(frame);
+        // a frame without IP header (ARP) matches on its length alone: one on a device relays write to comes
+        // first, before, say, a copy the bridge flooded into a VM that has read nothing yet
+        for (int pass = 0; pass < 2; pass++) {
+            for (Chain chain = claimableByKey.get(key); chain != null; chain = chain.nextClaimable) {
+                if (chain.journey.bytes() == frame && chain.journey.header.sameAs(seen)
+                        && (pass == 1 || contains(relaySides, relaySideCount, chain.iface))) {
+                    unregister(chain);
+                    chain.part = InterfaceId.relayPart(event.getLong(NetFields.PID));
+                    identities.voteRelayTap(chain.part, device.name());
+                    if (chain.senderNetns != NO_NETNS) {
+                        identities.voteRelayCreator(chain.part, chain.senderNetns);
+                    }
+                    if (chain.heldNs != 0) {
+                        settle(chain); // recycled when the held queue reaches it
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Settles, without a relay, the held chains older than {@link #STALE_NS}; recycles those already settled. */
+    private void expireHeld(long now) {
+        while (!held.isEmpty()) {
+            Chain oldest = held.peekFirst();
+            if (oldest.claimable || oldest.awaitingSegments) {
+                if (now - oldest.heldNs <= STALE_NS) {
+                    return;
+                }
+                settle(oldest);
+            }
+            held.pollFirst();
+            recycle(oldest);
+        }
+    }
+
+    /** Remembers the frame a process read off a device's transmit side (a tap), as a relay reads it. */
+    private void rememberTapRead(Event event, Chain chain) {
+        int frame = chain.journey.bytes();
+        if (!event.has(NetFields.PID) || frame == 0 || event.getLong(NetFields.LEN) != frame) {
+            return; // a reader of a whole frame copies exactly its bytes
+        }
+        long pid = event.getLong(NetFields.PID);
+        int slot = (int) pid & (READERS - 1);
+        readerPids[slot] = pid;
+        readFrames[slot] = frame;
+        readHeaders[slot].copyFrom(chain.journey.header);
+        readNs[slot] = event.timestampNs();
+        readDevices[slot] = chain.iface.name();
+        tapReadSeen = true;
+    }
+
+    /**
+     * The relay part of a new skb queued in a process that just read the same frame (length, and headers where
+     * the frame had any) off a tap: the process's copy. 0 otherwise.
+     */
+    private long relayCopy(Event event, long now) {
+        if (!event.has(NetFields.PID)) {
+            return 0;
+        }
+        long pid = event.getLong(NetFields.PID);
+        int slot = (int) pid & (READERS - 1);
+        if (readerPids[slot] != pid || now - readNs[slot] > STALE_NS
+                || readFrames[slot] != event.getLong(NetFields.LEN)
+                || readHeaders[slot].type != IpHeader.NONE && !readHeaders[slot].sameAs(seen)) {
+            return 0;
+        }
+        readerPids[slot] = -1;
+        long part = InterfaceId.relayPart(pid);
+        identities.voteRelayTap(part, readDevices[slot]);
+        return part;
     }
 
     /** Ends every live chain when the trace (or this part of it) ends: queues reported, journeys handed on. */
@@ -626,10 +1101,16 @@ final class PacketTracker {
             flushQueue(chain, chain.iface);
             if (!chain.journey.isEmpty()) {
                 chain.journey.end(chain.lastNs, Outcome.UNTERMINATED, null);
-                report(chain.journey);
             }
+            settle(chain);
         });
         chains.clear();
+        expireHeld(Long.MAX_VALUE);
+        for (Chain chain : upcalled) {
+            if (chain.claimable) {
+                unregister(chain); // what waits for user space's answer may move to another part's tracker
+            }
+        }
     }
 
     // Open vSwitch kernel datapath. A packet enters the datapath when a port takes it in: a netdev port receives
@@ -759,17 +1240,12 @@ final class PacketTracker {
     }
 
     private void droppedByDatapath(Chain chain, long timeNs) {
-        int ethertype = chain.journey.hasIpv4() ? 0x0800 : 0;
-        for (PacketObserver observer : observers) {
-            observer.dropped(timeNs, chain.iface, OvsFields.NO_OUTPUT_REASON, 0, ethertype);
-        }
+        countDrop(chain, timeNs, OvsFields.NO_OUTPUT_REASON, 0, chain.journey.hasIpv4() ? 0x0800 : 0);
     }
 
     private void endUpcalled(Chain chain, Outcome outcome, String reason) {
         chain.journey.end(chain.lastNs, outcome, reason);
-        report(chain.journey);
-        chain.iface = null;
-        chain.transmitter = null;
-        spare.push(chain);
+        settle(chain);
+        recycle(chain);
     }
 }

@@ -109,19 +109,19 @@ final class ReportCsv {
         written.add(write(directory.resolve("vm_matrix.csv"), rows));
 
         rows = new ArrayList<>();
-        rows.add(List.of("interface", "reason", "location", "address", "ethertype", "packets"));
+        rows.add(List.of("interface", "reason", "location", "address", "ethertype", "packets", "netns"));
         for (DropReport d : report.drops()) {
             rows.add(row(d.iface(), d.reason(), d.location(), "0x" + Long.toHexString(d.address()), d.ethertype(),
-                    d.packets()));
+                    d.packets(), d.netns()));
         }
         written.add(write(directory.resolve("drops.csv"), rows));
 
         rows = new ArrayList<>();
         rows.add(List.of("interface", "mtu", "queued_packets", "queued_bytes", "gso_packets", "gso_bytes",
-                "gro_entered", "received"));
+                "gro_entered", "received", "netns"));
         for (OffloadReport o : report.offload()) {
             rows.add(row(o.iface(), o.mtu(), o.queued().packets(), o.queued().bytes(), o.gso().packets(),
-                    o.gso().bytes(), o.groEntered(), o.received()));
+                    o.gso().bytes(), o.groEntered(), o.received(), o.netns()));
         }
         written.add(write(directory.resolve("offload.csv"), rows));
 

@@ -35,11 +35,7 @@ final class ReportJson {
             ObjectNode node = interfaces.addObject();
             node.put("name", iface.name());
             node.put("peer", iface.peer());
-            if (iface.netns() == null) {
-                node.putNull("netns");
-            } else {
-                node.put("netns", iface.netns());
-            }
+            putNetns(node, iface.netns());
             node.put("kind", iface.kind().name().toLowerCase(java.util.Locale.ROOT));
             node.put("ambiguous", iface.ambiguous());
             counts(node.putObject("rx"), iface.rx());
@@ -89,6 +85,7 @@ final class ReportJson {
             node.put("address", "0x" + Long.toHexString(d.address()));
             node.put("ethertype", d.ethertype());
             node.put("packets", d.packets());
+            putNetns(node, d.netns());
         }
         ArrayNode offload = root.putArray("offload");
         for (OffloadReport o : report.offload()) {
@@ -102,6 +99,7 @@ final class ReportJson {
             node.put("gso_byte_share", o.gsoByteShare());
             node.put("gro_entered", o.groEntered());
             node.put("received", o.received());
+            putNetns(node, o.netns());
         }
         TopologyJson.addTo(root, report);
         ArrayNode lost = root.putArray("lost_events");
@@ -116,6 +114,14 @@ final class ReportJson {
         ArrayNode notes = root.putArray("notes");
         report.notes().forEach(notes::add);
         return root;
+    }
+
+    private static void putNetns(ObjectNode node, Long netns) {
+        if (netns == null) {
+            node.putNull("netns");
+        } else {
+            node.put("netns", netns);
+        }
     }
 
     private static void counts(ObjectNode node, TrafficCounts counts) {

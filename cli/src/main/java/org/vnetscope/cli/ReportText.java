@@ -4,7 +4,14 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.DropReport;
 import org.vnetscope.analysis.InterfaceReport;
@@ -60,8 +67,10 @@ final class ReportText {
 
         out.println("Drops (skb_kfree, datapath; by the interface where the packet was last seen)");
         out.printf("%-22s %-21s %-43s %9s%n", "interface", "reason", "location", "packets");
+        Set<String> sharedDropLabels = sharedLabels(report.drops(), DropReport::iface, DropReport::netns);
         for (DropReport d : report.drops()) {
-            out.printf("%-22s %-21s %-43s %9d%n", fit(d.iface() == null ? "(no interface)" : d.iface(), 22),
+            String iface = d.iface() == null ? "(no interface)" : label(d.iface(), d.netns(), sharedDropLabels);
+            out.printf("%-22s %-21s %-43s %9d%n", fit(iface, 22),
                     fit(d.reason() == null ? "-" : d.reason(), 21), fit(d.location(), 43), d.packets());
         }
         out.print(lostNote);
@@ -70,8 +79,10 @@ final class ReportText {
         out.println("Offload (GSO: queued skbs larger than MTU + 14; GRO: packets entering GRO)");
         out.printf("%-22s %5s %9s %10s %9s %10s %6s %9s %9s%n", "interface", "mtu", "queued", "queued B",
                 "gso skbs", "gso B", "gso%", "gro in", "received");
+        Set<String> sharedOffloadLabels = sharedLabels(report.offload(), OffloadReport::iface, OffloadReport::netns);
         for (OffloadReport o : report.offload()) {
-            out.printf("%-22s %5d %9d %10s %9d %10s %6s %9d %9d%n", fit(o.iface(), 22), o.mtu(), o.queued().packets(),
+            out.printf("%-22s %5d %9d %10s %9d %10s %6s %9d %9d%n",
+                    fit(label(o.iface(), o.netns(), sharedOffloadLabels), 22), o.mtu(), o.queued().packets(),
                     bytes(o.queued().bytes()), o.gso().packets(), bytes(o.gso().bytes()), percent(o.gsoByteShare()),
                     o.groEntered(), o.received());
         }
@@ -86,6 +97,26 @@ final class ReportText {
         for (String note : report.notes()) {
             out.println("- " + note);
         }
+    }
+
+    /** Labels that rows of several namespaces share (each VM's pair behind a user-space relay). */
+    private static <T> Set<String> sharedLabels(List<T> rows, Function<T, String> label, Function<T, Long> netns) {
+        Map<String, Set<Long>> namespaces = new HashMap<>();
+        for (T row : rows) {
+            namespaces.computeIfAbsent(Objects.toString(label.apply(row)), l -> new HashSet<>()).add(netns.apply(row));
+        }
+        Set<String> shared = new HashSet<>();
+        namespaces.forEach((l, set) -> {
+            if (set.size() > 1) {
+                shared.add(l);
+            }
+        });
+        return shared;
+    }
+
+    /** The label, followed by the namespace where rows of several namespaces share it. */
+    private static String label(String label, Long netns, Set<String> shared) {
+        return shared.contains(label) ? label + " " + (netns == null ? "-" : netns) : label;
     }
 
     /** A line per lost range, repeated under every table: each figure there may be short. */

@@ -125,7 +125,8 @@ public final class TopologyCommand implements Callable<Integer> {
         }
         for (Topology.VethPair pair : topology.vethPairs()) {
             sb.append("veth ").append(pair.a()).append(" ↔ ").append(pair.b())
-                    .append(pair.netns() == null ? "" : " netns " + pair.netns()).append('\n');
+                    .append(pair.netns() == null ? "" : " netns " + pair.netns())
+                    .append(pair.tap() == null ? "" : " relayed to " + pair.tap()).append('\n');
         }
         for (Datapath datapath : result.datapaths()) {
             datapath(sb, datapath);

@@ -36,7 +36,7 @@ public final class PathGraph implements Consumer<Journey> {
         if (path == null) {
             List<DeviceRef> key = new ArrayList<>(steps.size());
             for (DeviceStep step : steps) {
-                key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit()));
+                key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit(), step.device().part()));
             }
             path = paths.computeIfAbsent(key, k -> new Accumulator(k.size()));
             byDevices.put(steps, path);
@@ -75,8 +75,8 @@ public final class PathGraph implements Consumer<Journey> {
         paths.forEach((key, path) -> {
             List<DeviceRef> resolved = new ArrayList<>(key.size());
             for (DeviceRef ref : key) {
-                InterfaceId id = resolve.apply(new InterfaceId(ref.name(), ref.partner()));
-                resolved.add(new DeviceRef(id.name(), id.peer(), ref.transmit()));
+                InterfaceId id = resolve.apply(new InterfaceId(ref.name(), ref.partner(), ref.part()));
+                resolved.add(new DeviceRef(id.name(), id.peer(), ref.transmit(), id.part()));
             }
             canonical.merge(resolved, path.copy(), Accumulator::add);
         });

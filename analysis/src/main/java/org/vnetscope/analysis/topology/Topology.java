@@ -82,7 +82,14 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
     public record Peer(String name, Long netns) {
     }
 
-    public record VethPair(String a, String b, Long netns) {
+    /**
+     * @param a     one end's name
+     * @param b     the other end's name
+     * @param netns the pair's namespace inode, or null when unknown
+     * @param tap   the tap a user-space relay copies frames between this pair and (QEMU without vhost), or null;
+     *              such a pair is listed once per namespace when every VM has one with the same names
+     */
+    public record VethPair(String a, String b, Long netns, String tap) {
     }
 
     public record Interface(String name, String ipv4) {

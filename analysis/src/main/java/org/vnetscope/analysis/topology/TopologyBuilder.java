@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.vnetscope.analysis.InterfaceId;
 import org.vnetscope.analysis.InterfaceIdentities;
 import org.vnetscope.analysis.paths.DeviceStep;
 import org.vnetscope.analysis.paths.HopKind;
@@ -463,7 +464,10 @@ public final class TopologyBuilder implements Consumer<Journey> {
         List<Topology.VethPair> unattached = new ArrayList<>();
         for (String pair : unattachedPairs) {
             String[] ends = pair.split("\t");
-            unattached.add(new Topology.VethPair(ends[0], ends[1], namespaceOf(identities, ends[0], ends[1])));
+            for (InterfaceId pairId : identities.pairs(ends[0], ends[1])) {
+                unattached.add(new Topology.VethPair(ends[0], ends[1], identities.netns(pairId),
+                        identities.relayTap(pairId)));
+            }
         }
         List<Topology.Interface> interfaces = new ArrayList<>();
         statedump.forEach((name, ip) -> interfaces.add(new Topology.Interface(name, ip)));

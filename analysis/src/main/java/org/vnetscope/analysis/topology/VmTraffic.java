@@ -60,6 +60,9 @@ public record VmTraffic(String from, String to, long packets, long bytes, long d
             if (from == null) {
                 continue; // never crossed a bridge port: host-local traffic
             }
+            if (to == null && !toHost && path.segmented() == path.packets()) {
+                continue; // cut into segments before the bridge: the segments are paths of their own
+            }
             String destination = to != null ? to : toHost ? "host" : "none";
             long[] cell = cells.computeIfAbsent(from + "\t" + destination, k -> new long[3]);
             cell[0] += path.packets();

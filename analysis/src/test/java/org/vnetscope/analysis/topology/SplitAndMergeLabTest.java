@@ -116,6 +116,23 @@ class SplitAndMergeLabTest {
                 Topology.Vlan::untilNs).containsExactly(tuple(1, "fdb", null));
     }
 
+    /**
+     * tap-vms cut in time between two flows: each part learns which relay each VM's packets are and where its pair
+     * is; the merged parts place every relayed VM's pair, with the same figures, as one pass does.
+     */
+    @Test
+    void timeHalvesMergeIntoTheOnePassRelayedPairs() {
+        Path folder = LabTraces.scenario("tap-vms");
+        AnalysisReport onePass = analyse(folder, event -> true, null);
+        JsonNode flows = LabTraces.json(folder.resolve("scenario.json")).path("flows");
+        long cut = (flows.path(2).path("end_ns").asLong() + flows.path(3).path("start_ns").asLong()) / 2;
+        AnalysisReport merged = analyse(folder, event -> event.timestampNs() < cut,
+                event -> event.timestampNs() >= cut);
+        assertThat(merged.interfaces()).isNotEmpty().isEqualTo(onePass.interfaces());
+        assertThat(merged.topology().vethPairs()).hasSize(3).isEqualTo(onePass.topology().vethPairs());
+        assertThat(merged.drops()).containsExactlyInAnyOrderElementsOf(onePass.drops());
+    }
+
     private static int half(Event event) {
         return (int) ((event.getLong(SKBADDR) * 0x9E3779B97F4A7C15L) >>> 63);
     }

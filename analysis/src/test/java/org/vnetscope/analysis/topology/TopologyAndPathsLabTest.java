@@ -495,7 +495,8 @@ class TopologyAndPathsLabTest {
      * A GSO super-packet is cut into segments where the device it is queued on cannot take it whole: in tap-vms, on
      * the taps (the relay reads plain frames) and on a tap VM's eth0 (its peer, the relay's veth end, has offloads
      * off). Its path ends there, cut, once per super-packet the offload table counts on that device (vnet0: 1,069;
-     * vm1's eth0: 1,105; vnet1 and vnet2 carried none); each segment is an skb of its own whose journey begins with
+     * vm1's eth0: 1,105, placed on vm1's pair by the segments cut from them; vnet1 and vnet2 carried none); each
+     * segment is an skb of its own whose journey begins with
      * that device's xmit: on vnet0, its 4,029 sent frames less the 2,753 - 1,069 queued skbs it sent whole (the
      * xmit event carries no header, nor do the tap read and free after it: these journeys have no IPv4 header). Veth
      * pairs and bridge ports with offloads on hand super-packets on whole: the other lab traces cut none.
@@ -512,10 +513,15 @@ class TopologyAndPathsLabTest {
             return;
         }
         Map<String, OffloadReport> offload = new HashMap<>();
-        run.result.offload().forEach(o -> offload.put(o.iface(), o));
+        run.result.offload().forEach(o -> offload.put(o.iface() + (o.netns() == null ? "" : " " + o.netns()), o));
+        JsonNode vm1 = vms(run.scenario).stream().filter(vm -> vm.path("bridge_port").asText().equals("vnet0"))
+                .findFirst().orElseThrow();
+        String vm1Eth0 = vm1.path("guest_if").asText() + "<->" + vm1.path("relay").path("vm_side_if").asText() + " "
+                + vm1.path("netns_inode").asLong();
+        String vm1Label = vm1.path("guest_if").asText() + "@" + vm1.path("libvirt_domain").asText();
         assertThat(cutAt).isEqualTo(Map.of("vnet0", offload.get("vnet0").gso().packets(),
-                "eth0", offload.get("eth0").gso().packets()));
-        assertThat(cutAt).isEqualTo(Map.of("vnet0", 1069L, "eth0", 1105L));
+                vm1Label, offload.get(vm1Eth0).gso().packets()));
+        assertThat(cutAt).isEqualTo(Map.of("vnet0", 1069L, "eth0@vm1", 1105L));
 
         JsonNode pre = LabTraces.json(run.folder.resolve("groundtruth/ifstats-pre.json")).path("root");
         JsonNode post = LabTraces.json(run.folder.resolve("groundtruth/ifstats-post.json")).path("root");

@@ -144,7 +144,17 @@
   function fmtAt(ns) { return ns === null ? '' : relSeconds(ns).toFixed(3) + ' s'; }
   // As the analysis names interfaces in drops[] and offload[]: equal names are told apart by their veth peer.
   function ifaceLabel(itf) {
-    return itf.peer ? itf.name + '<->' + itf.peer : String(itf.name);
+    var label = itf.peer ? itf.name + '<->' + itf.peer : String(itf.name);
+    // pairs with the same names in several namespaces (a user-space relay per VM) are told apart by namespace
+    return sharedLabel(interfaces, label) && itf.netns !== null && itf.netns !== undefined ? label + ' ' + itf.netns : label;
+  }
+  function sharedLabel(rows, label) {
+    var namespaces = {};
+    rows.forEach(function (r) {
+      var l = r.interface !== undefined ? String(r.interface) : r.peer ? r.name + '<->' + r.peer : String(r.name);
+      if (l === label) namespaces[String(r.netns)] = true;
+    });
+    return Object.keys(namespaces).length > 1;
   }
 
   // ---------- views and their missing-event notes ----------
@@ -441,6 +451,7 @@
     sv('text', {x: groX, y: 14, 'font-weight': 'bold'}, svg, 'GRO: packets in per skb delivered');
     rows.forEach(function (o, i) {
       var y0 = 24 + i * rowH, label = String(o.interface);
+      if (sharedLabel(rows, label) && o.netns !== null && o.netns !== undefined) label += ' ' + o.netns;
       var share = num(o, ['gso_byte_share']), entered = num(o, ['gro_entered']) || 0, received = num(o, ['received']) || 0;
       sv('text', {x: L - 8, y: y0 + 15, 'text-anchor': 'end'}, svg, label);
       sv('rect', {x: L, y: y0 + 3, width: barW, height: 16, fill: '#eef1f6'}, svg);
