@@ -38,7 +38,10 @@ public interface TraceReader extends Closeable {
     /** The traces being read, in path order. */
     List<Trace> traces();
 
-    /** Every data stream file being read. */
+    /**
+     * Every data stream being read. A stream LTTng rotated over several files ({@code --tracefile-size}) is one
+     * stream, read file after file.
+     */
     List<StreamFile> streams();
 
     /**

@@ -56,7 +56,7 @@ final class MergingReader implements TraceReader {
                         this.decoders[b].file.streamClassId()))
                 .thenComparing((a, b) -> Long.compareUnsigned(this.decoders[a].streamIdForOrder,
                         this.decoders[b].streamIdForOrder))
-                .thenComparing(a -> this.decoders[a].path.toString()));
+                .thenComparing(a -> this.decoders[a].file.path().toString()));
         tieRank = new int[order.length];
         for (int rank = 0; rank < order.length; rank++) {
             tieRank[order[rank]] = rank;

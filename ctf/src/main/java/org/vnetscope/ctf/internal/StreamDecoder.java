@@ -32,11 +32,23 @@ final class StreamDecoder {
     static final int DISCARD = 1;
 
     final CompiledTrace trace;
-    final Path path;
-    final StreamFile file;
+    /** The file being read: one of {@link #files}, the first until the stream moves on to the next. */
+    Path path;
+    /** The stream: its first file names it. */
+    StreamFile file;
     private final TraceReader.Warnings warnings;
-    private final FileChannel channel;
-    private final long fileSize;
+    private FileChannel channel;
+    private long fileSize;
+
+    /**
+     * The files of this stream in reading order: one, or several when LTTng rotated the stream over files of a
+     * bounded size ({@code --tracefile-size}); packets, clock and discard counters continue from one to the next.
+     */
+    private Path[] files;
+    private int fileIndex;
+    /** The time of this stream's first packet (its timestamp_begin), ns since the epoch; {@link #NO_TIME} if none. */
+    final long firstPacketBeginNs;
+    static final long NO_TIME = Long.MIN_VALUE;
 
     // The mapped window: byte positions below are relative to windowBase; bit positions are too.
     private ByteBuffer le;
@@ -81,16 +93,15 @@ final class StreamDecoder {
     private long lastCycles;
     private boolean warnedBackwards;
 
-    StreamDecoder(CompiledTrace trace, Path path, long defaultStreamId, TraceReader.Warnings warnings) {
+    /**
+     * Opens a stream file and reads its first packet's header and context: its stream class, stream instance and
+     * first time, by which {@link Readers} groups the files of a rotated stream.
+     */
+    StreamDecoder(CompiledTrace trace, Path path, TraceReader.Warnings warnings) {
         this.trace = trace;
-        this.path = path;
         this.warnings = warnings;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-            fileSize = channel.size();
-        } catch (IOException e) {
-            throw new CtfException(path, -1, "cannot read stream file: " + e.getMessage(), e);
-        }
+        this.files = new Path[] {path};
+        openFile(path);
         values[HEADER] = new long[trace.packetHeader.slotCount()];
         aux[HEADER] = new long[trace.packetHeader.slotCount()];
         int contextSlots = 1;
@@ -109,18 +120,65 @@ final class StreamDecoder {
 
         long streamClassId = -1;
         long instanceId = -1;
+        long beginNs = NO_TIME;
         if (fileSize > 0) {
             mapWindow(0, Math.min(fileSize, MAX_WINDOW));
             streamClass = readPacketHeader(0);
             streamClassId = streamClass.streamClass.id();
             instanceId = trace.streamInstanceId == null ? -1 : values[HEADER][trace.streamInstanceId.slot];
+            if (!streamClass.packetContext.isEmpty()) {
+                run(streamClass.packetContext);
+            }
+            if (streamClass.timestampBegin != null) {
+                beginNs = streamClass.clock.toNs(values[PACKET_CONTEXT][streamClass.timestampBegin.slot]);
+            }
         }
+        firstPacketBeginNs = beginNs;
         file = new StreamFile(trace.trace, path, streamClassId, instanceId);
-        this.streamIdForOrder = instanceId >= 0 ? instanceId : defaultStreamId;
+        streamIdForOrder = instanceId;
     }
 
     /** The stream id babeltrace2 gives this stream: its stream_instance_id, else its rank in the trace. */
-    final long streamIdForOrder;
+    long streamIdForOrder;
+
+    private void openFile(Path next) {
+        path = next;
+        try {
+            channel = FileChannel.open(next, StandardOpenOption.READ);
+            fileSize = channel.size();
+        } catch (IOException e) {
+            throw new CtfException(next, -1, "cannot read stream file: " + e.getMessage(), e);
+        }
+        // Nothing of the new file is mapped yet: the next packet header maps its window.
+        windowBase = 0;
+        windowLength = 0;
+    }
+
+    /**
+     * Makes the later files of a rotated stream follow this one, in this order; their decoders, which only read
+     * their first packet, are closed.
+     */
+    void continueWith(java.util.List<StreamDecoder> later) {
+        int count = 1 + later.size();
+        files = java.util.Arrays.copyOf(files, count);
+        for (int i = 1; i < count; i++) {
+            StreamDecoder next = later.get(i - 1);
+            files[i] = next.files[0];
+            next.close();
+        }
+    }
+
+    /** Moves to the next file of the stream; false when this was the last. */
+    private boolean nextFile() {
+        if (fileIndex + 1 >= files.length) {
+            return false;
+        }
+        close();
+        fileIndex++;
+        openFile(files[fileIndex]);
+        nextPacketOffset = 0;
+        return true;
+    }
 
     private void allocate(Scope scope, int slots) {
         values[scope.ordinal()] = new long[slots];
@@ -130,7 +188,7 @@ final class StreamDecoder {
     /**
      * Decodes the next record of this stream.
      *
-     * @return false at the end of the file
+     * @return false at the end of the stream (of its last file)
      */
     boolean advance() {
         if (!pendingDiscards.isEmpty()) {
@@ -146,7 +204,7 @@ final class StreamDecoder {
                 inPacket = false;
                 nextPacketOffset = packetEndOffset;
             }
-            if (nextPacketOffset >= fileSize) {
+            if (nextPacketOffset >= fileSize && !nextFile()) {
                 event = null;
                 discard = null;
                 return false;
