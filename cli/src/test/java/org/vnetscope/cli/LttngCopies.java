@@ -134,4 +134,25 @@ final class LttngCopies {
         }
         return into;
     }
+
+    /** The packet boundaries of a stream file: offset, size in bytes, timestamp_begin and _end of each. */
+    static List<long[]> layout(Path trace, String file) throws IOException {
+        List<long[]> layout = new ArrayList<>();
+        for (Packet packet : packets(trace, file)) {
+            layout.add(new long[] {packet.entryLong(0), packet.entryLong(8) / 8, packet.entryLong(24),
+                    packet.entryLong(32)});
+        }
+        return layout;
+    }
+
+    /** A copy of the whole trace folder, index included, to spoil. */
+    static Path copy(Path trace, Path into) throws IOException {
+        fresh(trace, into);
+        Files.createDirectories(into.resolve("index"));
+        for (String file : streamFiles(trace)) {
+            Files.copy(trace.resolve(file), into.resolve(file));
+            Files.copy(trace.resolve("index").resolve(file + ".idx"), into.resolve("index").resolve(file + ".idx"));
+        }
+        return into;
+    }
 }

@@ -92,6 +92,30 @@ final class MergingReader implements TraceReader {
     }
 
     @Override
+    public void limitTo(long beginNs, long endNs) {
+        if (started) {
+            throw new IllegalStateException("limitTo must come before the first next()");
+        }
+        if (beginNs > endNs) {
+            throw new IllegalArgumentException("the range begins (" + beginNs + " ns) after it ends (" + endNs + " ns)");
+        }
+        for (StreamDecoder decoder : decoders) {
+            decoder.limitTo(beginNs, endNs);
+        }
+    }
+
+    @Override
+    public long startNs() {
+        long start = Long.MAX_VALUE;
+        for (StreamDecoder decoder : decoders) {
+            if (decoder.firstPacketBeginNs != StreamDecoder.NO_TIME) {
+                start = Math.min(start, decoder.firstPacketBeginNs);
+            }
+        }
+        return start == Long.MAX_VALUE ? Long.MIN_VALUE : start;
+    }
+
+    @Override
     public boolean next() {
         int n = decoders.length;
         if (!started) {
