@@ -85,14 +85,23 @@ public final class NetworkAnalysis {
      * e.g. to show progress on long traces.
      */
     public static AnalysisReport analyze(Path trace, AnalysisOptions options, Consumer<Event> watcher) {
-        try (EventStream stream = EventStream.open(trace, TraceReader.Warnings.IGNORE)) {
+        return analyze(TraceReader.open(trace, TraceReader.Warnings.IGNORE), trace.toString(), options, watcher);
+    }
+
+    /**
+     * As {@link #analyze(Path, AnalysisOptions, Consumer)}, over a reader the caller opened, e.g. to limit it to a
+     * time range; the reader is closed at the end.
+     */
+    public static AnalysisReport analyze(TraceReader reader, String traceName, AnalysisOptions options,
+                                         Consumer<Event> watcher) {
+        try (EventStream stream = EventStream.of(reader)) {
             NetworkAnalysis analysis = new NetworkAnalysis(options);
             analysis.subscribe(stream);
             if (watcher != null) {
                 stream.onEvent(watcher);
             }
             stream.start();
-            return analysis.report(trace.toString(), stream.reader().traces());
+            return analysis.report(traceName, stream.reader().traces());
         }
     }
 

@@ -23,6 +23,7 @@ import picocli.CommandLine.ParameterException;
         footer = {"  vnetscope analyze samples/bridge-basic/trace/kernel",
                 "  vnetscope analyze --bin 100ms --kallsyms kallsyms.txt.gz TRACE",
                 "  vnetscope analyze --format json TRACE > analysis.json",
+                "  vnetscope analyze --begin 10:15 --end 10:16 TRACE      # one minute of the trace",
                 "  vnetscope analyze --format csv --output tables/ TRACE"})
 final class AnalyzeCommand implements Callable<Integer> {
 

@@ -17,6 +17,7 @@ import org.vnetscope.ctf.text.PrettyPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  vnetscope dump --clock-gmt samples/bridge-basic/trace/kernel | less",
                 "  vnetscope dump --clock-seconds --no-delta -o events.txt TRACE",
+                "  vnetscope dump --clock-gmt --begin 22:56:45 --end 22:56:46.5 TRACE",
                 "  vnetscope dump --decode-only TRACE        # decode everything, print a count and the rate"})
 final class DumpCommand implements Callable<Integer> {
 
@@ -51,6 +53,21 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--no-delta", description = "Do not print the time since the previous event.")
     private boolean noDelta;
 
+    @Option(names = {"-b", "--begin"}, paramLabel = "BEGIN",
+            description = {"Print only what happened at or after BEGIN, as babeltrace2 --begin: "
+                    + "YYYY-MM-DD hh:mm[:ss[.ns]], YYYY-MM-DD, hh:mm[:ss[.ns]] (on the day the trace begins) or "
+                    + "[-]seconds[.ns] since the Unix epoch; local time unless --clock-gmt.",
+                "Packets before it are passed over without decoding, found through LTTng's index files when present."})
+    private String begin;
+
+    @Option(names = {"-e", "--end"}, paramLabel = "END",
+            description = "Print only what happened at or before END (same formats as --begin).")
+    private String end;
+
+    @Option(names = {"-t", "--timerange"}, paramLabel = "BEGIN,END",
+            description = "--begin and --end at once: BEGIN,END or [BEGIN,END].")
+    private String timerange;
+
     @Option(names = "--decode-only",
             description = "Decode every field of every event without printing them; report the count and rate.")
     private boolean decodeOnly;
@@ -74,6 +91,11 @@ final class DumpCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         try (TraceReader reader = TraceReader.open(trace, message -> err.println("vnetscope: warning: " + message))) {
+            try {
+                TimeRange.apply(reader, begin, end, timerange, clockGmt, ZoneId.systemDefault());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
             if (decodeOnly) {
                 decodeOnly(reader, out);
                 return 0;

@@ -3,6 +3,7 @@ package org.vnetscope.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -11,6 +12,7 @@ import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.Kallsyms;
 import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.TraceReader;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,16 +47,33 @@ final class TraceAnalysis {
             description = "libvirt domain XML file, or a folder of them, naming VMs.")
     List<Path> libvirt = List.of();
 
+    @Option(names = "--begin", paramLabel = "BEGIN",
+            description = "Analyse only what happened at or after BEGIN: YYYY-MM-DD hh:mm[:ss[.ns]], YYYY-MM-DD, "
+                    + "hh:mm[:ss[.ns]] (on the day the trace begins), local time, or [-]seconds[.ns] since the "
+                    + "Unix epoch (as babeltrace2 --begin).")
+    String begin;
+
+    @Option(names = "--end", paramLabel = "END",
+            description = "Analyse only what happened at or before END (same formats as --begin).")
+    String end;
+
     /** Runs every analysis over the trace, with progress on stderr when stderr is a terminal. */
     AnalysisReport run(Path trace) {
         AnalysisOptions options = options();
+        TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE);
+        try {
+            TimeRange.apply(reader, begin, end, null, false, ZoneId.systemDefault());
+        } catch (IllegalArgumentException e) {
+            reader.close();
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
         // System.console() is null when stdin or stdout/stderr is redirected: a pipe or a file gets no progress.
         if (System.console() == null) {
-            return NetworkAnalysis.analyze(trace, options);
+            return NetworkAnalysis.analyze(reader, trace.toString(), options, null);
         }
         Progress progress = new Progress(command.commandLine().getErr());
         try {
-            return NetworkAnalysis.analyze(trace, options, progress);
+            return NetworkAnalysis.analyze(reader, trace.toString(), options, progress);
         } finally {
             progress.clear();
         }

@@ -115,6 +115,47 @@ class AnalyzeCommandTest {
         }
     }
 
+    private static JsonNode analyzeSample(String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of("analyze", "--format", "json"));
+        command.addAll(List.of(options));
+        command.add(SAMPLE.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(Main.run(command.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err)))
+                .as(err.toString()).isZero();
+        return ReportJson.MAPPER.readTree(out.toString());
+    }
+
+    private static long txPackets(JsonNode document) {
+        long packets = 0;
+        for (JsonNode row : document.get("interfaces")) {
+            packets += row.at("/tx/packets").asLong();
+        }
+        return packets;
+    }
+
+    @Test
+    void beginAndEndLimitTheAnalysisToATimeRange() throws IOException {
+        // The sample runs from 1795647398.255881355 to 1795647414.450004125 s since the epoch.
+        JsonNode whole = analyzeSample();
+        assertThat(analyzeSample("--begin", "1795647398.255881355", "--end", "1795647414.450004125"))
+                .as("a range covering the trace changes nothing").isEqualTo(whole);
+        JsonNode window = analyzeSample("--begin", "1795647405", "--end", "1795647406.5");
+        long first;
+        long last = 0;
+        try (org.vnetscope.ctf.TraceReader reader = org.vnetscope.ctf.TraceReader.open(SAMPLE)) {
+            reader.limitTo(1_795_647_405_000_000_000L, 1_795_647_406_500_000_000L);
+            assertThat(reader.next()).isTrue();
+            first = reader.event().timestampNs();
+            while (reader.next()) {
+                last = reader.event().timestampNs();
+            }
+        }
+        assertThat(window.get("start_ns").asLong()).isEqualTo(first).isGreaterThanOrEqualTo(1_795_647_405_000_000_000L);
+        assertThat(window.get("end_ns").asLong()).isEqualTo(last).isLessThanOrEqualTo(1_795_647_406_500_000_000L);
+        assertThat(txPackets(window)).isPositive().isLessThan(txPackets(whole));
+    }
+
     @Test
     void sampleAsTextFitsOneHundredColumnsAndCsvWritesEveryTable(@TempDir Path csv) throws IOException {
         StringWriter out = new StringWriter();

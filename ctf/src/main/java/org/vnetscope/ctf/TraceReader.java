@@ -38,8 +38,30 @@ public interface TraceReader extends Closeable {
     /** The traces being read, in path order. */
     List<Trace> traces();
 
-    /** Every data stream file being read. */
+    /**
+     * Every data stream being read. A stream LTTng rotated over several files ({@code --tracefile-size}) is one
+     * stream, read file after file.
+     */
     List<StreamFile> streams();
+
+    /**
+     * Reads only the records of the time range [beginNs, endNs] (ns since the Unix epoch, both included), as
+     * babeltrace2's {@code --begin}/{@code --end} trim a trace: events outside it are left out, and a discard
+     * record that crosses a bound is cut at that bound, its count then unknown. Packets that end before the range
+     * are passed over without decoding their events, found through LTTng's index files when the trace has them.
+     * Call before the first {@link #next()}.
+     *
+     * @throws IllegalStateException when reading has started
+     * @throws IllegalArgumentException when the range begins after it ends
+     */
+    void limitTo(long beginNs, long endNs);
+
+    /**
+     * When the trace begins: the earliest timestamp_begin of the streams' first packets, in ns since the Unix
+     * epoch, or {@link Long#MIN_VALUE} when no packet context has one. babeltrace2 takes the date of a time-of-day
+     * bound ({@code --begin 10:15}) from it.
+     */
+    long startNs();
 
     /**
      * Moves to the next record in timestamp order (ties broken by stream order, so the order is stable).

@@ -171,6 +171,16 @@ class SplitAndMergeLabTest {
         }
 
         @Override
+        public void limitTo(long beginNs, long endNs) {
+            reader.limitTo(beginNs, endNs);
+        }
+
+        @Override
+        public long startNs() {
+            return reader.startNs();
+        }
+
+        @Override
         public boolean next() {
             while (reader.next()) {
                 Event event = reader.event();

@@ -32,6 +32,26 @@ final class ClockConverter {
         return new ClockConverter(clock.frequency(), clock.offsetSeconds(), clock.offsetCycles());
     }
 
+    /**
+     * The clock value of a time in ns since the origin, as babeltrace2 computes it (whole seconds, then the rest
+     * scaled down): for the bounds it puts on a discard record cut by a time range. Times before the clock's
+     * origin give 0.
+     */
+    long toCycles(long ns) {
+        long originNs = offsetSeconds * NS_PER_S + (frequency == NS_PER_S ? offsetCycles
+                : BigInteger.valueOf(offsetCycles).multiply(BigInteger.valueOf(NS_PER_S))
+                        .divide(BigInteger.valueOf(frequency)).longValue());
+        if (ns < originNs) {
+            return 0;
+        }
+        long sinceOrigin = ns - originNs;
+        long seconds = sinceOrigin / NS_PER_S;
+        long rest = sinceOrigin % NS_PER_S;
+        return BigInteger.valueOf(seconds).multiply(BigInteger.valueOf(frequency))
+                .add(BigInteger.valueOf(frequency).multiply(BigInteger.valueOf(rest)).divide(BigInteger.valueOf(NS_PER_S)))
+                .longValue();
+    }
+
     long toNs(long cycles) {
         if (frequency == NS_PER_S) {
             return offsetNs + offsetCycles + cycles;

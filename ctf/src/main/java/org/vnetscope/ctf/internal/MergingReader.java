@@ -56,7 +56,7 @@ final class MergingReader implements TraceReader {
                         this.decoders[b].file.streamClassId()))
                 .thenComparing((a, b) -> Long.compareUnsigned(this.decoders[a].streamIdForOrder,
                         this.decoders[b].streamIdForOrder))
-                .thenComparing(a -> this.decoders[a].path.toString()));
+                .thenComparing(a -> this.decoders[a].file.path().toString()));
         tieRank = new int[order.length];
         for (int rank = 0; rank < order.length; rank++) {
             tieRank[order[rank]] = rank;
@@ -89,6 +89,30 @@ final class MergingReader implements TraceReader {
     @Override
     public List<StreamFile> streams() {
         return streamFiles;
+    }
+
+    @Override
+    public void limitTo(long beginNs, long endNs) {
+        if (started) {
+            throw new IllegalStateException("limitTo must come before the first next()");
+        }
+        if (beginNs > endNs) {
+            throw new IllegalArgumentException("the range begins (" + beginNs + " ns) after it ends (" + endNs + " ns)");
+        }
+        for (StreamDecoder decoder : decoders) {
+            decoder.limitTo(beginNs, endNs);
+        }
+    }
+
+    @Override
+    public long startNs() {
+        long start = Long.MAX_VALUE;
+        for (StreamDecoder decoder : decoders) {
+            if (decoder.firstPacketBeginNs != StreamDecoder.NO_TIME) {
+                start = Math.min(start, decoder.firstPacketBeginNs);
+            }
+        }
+        return start == Long.MAX_VALUE ? Long.MIN_VALUE : start;
     }
 
     @Override

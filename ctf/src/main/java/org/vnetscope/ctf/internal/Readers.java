@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.vnetscope.ctf.CtfException;
@@ -18,7 +21,6 @@ import org.vnetscope.ctf.meta.TraceClass;
 /** Entry point from the public API to the reader implementation: finds traces and their stream files. */
 public final class Readers {
     private static final String METADATA = "metadata";
-    private static final String INDEX = "index";
 
     private Readers() {
     }
@@ -66,16 +68,63 @@ public final class Readers {
                 Path directory = directories.get(i);
                 traces.add(compiled.get(i).trace);
                 names.add(path.relativize(directory).toString());
-                long index = 0;
-                for (Path file : streamFiles(directory)) {
-                    decoders.add(new StreamDecoder(compiled.get(i), file, index++, warnings));
+                List<StreamDecoder> files = new ArrayList<>();
+                try {
+                    for (Path file : streamFiles(directory)) {
+                        files.add(new StreamDecoder(compiled.get(i), file, warnings));
+                    }
+                } catch (RuntimeException e) {
+                    files.forEach(StreamDecoder::close);
+                    throw e;
                 }
+                decoders.addAll(streams(files));
             }
         } catch (RuntimeException e) {
             decoders.forEach(StreamDecoder::close);
             throw e;
         }
         return new MergingReader(traces, decoders, names);
+    }
+
+    /**
+     * The streams of one trace's files, grouped as babeltrace2 groups them: files whose first packet has the same
+     * stream class and stream_instance_id, and a timestamp_begin to order them by, are one stream LTTng rotated
+     * over several files ({@code --tracefile-size}), read one after the other from the earliest. A file without
+     * a stream_instance_id or a timestamp_begin is a stream of its own. File names are not relied on: with
+     * {@code --tracefile-count}, LTTng reuses the oldest names for the newest data.
+     */
+    private static List<StreamDecoder> streams(List<StreamDecoder> files) {
+        Map<List<Long>, List<StreamDecoder>> groups = new LinkedHashMap<>();
+        List<StreamDecoder> streams = new ArrayList<>();
+        for (StreamDecoder file : files) {
+            if (file.file.streamInstanceId() >= 0 && file.firstPacketBeginNs != StreamDecoder.NO_TIME) {
+                List<StreamDecoder> group = groups.computeIfAbsent(
+                        List.of(file.file.streamClassId(), file.file.streamInstanceId()), key -> new ArrayList<>());
+                if (group.isEmpty()) {
+                    streams.add(file);
+                }
+                group.add(file);
+            } else {
+                streams.add(file);
+            }
+        }
+        List<StreamDecoder> result = new ArrayList<>(streams.size());
+        long rank = 0;
+        for (StreamDecoder stream : streams) {
+            List<StreamDecoder> group = groups.get(List.of(stream.file.streamClassId(), stream.file.streamInstanceId()));
+            if (group != null && group.get(0) == stream && group.size() > 1) {
+                // Stable: files that begin at the same time keep their name order.
+                group.sort(Comparator.comparingLong(decoder -> decoder.firstPacketBeginNs));
+                group.get(0).continueWith(group.subList(1, group.size()));
+                stream = group.get(0);
+            }
+            if (stream.file.streamInstanceId() < 0) {
+                // babeltrace2 numbers the streams without an instance id in their order.
+                stream.streamIdForOrder = rank++;
+            }
+            result.add(stream);
+        }
+        return result;
     }
 
     /**
@@ -129,17 +178,28 @@ public final class Readers {
         }
     }
 
-    /** Every regular file of the trace directory but the metadata and hidden files, in name order. */
+    /**
+     * Every regular file of the trace directory but the metadata, hidden and empty files (babeltrace2 skips those
+     * too), in name order. LTTng's {@code index/} is a directory, so it is not one of them.
+     */
     private static List<Path> streamFiles(Path directory) {
         try (Stream<Path> listing = Files.list(directory)) {
             return listing.filter(Files::isRegularFile)
                     .filter(file -> {
                         String name = file.getFileName().toString();
-                        return !name.equals(METADATA) && !name.startsWith(".") && !name.equals(INDEX);
+                        return !name.equals(METADATA) && !name.startsWith(".") && !isEmpty(file);
                     })
                     .sorted().toList();
         } catch (IOException e) {
             throw new CtfException(directory, -1, "cannot list trace directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isEmpty(Path file) {
+        try {
+            return Files.size(file) == 0;
+        } catch (IOException e) {
+            return false; // opening it reports the problem
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
@@ -32,11 +33,25 @@ final class StreamDecoder {
     static final int DISCARD = 1;
 
     final CompiledTrace trace;
-    final Path path;
-    final StreamFile file;
+    /** The file being read: one of {@link #files}, the first until the stream moves on to the next. */
+    Path path;
+    /** The stream: its first file names it. */
+    StreamFile file;
     private final TraceReader.Warnings warnings;
-    private final FileChannel channel;
-    private final long fileSize;
+    private FileChannel channel;
+    private long fileSize;
+
+    /**
+     * The files of this stream in reading order: one, or several when LTTng rotated the stream over files of a
+     * bounded size ({@code --tracefile-size}); packets, clock and discard counters continue from one to the next.
+     */
+    private Path[] files;
+    private int fileIndex;
+    /** The packets each file's LTTng index lists, or null where there is none or it was unusable. */
+    private PacketIndex[] indexes;
+    /** The time of this stream's first packet (its timestamp_begin), ns since the epoch; {@link #NO_TIME} if none. */
+    final long firstPacketBeginNs;
+    static final long NO_TIME = Long.MIN_VALUE;
 
     // The mapped window: byte positions below are relative to windowBase; bit positions are too.
     private ByteBuffer le;
@@ -61,7 +76,8 @@ final class StreamDecoder {
     private long packetOffset;
     private long packetEndOffset;
     private long contentEnd;
-    private int packetIndex;
+    /** Rank of the current packet in its file: the index entry that describes it. */
+    private int packetInFile;
 
     private long clock;
     private long eventId;
@@ -81,16 +97,16 @@ final class StreamDecoder {
     private long lastCycles;
     private boolean warnedBackwards;
 
-    StreamDecoder(CompiledTrace trace, Path path, long defaultStreamId, TraceReader.Warnings warnings) {
+    /**
+     * Opens a stream file and reads its first packet's header and context: its stream class, stream instance and
+     * first time, by which {@link Readers} groups the files of a rotated stream; then its LTTng index if any.
+     */
+    StreamDecoder(CompiledTrace trace, Path path, TraceReader.Warnings warnings) {
         this.trace = trace;
-        this.path = path;
         this.warnings = warnings;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-            fileSize = channel.size();
-        } catch (IOException e) {
-            throw new CtfException(path, -1, "cannot read stream file: " + e.getMessage(), e);
-        }
+        this.files = new Path[] {path};
+        this.indexes = new PacketIndex[1];
+        openFile(path);
         values[HEADER] = new long[trace.packetHeader.slotCount()];
         aux[HEADER] = new long[trace.packetHeader.slotCount()];
         int contextSlots = 1;
@@ -109,18 +125,75 @@ final class StreamDecoder {
 
         long streamClassId = -1;
         long instanceId = -1;
+        long beginNs = NO_TIME;
         if (fileSize > 0) {
             mapWindow(0, Math.min(fileSize, MAX_WINDOW));
             streamClass = readPacketHeader(0);
             streamClassId = streamClass.streamClass.id();
             instanceId = trace.streamInstanceId == null ? -1 : values[HEADER][trace.streamInstanceId.slot];
+            if (!streamClass.packetContext.isEmpty()) {
+                run(streamClass.packetContext);
+            }
+            if (streamClass.timestampBegin != null) {
+                beginNs = streamClass.clock.toNs(values[PACKET_CONTEXT][streamClass.timestampBegin.slot]);
+            }
+            indexes[0] = loadIndex(streamClass);
         }
+        firstPacketBeginNs = beginNs;
         file = new StreamFile(trace.trace, path, streamClassId, instanceId);
-        this.streamIdForOrder = instanceId >= 0 ? instanceId : defaultStreamId;
+        streamIdForOrder = instanceId;
     }
 
     /** The stream id babeltrace2 gives this stream: its stream_instance_id, else its rank in the trace. */
-    final long streamIdForOrder;
+    long streamIdForOrder;
+
+    private void openFile(Path next) {
+        path = next;
+        try {
+            channel = FileChannel.open(next, StandardOpenOption.READ);
+            fileSize = channel.size();
+        } catch (IOException e) {
+            throw new CtfException(next, -1, "cannot read stream file: " + e.getMessage(), e);
+        }
+        // Nothing of the new file is mapped yet: the next packet header maps its window.
+        windowBase = 0;
+        windowLength = 0;
+    }
+
+    /**
+     * Makes the later files of a rotated stream follow this one, in this order; their decoders, which only read
+     * their first packet, are closed.
+     */
+    void continueWith(java.util.List<StreamDecoder> later) {
+        int count = 1 + later.size();
+        files = java.util.Arrays.copyOf(files, count);
+        indexes = java.util.Arrays.copyOf(indexes, count);
+        for (int i = 1; i < count; i++) {
+            StreamDecoder next = later.get(i - 1);
+            files[i] = next.files[0];
+            indexes[i] = next.indexes[0];
+            next.close();
+        }
+    }
+
+    /** Moves to the next file of the stream; false when this was the last. */
+    private boolean nextFile() {
+        if (fileIndex + 1 >= files.length) {
+            return false;
+        }
+        switchToFile(fileIndex + 1);
+        return true;
+    }
+
+    private void switchToFile(int index) {
+        if (index != fileIndex) {
+            close();
+            fileIndex = index;
+            openFile(files[index]);
+        }
+        nextPacketOffset = 0;
+        packetInFile = 0;
+    }
 
     private void allocate(Scope scope, int slots) {
         values[scope.ordinal()] = new long[slots];
@@ -130,33 +203,55 @@ final class StreamDecoder {
     /**
      * Decodes the next record of this stream.
      *
-     * @return false at the end of the file
+     * @return false at the end of the stream (of its last file)
      */
     boolean advance() {
-        if (!pendingDiscards.isEmpty()) {
-            setDiscard(pendingDiscards.poll());
+        if (!pendingDiscards.isEmpty() && nextDiscard()) {
             return true;
         }
         while (true) {
             if (inPacket) {
                 if (pos < contentEnd) {
                     decodeEvent();
-                    return true;
+                    if (!ranged || inRange()) {
+                        return true;
+                    }
+                    if (timestampNs > rangeEndNs) {
+                        return pastRange();
+                    }
+                    continue;
                 }
                 inPacket = false;
                 nextPacketOffset = packetEndOffset;
             }
-            if (nextPacketOffset >= fileSize) {
+            if (ranged && !rangeSought) {
+                seekRangeBegin();
+            } else if (nextPacketOffset >= fileSize && !nextFile()) {
                 event = null;
                 discard = null;
                 return false;
+            } else {
+                openPacket(nextPacketOffset);
             }
-            openPacket(nextPacketOffset);
-            if (!pendingDiscards.isEmpty()) {
-                setDiscard(pendingDiscards.poll());
+            if (!pendingDiscards.isEmpty() && nextDiscard()) {
                 return true;
             }
         }
+    }
+
+    /** Makes the next pending discard record the current record; false when the time range dropped them all. */
+    private boolean nextDiscard() {
+        while (!pendingDiscards.isEmpty()) {
+            Discard lost = pendingDiscards.poll();
+            if (ranged) {
+                lost = clipped(lost);
+            }
+            if (lost != null) {
+                setDiscard(lost);
+                return true;
+            }
+        }
+        return false;
     }
 
     private void setDiscard(Discard lost) {
@@ -164,6 +259,212 @@ final class StreamDecoder {
         discard = lost;
         event = null;
         timestampNs = lost.beginNs();
+    }
+
+    // ---------------------------------------------------------------- time range
+
+    private boolean ranged;
+    /** Whether the packets before the range were passed over (done on the first {@link #advance()}). */
+    private boolean rangeSought;
+    private long rangeBeginNs = Long.MIN_VALUE;
+    private long rangeEndNs = Long.MAX_VALUE;
+    /** The packets each file's headers list, gathered when a time range needs them and no index gives them. */
+    private PacketIndex[] scanned;
+
+    /** Yields only the records of [beginNs, endNs]; call before the first {@link #advance()}. */
+    void limitTo(long beginNs, long endNs) {
+        ranged = true;
+        rangeBeginNs = beginNs;
+        rangeEndNs = endNs;
+    }
+
+    private boolean inRange() {
+        return timestampNs >= rangeBeginNs && timestampNs <= rangeEndNs;
+    }
+
+    /** A record after the range ends this stream, as babeltrace2's trimmer ends all streams at the first one. */
+    private boolean pastRange() {
+        inPacket = false;
+        pendingDiscards.clear();
+        files = java.util.Arrays.copyOf(files, fileIndex + 1);
+        nextPacketOffset = fileSize;
+        event = null;
+        discard = null;
+        return false;
+    }
+
+    /**
+     * A discard record as babeltrace2 shows it through {@code --begin}/{@code --end}: dropped when it ends before
+     * the range or begins after it; a range that crosses a bound is cut at the bound and its count becomes unknown
+     * (the items may have been lost on the other side); null when dropped.
+     */
+    private Discard clipped(Discard lost) {
+        long beginNs = lost.beginNs();
+        long endNs = lost.endNs();
+        if (beginNs == NO_TIME || endNs == NO_TIME) {
+            return lost;
+        }
+        long count = lost.count();
+        long beginCycles = lost.beginCycles();
+        long endCycles = lost.endCycles();
+        if (beginNs < rangeBeginNs) {
+            if (endNs < rangeBeginNs) {
+                return null;
+            }
+            beginNs = rangeBeginNs;
+            beginCycles = streamClass.clock.toCycles(rangeBeginNs);
+            count = -1;
+        }
+        if (beginNs > rangeEndNs) {
+            return null;
+        }
+        if (endNs > rangeEndNs) {
+            endNs = rangeEndNs;
+            endCycles = streamClass.clock.toCycles(rangeEndNs);
+            count = -1;
+        }
+        return count == lost.count() && beginNs == lost.beginNs() && endNs == lost.endNs() ? lost
+                : new Discard(lost.kind(), count, beginNs, endNs, beginCycles, endCycles, file);
+    }
+
+    /**
+     * Passes over the packets that end before the range without decoding their events: they are found in the
+     * LTTng index where there is one, else by reading packet headers only. A packet is passed over when it and
+     * the start of the next end before the range (so old tracers whose events run past timestamp_end are safe);
+     * the last one passed over has its header read, for the discard counters the next packet is compared with.
+     */
+    private void seekRangeBegin() {
+        rangeSought = true;
+        while (true) {
+            int skipFile = -1;
+            int skipPacket = -1;
+            int previousFile = -1;
+            int previousPacket = -1;
+            long previousEndNs = 0;
+            search:
+            for (int f = 0; f < files.length; f++) {
+                PacketIndex packets = packetsOf(f);
+                for (int i = 0; i < packets.count; i++) {
+                    long beginCycles = packets.beginCycles[i];
+                    long endCycles = packets.endCycles[i];
+                    if (beginCycles == PacketIndex.UNKNOWN || endCycles == PacketIndex.UNKNOWN) {
+                        break search;
+                    }
+                    long beginNs = streamClass.clock.toNs(beginCycles);
+                    if (previousFile >= 0) {
+                        if (Math.max(previousEndNs, beginNs) >= rangeBeginNs) {
+                            break search;
+                        }
+                        skipFile = previousFile;
+                        skipPacket = previousPacket;
+                    }
+                    if (beginNs >= rangeBeginNs) {
+                        break search;
+                    }
+                    previousFile = f;
+                    previousPacket = i;
+                    previousEndNs = streamClass.clock.toNs(endCycles);
+                }
+                if (!packets.complete) {
+                    break;
+                }
+            }
+            if (skipFile < 0) {
+                switchToFile(0);
+                return;
+            }
+            PacketIndex packets = packetsOf(skipFile);
+            switchToFile(skipFile);
+            packetInFile = skipPacket;
+            // Counting from this packet's clock, the first packet read extends its timestamps as a full read would.
+            clock = packets.beginCycles[skipPacket];
+            PacketIndex index = indexes[skipFile];
+            openPacket(packets.offset[skipPacket]);
+            if (index != null && indexes[skipFile] == null) {
+                // The index disagreed with this packet's header: start again from the headers alone.
+                restartStream();
+                continue;
+            }
+            pos = contentEnd;
+            return;
+        }
+    }
+
+    /** Forgets what reading packets taught (clock, discard counters), to read the stream again from its start. */
+    private void restartStream() {
+        inPacket = false;
+        pendingDiscards.clear();
+        clock = 0;
+        prevDiscarded = -1;
+        prevSeqNum = -1;
+        prevEndClock = -1;
+    }
+
+    /** The packets of a file: from its LTTng index, else from its packet headers (read up to the range). */
+    private PacketIndex packetsOf(int f) {
+        if (indexes[f] != null) {
+            return indexes[f];
+        }
+        if (scanned == null) {
+            scanned = new PacketIndex[files.length];
+        }
+        if (scanned[f] == null) {
+            switchToFile(f);
+            scanned[f] = scanPackets();
+        }
+        return scanned[f];
+    }
+
+    /**
+     * Reads packet headers and contexts only, from the start of the current file until a packet begins within
+     * or after the range. Clock values are extended past wrap-arounds of narrow timestamp fields, from packet to
+     * packet. A packet that cannot be read ends the list: reading it in full reports the problem.
+     */
+    private PacketIndex scanPackets() {
+        PacketIndex packets = PacketIndex.fromHeaders();
+        long extended = 0;
+        long offset = 0;
+        try {
+            while (offset < fileSize) {
+                CompiledTrace.Stream stream = readPacketHeader(offset);
+                if (!stream.packetContext.isEmpty()) {
+                    run(stream.packetContext);
+                }
+                long[] context = values[PACKET_CONTEXT];
+                long packetBits = packetBits(stream, context, offset);
+                if (packetBits <= 0 || packetBits % 8 != 0 || offset + packetBits / 8 > fileSize) {
+                    break;
+                }
+                long begin = PacketIndex.UNKNOWN;
+                long end = PacketIndex.UNKNOWN;
+                if (stream.timestampBegin != null && stream.timestampEnd != null) {
+                    begin = extended = extend(extended, context[stream.timestampBegin.slot],
+                            stream.timestampBegin.integer.sizeBits());
+                    end = extended = extend(extended, context[stream.timestampEnd.slot],
+                            stream.timestampEnd.integer.sizeBits());
+                }
+                packets.add(offset, packetBits / 8, contentBits(stream, context, packetBits), begin, end,
+                        PacketIndex.UNKNOWN, PacketIndex.UNKNOWN, PacketIndex.UNKNOWN);
+                offset += packetBits / 8;
+                if (begin == PacketIndex.UNKNOWN || stream.clock.toNs(begin) >= rangeBeginNs) {
+                    return packets;
+                }
+            }
+            packets.complete = offset == fileSize;
+        } catch (CtfException e) {
+            // Left for the full read of that packet to report, at its place in the stream.
+        }
+        return packets;
+    }
+
+    /** A clock value continued from {@code previous} past wrap-arounds of a {@code size}-bit field. */
+    private static long extend(long previous, long value, int size) {
+        if (size >= 64) {
+            return value;
+        }
+        long mask = (1L << size) - 1;
+        long extended = (previous & ~mask) | value;
+        return Long.compareUnsigned(value, previous & mask) < 0 ? extended + mask + 1 : extended;
     }
 
     // ---------------------------------------------------------------- packets
@@ -242,18 +543,8 @@ final class StreamDecoder {
         }
         long[] context = values[PACKET_CONTEXT];
         long remainingBits = (fileSize - offset) * 8;
-        long packetBits;
-        long contentBits;
-        if (stream.packetSize != null) {
-            packetBits = context[stream.packetSize.slot];
-            contentBits = stream.contentSize != null ? context[stream.contentSize.slot] : packetBits;
-        } else if (stream.contentSize != null) {
-            contentBits = context[stream.contentSize.slot];
-            packetBits = contentBits;
-        } else {
-            packetBits = remainingBits;
-            contentBits = remainingBits;
-        }
+        long packetBits = packetBits(stream, context, offset);
+        long contentBits = contentBits(stream, context, packetBits);
         if (Long.compareUnsigned(contentBits, packetBits) > 0) {
             throw new CtfException(path, offset, "content_size (" + Long.toUnsignedString(contentBits)
                     + " bits) is larger than packet_size (" + Long.toUnsignedString(packetBits) + " bits)");
@@ -290,7 +581,10 @@ final class StreamDecoder {
         limit = contentEnd;
         limitIsContent = true;
         inPacket = true;
-        packetIndex++;
+        if (indexes[fileIndex] != null) {
+            checkIndex(stream, offset);
+        }
+        packetInFile++;
 
         long beginClock = -1;
         long endClock = -1;
@@ -303,6 +597,75 @@ final class StreamDecoder {
             endClock = context[stream.timestampEnd.slot];
         }
         noteDiscards(stream, context, beginClock, endClock);
+    }
+
+    /** The packet_size of the packet whose header and context were just read, in bits. */
+    private long packetBits(CompiledTrace.Stream stream, long[] context, long offset) {
+        if (stream.packetSize != null) {
+            return context[stream.packetSize.slot];
+        }
+        if (stream.contentSize != null) {
+            return context[stream.contentSize.slot];
+        }
+        return (fileSize - offset) * 8;
+    }
+
+    private static long contentBits(CompiledTrace.Stream stream, long[] context, long packetBits) {
+        return stream.contentSize != null ? context[stream.contentSize.slot] : packetBits;
+    }
+
+    // ---------------------------------------------------------------- LTTng index
+
+    /**
+     * The LTTng index of the current file, when there is one that describes it: its structure is checked, and its
+     * first entry against the first packet (whose header and context were just read). Otherwise null, with a
+     * warning when an index exists but is unusable.
+     */
+    private PacketIndex loadIndex(CompiledTrace.Stream stream) {
+        Path indexFile = PacketIndex.fileOf(path);
+        if (!Files.isRegularFile(indexFile)) {
+            return null;
+        }
+        try {
+            PacketIndex index = PacketIndex.read(indexFile, fileSize);
+            String problem = index.disagreement(0, 0, packetBits(stream, values[PACKET_CONTEXT], 0) / 8,
+                    contentBits(stream, values[PACKET_CONTEXT], packetBits(stream, values[PACKET_CONTEXT], 0)),
+                    contextValue(stream.timestampBegin), contextValue(stream.timestampEnd), headerValue(trace.streamId),
+                    headerValue(trace.streamInstanceId), contextValue(stream.packetSeqNum));
+            if (problem != null) {
+                throw new PacketIndex.Unusable(problem);
+            }
+            return index;
+        } catch (PacketIndex.Unusable e) {
+            ignoreIndex(indexFile, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Compares the packet just opened with its index entry; an index that disagrees is dropped with a warning. */
+    private void checkIndex(CompiledTrace.Stream stream, long offset) {
+        PacketIndex index = indexes[fileIndex];
+        long packetBits = packetBits(stream, values[PACKET_CONTEXT], offset);
+        String problem = index.disagreement(packetInFile, offset, packetBits / 8,
+                contentBits(stream, values[PACKET_CONTEXT], packetBits), contextValue(stream.timestampBegin),
+                contextValue(stream.timestampEnd), headerValue(trace.streamId), headerValue(trace.streamInstanceId),
+                contextValue(stream.packetSeqNum));
+        if (problem != null) {
+            indexes[fileIndex] = null;
+            ignoreIndex(index.source, problem);
+        }
+    }
+
+    private void ignoreIndex(Path indexFile, String problem) {
+        warnings.warn(indexFile + ": " + problem + "; index ignored, packets are found from their headers");
+    }
+
+    private long contextValue(Node field) {
+        return field == null ? PacketIndex.UNKNOWN : values[PACKET_CONTEXT][field.slot];
+    }
+
+    private long headerValue(Node field) {
+        return field == null ? PacketIndex.UNKNOWN : values[HEADER][field.slot];
     }
 
     /** Emits discard records the way babeltrace2's CTF source does, before the packet's first event. */

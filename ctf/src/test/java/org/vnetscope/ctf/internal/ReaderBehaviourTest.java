@@ -34,17 +34,17 @@ class ReaderBehaviourTest {
     @TempDir
     Path dir;
 
-    private static TraceClass lttng(long offsetSeconds, long offsetCycles, long frequency, EventClass... events) {
+    static TraceClass lttng(long offsetSeconds, long offsetCycles, long frequency, EventClass... events) {
         return Model.trace(Model.lttngPacketHeader(), Model.clock(frequency, offsetSeconds, offsetCycles),
                 Model.stream(0, Model.lttngPacketContext(), Model.lttngCompactHeader(), StructType.EMPTY, events));
     }
 
-    private static EventClass valueEvent(long id) {
+    static EventClass valueEvent(long id) {
         return Model.event(id, "ev" + id, Model.struct(field("value", u(32))));
     }
 
     /** Appends a compact-header event with a 27-bit timestamp and a 32-bit payload. */
-    private static void compact(BitWriter w, int id, long timestamp27, long value) {
+    static void compact(BitWriter w, int id, long timestamp27, long value) {
         w.align(8).le(id, 5).le(timestamp27, 27).u32(value);
     }
 
@@ -54,7 +54,7 @@ class ReaderBehaviourTest {
     }
 
     /** A whole packet: header, context with sizes filled in, events written by the callback. */
-    private static byte[] packet(long instance, long begin, long end, long seq, long discarded, int paddingBytes,
+    static byte[] packet(long instance, long begin, long end, long seq, long discarded, int paddingBytes,
                                  java.util.function.Consumer<BitWriter> events) {
         BitWriter body = new BitWriter();
         body.padTo(HEADER_BITS);
@@ -68,7 +68,7 @@ class ReaderBehaviourTest {
         return all;
     }
 
-    private static List<String> read(TraceReader reader) {
+    static List<String> read(TraceReader reader) {
         List<String> records = new ArrayList<>();
         while (reader.next()) {
             Event event = reader.event();
