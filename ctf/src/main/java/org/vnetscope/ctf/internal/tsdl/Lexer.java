@@ -29,6 +29,10 @@ final class Lexer {
      */
     private final String[] seenText = new String[SEEN_SLOTS];
     private final BigInteger[] seenValue = new BigInteger[SEEN_SLOTS];
+    /** Where in the text each seen text was met, to compare characters with no call per character. */
+    private final int[] seenAt = new int[SEEN_SLOTS];
+    /** Hash of the characters of the last identifier or integer scanned by {@link #scanWord}. */
+    private int wordHash;
     private static final int SEEN_SLOTS = 4096;
 
     private Lexer(MetadataText source) {
@@ -37,18 +41,19 @@ final class Lexer {
         this.chars = text.toCharArray();
     }
 
-    static List<Token> tokenize(MetadataText source) {
+    /** The tokens of the text, the last one {@link Token.Kind#END}. */
+    static Token[] tokenize(MetadataText source) {
         return new Lexer(source).run();
     }
 
-    private List<Token> run() {
+    private Token[] run() {
         checkSignature();
         List<Token> tokens = new ArrayList<>(text.length() / 4);
         while (true) {
             skipSpaceAndComments();
             if (position >= text.length()) {
                 tokens.add(new Token(Token.Kind.END, "", position, null));
-                return tokens;
+                return tokens.toArray(new Token[0]);
             }
             tokens.add(next());
         }
@@ -90,9 +95,7 @@ final class Lexer {
         int start = position;
         char c = chars[position];
         if (isIdentifierStart(c)) {
-            while (position < chars.length && isIdentifierPart(chars[position])) {
-                position++;
-            }
+            scanWord();
             return new Token(Token.Kind.IDENTIFIER, seenText(start, position), start, null);
         }
         if (c >= '0' && c <= '9') {
@@ -140,8 +143,11 @@ final class Lexer {
      * metadata holds tens of thousands of integer literals.
      */
     private Token integer(int start) {
-        while (position < chars.length && isIdentifierPart(chars[position])) {
-            position++;
+        scanWord();
+        int slot = seenSlot();
+        String written = seenText[slot];
+        if (seenValue[slot] != null && matches(slot, start, position)) {
+            return new Token(Token.Kind.INTEGER, written, start, seenValue[slot]);
         }
         int radix;
         int digitsStart;
@@ -161,11 +167,6 @@ final class Lexer {
                 || (digitsEnd < position && !INTEGER_SUFFIXES.contains(text.substring(digitsEnd, position)))) {
             throw source.error(start, "malformed integer literal '" + text.substring(start, position) + "'");
         }
-        int slot = seenSlot(start, position);
-        String written = seenText[slot];
-        if (seenValue[slot] != null && matches(written, start, position)) {
-            return new Token(Token.Kind.INTEGER, written, start, seenValue[slot]);
-        }
         written = text.substring(start, position);
         int digits = digitsEnd - digitsStart;
         BigInteger value;
@@ -184,32 +185,62 @@ final class Lexer {
         }
         seenText[slot] = written;
         seenValue[slot] = value;
+        seenAt[slot] = start;
         return new Token(Token.Kind.INTEGER, written, start, value);
     }
 
-    /** The text between two positions, shared with an earlier equal identifier when there was one. */
+    /**
+     * The identifier between two positions as the canonical (interned) string of its text, so that {@link Token#is}
+     * compares by identity; the table spares most tokens the interning.
+     */
     private String seenText(int start, int end) {
-        int slot = seenSlot(start, end);
+        int slot = seenSlot();
         String seen = seenText[slot];
-        if (seen != null && seenValue[slot] == null && matches(seen, start, end)) {
+        if (seen != null && seenValue[slot] == null && matches(slot, start, end)) {
             return seen;
         }
-        seen = text.substring(start, end);
+        seen = text.substring(start, end).intern();
         seenText[slot] = seen;
         seenValue[slot] = null;
+        seenAt[slot] = start;
         return seen;
     }
 
-    private int seenSlot(int start, int end) {
+    /** Moves past the letters, digits and underscores at the position, hashing them into {@link #wordHash}. */
+    private void scanWord() {
+        char[] chars = this.chars;
+        int at = position;
         int hash = 0;
-        for (int i = start; i < end; i++) {
-            hash = hash * 31 + chars[i];
+        while (at < chars.length) {
+            char c = chars[at];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9'))) {
+                break;
+            }
+            hash = hash * 31 + c;
+            at++;
         }
-        return (hash ^ (hash >>> 12)) & (SEEN_SLOTS - 1);
+        position = at;
+        wordHash = hash;
     }
 
-    private boolean matches(String seen, int start, int end) {
-        return seen.length() == end - start && text.regionMatches(start, seen, 0, end - start);
+    private int seenSlot() {
+        return (wordHash ^ (wordHash >>> 12)) & (SEEN_SLOTS - 1);
+    }
+
+    /** Whether the text seen in a slot is the one between two positions. */
+    private boolean matches(int slot, int start, int end) {
+        int length = end - start;
+        if (seenText[slot].length() != length) {
+            return false;
+        }
+        char[] chars = this.chars;
+        int seen = seenAt[slot];
+        for (int i = 0; i < length; i++) {
+            if (chars[seen + i] != chars[start + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Token string(int start) {
@@ -301,9 +332,5 @@ final class Lexer {
 
     private static boolean isIdentifierStart(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return isIdentifierStart(c) || (c >= '0' && c <= '9');
     }
 }
