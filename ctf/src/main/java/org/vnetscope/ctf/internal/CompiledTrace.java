@@ -234,6 +234,21 @@ final class CompiledTrace {
 
     /** An event class with its plans and a cache of field key locations. */
     static final class Event {
+        private static Plan[] nonEmpty(Plan... plans) {
+            int count = 0;
+            for (Plan plan : plans) {
+                count += plan.isEmpty() ? 0 : 1;
+            }
+            Plan[] kept = new Plan[count];
+            count = 0;
+            for (Plan plan : plans) {
+                if (!plan.isEmpty()) {
+                    kept[count++] = plan;
+                }
+            }
+            return kept;
+        }
+
         final Stream stream;
         final EventClass eventClass;
         /** Dense index among all event classes of the reader. */
@@ -260,8 +275,7 @@ final class CompiledTrace {
                 throw new CtfException(stream.trace.metadata, -1,
                         "event " + eventClass.name() + ": " + e.getMessage().replaceFirst("^.*?: ", ""));
             }
-            eventPlans = java.util.stream.Stream.of(stream.eventHeader, stream.eventContext, context, payload)
-                    .filter(plan -> !plan.isEmpty()).toArray(Plan[]::new);
+            eventPlans = nonEmpty(stream.eventHeader, stream.eventContext, context, payload);
         }
     }
 }

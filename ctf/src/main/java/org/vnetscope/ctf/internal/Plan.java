@@ -108,8 +108,10 @@ final class Plan {
 
     /** Sorts the fields for {@link EventView#decodeAll()}; called once the field tree is final. */
     void indexForDecodeAll() {
-        java.util.List<Integer> scalars = new java.util.ArrayList<>();
-        java.util.List<Node> rest = new java.util.ArrayList<>();
+        int[] scalars = new int[nodes.length];
+        int scalarCount = 0;
+        Node[] rest = new Node[nodes.length];
+        int restCount = 0;
         for (Node node : nodes) {
             if (node.inElement) {
                 continue;
@@ -117,13 +119,13 @@ final class Plan {
             boolean scalar = node.kind == Node.INT || node.kind == Node.ENUM || node.kind == Node.FLOAT
                     || node.kind == Node.VARIANT;
             if (scalar && node.guardSlot < 0) {
-                scalars.add(node.slot);
+                scalars[scalarCount++] = node.slot;
             } else if (scalar || node.kind == Node.STRING || node.skipped) {
-                rest.add(node);
+                rest[restCount++] = node;
             }
         }
-        scalarSlots = scalars.stream().mapToInt(Integer::intValue).toArray();
-        deferred = rest.toArray(Node[]::new);
+        scalarSlots = java.util.Arrays.copyOf(scalars, scalarCount);
+        deferred = java.util.Arrays.copyOf(rest, restCount);
         deferredKind = new int[deferred.length];
         deferredSlot = new int[deferred.length];
         deferredGuardSlot = new int[deferred.length];

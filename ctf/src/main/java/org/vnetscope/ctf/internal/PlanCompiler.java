@@ -101,10 +101,27 @@ final class PlanCompiler {
      *                absent scopes); references into them resolve there
      */
     static Plan compile(Path metadata, Scope scope, StructType root, Plan[] earlier, Roles roles) {
+        if (root == StructType.EMPTY) {
+            return EMPTY_PLANS[scope.ordinal()];
+        }
         PlanCompiler compiler = new PlanCompiler(metadata, scope, earlier, roles);
         Plan plan = compiler.compile(root);
         compiler.leaveScratch();
         return plan;
+    }
+
+    /**
+     * The plan of each scope left out (nearly every event class of a kernel trace has no context): the same for all,
+     * as a plan is never changed once compiled.
+     */
+    private static final Plan[] EMPTY_PLANS = new Plan[Scope.values().length];
+
+    static {
+        for (Scope scope : Scope.values()) {
+            PlanCompiler compiler = new PlanCompiler(null, scope, new Plan[0], Roles.NONE);
+            EMPTY_PLANS[scope.ordinal()] = compiler.compile(StructType.EMPTY);
+            compiler.leaveScratch();
+        }
     }
 
     private Plan compile(StructType rootType) {
