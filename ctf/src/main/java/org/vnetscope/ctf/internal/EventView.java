@@ -346,18 +346,20 @@ final class EventView implements Event {
             int[] slots = plan.deferredSlot;
             int[] guards = plan.deferredGuardSlot;
             int[] options = plan.deferredGuardOption;
+            boolean[] nested = plan.deferredNestedGuard;
             for (int i = 0; i < slots.length; i++) {
                 int guard = guards[i];
                 if (guard >= 0 && (frame[guard] != options[i]
-                        || (plan.nodes[guard].guardSlot >= 0 && !active(plan, frame, plan.nodes[guard])))) {
+                        || nested[i] && !active(plan, frame, plan.nodes[guard]))) {
                     continue;
                 }
                 int slot = slots[i];
                 switch (kinds[i]) {
-                    case Node.STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
-                    case Node.ARRAY, Node.SEQUENCE ->
-                            hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
-                    default -> hash = hash * 31 + frame[slot];
+                    case Plan.HASH_VALUE -> hash = hash * 31 + frame[slot];
+                    case Plan.HASH_STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
+                    // the plan aligned the array's start to its 8-bit elements' alignment of 8
+                    case Plan.HASH_BYTES -> hash = hashBytes(hash, buffer, (int) (frame[slot] >>> 3), (int) lengths[slot]);
+                    default -> hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
                 }
             }
         }

@@ -99,12 +99,26 @@ final class Plan {
     int[] scalarSlots;
     /** Fields whose full decoding {@link EventView#decodeAll()} completes: strings, stepped-over arrays, guarded scalars. */
     Node[] deferred;
-    /** Of each deferred field, flat for the per-event loop: kind, slot, and the variant option guarding it. */
+    /**
+     * Of each deferred field, flat for the per-event loop: how it is hashed ({@link #HASH_VALUE} ...), slot, and the
+     * variant option guarding it.
+     */
     int[] deferredKind;
     int[] deferredSlot;
     /** Slot of the guarding variant, or -1 when the field is always present. */
     int[] deferredGuardSlot;
     int[] deferredGuardOption;
+    /** Whether the guarding variant is itself inside a variant option, so that its own guard is checked too. */
+    boolean[] deferredNestedGuard;
+
+    /** A guarded scalar: its value. */
+    static final int HASH_VALUE = 0;
+    /** A string: its bytes. */
+    static final int HASH_STRING = 1;
+    /** An array of byte-aligned 8-bit integers stepped over: its bytes. */
+    static final int HASH_BYTES = 2;
+    /** Any other array stepped over: its elements one by one. */
+    static final int HASH_ELEMENTS = 3;
 
     /** Sorts the fields for {@link EventView#decodeAll()}; called once the field tree is final. */
     void indexForDecodeAll() {
@@ -130,11 +144,20 @@ final class Plan {
         deferredSlot = new int[deferred.length];
         deferredGuardSlot = new int[deferred.length];
         deferredGuardOption = new int[deferred.length];
+        deferredNestedGuard = new boolean[deferred.length];
         for (int i = 0; i < deferred.length; i++) {
-            deferredKind[i] = deferred[i].kind;
-            deferredSlot[i] = deferred[i].slot;
-            deferredGuardSlot[i] = deferred[i].guardSlot;
-            deferredGuardOption[i] = deferred[i].guardOption;
+            Node node = deferred[i];
+            deferredKind[i] = switch (node.kind) {
+                case Node.STRING -> HASH_STRING;
+                case Node.ARRAY, Node.SEQUENCE -> node.children[0].integer != null
+                        && node.children[0].integer.sizeBits() == 8 && node.children[0].type.alignmentBits() == 8
+                        ? HASH_BYTES : HASH_ELEMENTS;
+                default -> HASH_VALUE;
+            };
+            deferredSlot[i] = node.slot;
+            deferredGuardSlot[i] = node.guardSlot;
+            deferredGuardOption[i] = node.guardOption;
+            deferredNestedGuard[i] = node.guardSlot >= 0 && nodes[node.guardSlot].guardSlot >= 0;
         }
     }
 
