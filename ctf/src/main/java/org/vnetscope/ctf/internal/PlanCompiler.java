@@ -153,6 +153,12 @@ final class PlanCompiler {
         }
         emit(root);
         add(Plan.END);
+        // A variant option that ends the scope stops there rather than jumping to the end (the event header).
+        for (int pc = 0; pc < length; pc++) {
+            if (code[pc] == Plan.JUMP && code[jump[pc]] == Plan.END) {
+                code[pc] = Plan.END;
+            }
+        }
         Plan plan = new Plan(scope, root, nodes.toArray(Node[]::new), length);
         System.arraycopy(code, 0, plan.code, 0, length);
         System.arraycopy(alignMask, 0, plan.alignMask, 0, length);
@@ -272,11 +278,12 @@ final class PlanCompiler {
             }
             case Node.STRUCT -> {
                 int alignment = node.type.alignmentBits();
-                if (alignment > 1) {
+                Node[] children = node.children;
+                if (alignment > 1 && !(children.length > 0 && alignsItself(children[0])
+                        && children[0].type.alignmentBits() >= alignment)) {
                     int pc = add(Plan.ALIGN);
                     alignMask[pc] = alignment - 1;
                 }
-                Node[] children = node.children;
                 int i = 0;
                 while (i < children.length) {
                     int runEnd = fixedRunEnd(children, i);
@@ -290,6 +297,18 @@ final class PlanCompiler {
             case Node.VARIANT -> emitVariant(node);
             default -> emitArray(node);
         }
+    }
+
+    /**
+     * Whether the first operation of a field aligns to the field's alignment: then a structure starting with it
+     * needs no alignment operation of its own when that alignment is at least the structure's (most payloads).
+     */
+    private boolean alignsItself(Node node) {
+        return switch (node.kind) {
+            case Node.INT, Node.ENUM, Node.FLOAT, Node.STRING -> true;
+            case Node.ARRAY, Node.SEQUENCE -> skippable(node.children[0]);
+            default -> false;
+        };
     }
 
     private void emitInteger(Node node) {
