@@ -107,7 +107,8 @@ final class CompiledTrace {
         final ClockConverter clock;
         final boolean headerHasId;
         final Map<Long, Event> events = new LinkedHashMap<>();
-        private final Event[] dense;
+        /** Event classes by id when the ids are small, else null. */
+        final Event[] dense;
         private final Map<Long, Event> sparse;
 
         Stream(CompiledTrace trace, StreamClass streamClass, EventClassCounter counter) {

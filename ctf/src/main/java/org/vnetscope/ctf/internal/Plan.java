@@ -8,41 +8,43 @@ import org.vnetscope.ctf.Scope;
  * generic materialization). Operation operands live in parallel arrays indexed by the program counter.
  */
 final class Plan {
+    // Numbered by how often a kernel trace runs them: C1 compiles a switch into comparisons in key order, so the
+    // operations of every event (scope end, fixed run, header id and timestamp, header variant) come first.
     static final int END = 0;
-    static final int ALIGN = 1;
-    static final int U8 = 2;
-    static final int S8 = 3;
-    static final int U16_LE = 4;
-    static final int S16_LE = 5;
-    static final int U32_LE = 6;
-    static final int S32_LE = 7;
-    static final int I64_LE = 8;
-    static final int U16_BE = 9;
-    static final int S16_BE = 10;
-    static final int U32_BE = 11;
-    static final int S32_BE = 12;
-    static final int I64_BE = 13;
-    /** Any size, any bit alignment, either byte order; flags say signed / big-endian. */
-    static final int INT_BITS = 14;
-    /** An integer that also updates the clock or sets the event id. */
-    static final int INT_SPECIAL = 15;
-    static final int FLOAT32 = 16;
-    static final int FLOAT64 = 17;
-    static final int STRING = 18;
-    static final int VARIANT = 19;
-    static final int JUMP = 20;
-    /** An array or sequence of fixed-size elements, stepped over arithmetically. */
-    static final int ARRAY_SKIP = 21;
-    static final int LOOP_START = 22;
-    static final int LOOP_END = 23;
     /**
      * Heads a run of fields whose offsets from the run's aligned start never vary (integers of whole bytes,
      * fixed-length arrays stepped over): one alignment and one bounds check for all of them. The member operations
      * follow it; when the run does not fit they are run one by one instead, and report the field that crosses.
      */
-    static final int FIXED_RUN = 24;
+    static final int FIXED_RUN = 1;
+    /** An integer that also updates the clock or sets the event id. */
+    static final int INT_SPECIAL = 2;
+    static final int VARIANT = 3;
+    static final int ALIGN = 4;
+    static final int I64_LE = 5;
+    static final int S32_LE = 6;
+    static final int U32_LE = 7;
+    static final int STRING = 8;
+    /** An array or sequence of fixed-size elements, stepped over arithmetically. */
+    static final int ARRAY_SKIP = 9;
+    static final int JUMP = 10;
+    static final int U8 = 11;
+    static final int U16_LE = 12;
+    static final int S8 = 13;
+    static final int S16_LE = 14;
+    /** Any size, any bit alignment, either byte order; flags say signed / big-endian. */
+    static final int INT_BITS = 15;
+    static final int LOOP_START = 16;
+    static final int LOOP_END = 17;
+    static final int FLOAT32 = 18;
+    static final int FLOAT64 = 19;
     /** A CTF 2 variable-length integer (LEB128), byte aligned; flags say signed, clock, event id. */
-    static final int VARINT = 25;
+    static final int VARINT = 20;
+    static final int U16_BE = 21;
+    static final int S16_BE = 22;
+    static final int U32_BE = 23;
+    static final int S32_BE = 24;
+    static final int I64_BE = 25;
 
     static final int FLAG_SIGNED = 1;
     static final int FLAG_BIG_ENDIAN = 2;

@@ -344,7 +344,9 @@ final class StreamDecoder {
         long eventCycles = clock;
         CompiledTrace.Event decoded;
         if (eventIdSet) {
-            decoded = stream.event(eventId);
+            CompiledTrace.Event[] dense = stream.dense;
+            decoded = dense != null && eventId >= 0 && eventId < dense.length ? dense[(int) eventId]
+                    : stream.event(eventId);
             if (decoded == null) {
                 throw new CtfException(path, windowBase + start / 8, "unknown event id "
                         + Long.toUnsignedString(eventId) + " in stream class " + stream.streamClass.id());
@@ -378,7 +380,8 @@ final class StreamDecoder {
         kind = EVENT;
         discard = null;
         cycles = eventCycles;
-        timestampNs = stream.clock.toNs(eventCycles);
+        timestampNs = stream.clock.nanosecondCycles ? stream.clock.offsetNs + eventCycles
+                : stream.clock.toNs(eventCycles);
     }
 
     private void updateClock(long value, int size) {
@@ -566,14 +569,31 @@ final class StreamDecoder {
                         throw beyond(plan, pc, pos, size);
                     }
                     int flags = plan.flags[pc];
-                    long value = readBits(pos, size, (flags & Plan.FLAG_BIG_ENDIAN) != 0);
+                    long value;
+                    int index = (int) (pos >>> 3);
+                    int shift = (int) (pos & 7);
+                    // readBits' common case written out, as are updateClock's: C1 inlines neither
+                    if ((flags & Plan.FLAG_BIG_ENDIAN) == 0 && shift + size < 64 && index + 8 <= windowLength) {
+                        value = (le.getLong(index) >>> shift) & ((1L << size) - 1);
+                    } else {
+                        value = readBits(pos, size, (flags & Plan.FLAG_BIG_ENDIAN) != 0);
+                    }
                     if ((flags & Plan.FLAG_SIGNED) != 0 && size < 64) {
                         value = (value << (64 - size)) >> (64 - size);
                     }
                     v[slot[pc]] = value;
                     pos += size;
                     if ((flags & Plan.FLAG_CLOCK) != 0) {
-                        updateClock(value & (size == 64 ? -1L : (1L << size) - 1), size);
+                        if (size < 64) {
+                            long clockMask = (1L << size) - 1;
+                            long low = value & clockMask;
+                            if (Long.compareUnsigned(low, clock & clockMask) < 0) {
+                                clock += clockMask + 1;
+                            }
+                            clock = (clock & ~clockMask) | low;
+                        } else {
+                            clock = value;
+                        }
                     }
                     if ((flags & Plan.FLAG_EVENT_ID) != 0) {
                         eventId = value;
