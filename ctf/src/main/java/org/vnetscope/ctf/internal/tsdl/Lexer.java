@@ -3,8 +3,7 @@ package org.vnetscope.ctf.internal.tsdl;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,8 +18,8 @@ final class Lexer {
     private static final Pattern SIGNATURE = Pattern.compile("/\\* CTF (\\d+)\\.(\\d+)");
     private final MetadataText source;
     private final String text;
-    /** The text as an array: a kernel trace's metadata is hundreds of kilobytes, read char by char. */
-    private final char[] chars;
+    /** The text's bytes (one per char): a kernel trace's metadata is hundreds of kilobytes, read char by char. */
+    private final byte[] chars;
     private int position;
     /**
      * Identifier and integer texts met so far, by a hash of their characters (a later text of the same hash
@@ -38,7 +37,7 @@ final class Lexer {
     private Lexer(MetadataText source) {
         this.source = source;
         this.text = source.text;
-        this.chars = text.toCharArray();
+        this.chars = source.bytes;
     }
 
     /** The tokens of the text, the last one {@link Token.Kind#END}. */
@@ -48,14 +47,18 @@ final class Lexer {
 
     private Token[] run() {
         checkSignature();
-        List<Token> tokens = new ArrayList<>(text.length() / 4);
+        Token[] tokens = new Token[chars.length / 4 + 16];
+        int count = 0;
         while (true) {
             skipSpaceAndComments();
-            if (position >= text.length()) {
-                tokens.add(new Token(Token.Kind.END, "", position, null));
-                return tokens.toArray(new Token[0]);
+            if (count == tokens.length) {
+                tokens = Arrays.copyOf(tokens, count * 2);
             }
-            tokens.add(next());
+            if (position >= chars.length) {
+                tokens[count++] = new Token(Token.Kind.END, "", position, null);
+                return Arrays.copyOf(tokens, count);
+            }
+            tokens[count++] = next();
         }
     }
 
@@ -71,9 +74,9 @@ final class Lexer {
     }
 
     private void skipSpaceAndComments() {
-        char[] chars = this.chars;
+        byte[] chars = this.chars;
         while (position < chars.length) {
-            char c = chars[position];
+            byte c = chars[position];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) {
                 position++;
             } else if (c == '/' && position + 1 < chars.length && chars[position + 1] == '*') {
@@ -93,7 +96,7 @@ final class Lexer {
 
     private Token next() {
         int start = position;
-        char c = chars[position];
+        char c = (char) (chars[position] & 0xFF);
         if (isIdentifierStart(c)) {
             scanWord();
             return new Token(Token.Kind.IDENTIFIER, seenText(start, position), start, null);
@@ -115,7 +118,7 @@ final class Lexer {
 
     /** The punctuator at the position, longest first ("..." over ".", ":=" over ":"), or null. */
     private String punctuator(char c) {
-        char next = position + 1 < chars.length ? chars[position + 1] : 0;
+        char next = position + 1 < chars.length ? (char) (chars[position + 1] & 0xFF) : 0;
         return switch (c) {
             case '.' -> next == '.' && position + 2 < chars.length && chars[position + 2] == '.' ? "..." : ".";
             case ':' -> next == '=' ? ":=" : ":";
@@ -160,7 +163,7 @@ final class Lexer {
             digitsStart = start;
         }
         int digitsEnd = digitsStart;
-        while (digitsEnd < position && Character.digit(chars[digitsEnd], radix) >= 0) {
+        while (digitsEnd < position && Character.digit((char) (chars[digitsEnd] & 0xFF), radix) >= 0) {
             digitsEnd++;
         }
         if (digitsEnd == digitsStart
@@ -174,7 +177,7 @@ final class Lexer {
             // Fits a positive long: no BigInteger parsing.
             long small = 0;
             for (int i = digitsStart; i < digitsEnd; i++) {
-                small = small * radix + Character.digit(chars[i], radix);
+                small = small * radix + Character.digit((char) (chars[i] & 0xFF), radix);
             }
             value = BigInteger.valueOf(small);
         } else {
@@ -208,11 +211,11 @@ final class Lexer {
 
     /** Moves past the letters, digits and underscores at the position, hashing them into {@link #wordHash}. */
     private void scanWord() {
-        char[] chars = this.chars;
+        byte[] chars = this.chars;
         int at = position;
         int hash = 0;
         while (at < chars.length) {
-            char c = chars[at];
+            byte c = chars[at];
             if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9'))) {
                 break;
             }
@@ -233,7 +236,7 @@ final class Lexer {
         if (seenText[slot].length() != length) {
             return false;
         }
-        char[] chars = this.chars;
+        byte[] chars = this.chars;
         int seen = seenAt[slot];
         for (int i = 0; i < length; i++) {
             if (chars[seen + i] != chars[start + i]) {
