@@ -159,6 +159,7 @@ final class PlanCompiler {
                 code[pc] = Plan.END;
             }
         }
+        foldAlignments();
         Plan plan = new Plan(scope, root, nodes.toArray(Node[]::new), length);
         System.arraycopy(code, 0, plan.code, 0, length);
         System.arraycopy(alignMask, 0, plan.alignMask, 0, length);
@@ -297,6 +298,85 @@ final class PlanCompiler {
             case Node.VARIANT -> emitVariant(node);
             default -> emitArray(node);
         }
+    }
+
+    /**
+     * Removes each ALIGN directly followed by an operation that aligns itself through its alignment mask (integers,
+     * floats, stepped-over arrays), giving that operation the larger of the two alignments: aligning to the
+     * structure's boundary and then to the field's is aligning once to the larger (the LTTng event header, whose
+     * 5-bit id starts a byte-aligned structure). Jump targets and option starts are renumbered.
+     */
+    private void foldAlignments() {
+        boolean[] target = new boolean[length + 1];
+        for (int pc = 0; pc < length; pc++) {
+            if (code[pc] == Plan.VARIANT || code[pc] == Plan.JUMP || code[pc] == Plan.LOOP_START
+                    || code[pc] == Plan.LOOP_END) {
+                target[jump[pc]] = true;
+            }
+            if (code[pc] == Plan.VARIANT) {
+                for (int start : variants[pc].optionStart) {
+                    target[start] = true;
+                }
+            }
+        }
+        int[] moved = new int[length + 1];
+        int kept = 0;
+        for (int pc = 0; pc < length; pc++) {
+            moved[pc] = kept;
+            boolean fold = code[pc] == Plan.ALIGN && pc + 1 < length && !target[pc + 1]
+                    && alignsByMask(code[pc + 1]);
+            if (fold) {
+                alignMask[pc + 1] = Math.max(alignMask[pc + 1], alignMask[pc]);
+                continue;
+            }
+            copyOperation(pc, kept++);
+        }
+        moved[length] = kept;
+        if (kept == length) {
+            return;
+        }
+        for (int pc = 0; pc < kept; pc++) {
+            if (code[pc] == Plan.VARIANT || code[pc] == Plan.JUMP || code[pc] == Plan.LOOP_START
+                    || code[pc] == Plan.LOOP_END) {
+                jump[pc] = moved[jump[pc]];
+            }
+            if (code[pc] == Plan.VARIANT) {
+                int[] starts = variants[pc].optionStart;
+                for (int i = 0; i < starts.length; i++) {
+                    starts[i] = moved[starts[i]];
+                }
+            }
+        }
+        Arrays.fill(variants, kept, length, null);
+        length = kept;
+    }
+
+    /** Operations that align the position with their {@code alignMask} before reading. */
+    private static boolean alignsByMask(int op) {
+        return switch (op) {
+            case Plan.U8, Plan.S8, Plan.U16_LE, Plan.S16_LE, Plan.U32_LE, Plan.S32_LE, Plan.I64_LE, Plan.U16_BE,
+                    Plan.S16_BE, Plan.U32_BE, Plan.S32_BE, Plan.I64_BE, Plan.INT_BITS, Plan.INT_SPECIAL, Plan.FLOAT32,
+                    Plan.FLOAT64, Plan.ARRAY_SKIP -> true;
+            default -> false;
+        };
+    }
+
+    private void copyOperation(int from, int to) {
+        if (from == to) {
+            return;
+        }
+        code[to] = code[from];
+        alignMask[to] = alignMask[from];
+        bits[to] = bits[from];
+        slot[to] = slot[from];
+        flags[to] = flags[from];
+        jump[to] = jump[from];
+        count[to] = count[from];
+        elementBits[to] = elementBits[from];
+        refScope[to] = refScope[from];
+        refSlot[to] = refSlot[from];
+        variants[to] = variants[from];
+        runOffset[to] = runOffset[from];
     }
 
     /**
