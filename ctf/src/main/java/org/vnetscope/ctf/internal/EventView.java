@@ -333,34 +333,40 @@ final class EventView implements Event {
     @Override
     public long decodeAll() {
         long hash = 17;
-        ByteBuffer buffer = decoder.buffer();
         long[][] values = decoder.values;
-        long[][] aux = decoder.aux;
         for (Plan plan : compiled.eventPlans) {
             long[] frame = values[plan.frame];
             for (int slot : plan.scalarSlots) {
                 hash = hash * 31 + frame[slot];
             }
-            long[] lengths = aux[plan.frame];
-            int[] kinds = plan.deferredKind;
-            int[] slots = plan.deferredSlot;
-            int[] guards = plan.deferredGuardSlot;
-            int[] options = plan.deferredGuardOption;
-            boolean[] nested = plan.deferredNestedGuard;
-            for (int i = 0; i < slots.length; i++) {
-                int guard = guards[i];
-                if (guard >= 0 && (frame[guard] != options[i]
-                        || nested[i] && !active(plan, frame, plan.nodes[guard]))) {
-                    continue;
-                }
-                int slot = slots[i];
-                switch (kinds[i]) {
-                    case Plan.HASH_VALUE -> hash = hash * 31 + frame[slot];
-                    case Plan.HASH_STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
-                    // the plan aligned the array's start to its 8-bit elements' alignment of 8
-                    case Plan.HASH_BYTES -> hash = hashBytes(hash, buffer, (int) (frame[slot] >>> 3), (int) lengths[slot]);
-                    default -> hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
-                }
+            if (plan.deferredSlot.length != 0) {
+                hash = hashDeferred(hash, plan, frame, decoder.aux[plan.frame]);
+            }
+        }
+        return hash;
+    }
+
+    /** Continues the hash of {@link #decodeAll()} with the strings, arrays and guarded scalars of a plan. */
+    private long hashDeferred(long hash, Plan plan, long[] frame, long[] lengths) {
+        ByteBuffer buffer = decoder.buffer();
+        int[] kinds = plan.deferredKind;
+        int[] slots = plan.deferredSlot;
+        int[] guards = plan.deferredGuardSlot;
+        int[] options = plan.deferredGuardOption;
+        boolean[] nested = plan.deferredNestedGuard;
+        for (int i = 0; i < slots.length; i++) {
+            int guard = guards[i];
+            if (guard >= 0 && (frame[guard] != options[i]
+                    || nested[i] && !active(plan, frame, plan.nodes[guard]))) {
+                continue;
+            }
+            int slot = slots[i];
+            switch (kinds[i]) {
+                case Plan.HASH_VALUE -> hash = hash * 31 + frame[slot];
+                case Plan.HASH_STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
+                // the plan aligned the array's start to its 8-bit elements' alignment of 8
+                case Plan.HASH_BYTES -> hash = hashBytes(hash, buffer, (int) (frame[slot] >>> 3), (int) lengths[slot]);
+                default -> hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
             }
         }
         return hash;
