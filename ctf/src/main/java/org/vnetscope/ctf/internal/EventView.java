@@ -354,10 +354,14 @@ final class EventView implements Event {
         int[] guards = plan.deferredGuardSlot;
         int[] options = plan.deferredGuardOption;
         boolean[] nested = plan.deferredNestedGuard;
+        int[] skip = plan.deferredSkip;
         for (int i = 0; i < slots.length; i++) {
             int guard = guards[i];
-            if (guard >= 0 && (frame[guard] != options[i]
-                    || nested[i] && !active(plan, frame, plan.nodes[guard]))) {
+            if (guard >= 0 && frame[guard] != options[i]) {
+                i = skip[i] - 1;
+                continue;
+            }
+            if (guard >= 0 && nested[i] && !active(plan, frame, plan.nodes[guard])) {
                 continue;
             }
             int slot = slots[i];

@@ -112,6 +112,12 @@ final class Plan {
     int[] deferredGuardOption;
     /** Whether the guarding variant is itself inside a variant option, so that its own guard is checked too. */
     boolean[] deferredNestedGuard;
+    /**
+     * Of a guarded field, the index of the first deferred field after it that lies outside its variant option: when
+     * the option is not the selected one, none of the fields in between is present (a network header's variants
+     * hold dozens of fields, one option of each present).
+     */
+    int[] deferredSkip;
 
     /** A guarded scalar: its value. */
     static final int HASH_VALUE = 0;
@@ -161,6 +167,26 @@ final class Plan {
             deferredGuardOption[i] = node.guardOption;
             deferredNestedGuard[i] = node.guardSlot >= 0 && nodes[node.guardSlot].guardSlot >= 0;
         }
+        deferredSkip = new int[deferred.length];
+        for (int i = 0; i < deferred.length; i++) {
+            int after = i + 1;
+            // the fields of one option are numbered one after the other
+            while (after < deferred.length && deferred[i].guardSlot >= 0
+                    && inOption(deferred[after], deferred[i].guardSlot, deferred[i].guardOption)) {
+                after++;
+            }
+            deferredSkip[i] = after;
+        }
+    }
+
+    /** Whether a node lies in the given option of the variant at {@code variantSlot}, at any depth. */
+    private boolean inOption(Node node, int variantSlot, int option) {
+        for (Node at = node; at.guardSlot >= 0; at = nodes[at.guardSlot]) {
+            if (at.guardSlot == variantSlot && at.guardOption == option) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int slotCount() {
