@@ -1,6 +1,6 @@
 package org.vnetscope.ctf.internal;
 
-import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.FieldKey;
@@ -266,7 +266,7 @@ final class EventView implements Event {
      * for which some int reads cost less than the buffer's bulk get with all its checks.
      */
     private void copy(int start, byte[] into, int count) {
-        ByteBuffer buffer = decoder.buffer();
+        MappedByteBuffer buffer = decoder.buffer();
         if (count > SMALL_COPY) {
             buffer.get(start, into, 0, count);
             return;
@@ -348,7 +348,7 @@ final class EventView implements Event {
 
     /** Continues the hash of {@link #decodeAll()} with the strings, arrays and guarded scalars of a plan. */
     private long hashDeferred(long hash, Plan plan, long[] frame, long[] lengths) {
-        ByteBuffer buffer = decoder.buffer();
+        MappedByteBuffer buffer = decoder.buffer();
         int[] kinds = plan.deferredKind;
         int[] slots = plan.deferredSlot;
         int[] guards = plan.deferredGuardSlot;
@@ -386,7 +386,7 @@ final class EventView implements Event {
         return true;
     }
 
-    private static long hashBytes(long hash, ByteBuffer buffer, int start, int length) {
+    private static long hashBytes(long hash, MappedByteBuffer buffer, int start, int length) {
         int i = 0;
         for (; i + 8 <= length; i += 8) {
             hash = hash * 31 + buffer.getLong(start + i);

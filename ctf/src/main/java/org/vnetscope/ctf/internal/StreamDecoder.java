@@ -1,7 +1,6 @@
 package org.vnetscope.ctf.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,9 +37,10 @@ final class StreamDecoder {
     private final FileChannel channel;
     private final long fileSize;
 
-    // The mapped window: byte positions below are relative to windowBase; bit positions are too.
-    private ByteBuffer le;
-    private ByteBuffer be;
+    // The mapped window: byte positions below are relative to windowBase; bit positions are too. Typed as mapped
+    // buffers, whose getters have one implementation: C1 then calls them directly instead of through the vtable.
+    private MappedByteBuffer le;
+    private MappedByteBuffer be;
     private long windowBase;
     private long windowLength;
 
@@ -171,8 +171,8 @@ final class StreamDecoder {
     private void mapWindow(long offset, long length) {
         try {
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
-            le = mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            be = mapped.duplicate().order(ByteOrder.BIG_ENDIAN);
+            le = (MappedByteBuffer) mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            be = (MappedByteBuffer) mapped.duplicate().order(ByteOrder.BIG_ENDIAN);
             windowBase = offset;
             windowLength = length;
         } catch (IOException e) {
@@ -407,8 +407,8 @@ final class StreamDecoder {
         final int[] slot = plan.slot;
         final long[] v = values[scope];
         final long[] x = aux[scope];
-        final ByteBuffer le = this.le;
-        final ByteBuffer be = this.be;
+        final MappedByteBuffer le = this.le;
+        final MappedByteBuffer be = this.be;
         final long limit = this.limit;
         long pos = this.pos;
         scopeStart[scope] = pos;
@@ -749,8 +749,8 @@ final class StreamDecoder {
         final int[] code = plan.code;
         final int[] slot = plan.slot;
         final int[] offset = plan.runOffset;
-        final ByteBuffer le = this.le;
-        final ByteBuffer be = this.be;
+        final MappedByteBuffer le = this.le;
+        final MappedByteBuffer be = this.be;
         int last = head + (int) plan.count[head];
         for (int pc = head + 1; pc <= last; pc++) {
             long at = base + offset[pc];
@@ -779,7 +779,7 @@ final class StreamDecoder {
     }
 
     /** Length of the NUL-terminated string at a byte index, or -1 when no NUL comes before {@code end}. */
-    private static int stringLength(ByteBuffer buffer, int start, int end) {
+    private static int stringLength(MappedByteBuffer buffer, int start, int end) {
         int i = start;
         while (i + 8 <= end) {
             long word = buffer.getLong(i);
@@ -928,7 +928,7 @@ final class StreamDecoder {
     // ---------------------------------------------------------------- access for the event view
 
     /** The mapped stream, little-endian whatever the trace's byte order (readers of several bytes rely on it). */
-    ByteBuffer buffer() {
+    MappedByteBuffer buffer() {
         return le;
     }
 
