@@ -115,9 +115,11 @@ final class Plan {
     /**
      * Of a guarded field, the index of the first deferred field after it that lies outside its variant option: when
      * the option is not the selected one, none of the fields in between is present (a network header's variants
-     * hold dozens of fields, one option of each present).
+     * hold dozens of fields, one option of each present). Null when no option holds more than a few fields.
      */
     int[] deferredSkip;
+    /** Fewest fields an option holds for {@link #deferredSkip} to be worth its jumps. */
+    private static final int SKIPPED_OPTION_FIELDS = 4;
 
     /** A guarded scalar: its value. */
     static final int HASH_VALUE = 0;
@@ -167,7 +169,8 @@ final class Plan {
             deferredGuardOption[i] = node.guardOption;
             deferredNestedGuard[i] = node.guardSlot >= 0 && nodes[node.guardSlot].guardSlot >= 0;
         }
-        deferredSkip = new int[deferred.length];
+        int[] skip = new int[deferred.length];
+        boolean worthIt = false;
         for (int i = 0; i < deferred.length; i++) {
             int after = i + 1;
             // the fields of one option are numbered one after the other
@@ -175,8 +178,10 @@ final class Plan {
                     && inOption(deferred[after], deferred[i].guardSlot, deferred[i].guardOption)) {
                 after++;
             }
-            deferredSkip[i] = after;
+            skip[i] = after;
+            worthIt |= after - i >= SKIPPED_OPTION_FIELDS;
         }
+        deferredSkip = worthIt ? skip : null;
     }
 
     /** Whether a node lies in the given option of the variant at {@code variantSlot}, at any depth. */
