@@ -16,7 +16,13 @@ final class ClockConverter {
     private final long frequency;
     private final long offsetSeconds;
     private final long offsetCycles;
-    private final long offsetNs;
+    /**
+     * A 1 GHz clock (every LTTng clock): ns are {@code offsetNs + cycles}, which the decoder computes in place of
+     * a call per event.
+     */
+    final boolean nanosecondCycles;
+    /** With {@link #nanosecondCycles}: the offset in ns, cycles included. */
+    final long offsetNs;
 
     ClockConverter(long frequency, long offsetSeconds, long offsetCycles) {
         if (frequency <= 0) {
@@ -25,7 +31,8 @@ final class ClockConverter {
         this.frequency = frequency;
         this.offsetSeconds = offsetSeconds;
         this.offsetCycles = offsetCycles;
-        this.offsetNs = offsetSeconds * NS_PER_S;
+        this.nanosecondCycles = frequency == NS_PER_S;
+        this.offsetNs = offsetSeconds * NS_PER_S + (nanosecondCycles ? offsetCycles : 0);
     }
 
     static ClockConverter of(ClockClass clock) {
@@ -53,15 +60,15 @@ final class ClockConverter {
     }
 
     long toNs(long cycles) {
-        if (frequency == NS_PER_S) {
-            return offsetNs + offsetCycles + cycles;
+        if (nanosecondCycles) {
+            return offsetNs + cycles;
         }
         long total = offsetCycles + cycles;
         boolean overflow = ((offsetCycles ^ total) & (cycles ^ total)) < 0 || cycles < 0;
         if (!overflow && frequency <= Long.MAX_VALUE / NS_PER_S) {
             long whole = Math.floorDiv(total, frequency);
             long rest = Math.floorMod(total, frequency);
-            return offsetNs + whole * NS_PER_S + rest * NS_PER_S / frequency;
+            return offsetSeconds * NS_PER_S + whole * NS_PER_S + rest * NS_PER_S / frequency;
         }
         BigInteger unsignedCycles = new BigInteger(Long.toUnsignedString(cycles));
         BigInteger scaled = BigInteger.valueOf(offsetCycles).add(unsignedCycles).multiply(BigInteger.valueOf(NS_PER_S));

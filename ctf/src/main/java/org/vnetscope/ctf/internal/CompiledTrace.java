@@ -107,7 +107,8 @@ final class CompiledTrace {
         final ClockConverter clock;
         final boolean headerHasId;
         final Map<Long, Event> events = new LinkedHashMap<>();
-        private final Event[] dense;
+        /** Event classes by id when the ids are small, else null. */
+        final Event[] dense;
         private final Map<Long, Event> sparse;
 
         Stream(CompiledTrace trace, StreamClass streamClass, EventClassCounter counter) {
@@ -234,6 +235,21 @@ final class CompiledTrace {
 
     /** An event class with its plans and a cache of field key locations. */
     static final class Event {
+        private static Plan[] nonEmpty(Plan... plans) {
+            int count = 0;
+            for (Plan plan : plans) {
+                count += plan.isEmpty() ? 0 : 1;
+            }
+            Plan[] kept = new Plan[count];
+            count = 0;
+            for (Plan plan : plans) {
+                if (!plan.isEmpty()) {
+                    kept[count++] = plan;
+                }
+            }
+            return kept;
+        }
+
         final Stream stream;
         final EventClass eventClass;
         /** Dense index among all event classes of the reader. */
@@ -260,8 +276,7 @@ final class CompiledTrace {
                 throw new CtfException(stream.trace.metadata, -1,
                         "event " + eventClass.name() + ": " + e.getMessage().replaceFirst("^.*?: ", ""));
             }
-            eventPlans = java.util.stream.Stream.of(stream.eventHeader, stream.eventContext, context, payload)
-                    .filter(plan -> !plan.isEmpty()).toArray(Plan[]::new);
+            eventPlans = nonEmpty(stream.eventHeader, stream.eventContext, context, payload);
         }
     }
 }

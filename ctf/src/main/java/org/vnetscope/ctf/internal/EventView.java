@@ -1,6 +1,6 @@
 package org.vnetscope.ctf.internal;
 
-import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.FieldKey;
@@ -266,7 +266,7 @@ final class EventView implements Event {
      * for which some int reads cost less than the buffer's bulk get with all its checks.
      */
     private void copy(int start, byte[] into, int count) {
-        ByteBuffer buffer = decoder.buffer();
+        MappedByteBuffer buffer = decoder.buffer();
         if (count > SMALL_COPY) {
             buffer.get(start, into, 0, count);
             return;
@@ -333,32 +333,66 @@ final class EventView implements Event {
     @Override
     public long decodeAll() {
         long hash = 17;
-        ByteBuffer buffer = decoder.buffer();
         long[][] values = decoder.values;
-        long[][] aux = decoder.aux;
         for (Plan plan : compiled.eventPlans) {
             long[] frame = values[plan.frame];
             for (int slot : plan.scalarSlots) {
                 hash = hash * 31 + frame[slot];
             }
-            long[] lengths = aux[plan.frame];
-            int[] kinds = plan.deferredKind;
-            int[] slots = plan.deferredSlot;
-            int[] guards = plan.deferredGuardSlot;
-            int[] options = plan.deferredGuardOption;
+            if (plan.deferredSlot.length != 0) {
+                hash = hashDeferred(hash, plan, frame, decoder.aux[plan.frame]);
+            }
+        }
+        return hash;
+    }
+
+    /**
+     * Continues the hash of {@link #decodeAll()} with the strings, arrays and guarded scalars of a plan. A plan
+     * whose variant options hold many such fields (network headers) jumps over the options not selected; the
+     * others (an event header's two options) test each field, in a loop whose counter only counts, which C2
+     * compiles better: the two loops differ in that only.
+     */
+    private long hashDeferred(long hash, Plan plan, long[] frame, long[] lengths) {
+        MappedByteBuffer buffer = decoder.buffer();
+        int[] kinds = plan.deferredKind;
+        int[] slots = plan.deferredSlot;
+        int[] guards = plan.deferredGuardSlot;
+        int[] options = plan.deferredGuardOption;
+        boolean[] nested = plan.deferredNestedGuard;
+        if (plan.deferredSkip == null) {
             for (int i = 0; i < slots.length; i++) {
                 int guard = guards[i];
                 if (guard >= 0 && (frame[guard] != options[i]
-                        || (plan.nodes[guard].guardSlot >= 0 && !active(plan, frame, plan.nodes[guard])))) {
+                        || nested[i] && !active(plan, frame, plan.nodes[guard]))) {
                     continue;
                 }
                 int slot = slots[i];
                 switch (kinds[i]) {
-                    case Node.STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
-                    case Node.ARRAY, Node.SEQUENCE ->
-                            hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
-                    default -> hash = hash * 31 + frame[slot];
+                    case Plan.HASH_VALUE -> hash = hash * 31 + frame[slot];
+                    case Plan.HASH_STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
+                    // the plan aligned the array's start to its 8-bit elements' alignment of 8
+                    case Plan.HASH_BYTES -> hash = hashBytes(hash, buffer, (int) (frame[slot] >>> 3), (int) lengths[slot]);
+                    default -> hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
                 }
+            }
+            return hash;
+        }
+        int[] skip = plan.deferredSkip;
+        for (int i = 0; i < slots.length; i++) {
+            int guard = guards[i];
+            if (guard >= 0 && frame[guard] != options[i]) {
+                i = skip[i] - 1;
+                continue;
+            }
+            if (guard >= 0 && nested[i] && !active(plan, frame, plan.nodes[guard])) {
+                continue;
+            }
+            int slot = slots[i];
+            switch (kinds[i]) {
+                case Plan.HASH_VALUE -> hash = hash * 31 + frame[slot];
+                case Plan.HASH_STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
+                case Plan.HASH_BYTES -> hash = hashBytes(hash, buffer, (int) (frame[slot] >>> 3), (int) lengths[slot]);
+                default -> hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
             }
         }
         return hash;
@@ -374,7 +408,7 @@ final class EventView implements Event {
         return true;
     }
 
-    private static long hashBytes(long hash, ByteBuffer buffer, int start, int length) {
+    private static long hashBytes(long hash, MappedByteBuffer buffer, int start, int length) {
         int i = 0;
         for (; i + 8 <= length; i += 8) {
             hash = hash * 31 + buffer.getLong(start + i);

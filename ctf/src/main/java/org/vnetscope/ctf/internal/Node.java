@@ -19,6 +19,8 @@ final class Node {
     static final int ARRAY = 6;
     static final int SEQUENCE = 7;
 
+    private static final Node[] NO_CHILDREN = new Node[0];
+
     final String name;
     final FieldType type;
     final int kind;
@@ -29,7 +31,7 @@ final class Node {
     final int guardOption;
     /** True when the node lies inside an array or sequence element: its slot holds the last element's value. */
     final boolean inElement;
-    Node[] children = new Node[0];
+    Node[] children = NO_CHILDREN;
     /** Sequence length or variant tag, resolved once the whole trace's scopes are known. */
     Ref ref;
     /** Set when a variant tag or a sequence length reads this node. */

@@ -101,10 +101,27 @@ final class PlanCompiler {
      *                absent scopes); references into them resolve there
      */
     static Plan compile(Path metadata, Scope scope, StructType root, Plan[] earlier, Roles roles) {
+        if (root == StructType.EMPTY) {
+            return EMPTY_PLANS[scope.ordinal()];
+        }
         PlanCompiler compiler = new PlanCompiler(metadata, scope, earlier, roles);
         Plan plan = compiler.compile(root);
         compiler.leaveScratch();
         return plan;
+    }
+
+    /**
+     * The plan of each scope left out (nearly every event class of a kernel trace has no context): the same for all,
+     * as a plan is never changed once compiled.
+     */
+    private static final Plan[] EMPTY_PLANS = new Plan[Scope.values().length];
+
+    static {
+        for (Scope scope : Scope.values()) {
+            PlanCompiler compiler = new PlanCompiler(null, scope, new Plan[0], Roles.NONE);
+            EMPTY_PLANS[scope.ordinal()] = compiler.compile(StructType.EMPTY);
+            compiler.leaveScratch();
+        }
     }
 
     private Plan compile(StructType rootType) {
@@ -136,6 +153,13 @@ final class PlanCompiler {
         }
         emit(root);
         add(Plan.END);
+        // A variant option that ends the scope stops there rather than jumping to the end (the event header).
+        for (int pc = 0; pc < length; pc++) {
+            if (code[pc] == Plan.JUMP && code[jump[pc]] == Plan.END) {
+                code[pc] = Plan.END;
+            }
+        }
+        foldAlignments();
         Plan plan = new Plan(scope, root, nodes.toArray(Node[]::new), length);
         System.arraycopy(code, 0, plan.code, 0, length);
         System.arraycopy(alignMask, 0, plan.alignMask, 0, length);
@@ -255,11 +279,12 @@ final class PlanCompiler {
             }
             case Node.STRUCT -> {
                 int alignment = node.type.alignmentBits();
-                if (alignment > 1) {
+                Node[] children = node.children;
+                if (alignment > 1 && !(children.length > 0 && alignsItself(children[0])
+                        && children[0].type.alignmentBits() >= alignment)) {
                     int pc = add(Plan.ALIGN);
                     alignMask[pc] = alignment - 1;
                 }
-                Node[] children = node.children;
                 int i = 0;
                 while (i < children.length) {
                     int runEnd = fixedRunEnd(children, i);
@@ -273,6 +298,97 @@ final class PlanCompiler {
             case Node.VARIANT -> emitVariant(node);
             default -> emitArray(node);
         }
+    }
+
+    /**
+     * Removes each ALIGN directly followed by an operation that aligns itself through its alignment mask (integers,
+     * floats, stepped-over arrays), giving that operation the larger of the two alignments: aligning to the
+     * structure's boundary and then to the field's is aligning once to the larger (the LTTng event header, whose
+     * 5-bit id starts a byte-aligned structure). Jump targets and option starts are renumbered.
+     */
+    private void foldAlignments() {
+        boolean[] target = new boolean[length + 1];
+        for (int pc = 0; pc < length; pc++) {
+            if (code[pc] == Plan.VARIANT || code[pc] == Plan.JUMP || code[pc] == Plan.LOOP_START
+                    || code[pc] == Plan.LOOP_END) {
+                target[jump[pc]] = true;
+            }
+            if (code[pc] == Plan.VARIANT) {
+                for (int start : variants[pc].optionStart) {
+                    target[start] = true;
+                }
+            }
+        }
+        int[] moved = new int[length + 1];
+        int kept = 0;
+        for (int pc = 0; pc < length; pc++) {
+            moved[pc] = kept;
+            boolean fold = code[pc] == Plan.ALIGN && pc + 1 < length && !target[pc + 1]
+                    && alignsByMask(code[pc + 1]);
+            if (fold) {
+                alignMask[pc + 1] = Math.max(alignMask[pc + 1], alignMask[pc]);
+                continue;
+            }
+            copyOperation(pc, kept++);
+        }
+        moved[length] = kept;
+        if (kept == length) {
+            return;
+        }
+        for (int pc = 0; pc < kept; pc++) {
+            if (code[pc] == Plan.VARIANT || code[pc] == Plan.JUMP || code[pc] == Plan.LOOP_START
+                    || code[pc] == Plan.LOOP_END) {
+                jump[pc] = moved[jump[pc]];
+            }
+            if (code[pc] == Plan.VARIANT) {
+                int[] starts = variants[pc].optionStart;
+                for (int i = 0; i < starts.length; i++) {
+                    starts[i] = moved[starts[i]];
+                }
+            }
+        }
+        Arrays.fill(variants, kept, length, null);
+        length = kept;
+    }
+
+    /** Operations that align the position with their {@code alignMask} before reading. */
+    private static boolean alignsByMask(int op) {
+        return switch (op) {
+            case Plan.U8, Plan.S8, Plan.U16_LE, Plan.S16_LE, Plan.U32_LE, Plan.S32_LE, Plan.I64_LE, Plan.U16_BE,
+                    Plan.S16_BE, Plan.U32_BE, Plan.S32_BE, Plan.I64_BE, Plan.INT_BITS, Plan.INT_SPECIAL, Plan.FLOAT32,
+                    Plan.FLOAT64, Plan.ARRAY_SKIP -> true;
+            default -> false;
+        };
+    }
+
+    private void copyOperation(int from, int to) {
+        if (from == to) {
+            return;
+        }
+        code[to] = code[from];
+        alignMask[to] = alignMask[from];
+        bits[to] = bits[from];
+        slot[to] = slot[from];
+        flags[to] = flags[from];
+        jump[to] = jump[from];
+        count[to] = count[from];
+        elementBits[to] = elementBits[from];
+        refScope[to] = refScope[from];
+        refSlot[to] = refSlot[from];
+        variants[to] = variants[from];
+        runOffset[to] = runOffset[from];
+    }
+
+    /**
+     * Whether the first operation of a field aligns to the field's alignment: then a structure starting with it
+     * needs no alignment operation of its own when that alignment is at least the structure's (most payloads).
+     */
+    private boolean alignsItself(Node node) {
+        return switch (node.kind) {
+            case Node.INT, Node.ENUM, Node.FLOAT, Node.STRING -> true;
+            case Node.ARRAY, Node.SEQUENCE -> skippable(node.children[0]);
+            default -> false;
+        };
     }
 
     private void emitInteger(Node node) {

@@ -1,7 +1,6 @@
 package org.vnetscope.ctf.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -53,9 +52,10 @@ final class StreamDecoder {
     final long firstPacketBeginNs;
     static final long NO_TIME = Long.MIN_VALUE;
 
-    // The mapped window: byte positions below are relative to windowBase; bit positions are too.
-    private ByteBuffer le;
-    private ByteBuffer be;
+    // The mapped window: byte positions below are relative to windowBase; bit positions are too. Typed as mapped
+    // buffers, whose getters have one implementation: C1 then calls them directly instead of through the vtable.
+    private MappedByteBuffer le;
+    private MappedByteBuffer be;
     private long windowBase;
     private long windowLength;
 
@@ -472,8 +472,8 @@ final class StreamDecoder {
     private void mapWindow(long offset, long length) {
         try {
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
-            le = mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            be = mapped.duplicate().order(ByteOrder.BIG_ENDIAN);
+            le = (MappedByteBuffer) mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            be = (MappedByteBuffer) mapped.duplicate().order(ByteOrder.BIG_ENDIAN);
             windowBase = offset;
             windowLength = length;
         } catch (IOException e) {
@@ -707,7 +707,9 @@ final class StreamDecoder {
         long eventCycles = clock;
         CompiledTrace.Event decoded;
         if (eventIdSet) {
-            decoded = stream.event(eventId);
+            CompiledTrace.Event[] dense = stream.dense;
+            decoded = dense != null && eventId >= 0 && eventId < dense.length ? dense[(int) eventId]
+                    : stream.event(eventId);
             if (decoded == null) {
                 throw new CtfException(path, windowBase + start / 8, "unknown event id "
                         + Long.toUnsignedString(eventId) + " in stream class " + stream.streamClass.id());
@@ -741,7 +743,8 @@ final class StreamDecoder {
         kind = EVENT;
         discard = null;
         cycles = eventCycles;
-        timestampNs = stream.clock.toNs(eventCycles);
+        timestampNs = stream.clock.nanosecondCycles ? stream.clock.offsetNs + eventCycles
+                : stream.clock.toNs(eventCycles);
     }
 
     private void updateClock(long value, int size) {
@@ -767,8 +770,8 @@ final class StreamDecoder {
         final int[] slot = plan.slot;
         final long[] v = values[scope];
         final long[] x = aux[scope];
-        final ByteBuffer le = this.le;
-        final ByteBuffer be = this.be;
+        final MappedByteBuffer le = this.le;
+        final MappedByteBuffer be = this.be;
         final long limit = this.limit;
         long pos = this.pos;
         scopeStart[scope] = pos;
@@ -929,14 +932,31 @@ final class StreamDecoder {
                         throw beyond(plan, pc, pos, size);
                     }
                     int flags = plan.flags[pc];
-                    long value = readBits(pos, size, (flags & Plan.FLAG_BIG_ENDIAN) != 0);
+                    long value;
+                    int index = (int) (pos >>> 3);
+                    int shift = (int) (pos & 7);
+                    // readBits' common case written out, as are updateClock's: C1 inlines neither
+                    if ((flags & Plan.FLAG_BIG_ENDIAN) == 0 && shift + size < 64 && index + 8 <= windowLength) {
+                        value = (le.getLong(index) >>> shift) & ((1L << size) - 1);
+                    } else {
+                        value = readBits(pos, size, (flags & Plan.FLAG_BIG_ENDIAN) != 0);
+                    }
                     if ((flags & Plan.FLAG_SIGNED) != 0 && size < 64) {
                         value = (value << (64 - size)) >> (64 - size);
                     }
                     v[slot[pc]] = value;
                     pos += size;
                     if ((flags & Plan.FLAG_CLOCK) != 0) {
-                        updateClock(value & (size == 64 ? -1L : (1L << size) - 1), size);
+                        if (size < 64) {
+                            long clockMask = (1L << size) - 1;
+                            long low = value & clockMask;
+                            if (Long.compareUnsigned(low, clock & clockMask) < 0) {
+                                clock += clockMask + 1;
+                            }
+                            clock = (clock & ~clockMask) | low;
+                        } else {
+                            clock = value;
+                        }
                     }
                     if ((flags & Plan.FLAG_EVENT_ID) != 0) {
                         eventId = value;
@@ -1092,8 +1112,8 @@ final class StreamDecoder {
         final int[] code = plan.code;
         final int[] slot = plan.slot;
         final int[] offset = plan.runOffset;
-        final ByteBuffer le = this.le;
-        final ByteBuffer be = this.be;
+        final MappedByteBuffer le = this.le;
+        final MappedByteBuffer be = this.be;
         int last = head + (int) plan.count[head];
         for (int pc = head + 1; pc <= last; pc++) {
             long at = base + offset[pc];
@@ -1122,7 +1142,7 @@ final class StreamDecoder {
     }
 
     /** Length of the NUL-terminated string at a byte index, or -1 when no NUL comes before {@code end}. */
-    private static int stringLength(ByteBuffer buffer, int start, int end) {
+    private static int stringLength(MappedByteBuffer buffer, int start, int end) {
         int i = start;
         while (i + 8 <= end) {
             long word = buffer.getLong(i);
@@ -1271,7 +1291,7 @@ final class StreamDecoder {
     // ---------------------------------------------------------------- access for the event view
 
     /** The mapped stream, little-endian whatever the trace's byte order (readers of several bytes rely on it). */
-    ByteBuffer buffer() {
+    MappedByteBuffer buffer() {
         return le;
     }
 

@@ -3,8 +3,7 @@ package org.vnetscope.ctf.internal.tsdl;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,8 +18,8 @@ final class Lexer {
     private static final Pattern SIGNATURE = Pattern.compile("/\\* CTF (\\d+)\\.(\\d+)");
     private final MetadataText source;
     private final String text;
-    /** The text as an array: a kernel trace's metadata is hundreds of kilobytes, read char by char. */
-    private final char[] chars;
+    /** The text's bytes (one per char): a kernel trace's metadata is hundreds of kilobytes, read char by char. */
+    private final byte[] chars;
     private int position;
     /**
      * Identifier and integer texts met so far, by a hash of their characters (a later text of the same hash
@@ -29,28 +28,37 @@ final class Lexer {
      */
     private final String[] seenText = new String[SEEN_SLOTS];
     private final BigInteger[] seenValue = new BigInteger[SEEN_SLOTS];
+    /** Where in the text each seen text was met, to compare characters with no call per character. */
+    private final int[] seenAt = new int[SEEN_SLOTS];
+    /** Hash of the characters of the last identifier or integer scanned by {@link #scanWord}. */
+    private int wordHash;
     private static final int SEEN_SLOTS = 4096;
 
     private Lexer(MetadataText source) {
         this.source = source;
         this.text = source.text;
-        this.chars = text.toCharArray();
+        this.chars = source.bytes;
     }
 
-    static List<Token> tokenize(MetadataText source) {
+    /** The tokens of the text, the last one {@link Token.Kind#END}. */
+    static Token[] tokenize(MetadataText source) {
         return new Lexer(source).run();
     }
 
-    private List<Token> run() {
+    private Token[] run() {
         checkSignature();
-        List<Token> tokens = new ArrayList<>(text.length() / 4);
+        Token[] tokens = new Token[chars.length / 4 + 16];
+        int count = 0;
         while (true) {
             skipSpaceAndComments();
-            if (position >= text.length()) {
-                tokens.add(new Token(Token.Kind.END, "", position, null));
-                return tokens;
+            if (count == tokens.length) {
+                tokens = Arrays.copyOf(tokens, count * 2);
             }
-            tokens.add(next());
+            if (position >= chars.length) {
+                tokens[count++] = new Token(Token.Kind.END, "", position, null);
+                return Arrays.copyOf(tokens, count);
+            }
+            tokens[count++] = next();
         }
     }
 
@@ -66,9 +74,9 @@ final class Lexer {
     }
 
     private void skipSpaceAndComments() {
-        char[] chars = this.chars;
+        byte[] chars = this.chars;
         while (position < chars.length) {
-            char c = chars[position];
+            byte c = chars[position];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) {
                 position++;
             } else if (c == '/' && position + 1 < chars.length && chars[position + 1] == '*') {
@@ -88,11 +96,9 @@ final class Lexer {
 
     private Token next() {
         int start = position;
-        char c = chars[position];
+        char c = (char) (chars[position] & 0xFF);
         if (isIdentifierStart(c)) {
-            while (position < chars.length && isIdentifierPart(chars[position])) {
-                position++;
-            }
+            scanWord();
             return new Token(Token.Kind.IDENTIFIER, seenText(start, position), start, null);
         }
         if (c >= '0' && c <= '9') {
@@ -112,7 +118,7 @@ final class Lexer {
 
     /** The punctuator at the position, longest first ("..." over ".", ":=" over ":"), or null. */
     private String punctuator(char c) {
-        char next = position + 1 < chars.length ? chars[position + 1] : 0;
+        char next = position + 1 < chars.length ? (char) (chars[position + 1] & 0xFF) : 0;
         return switch (c) {
             case '.' -> next == '.' && position + 2 < chars.length && chars[position + 2] == '.' ? "..." : ".";
             case ':' -> next == '=' ? ":=" : ":";
@@ -140,8 +146,11 @@ final class Lexer {
      * metadata holds tens of thousands of integer literals.
      */
     private Token integer(int start) {
-        while (position < chars.length && isIdentifierPart(chars[position])) {
-            position++;
+        scanWord();
+        int slot = seenSlot();
+        String written = seenText[slot];
+        if (seenValue[slot] != null && matches(slot, start, position)) {
+            return new Token(Token.Kind.INTEGER, written, start, seenValue[slot]);
         }
         int radix;
         int digitsStart;
@@ -154,17 +163,12 @@ final class Lexer {
             digitsStart = start;
         }
         int digitsEnd = digitsStart;
-        while (digitsEnd < position && Character.digit(chars[digitsEnd], radix) >= 0) {
+        while (digitsEnd < position && Character.digit((char) (chars[digitsEnd] & 0xFF), radix) >= 0) {
             digitsEnd++;
         }
         if (digitsEnd == digitsStart
                 || (digitsEnd < position && !INTEGER_SUFFIXES.contains(text.substring(digitsEnd, position)))) {
             throw source.error(start, "malformed integer literal '" + text.substring(start, position) + "'");
-        }
-        int slot = seenSlot(start, position);
-        String written = seenText[slot];
-        if (seenValue[slot] != null && matches(written, start, position)) {
-            return new Token(Token.Kind.INTEGER, written, start, seenValue[slot]);
         }
         written = text.substring(start, position);
         int digits = digitsEnd - digitsStart;
@@ -173,7 +177,7 @@ final class Lexer {
             // Fits a positive long: no BigInteger parsing.
             long small = 0;
             for (int i = digitsStart; i < digitsEnd; i++) {
-                small = small * radix + Character.digit(chars[i], radix);
+                small = small * radix + Character.digit((char) (chars[i] & 0xFF), radix);
             }
             value = BigInteger.valueOf(small);
         } else {
@@ -184,32 +188,62 @@ final class Lexer {
         }
         seenText[slot] = written;
         seenValue[slot] = value;
+        seenAt[slot] = start;
         return new Token(Token.Kind.INTEGER, written, start, value);
     }
 
-    /** The text between two positions, shared with an earlier equal identifier when there was one. */
+    /**
+     * The identifier between two positions as the canonical (interned) string of its text, so that {@link Token#is}
+     * compares by identity; the table spares most tokens the interning.
+     */
     private String seenText(int start, int end) {
-        int slot = seenSlot(start, end);
+        int slot = seenSlot();
         String seen = seenText[slot];
-        if (seen != null && seenValue[slot] == null && matches(seen, start, end)) {
+        if (seen != null && seenValue[slot] == null && matches(slot, start, end)) {
             return seen;
         }
-        seen = text.substring(start, end);
+        seen = text.substring(start, end).intern();
         seenText[slot] = seen;
         seenValue[slot] = null;
+        seenAt[slot] = start;
         return seen;
     }
 
-    private int seenSlot(int start, int end) {
+    /** Moves past the letters, digits and underscores at the position, hashing them into {@link #wordHash}. */
+    private void scanWord() {
+        byte[] chars = this.chars;
+        int at = position;
         int hash = 0;
-        for (int i = start; i < end; i++) {
-            hash = hash * 31 + chars[i];
+        while (at < chars.length) {
+            byte c = chars[at];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9'))) {
+                break;
+            }
+            hash = hash * 31 + c;
+            at++;
         }
-        return (hash ^ (hash >>> 12)) & (SEEN_SLOTS - 1);
+        position = at;
+        wordHash = hash;
     }
 
-    private boolean matches(String seen, int start, int end) {
-        return seen.length() == end - start && text.regionMatches(start, seen, 0, end - start);
+    private int seenSlot() {
+        return (wordHash ^ (wordHash >>> 12)) & (SEEN_SLOTS - 1);
+    }
+
+    /** Whether the text seen in a slot is the one between two positions. */
+    private boolean matches(int slot, int start, int end) {
+        int length = end - start;
+        if (seenText[slot].length() != length) {
+            return false;
+        }
+        byte[] chars = this.chars;
+        int seen = seenAt[slot];
+        for (int i = 0; i < length; i++) {
+            if (chars[seen + i] != chars[start + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Token string(int start) {
@@ -301,9 +335,5 @@ final class Lexer {
 
     private static boolean isIdentifierStart(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return isIdentifierStart(c) || (c >= '0' && c <= '9');
     }
 }

@@ -53,10 +53,11 @@ public final class MetadataParser {
             "short", "signed", "unsigned", "void", "_Bool", "_Complex", "_Imaginary");
 
     private final MetadataText source;
-    private final List<Token> tokens;
+    private final Token[] tokens;
     private final TraceReader.Warnings warnings;
     private int next;
     private int nesting;
+    private int warningCount;
 
     /** Declaration scopes, innermost first: type names, struct/variant/enum names. */
     private final Deque<Declarations> declarations = new ArrayDeque<>();
@@ -295,6 +296,7 @@ public final class MetadataParser {
     }
 
     private void unknownAttribute(String block, Attribute attribute) {
+        warningCount++;
         warnings.warn(source.file + " at byte " + source.fileOffset(attribute.position) + ": unknown " + block
                 + " attribute '" + attribute.name + "' ignored");
     }
@@ -315,7 +317,6 @@ public final class MetadataParser {
         expect("{");
         declarations.push(new Declarations());
         List<Attribute> attributes = new ArrayList<>();
-        Map<String, Boolean> seen = new HashMap<>();
         while (!peek().is("}")) {
             Token first = peek();
             if (first.is("typealias") || first.is("typedef")) {
@@ -324,11 +325,7 @@ public final class MetadataParser {
                 parseTypeSpecifier(false);
                 expect(";");
             } else {
-                Attribute attribute = parseAttribute();
-                if (seen.put(attribute.name, Boolean.TRUE) != null) {
-                    throw source.error(attribute.position, "attribute '" + attribute.name + "' given twice");
-                }
-                attributes.add(attribute);
+                addOnce(attributes, parseAttribute());
             }
         }
         take();
@@ -436,7 +433,7 @@ public final class MetadataParser {
     }
 
     private void declareType(String name, FieldType type, Token at) {
-        Map<String, FieldType> types = declarations.peek().types;
+        Map<String, FieldType> types = declarations.peek().types();
         if (types.containsKey(name)) {
             throw source.error(at.position(), "type '" + name + "' already declared in this scope");
         }
@@ -503,7 +500,7 @@ public final class MetadataParser {
 
     private FieldType lookupType(String name) {
         for (Declarations scope : declarations) {
-            FieldType type = scope.types.get(name);
+            FieldType type = scope.types == null ? null : scope.types.get(name);
             if (type != null) {
                 return type;
             }
@@ -511,7 +508,73 @@ public final class MetadataParser {
         return null;
     }
 
+    /**
+     * {@code integer { attributes }}. A kernel trace's metadata writes the same few integer declarations thousands
+     * of times: one whose tokens are those of a declaration parsed before, which had no side effect (clock mapping,
+     * warning), is that declaration's type again.
+     */
     private IntegerType parseInteger() {
+        int start = next;
+        int end = integerBodyEnd(start);
+        int hash = end < 0 ? 0 : spanHash(start, end);
+        int entry = hash & (SEEN_INTEGERS - 1);
+        if (end >= 0 && seenIntegerHash[entry] == hash && seenIntegerType[entry] != null
+                && sameTokens(seenIntegerStart[entry], start, end - start + 1)) {
+            next = end + 1;
+            return seenIntegerType[entry];
+        }
+        int mappings = clockMappings.size();
+        int warned = warningCount;
+        IntegerType parsed = parseIntegerBody();
+        if (end >= 0 && next == end + 1 && clockMappings.size() == mappings && warningCount == warned) {
+            seenIntegerHash[entry] = hash;
+            seenIntegerStart[entry] = start;
+            seenIntegerType[entry] = parsed;
+        }
+        return parsed;
+    }
+
+    private static final int SEEN_INTEGERS = 64;
+    private static final int LONGEST_INTEGER_DECLARATION = 64;
+    private final int[] seenIntegerHash = new int[SEEN_INTEGERS];
+    private final int[] seenIntegerStart = new int[SEEN_INTEGERS];
+    private final IntegerType[] seenIntegerType = new IntegerType[SEEN_INTEGERS];
+
+    /** Index of the '}' closing the integer declaration at {@code start}, or -1 when it is not a plain one. */
+    private int integerBodyEnd(int start) {
+        if (!tokens[start + 1].is("{")) {
+            return -1;
+        }
+        int limit = Math.min(tokens.length - 1, start + LONGEST_INTEGER_DECLARATION);
+        for (int i = start + 2; i < limit; i++) {
+            Token token = tokens[i];
+            if (token.kind() == Token.Kind.PUNCTUATOR && (token.is("}") || token.is("{"))) {
+                return token.is("}") ? i : -1;
+            }
+        }
+        return -1;
+    }
+
+    private int spanHash(int start, int end) {
+        int hash = end - start;
+        for (int i = start; i <= end; i++) {
+            hash = hash * 31 + tokens[i].text().hashCode() + tokens[i].kind().ordinal();
+        }
+        return hash;
+    }
+
+    private boolean sameTokens(int first, int second, int count) {
+        for (int i = 0; i < count; i++) {
+            Token a = tokens[first + i];
+            Token b = tokens[second + i];
+            if (a.kind() != b.kind() || !a.text().equals(b.text())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private IntegerType parseIntegerBody() {
         Token keyword = take();
         Integer size = null;
         Integer align = null;
@@ -583,20 +646,26 @@ public final class MetadataParser {
     private List<Attribute> parseTypeAttributes() {
         expect("{");
         List<Attribute> attributes = new ArrayList<>();
-        Map<String, Boolean> seen = new HashMap<>();
         while (!peek().is("}")) {
             Attribute attribute = parseAttribute();
             if (attribute.value == null) {
                 throw source.error(attribute.position, "type attribute '" + attribute.name + "' needs a value: "
                         + "expected '='");
             }
-            if (seen.put(attribute.name, Boolean.TRUE) != null) {
-                throw source.error(attribute.position, "attribute '" + attribute.name + "' given twice");
-            }
-            attributes.add(attribute);
+            addOnce(attributes, attribute);
         }
         take();
         return attributes;
+    }
+
+    /** Adds an attribute to those of its block, which has a handful: a list scan finds one given twice. */
+    private void addOnce(List<Attribute> attributes, Attribute attribute) {
+        for (Attribute earlier : attributes) {
+            if (earlier.name.equals(attribute.name)) {
+                throw source.error(attribute.position, "attribute '" + attribute.name + "' given twice");
+            }
+        }
+        attributes.add(attribute);
     }
 
     /** {@code struct [name] [{ members }] [align(n)]} */
@@ -609,7 +678,7 @@ public final class MetadataParser {
             }
             StructType declared = null;
             for (Declarations scope : declarations) {
-                declared = scope.structs.get(name.text());
+                declared = scope.structs == null ? null : scope.structs.get(name.text());
                 if (declared != null) {
                     break;
                 }
@@ -640,7 +709,7 @@ public final class MetadataParser {
         StructType struct = new StructType(builder.fields(), alignment);
         builder.built = struct;
         if (name != null) {
-            Map<String, StructType> structs = declarations.peek().structs;
+            Map<String, StructType> structs = declarations.peek().structs();
             if (structs.containsKey(name.text())) {
                 throw source.error(name.position(), "struct '" + name.text() + "' already declared in this scope");
             }
@@ -671,7 +740,7 @@ public final class MetadataParser {
             }
             variant = new VariantType(null, tag == null ? null : tag.text(), options.fields());
             if (name != null) {
-                Map<String, VariantType> variants = declarations.peek().variants;
+                Map<String, VariantType> variants = declarations.peek().variants();
                 if (variants.containsKey(name.text())) {
                     throw source.error(name.position(), "variant '" + name.text() + "' already declared in this "
                             + "scope");
@@ -684,7 +753,7 @@ public final class MetadataParser {
             }
             VariantType declared = null;
             for (Declarations scope : declarations) {
-                declared = scope.variants.get(name.text());
+                declared = scope.variants == null ? null : scope.variants.get(name.text());
                 if (declared != null) {
                     break;
                 }
@@ -906,7 +975,7 @@ public final class MetadataParser {
                 throw expected("an enum name or '{'", peek());
             }
             for (Declarations scope : declarations) {
-                EnumType declared = scope.enums.get(name.text());
+                EnumType declared = scope.enums == null ? null : scope.enums.get(name.text());
                 if (declared != null) {
                     return declared;
                 }
@@ -931,7 +1000,7 @@ public final class MetadataParser {
         List<EnumType.Mapping> mappings = parseEnumerators(integer);
         EnumType enumeration = new EnumType(integer, mappings);
         if (name != null) {
-            Map<String, EnumType> enums = declarations.peek().enums;
+            Map<String, EnumType> enums = declarations.peek().enums();
             if (enums.containsKey(name.text())) {
                 throw source.error(name.position(), "enum '" + name.text() + "' already declared in this scope");
             }
@@ -943,10 +1012,10 @@ public final class MetadataParser {
     /** Whether the container type name that starts here is followed by the enum body '{'. */
     private boolean containerFollowedByBody() {
         int index = next;
-        while (tokens.get(index).kind() == Token.Kind.IDENTIFIER && isTypeNameWord(tokens.get(index).text())) {
+        while (tokens[index].kind() == Token.Kind.IDENTIFIER && isTypeNameWord(tokens[index].text())) {
             index++;
         }
-        return tokens.get(index).is("{");
+        return tokens[index].is("{");
     }
 
     private List<EnumType.Mapping> parseEnumerators(IntegerType container) {
@@ -1138,11 +1207,11 @@ public final class MetadataParser {
     // tokens
 
     private Token peek() {
-        return tokens.get(next);
+        return tokens[next];
     }
 
     private Token take() {
-        Token token = tokens.get(next);
+        Token token = tokens[next];
         if (token.kind() != Token.Kind.END) {
             next++;
         }
@@ -1180,12 +1249,32 @@ public final class MetadataParser {
     // ---------------------------------------------------------------------------------------------------------
     // parse state
 
-    /** Names declared in one lexical scope (the top level, a block, a struct or variant body). */
+    /**
+     * Names declared in one lexical scope (the top level, a block, a struct or variant body). Every struct body
+     * and block opens one and nearly none declares anything: each map is made on the first declaration (null
+     * until then).
+     */
     private static final class Declarations {
-        final Map<String, FieldType> types = new HashMap<>();
-        final Map<String, StructType> structs = new HashMap<>();
-        final Map<String, VariantType> variants = new HashMap<>();
-        final Map<String, EnumType> enums = new HashMap<>();
+        Map<String, FieldType> types;
+        Map<String, StructType> structs;
+        Map<String, VariantType> variants;
+        Map<String, EnumType> enums;
+
+        Map<String, FieldType> types() {
+            return types != null ? types : (types = new HashMap<>());
+        }
+
+        Map<String, StructType> structs() {
+            return structs != null ? structs : (structs = new HashMap<>());
+        }
+
+        Map<String, VariantType> variants() {
+            return variants != null ? variants : (variants = new HashMap<>());
+        }
+
+        Map<String, EnumType> enums() {
+            return enums != null ? enums : (enums = new HashMap<>());
+        }
     }
 
     private record Declarator(String name, FieldType type, Token token) {

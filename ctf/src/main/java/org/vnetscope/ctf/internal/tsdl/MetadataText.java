@@ -22,15 +22,18 @@ final class MetadataText {
 
     final Path file;
     final String text;
+    /** The text's chars as bytes (ISO-8859-1), which the lexer scans. */
+    final byte[] bytes;
     /** Byte order of the metadata packets, or null for plain text. */
     final ByteOrder packetByteOrder;
     private final int[] segmentTextStart;
     private final long[] segmentFileStart;
 
-    private MetadataText(Path file, String text, ByteOrder packetByteOrder, int[] segmentTextStart,
+    private MetadataText(Path file, byte[] bytes, ByteOrder packetByteOrder, int[] segmentTextStart,
                          long[] segmentFileStart) {
         this.file = file;
-        this.text = text;
+        this.bytes = bytes;
+        this.text = new String(bytes, StandardCharsets.ISO_8859_1);
         this.packetByteOrder = packetByteOrder;
         this.segmentTextStart = segmentTextStart;
         this.segmentFileStart = segmentFileStart;
@@ -45,8 +48,7 @@ final class MetadataText {
         }
         ByteOrder order = packetOrder(bytes);
         if (order == null) {
-            return new MetadataText(file, new String(bytes, StandardCharsets.ISO_8859_1), null, new int[] {0},
-                    new long[] {0});
+            return new MetadataText(file, bytes, null, new int[] {0}, new long[] {0});
         }
         return depacketize(file, bytes, order);
     }
@@ -64,7 +66,8 @@ final class MetadataText {
 
     private static MetadataText depacketize(Path file, byte[] bytes, ByteOrder order) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order);
-        StringBuilder text = new StringBuilder(bytes.length);
+        byte[] text = new byte[bytes.length];
+        int textLength = 0;
         int[] textStarts = new int[16];
         long[] fileStarts = new long[16];
         int segments = 0;
@@ -105,13 +108,14 @@ final class MetadataText {
                 textStarts = Arrays.copyOf(textStarts, segments * 2);
                 fileStarts = Arrays.copyOf(fileStarts, segments * 2);
             }
-            textStarts[segments] = text.length();
+            textStarts[segments] = textLength;
             fileStarts[segments] = payloadStart;
             segments++;
-            text.append(new String(bytes, payloadStart, payloadEnd - payloadStart, StandardCharsets.ISO_8859_1));
+            System.arraycopy(bytes, payloadStart, text, textLength, payloadEnd - payloadStart);
+            textLength += payloadEnd - payloadStart;
             offset += (int) (packetBits / 8);
         }
-        return new MetadataText(file, text.toString(), order, Arrays.copyOf(textStarts, segments),
+        return new MetadataText(file, Arrays.copyOf(text, textLength), order, Arrays.copyOf(textStarts, segments),
                 Arrays.copyOf(fileStarts, segments));
     }
 

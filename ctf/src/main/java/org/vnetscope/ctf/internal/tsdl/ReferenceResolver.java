@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,14 +128,28 @@ final class ReferenceResolver {
         if (root == StructType.EMPTY) {
             return root;
         }
-        return (StructType) resolve(root, List.of());
+        return (StructType) resolve(root, null);
     }
 
-    private FieldType resolve(FieldType type, List<String> path) {
+    /**
+     * Integers of native byte order with the trace's: the parser gives alike declarations one instance, so their
+     * resolved type is made once too.
+     */
+    private final Map<IntegerType, IntegerType> resolvedIntegers = new IdentityHashMap<>();
+
+    /** The type with byte orders and references resolved; {@code path} is where it sits in its scope. */
+    private FieldType resolve(FieldType type, FieldPath path) {
         if (type instanceof IntegerType integer) {
-            return integer.byteOrder() != null ? integer : new IntegerType(integer.sizeBits(),
-                    integer.alignmentBits(), integer.signed(), traceOrder, integer.base(), integer.encoding(),
-                    integer.mappedClock());
+            if (integer.byteOrder() != null) {
+                return integer;
+            }
+            IntegerType resolved = resolvedIntegers.get(integer);
+            if (resolved == null) {
+                resolved = new IntegerType(integer.sizeBits(), integer.alignmentBits(), integer.signed(), traceOrder,
+                        integer.base(), integer.encoding(), integer.mappedClock());
+                resolvedIntegers.put(integer, resolved);
+            }
+            return resolved;
         } else if (type instanceof FloatType floating) {
             return floating.byteOrder() != null ? floating : new FloatType(floating.exponentDigits(),
                     floating.mantissaDigits(), floating.alignmentBits(), traceOrder);
@@ -147,7 +162,7 @@ final class ReferenceResolver {
             frames.push(frame);
             List<Field> fields = new ArrayList<>(struct.fields().size());
             for (Field field : struct.fields()) {
-                fields.add(new Field(field.name(), resolve(field.type(), append(path, field.name()))));
+                fields.add(new Field(field.name(), resolve(field.type(), new FieldPath(path, field.name()))));
                 frame.decoded++;
             }
             frames.pop();
@@ -156,7 +171,7 @@ final class ReferenceResolver {
             FieldRef tag = resolveReference(variant, path);
             List<Field> options = new ArrayList<>(variant.options().size());
             for (Field option : variant.options()) {
-                options.add(new Field(option.name(), resolve(option.type(), append(path, option.name()))));
+                options.add(new Field(option.name(), resolve(option.type(), new FieldPath(path, option.name()))));
             }
             return new VariantType(tag, variant.tagText(), options);
         } else if (type instanceof ArrayType array) {
@@ -168,7 +183,7 @@ final class ReferenceResolver {
         }
     }
 
-    private FieldRef resolveReference(FieldType referrer, List<String> path) {
+    private FieldRef resolveReference(FieldType referrer, FieldPath path) {
         Reference reference = references.get(referrer);
         if (reference.absoluteScope() != null) {
             return resolveAbsolute(referrer, reference, path);
@@ -176,7 +191,7 @@ final class ReferenceResolver {
         if (reference.owner() != null) {
             for (Frame frame : frames) {
                 if (frame.struct == reference.owner().built) {
-                    List<String> names = new ArrayList<>(frame.path);
+                    List<String> names = FieldPath.names(frame.path);
                     FieldType node = frame.struct;
                     for (int index : reference.ownerIndexes()) {
                         Field field = ((StructType) node).fields().get(index);
@@ -191,7 +206,7 @@ final class ReferenceResolver {
             int index = MetadataParser.indexOfMember(frame.struct, reference.path().get(0));
             if (index >= 0 && index < frame.decoded) {
                 Target target = navigate(frame.struct, reference.path(), reference);
-                List<String> names = new ArrayList<>(frame.path);
+                List<String> names = FieldPath.names(frame.path);
                 names.addAll(target.names);
                 check(referrer, target.type, reference);
                 return new FieldRef(scope, names);
@@ -210,7 +225,7 @@ final class ReferenceResolver {
                 + "decoded before it");
     }
 
-    private FieldRef resolveAbsolute(FieldType referrer, Reference reference, List<String> path) {
+    private FieldRef resolveAbsolute(FieldType referrer, Reference reference, FieldPath path) {
         Scope target = reference.absoluteScope();
         StructType root = roots.get(target);
         if (target.compareTo(scope) > 0 || root == null) {
@@ -218,7 +233,7 @@ final class ReferenceResolver {
                     + ", which is not decoded before " + scope);
         }
         Target found = navigate(root, reference.path(), reference);
-        if (target == scope && !decodedBefore(root, found.names, path)) {
+        if (target == scope && !decodedBefore(root, found.names, FieldPath.names(path))) {
             throw source.error(reference.position(), "'" + reference.text() + "' is not decoded before the field "
                     + "that refers to it");
         }
@@ -287,20 +302,32 @@ final class ReferenceResolver {
         }
     }
 
-    private static List<String> append(List<String> path, String name) {
-        List<String> longer = new ArrayList<>(path.size() + 1);
-        longer.addAll(path);
-        longer.add(name);
-        return longer;
+    /**
+     * The names leading to a field from its scope's root, innermost last, linked rather than copied for every field:
+     * only references need them as a list.
+     */
+    private record FieldPath(FieldPath parent, String name) {
+        /** The names of a path (null for the root) as a new list, outermost first. */
+        static List<String> names(FieldPath path) {
+            int depth = 0;
+            for (FieldPath at = path; at != null; at = at.parent) {
+                depth++;
+            }
+            String[] names = new String[depth];
+            for (FieldPath at = path; at != null; at = at.parent) {
+                names[--depth] = at.name;
+            }
+            return new ArrayList<>(java.util.Arrays.asList(names));
+        }
     }
 
     private static final class Frame {
         final StructType struct;
-        final List<String> path;
+        final FieldPath path;
         /** Number of members already resolved: only those are decoded before the current one. */
         int decoded;
 
-        Frame(StructType struct, List<String> path) {
+        Frame(StructType struct, FieldPath path) {
             this.struct = struct;
             this.path = path;
         }
