@@ -1,11 +1,14 @@
 package org.vnetscope.analysis.paths;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -72,13 +75,21 @@ public final class PathGraph implements Consumer<Journey> {
      */
     public List<PacketPath> result(UnaryOperator<InterfaceId> resolve, Function<DeviceRef, String> labeler) {
         Map<List<DeviceRef>, Accumulator> canonical = new LinkedHashMap<>();
+        // Most paths resolve to a key of their own: they are reported as they are, read only. A copy (its
+        // histograms' every bucket added) is made only where two paths fold into one, so that this graph stays
+        // as it was, to be merged or reported again.
+        Set<Accumulator> copies = Collections.newSetFromMap(new IdentityHashMap<>());
         paths.forEach((key, path) -> {
             List<DeviceRef> resolved = new ArrayList<>(key.size());
             for (DeviceRef ref : key) {
                 InterfaceId id = resolve.apply(new InterfaceId(ref.name(), ref.partner(), ref.part()));
                 resolved.add(new DeviceRef(id.name(), id.peer(), ref.transmit(), id.part()));
             }
-            canonical.merge(resolved, path.copy(), Accumulator::add);
+            canonical.merge(resolved, path, (kept, more) -> {
+                Accumulator sum = copies.contains(kept) ? kept : kept.copy();
+                copies.add(sum);
+                return sum.add(more);
+            });
         });
         List<PacketPath> result = new ArrayList<>();
         canonical.forEach((key, path) -> result.add(path.toPath(key, labeler)));
