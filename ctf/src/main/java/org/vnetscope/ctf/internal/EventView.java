@@ -248,13 +248,22 @@ final class EventView implements Event {
         int[] cache = compiled.keyLocations;
         int cached = id < cache.length ? cache[id] : 0;
         int location = cached != 0 ? cached - CACHED : location(key);
-        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & BYTE_KINDS) == 0
-                || (location & GUARDED) != 0 && !selected(location)) {
+        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & BYTE_KINDS) == 0) {
             require(key, BYTE_KINDS, "string or integer array"); // throws
         }
         int scope = location >>> SCOPE_SHIFT;
         int slot = location & SLOT_MASK;
-        Node node = decoder.plan(scope).nodes[slot];
+        Node node = (scope == PAYLOAD ? compiled.payload : decoder.plan(scope)).nodes[slot];
+        if ((location & GUARDED) != 0) {
+            // selected(), in place, as in has(): IP addresses are guarded
+            long[] frame = decoder.values[scope];
+            int[] guards = node.guards;
+            for (int i = 0; i < guards.length; i += 2) {
+                if (frame[guards[i]] != guards[i + 1]) {
+                    require(key, BYTE_KINDS, "string or integer array"); // throws
+                }
+            }
+        }
         if (node.kind == Node.STRING) {
             int start = (int) decoder.values[scope][slot];
             int length = (int) decoder.aux[scope][slot];
