@@ -11,6 +11,9 @@ import org.vnetscope.ctf.FieldKey;
  * allocation per event.
  *
  * <p>Subscribed to the stream before the analyses that use it, so their handlers see the current event's header.
+ * Of an IPv4 header it reads what tells packets apart (addresses, id, protocol, ports, sequence), which the tracker
+ * checks on every event; the lengths, TCP flags and ICMP fields only the stream list needs, for the first view of
+ * each packet, through {@link #readDetails}: every field read walks the variant options it lies in.
  */
 final class PacketHeader {
 
@@ -33,7 +36,7 @@ final class PacketHeader {
     long sourceLow;
     long destinationHigh;
     long destinationLow;
-    /** IPv4 total length, or the IPv6 header plus its payload length. */
+    /** IPv4 total length, or the IPv6 header plus its payload length ({@link #readDetails} for IPv4). */
     long ipLength;
     long ipHeaderLength;
     /** IPv4 id, or -1 for IPv6. */
@@ -90,14 +93,29 @@ final class PacketHeader {
 
     private void readIpv4(Event event) {
         protocol = (int) event.getLong(NetFields.IP4_PROTOCOL);
-        ipLength = event.getLong(NetFields.IP4_TOT_LEN);
-        ipHeaderLength = 4 * event.getLong(NetFields.IP4_IHL);
         ipId = event.getLong(NetFields.IP4_ID);
         sourceHigh = 0;
         sourceLow = IPV4_MAPPED | NetFields.ipv4Address(event, NetFields.IP4_SADDR, address);
         destinationHigh = 0;
         destinationLow = IPV4_MAPPED | NetFields.ipv4Address(event, NetFields.IP4_DADDR, address);
-        if (!readTransport(event, NetFields.IP4_TRANSPORT, false) && event.has(NetFields.ICMP_TYPE)) {
+        readTransport(event, NetFields.IP4_TRANSPORT, false);
+    }
+
+    /**
+     * Completes the header of an IPv4 or IPv6 event {@link #read} just read (the same event): its lengths, TCP
+     * header length and flags, ICMP type and gateway. An IPv6 header was read whole already.
+     */
+    void readDetails(Event event) {
+        if (kind != IPV4) {
+            return;
+        }
+        ipLength = event.getLong(NetFields.IP4_TOT_LEN);
+        ipHeaderLength = 4 * event.getLong(NetFields.IP4_IHL);
+        NetFields.Transport keys = NetFields.IP4_TRANSPORT;
+        if (tcp) {
+            tcpHeaderLength = 4 * (int) event.getLong(keys.tcpDataOffset());
+            tcpFlags = (int) event.getLong(keys.tcpFlags());
+        } else if (!udp && event.has(NetFields.ICMP_TYPE)) {
             icmp = true;
             icmpType = event.getLong(NetFields.ICMP_TYPE);
             icmpGateway = event.has(NetFields.ICMP_GATEWAY) ? event.getLong(NetFields.ICMP_GATEWAY) : 0;
@@ -116,30 +134,29 @@ final class PacketHeader {
         destinationHigh = addressHalf(0);
         destinationLow = addressHalf(8);
         readTransport(event, NetFields.IP6_TRANSPORT, true);
+        if (tcp) {
+            tcpHeaderLength = 4 * (int) event.getLong(NetFields.IP6_TRANSPORT.tcpDataOffset());
+            tcpFlags = (int) event.getLong(NetFields.IP6_TRANSPORT.tcpFlags());
+        }
     }
 
-    /** The TCP or UDP header, when the trace recorded one; false when neither. */
-    private boolean readTransport(Event event, NetFields.Transport keys, boolean ipv6) {
+    /** The TCP or UDP ports and what tells packets apart, when the trace recorded either header. */
+    private void readTransport(Event event, NetFields.Transport keys, boolean ipv6) {
         if (event.has(keys.tcpSport())) {
             tcp = true;
             sourcePort = (int) event.getLong(keys.tcpSport());
             destinationPort = (int) event.getLong(keys.tcpDport());
             tcpSequence = event.getLong(keys.tcpSeq());
             tcpAck = ipv6 ? event.getLong(keys.tcpAck()) : 0;
-            tcpHeaderLength = 4 * (int) event.getLong(keys.tcpDataOffset());
-            tcpFlags = (int) event.getLong(keys.tcpFlags());
-            return true;
-        }
-        if (event.has(keys.udpSport())) {
+        } else if (event.has(keys.udpSport())) {
             udp = true;
             sourcePort = (int) event.getLong(keys.udpSport());
             destinationPort = (int) event.getLong(keys.udpDport());
             udpCheck = ipv6 && event.has(keys.udpCheck()) ? event.getLong(keys.udpCheck()) : 0;
-            return true;
+        } else {
+            sourcePort = 0;
+            destinationPort = 0;
         }
-        sourcePort = 0;
-        destinationPort = 0;
-        return false;
     }
 
     /** Eight bytes of the IPv6 address last copied into {@link #address}, from byte {@code first}. */

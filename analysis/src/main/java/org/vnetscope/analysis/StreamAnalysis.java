@@ -161,10 +161,14 @@ public final class StreamAnalysis {
         if (readsHeader) {
             header.read(event);
         }
-        if (!(header.kind == PacketHeader.IPV4 || header.kind == PacketHeader.IPV6) || !distinguish()) {
+        if (!(header.kind == PacketHeader.IPV4 || header.kind == PacketHeader.IPV6)) {
             return;
         }
         if (chains != null && chains.currentPacketCounted()) {
+            return; // most events: another view of a packet counted on the way (asked first, as it costs least)
+        }
+        header.readDetails(event);
+        if (!distinguish()) {
             return;
         }
         long now = event.timestampNs();

@@ -72,7 +72,14 @@ public final class EventStream implements Closeable {
                 }
                 continue;
             }
-            for (Consumer<Event> handler : handlersOf(event)) {
+            // the table read in place, and handlersOf() called only for a class not seen yet: a call per event
+            // the C1 compiler the launcher uses would not inline
+            int index = event.classIndex();
+            Consumer<Event>[] handlers = index < dispatch.length ? dispatch[index] : null;
+            if (handlers == null) {
+                handlers = handlersOf(event);
+            }
+            for (Consumer<Event> handler : handlers) {
                 handler.accept(event);
             }
         }

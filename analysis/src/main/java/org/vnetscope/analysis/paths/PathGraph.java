@@ -1,11 +1,14 @@
 package org.vnetscope.analysis.paths;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -21,6 +24,8 @@ import org.HdrHistogram.Histogram;
 public final class PathGraph implements Consumer<Journey> {
 
     private static final int SIGNIFICANT_DIGITS = 3;
+    /** Journeys whose latencies a path keeps before recording them ({@link Accumulator#pending}). */
+    private static final int BATCH = 64;
 
     private final Map<List<DeviceRef>, Accumulator> paths = new HashMap<>();
     /** The same accumulators by the steps' interned device ids: found per journey without building a key. */
@@ -43,11 +48,16 @@ public final class PathGraph implements Consumer<Journey> {
         }
         path.packets++;
         path.bytes += journey.bytes();
+        long[] latencies = path.pending;
+        int at = path.pendingJourneys * (steps.size() + 1);
         for (int i = 0; i < steps.size(); i++) {
             long next = i + 1 < steps.size() ? journey.timeNs(steps.get(i + 1).firstHop()) : journey.endTimeNs();
-            path.hops[i].recordValue(Math.max(0, next - journey.timeNs(steps.get(i).firstHop())));
+            latencies[at + i] = Math.max(0, next - journey.timeNs(steps.get(i).firstHop()));
         }
-        path.endToEnd.recordValue(Math.max(0, journey.endTimeNs() - journey.timeNs(steps.get(0).firstHop())));
+        latencies[at + steps.size()] = Math.max(0, journey.endTimeNs() - journey.timeNs(steps.get(0).firstHop()));
+        if (++path.pendingJourneys == BATCH) {
+            path.flush();
+        }
         switch (journey.outcome()) {
             case DELIVERED -> path.delivered++;
             case DROPPED -> {
@@ -72,13 +82,21 @@ public final class PathGraph implements Consumer<Journey> {
      */
     public List<PacketPath> result(UnaryOperator<InterfaceId> resolve, Function<DeviceRef, String> labeler) {
         Map<List<DeviceRef>, Accumulator> canonical = new LinkedHashMap<>();
+        // Most paths resolve to a key of their own: they are reported as they are, read only. A copy (its
+        // histograms' every bucket added) is made only where two paths fold into one, so that this graph stays
+        // as it was, to be merged or reported again.
+        Set<Accumulator> copies = Collections.newSetFromMap(new IdentityHashMap<>());
         paths.forEach((key, path) -> {
             List<DeviceRef> resolved = new ArrayList<>(key.size());
             for (DeviceRef ref : key) {
                 InterfaceId id = resolve.apply(new InterfaceId(ref.name(), ref.partner(), ref.part()));
                 resolved.add(new DeviceRef(id.name(), id.peer(), ref.transmit(), id.part()));
             }
-            canonical.merge(resolved, path.copy(), Accumulator::add);
+            canonical.merge(resolved, path, (kept, more) -> {
+                Accumulator sum = copies.contains(kept) ? kept : kept.copy();
+                copies.add(sum);
+                return sum.add(more);
+            });
         });
         List<PacketPath> result = new ArrayList<>();
         canonical.forEach((key, path) -> result.add(path.toPath(key, labeler)));
@@ -201,12 +219,32 @@ public final class PathGraph implements Consumer<Journey> {
         final Histogram[] hops;
         final Histogram endToEnd = new Histogram(SIGNIFICANT_DIGITS);
         final Map<String, Long> drops = new TreeMap<>();
+        /**
+         * Latencies of the last journeys not yet in the histograms, a row of hop latencies then the end-to-end one
+         * per journey. Recorded a histogram at a time: its buckets spread over tens of kilobytes, and a path's
+         * histograms together outgrow the cache, so recording each journey's values as they come misses it.
+         */
+        final long[] pending;
+        int pendingJourneys;
 
         Accumulator(int steps) {
             hops = new Histogram[steps];
             for (int i = 0; i < steps; i++) {
                 hops[i] = new Histogram(SIGNIFICANT_DIGITS);
             }
+            pending = new long[BATCH * (steps + 1)];
+        }
+
+        /** Records the pending latencies: before the histograms are read, copied or added to. */
+        void flush() {
+            int width = hops.length + 1;
+            for (int h = 0; h < width; h++) {
+                Histogram histogram = h < hops.length ? hops[h] : endToEnd;
+                for (int at = h; at < pendingJourneys * width; at += width) {
+                    histogram.recordValue(pending[at]);
+                }
+            }
+            pendingJourneys = 0;
         }
 
         Accumulator copy() {
@@ -214,6 +252,8 @@ public final class PathGraph implements Consumer<Journey> {
         }
 
         Accumulator add(Accumulator other) {
+            flush();
+            other.flush();
             packets += other.packets;
             bytes += other.bytes;
             delivered += other.delivered;
@@ -229,6 +269,7 @@ public final class PathGraph implements Consumer<Journey> {
         }
 
         PacketPath toPath(List<DeviceRef> key, Function<DeviceRef, String> labeler) {
+            flush();
             List<String> labels = key.stream().map(labeler).toList();
             List<PacketPath.HopLatency> hopLatency = new ArrayList<>();
             for (int i = 0; i < hops.length; i++) {

@@ -8,6 +8,7 @@ import org.vnetscope.ctf.Scope;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.meta.EventClass;
 import org.vnetscope.ctf.meta.FloatType;
+import org.vnetscope.ctf.meta.IntegerType;
 
 /**
  * The reusable {@link Event} of a reader: a view on the value frames of the stream decoder whose record is
@@ -114,12 +115,11 @@ final class EventView implements Event {
         // nearly all guarded fields are payload fields (the network headers): their plan without a call
         Plan plan = scope == PAYLOAD ? compiled.payload : decoder.plan(scope);
         long[] frame = decoder.values[scope];
-        Node node = plan.nodes[location & SLOT_MASK];
-        while (node.guardSlot >= 0) {
-            if (frame[node.guardSlot] != node.guardOption) {
+        int[] guards = plan.nodes[location & SLOT_MASK].guards;
+        for (int i = 0; i < guards.length; i += 2) {
+            if (frame[guards[i]] != guards[i + 1]) {
                 return false;
             }
-            node = plan.nodes[node.guardSlot];
         }
         return true;
     }
@@ -143,7 +143,22 @@ final class EventView implements Event {
         int[] cache = compiled.keyLocations;
         int cached = id < cache.length ? cache[id] : 0;
         int location = cached != 0 ? cached - CACHED : location(key);
-        return location != ABSENT && ((location & GUARDED) == 0 || selected(location));
+        if (location == ABSENT) {
+            return false;
+        }
+        if ((location & GUARDED) != 0) {
+            // selected(), in place: a network header's fields are all guarded, and a call per field adds up
+            int scope = location >>> SCOPE_SHIFT;
+            long[] frame = decoder.values[scope];
+            Plan plan = scope == PAYLOAD ? compiled.payload : decoder.plan(scope);
+            int[] guards = plan.nodes[location & SLOT_MASK].guards;
+            for (int i = 0; i < guards.length; i += 2) {
+                if (frame[guards[i]] != guards[i + 1]) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override
@@ -152,11 +167,22 @@ final class EventView implements Event {
         int[] cache = compiled.keyLocations;
         int cached = id < cache.length ? cache[id] : 0;
         int location = cached != 0 ? cached - CACHED : location(key);
-        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & INTEGER_KINDS) == 0
-                || (location & GUARDED) != 0 && !selected(location)) {
+        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & INTEGER_KINDS) == 0) {
             require(key, INTEGER_KINDS, "integer"); // throws
         }
-        return decoder.values[location >>> SCOPE_SHIFT][location & SLOT_MASK];
+        int scope = location >>> SCOPE_SHIFT;
+        int slot = location & SLOT_MASK;
+        long[] frame = decoder.values[scope];
+        if ((location & GUARDED) != 0) {
+            // selected(), in place, as in has()
+            int[] guards = (scope == PAYLOAD ? compiled.payload : decoder.plan(scope)).nodes[slot].guards;
+            for (int i = 0; i < guards.length; i += 2) {
+                if (frame[guards[i]] != guards[i + 1]) {
+                    require(key, INTEGER_KINDS, "integer"); // throws
+                }
+            }
+        }
+        return frame[slot];
     }
 
     @Override
@@ -222,13 +248,22 @@ final class EventView implements Event {
         int[] cache = compiled.keyLocations;
         int cached = id < cache.length ? cache[id] : 0;
         int location = cached != 0 ? cached - CACHED : location(key);
-        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & BYTE_KINDS) == 0
-                || (location & GUARDED) != 0 && !selected(location)) {
+        if (location == ABSENT || ((1 << ((location >>> KIND_SHIFT) & 7)) & BYTE_KINDS) == 0) {
             require(key, BYTE_KINDS, "string or integer array"); // throws
         }
         int scope = location >>> SCOPE_SHIFT;
         int slot = location & SLOT_MASK;
-        Node node = decoder.plan(scope).nodes[slot];
+        Node node = (scope == PAYLOAD ? compiled.payload : decoder.plan(scope)).nodes[slot];
+        if ((location & GUARDED) != 0) {
+            // selected(), in place, as in has(): IP addresses are guarded
+            long[] frame = decoder.values[scope];
+            int[] guards = node.guards;
+            for (int i = 0; i < guards.length; i += 2) {
+                if (frame[guards[i]] != guards[i + 1]) {
+                    require(key, BYTE_KINDS, "string or integer array"); // throws
+                }
+            }
+        }
         if (node.kind == Node.STRING) {
             int start = (int) decoder.values[scope][slot];
             int length = (int) decoder.aux[scope][slot];
@@ -236,16 +271,24 @@ final class EventView implements Event {
             return length;
         }
         Node element = node.children[0];
-        if (element.integer == null || (element.integer.sizeBits() & 7) != 0 || element.integer.sizeBits() > 64) {
+        IntegerType integer = element.integer;
+        long n = decoder.aux[scope][slot];
+        long start = decoder.values[scope][slot];
+        // bytes packed from a byte boundary (addresses, MACs): tested first and through the integer layout alone
+        // (an enum's alignment is its container's), as the generic path costs several calls C1 does not inline
+        if (integer != null && integer.sizeBits() == 8 && integer.alignmentBits() <= 8 && (start & 7) == 0) {
+            copy((int) (start >>> 3), into, (int) Math.min(n, into.length));
+            return (int) n;
+        }
+        if (integer == null || (integer.sizeBits() & 7) != 0 || integer.sizeBits() > 64) {
             throw new IllegalArgumentException("field " + key + " of " + compiled.eventClass.name()
                     + " is not an array of whole-byte integers");
         }
-        int size = element.integer.sizeBits();
+        int size = integer.sizeBits();
         int width = size >>> 3;
-        long n = decoder.aux[scope][slot];
         long stride = PlanCompiler.roundUp(size, element.type.alignmentBits());
-        boolean bigEndian = element.integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
-        long at = PlanCompiler.roundUp(decoder.values[scope][slot], element.type.alignmentBits());
+        boolean bigEndian = integer.byteOrder() == java.nio.ByteOrder.BIG_ENDIAN;
+        long at = PlanCompiler.roundUp(start, element.type.alignmentBits());
         long total = n * width;
         if (width == 1 && stride == 8 && (at & 7) == 0) {
             copy((int) (at >>> 3), into, (int) Math.min(total, into.length));

@@ -20,6 +20,7 @@ final class Node {
     static final int SEQUENCE = 7;
 
     private static final Node[] NO_CHILDREN = new Node[0];
+    private static final int[] NO_GUARDS = new int[0];
 
     final String name;
     final FieldType type;
@@ -29,6 +30,11 @@ final class Node {
     /** Slot of the nearest enclosing variant and the option this node lies in, or -1. */
     final int guardSlot;
     final int guardOption;
+    /**
+     * The guards from this node's out to the scope: pairs of a variant's slot and the option this node lies in,
+     * empty outside variants. A field read checks them in a flat loop rather than walking the enclosing nodes.
+     */
+    final int[] guards;
     /** True when the node lies inside an array or sequence element: its slot holds the last element's value. */
     final boolean inElement;
     Node[] children = NO_CHILDREN;
@@ -47,8 +53,9 @@ final class Node {
     /** Labels by value, filled lazily for ENUM nodes. */
     EnumLabels labels;
 
+    /** @param variant the node at {@code guardSlot} (the enclosing variant), or null outside variants */
     Node(String name, FieldType type, int kind, int slot, Node parent, int guardSlot, int guardOption,
-         boolean inElement) {
+         boolean inElement, Node variant) {
         this.name = name;
         this.type = type;
         this.kind = kind;
@@ -56,6 +63,14 @@ final class Node {
         this.parent = parent;
         this.guardSlot = guardSlot;
         this.guardOption = guardOption;
+        if (variant == null) {
+            guards = NO_GUARDS;
+        } else {
+            guards = new int[2 + variant.guards.length];
+            guards[0] = guardSlot;
+            guards[1] = guardOption;
+            System.arraycopy(variant.guards, 0, guards, 2, variant.guards.length);
+        }
         this.inElement = inElement;
         this.integer = type instanceof IntegerType i ? i : type instanceof EnumType e ? e.container() : null;
         if (type instanceof EnumType e) {

@@ -179,7 +179,8 @@ final class PlanCompiler {
 
     private Node build(String name, FieldType type, Node parent, int guardSlot, int guardOption, boolean inElement) {
         int kind = kindOf(type);
-        Node node = new Node(name, type, kind, nodes.size(), parent, guardSlot, guardOption, inElement);
+        Node node = new Node(name, type, kind, nodes.size(), parent, guardSlot, guardOption, inElement,
+                guardSlot < 0 ? null : nodes.get(guardSlot));
         nodes.add(node);
         switch (kind) {
             case Node.STRUCT -> {
