@@ -43,9 +43,13 @@ public final class DropAnalysis implements PacketObserver {
                     key.location(), location, key.ethertype(), count[0],
                     key.iface() == null ? null : identities.netns(key.iface())));
         });
+        // a total order: rows of equal counts must not come out in the hash maps' order
         reports.sort(Comparator.comparingLong(DropReport::packets).reversed()
                 .thenComparing(d -> Objects.toString(d.iface()))
-                .thenComparing(d -> d.netns() == null ? Long.MIN_VALUE : d.netns()));
+                .thenComparing(d -> d.netns() == null ? Long.MIN_VALUE : d.netns())
+                .thenComparing(d -> Objects.toString(d.reason()))
+                .thenComparing(DropReport::address, Long::compareUnsigned)
+                .thenComparingInt(DropReport::ethertype));
         return reports;
     }
 }

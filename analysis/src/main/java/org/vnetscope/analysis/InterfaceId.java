@@ -1,7 +1,5 @@
 package org.vnetscope.analysis;
 
-import java.util.Objects;
-
 /**
  * One interface as the trace lets us tell it apart: its name, the name of the device at the other end of the
  * veth pair when a packet crossing the pair revealed it, and, where several pairs have both names (a user-space
@@ -29,13 +27,6 @@ public record InterfaceId(String name, String peer, long part) {
     /** {@code eth0}, or {@code eth0<->vnet1} when the peer is known. */
     public String label() {
         return peer == null ? name : name + "<->" + peer;
-    }
-
-    /** As a two-component id hashes when the part is 0: hash-ordered reports keep their order. */
-    @Override
-    public int hashCode() {
-        int hash = 31 * Objects.hashCode(name) + Objects.hashCode(peer);
-        return part == 0 ? hash : 31 * hash + Long.hashCode(part);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.vnetscope.analysis;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
@@ -407,7 +408,9 @@ public final class StreamAnalysis {
                     s.endNs, seconds > 0 ? s.ab.bytes * 8 / seconds : 0, seconds > 0 ? s.ba.bytes * 8 / seconds : 0,
                     s.retransmittedSegments, closed(s)));
         }
-        reports.sort((x, y) -> Long.compare(y.bytesAb() + y.bytesBa(), x.bytesAb() + x.bytesBa()));
+        reports.sort(Comparator.comparingLong((StreamReport r) -> r.bytesAb() + r.bytesBa()).reversed()
+                .thenComparingLong(StreamReport::startNs).thenComparing(StreamReport::a)
+                .thenComparing(StreamReport::b).thenComparing(StreamReport::protocol));
         return reports;
     }
 
