@@ -57,6 +57,56 @@ public interface TraceReader extends Closeable {
     void limitTo(long beginNs, long endNs);
 
     /**
+     * Cuts what this reader yields into at most {@code parts} consecutive time parts holding about the same amount
+     * of trace data, each with its own reader over the same metadata, so that the parts can be read on different
+     * threads. This reader becomes the first part; the others open the stream files again and pass over what comes
+     * before them (through LTTng's index files when there are some). Every record goes whole to the part its time
+     * falls in (a discard record, to the part where it begins): reading the parts one after the other yields
+     * exactly the records of this reader read alone, in the same order, unless a stream's timestamps go back
+     * across a cut. {@link Split#seamless()} tells which, once every part has been read to its end. A trace whose
+     * packets carry no times is not cut: it is one part.
+     *
+     * <p>Call before the first {@link #next()}, and with more than one part not after {@link #limitTo}. Readers
+     * that cannot be cut give themselves as the only part.
+     *
+     * @throws IllegalStateException when reading has started, or the reader is limited to a time range and
+     *         {@code parts} is more than one
+     */
+    default Split split(int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("cannot split into " + parts + " parts");
+        }
+        TraceReader whole = this;
+        return new Split() {
+            @Override
+            public List<TraceReader> parts() {
+                return List.of(whole);
+            }
+
+            @Override
+            public boolean seamless() {
+                return true;
+            }
+        };
+    }
+
+    /** The time parts of a reader (see {@link #split}). */
+    interface Split {
+        /** The parts in time order; the first is the reader that was split. Each is read by one thread at a time. */
+        List<TraceReader> parts();
+
+        /**
+         * Whether the parts, each read to its end, together yielded every record of the trace exactly once and in
+         * the order of one reading of the whole: each stream's records were cut between parts where one part
+         * stopped and the next took over. False when a stream's timestamps went back across a cut; the trace is
+         * then to be read whole.
+         *
+         * @throws IllegalStateException when a part has not been read to its end
+         */
+        boolean seamless();
+    }
+
+    /**
      * When the trace begins: the earliest timestamp_begin of the streams' first packets, in ns since the Unix
      * epoch, or {@link Long#MIN_VALUE} when no packet context has one. babeltrace2 takes the date of a time-of-day
      * bound ({@code --begin 10:15}) from it.

@@ -54,7 +54,11 @@ final class CompiledTrace {
         }
         maxEventContextSlots = contextSlots;
         maxPayloadSlots = payloadSlots;
+        eventClassCount = counter.count();
     }
+
+    /** How many event classes this trace's numbering used. */
+    private final int eventClassCount;
 
     static StructType orEmpty(StructType type) {
         return type == null ? StructType.EMPTY : type;
@@ -70,14 +74,22 @@ final class CompiledTrace {
                 .putLong(uuid.getLeastSignificantBits()).array();
     }
 
-    /** Hands out dense event class indexes across all traces of a reader. */
+    /**
+     * Numbers this trace's event classes from {@code first} on, in the order they were compiled, once the traces
+     * before it in a reader are known; returns how many it has.
+     */
+    int numberEventClassesFrom(int first) {
+        for (Stream stream : streams.values()) {
+            for (Event event : stream.events.values()) {
+                event.index = first + event.localIndex;
+            }
+        }
+        return eventClassCount;
+    }
+
+    /** Hands out event class numbers within a trace, from 0. */
     static final class EventClassCounter {
         private int next;
-
-        /** A counter for a trace whose event classes come after {@code first} others. */
-        EventClassCounter(int first) {
-            next = first;
-        }
 
         int next() {
             return next++;
@@ -253,7 +265,9 @@ final class CompiledTrace {
         final Stream stream;
         final EventClass eventClass;
         /** Dense index among all event classes of the reader. */
-        final int index;
+        int index;
+        /** Rank among the event classes of its trace. */
+        final int localIndex;
         final Plan context;
         final Plan payload;
         /** The non-empty plans of an event of this class, header to payload: what decodeAll walks. */
@@ -265,6 +279,7 @@ final class CompiledTrace {
             this.stream = stream;
             this.eventClass = eventClass;
             this.index = index;
+            this.localIndex = index;
             Plan[] scopes = streamScopes.clone();
             try {
                 context = PlanCompiler.compile(stream.trace.metadata, Scope.EVENT_CONTEXT,

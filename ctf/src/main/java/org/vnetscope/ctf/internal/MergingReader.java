@@ -31,8 +31,13 @@ final class MergingReader implements TraceReader {
     private boolean started;
     private StreamDecoder current;
     private final EventView view = new EventView();
+    /** Where more readers of the same traces come from, for {@link #split}. */
+    private final Readers.Opened opened;
+    private boolean limited;
+    private boolean finished;
 
-    MergingReader(List<Trace> traces, List<StreamDecoder> decoders, List<String> traceNames) {
+    MergingReader(List<Trace> traces, List<StreamDecoder> decoders, List<String> traceNames, Readers.Opened opened) {
+        this.opened = opened;
         this.traces = List.copyOf(traces);
         this.decoders = decoders.toArray(StreamDecoder[]::new);
         this.streamFiles = decoders.stream().map(d -> d.file).toList();
@@ -102,6 +107,253 @@ final class MergingReader implements TraceReader {
         for (StreamDecoder decoder : decoders) {
             decoder.limitTo(beginNs, endNs);
         }
+        limited = true;
+    }
+
+    @Override
+    public Split split(int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("cannot split into " + parts + " parts");
+        }
+        if (started) {
+            throw new IllegalStateException("split must come before the first next()");
+        }
+        if (limited && parts > 1) {
+            throw new IllegalStateException("a reader limited to a time range is not split");
+        }
+        long[] cuts = cutTimes(parts);
+        List<PartReader> readers = new java.util.ArrayList<>(cuts.length + 1);
+        if (cuts.length == 0) {
+            readers.add(new PartReader(this));
+        } else {
+            cutTo(Long.MIN_VALUE, cuts[0]);
+            readers.add(new PartReader(this));
+            for (int i = 0; i < cuts.length; i++) {
+                long begin = cuts[i] + 1;
+                long end = i + 1 < cuts.length ? cuts[i + 1] : Long.MAX_VALUE;
+                readers.add(new PartReader(() -> opened.reader().cutTo(begin, end)));
+            }
+        }
+        return new TimeSplit(readers);
+    }
+
+    private MergingReader cutTo(long beginNs, long endNs) {
+        for (StreamDecoder decoder : decoders) {
+            decoder.cutTo(beginNs, endNs);
+        }
+        limited = true;
+        return this;
+    }
+
+    /**
+     * One part of a split. The parts after the first open their files when first read, on the thread that reads
+     * them.
+     */
+    private final class PartReader implements TraceReader {
+        private java.util.function.Supplier<MergingReader> opening;
+        private MergingReader reader;
+        private boolean closed;
+
+        PartReader(MergingReader reader) {
+            this.reader = reader;
+        }
+
+        PartReader(java.util.function.Supplier<MergingReader> opening) {
+            this.opening = opening;
+        }
+
+        private MergingReader reader() {
+            if (reader == null) {
+                if (closed) {
+                    throw new IllegalStateException("this part was closed");
+                }
+                reader = opening.get();
+                opening = null;
+            }
+            return reader;
+        }
+
+        @Override
+        public List<Trace> traces() {
+            return traces;
+        }
+
+        @Override
+        public List<StreamFile> streams() {
+            return streamFiles;
+        }
+
+        @Override
+        public void limitTo(long beginNs, long endNs) {
+            throw new IllegalStateException("a part of a split has its own time range");
+        }
+
+        @Override
+        public long startNs() {
+            return MergingReader.this.startNs();
+        }
+
+        @Override
+        public boolean next() {
+            return reader().next();
+        }
+
+        @Override
+        public Event event() {
+            return reader == null ? null : reader.event();
+        }
+
+        @Override
+        public Discard discard() {
+            return reader == null ? null : reader.discard();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (reader != null) {
+                reader.close();
+            }
+        }
+    }
+
+    /** Candidate cut times between the first event and the last packet end. */
+    private static final int CUT_GRID = 512;
+    /** What passing over an event costs beside reading it: its fields are located, not used. */
+    private static final double SKIPPED_COST = 0.5;
+
+    /**
+     * Ends of the first parts, chosen so that the parts cost about the same to read. A packet's content is taken
+     * as spread evenly from its first event to its end; a part that begins inside a packet also decodes that
+     * packet's events before it (to find where its own begin), which counts against it. Fewer cuts when the
+     * packets do not tell times enough apart.
+     */
+    private long[] cutTimes(int parts) {
+        if (parts == 1) {
+            return new long[0];
+        }
+        long[][] packets = {new long[64], new long[64], new long[64]};
+        int[] count = {0};
+        for (StreamDecoder decoder : decoders) {
+            decoder.packetSpans((firstNs, endNs, contentBits) -> {
+                if (count[0] == packets[0].length) {
+                    for (int field = 0; field < packets.length; field++) {
+                        packets[field] = Arrays.copyOf(packets[field], count[0] * 2);
+                    }
+                }
+                packets[0][count[0]] = firstNs;
+                packets[1][count[0]] = endNs;
+                packets[2][count[0]++] = contentBits;
+            });
+        }
+        int n = count[0];
+        if (n < 2) {
+            return new long[0];
+        }
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (int p = 0; p < n; p++) {
+            first = Math.min(first, packets[0][p]);
+            last = Math.max(last, packets[1][p]);
+        }
+        if (last - first < CUT_GRID) {
+            return new long[0];
+        }
+        // before[g]: content before grid time g; inside[g]: content of packets around g that lies before g.
+        double[] before = new double[CUT_GRID + 1];
+        double[] inside = new double[CUT_GRID + 1];
+        double step = (double) (last - first) / CUT_GRID;
+        for (int g = 0; g <= CUT_GRID; g++) {
+            double t = first + g * step;
+            for (int p = 0; p < n; p++) {
+                double start = packets[0][p];
+                double end = packets[1][p];
+                double bits = packets[2][p];
+                if (t >= end) {
+                    before[g] += bits;
+                } else if (t > start) {
+                    double share = bits * (t - start) / (end - start);
+                    before[g] += share;
+                    inside[g] += share * SKIPPED_COST;
+                }
+            }
+        }
+        // The least cost of the dearest part that a greedy cut achieves, by bisection on that cost.
+        double low = before[CUT_GRID] / parts;
+        double high = before[CUT_GRID] * 2;
+        int[] best = null;
+        for (int round = 0; round < 40; round++) {
+            double limit = (low + high) / 2;
+            int[] cuts = greedyCuts(before, inside, parts, limit);
+            if (cuts != null) {
+                best = cuts;
+                high = limit;
+            } else {
+                low = limit;
+            }
+        }
+        if (best == null) {
+            return new long[0];
+        }
+        long[] times = new long[best.length];
+        int made = 0;
+        for (int g : best) {
+            long t = first + Math.round(g * step);
+            if (g > 0 && g < CUT_GRID && (made == 0 || t > times[made - 1])) {
+                times[made++] = t;
+            }
+        }
+        return Arrays.copyOf(times, made);
+    }
+
+    /** Grid indexes ending each part but the last, each part as long as it stays within the cost; null if none fit. */
+    private static int[] greedyCuts(double[] before, double[] inside, int parts, double limit) {
+        int[] cuts = new int[parts - 1];
+        int from = 0;
+        for (int part = 0; part < parts - 1; part++) {
+            int to = from;
+            while (to < CUT_GRID && before[to + 1] - before[from] + inside[from] <= limit) {
+                to++;
+            }
+            cuts[part] = to;
+            from = to;
+        }
+        return before[CUT_GRID] - before[from] + inside[from] <= limit ? cuts : null;
+    }
+
+    /** The parts of a {@link #split}, and the check that they met without a gap or an overlap. */
+    private static final class TimeSplit implements Split {
+        private final List<PartReader> parts;
+
+        TimeSplit(List<PartReader> parts) {
+            this.parts = parts;
+        }
+
+        @Override
+        public List<TraceReader> parts() {
+            return List.copyOf(parts);
+        }
+
+        @Override
+        public boolean seamless() {
+            for (PartReader part : parts) {
+                if (part.reader == null || !part.reader.finished) {
+                    throw new IllegalStateException("seamless() is known once every part was read to its end");
+                }
+            }
+            for (int k = 0; k + 1 < parts.size(); k++) {
+                StreamDecoder[] before = parts.get(k).reader.decoders;
+                StreamDecoder[] after = parts.get(k + 1).reader.decoders;
+                for (int s = 0; s < before.length; s++) {
+                    long entry = after[s].cutEntry == StreamDecoder.NOT_YET ? StreamDecoder.STREAM_END
+                            : after[s].cutEntry;
+                    if (before[s].cutExit != entry || after[s].cutSkippedLate) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     @Override
@@ -121,6 +373,7 @@ final class MergingReader implements TraceReader {
         if (!started) {
             started = true;
             if (n == 0) {
+                finished = true;
                 return false;
             }
             for (int i = 0; i < n; i++) {
@@ -150,6 +403,7 @@ final class MergingReader implements TraceReader {
         if (tieRank[winner] == Integer.MAX_VALUE) {
             winner = -1;
             current = null;
+            finished = true;
             return false;
         }
         current = decoders[winner];

@@ -9,7 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.Trace;
@@ -48,42 +49,77 @@ public final class Readers {
         if (directories.isEmpty()) {
             throw new CtfException(path, -1, "no CTF trace found (no directory holds a metadata file)");
         }
-        List<Trace> traces = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<StreamDecoder> decoders = new ArrayList<>();
-        // Metadata parsing and plan compilation are the costly part of opening many traces, and each trace's is
-        // independent; event class indexes stay those of a sequential count in trace order.
-        List<TraceClass> parsed = inParallelIfMany(directories,
-                directory -> metadataSource.parse(directory.resolve(METADATA), warnings));
-        int[] firstClassIndex = new int[directories.size()];
-        for (int i = 1; i < directories.size(); i++) {
-            firstClassIndex[i] = firstClassIndex[i - 1] + parsed.get(i - 1).streams().values().stream()
-                    .mapToInt(stream -> stream.events().size()).sum();
+        TraceReader.Warnings once = once(warnings);
+        // Each trace is opened on its own (metadata parsed, plans compiled, stream files opened): the costly part
+        // of opening many traces, done in parallel. Event class indexes are then those of a count in trace order.
+        List<OpenedTrace> opened = inParallelIfMany(directories, directory -> {
+            Path metadata = directory.resolve(METADATA);
+            CompiledTrace compiled = new CompiledTrace(new Trace(directory, metadataSource.parse(metadata, once)),
+                    metadata, new CompiledTrace.EventClassCounter());
+            List<Path> files = streamFiles(directory);
+            return new OpenedTrace(compiled, files, decoders(compiled, files, once));
+        }, trace -> trace.decoders().forEach(StreamDecoder::close));
+        int firstClassIndex = 0;
+        for (OpenedTrace trace : opened) {
+            firstClassIndex += trace.compiled().numberEventClassesFrom(firstClassIndex);
         }
-        List<CompiledTrace> compiled = inParallelIfMany(IntStream.range(0, directories.size()).boxed().toList(),
-                i -> new CompiledTrace(new Trace(directories.get(i), parsed.get(i)),
-                        directories.get(i).resolve(METADATA), new CompiledTrace.EventClassCounter(firstClassIndex[i])));
+        Opened traces = new Opened(opened.stream().map(OpenedTrace::compiled).toList(),
+                directories.stream().map(directory -> path.relativize(directory).toString()).toList(),
+                opened.stream().map(OpenedTrace::files).toList(), once);
+        return traces.reader(opened.stream().flatMap(trace -> trace.decoders().stream()).toList());
+    }
+
+    private record OpenedTrace(CompiledTrace compiled, List<Path> files, List<StreamDecoder> decoders) {
+    }
+
+    /** The streams of a trace's files, each file opened at its first packet. */
+    private static List<StreamDecoder> decoders(CompiledTrace compiled, List<Path> files, TraceReader.Warnings warnings) {
+        List<StreamDecoder> opened = new ArrayList<>();
         try {
-            for (int i = 0; i < directories.size(); i++) {
-                Path directory = directories.get(i);
-                traces.add(compiled.get(i).trace);
-                names.add(path.relativize(directory).toString());
-                List<StreamDecoder> files = new ArrayList<>();
-                try {
-                    for (Path file : streamFiles(directory)) {
-                        files.add(new StreamDecoder(compiled.get(i), file, warnings));
-                    }
-                } catch (RuntimeException e) {
-                    files.forEach(StreamDecoder::close);
-                    throw e;
-                }
-                decoders.addAll(streams(files));
+            for (Path file : files) {
+                opened.add(new StreamDecoder(compiled, file, warnings));
             }
         } catch (RuntimeException e) {
-            decoders.forEach(StreamDecoder::close);
+            opened.forEach(StreamDecoder::close);
             throw e;
         }
-        return new MergingReader(traces, decoders, names);
+        return streams(opened);
+    }
+
+    /** Traces whose metadata is compiled, ready to be read by as many readers as wanted (the parts of a split). */
+    record Opened(List<CompiledTrace> compiled, List<String> names, List<List<Path>> files,
+            TraceReader.Warnings warnings) {
+
+        /** A new reader of every stream, from the start. */
+        MergingReader reader() {
+            List<StreamDecoder> decoders = new ArrayList<>();
+            try {
+                for (int i = 0; i < compiled.size(); i++) {
+                    decoders.addAll(decoders(compiled.get(i), files.get(i), warnings));
+                }
+            } catch (RuntimeException e) {
+                decoders.forEach(StreamDecoder::close);
+                throw e;
+            }
+            return reader(decoders);
+        }
+
+        MergingReader reader(List<StreamDecoder> decoders) {
+            return new MergingReader(compiled.stream().map(trace -> trace.trace).toList(), decoders, names, this);
+        }
+    }
+
+    /**
+     * Gives each message once: the parts of a split reader open the same files again, and would repeat what
+     * opening them says (an unusable index).
+     */
+    private static TraceReader.Warnings once(TraceReader.Warnings warnings) {
+        Set<String> given = ConcurrentHashMap.newKeySet();
+        return message -> {
+            if (given.add(message)) {
+                warnings.warn(message);
+            }
+        };
     }
 
     /**
@@ -128,11 +164,12 @@ public final class Readers {
     }
 
     /**
-     * Applies {@code step} to every item, in parallel when there are several; when some fail, the error of the
-     * first failing item in list order is thrown, whichever thread finished first, so that a set of traces always
-     * reports the same one.
+     * Applies {@code step} to every item, in parallel when there are several; when some fail, what the others
+     * made is released and the error of the first failing item in list order is thrown, whichever thread finished
+     * first, so that a set of traces always reports the same one.
      */
-    private static <T, R> List<R> inParallelIfMany(List<T> items, java.util.function.Function<T, R> step) {
+    private static <T, R> List<R> inParallelIfMany(List<T> items, java.util.function.Function<T, R> step,
+            java.util.function.Consumer<R> release) {
         if (items.size() <= 1) {
             return items.stream().map(step).toList();
         }
@@ -144,13 +181,19 @@ public final class Readers {
             }
         }).toList();
         List<R> results = new ArrayList<>(outcomes.size());
+        RuntimeException first = null;
         for (Object outcome : outcomes) {
             if (outcome instanceof Failure failure) {
-                throw failure.error();
+                first = first == null ? failure.error() : first;
+            } else {
+                @SuppressWarnings("unchecked")
+                R result = (R) outcome;
+                results.add(result);
             }
-            @SuppressWarnings("unchecked")
-            R result = (R) outcome;
-            results.add(result);
+        }
+        if (first != null) {
+            results.forEach(release);
+            throw first;
         }
         return results;
     }

@@ -213,7 +213,17 @@ final class StreamDecoder {
             if (inPacket) {
                 if (pos < contentEnd) {
                     decodeEvent();
-                    if (!ranged || inRange()) {
+                    if (!ranged) {
+                        return true;
+                    }
+                    if (cut) {
+                        int place = placeInCut(eventPosition());
+                        if (place == SKIP) {
+                            continue;
+                        }
+                        return place == KEEP;
+                    }
+                    if (inRange()) {
                         return true;
                     }
                     if (timestampNs > rangeEndNs) {
@@ -243,6 +253,16 @@ final class StreamDecoder {
     private boolean nextDiscard() {
         while (!pendingDiscards.isEmpty()) {
             Discard lost = pendingDiscards.poll();
+            if (cut) {
+                // Discard records come before their packet's events: numbered within the packet, placed at its start.
+                long position = ((long) fileIndex << FILE_SHIFT) | (packetOffset * 8 + discardsInPacket++);
+                setDiscard(lost);
+                int place = placeInCut(position);
+                if (place == SKIP) {
+                    continue;
+                }
+                return place == KEEP;
+            }
             if (ranged) {
                 lost = clipped(lost);
             }
@@ -276,6 +296,118 @@ final class StreamDecoder {
         ranged = true;
         rangeBeginNs = beginNs;
         rangeEndNs = endNs;
+    }
+
+    // ---------------------------------------------------------------- cuts between time parts
+
+    /** Position of a record in its stream: the file's rank above this bit, the bit offset in the file below. */
+    private static final int FILE_SHIFT = 52;
+    /** The position of a stream's end, past every record. */
+    static final long STREAM_END = Long.MAX_VALUE;
+    static final long NOT_YET = -1;
+
+    /** Whether this stream is read as one part of a {@link TraceReader.Split}: records are kept whole, by time. */
+    private boolean cut;
+    /** Position of the first record at or after the part's beginning; {@link #NOT_YET} until it is met. */
+    long cutEntry = NOT_YET;
+    /** Position of the first record after the part's end: where the next part takes over. */
+    long cutExit = STREAM_END;
+    /** Whether a record before the part's beginning came after {@link #cutEntry}: timestamps went back across the cut. */
+    boolean cutSkippedLate;
+    /** Bit position of the current event in its window, set by {@link #decodeEvent()}. */
+    private long eventStart;
+    private int discardsInPacket;
+
+    /**
+     * Yields only the records whose time lies in [beginNs, endNs], as one part of a trace cut by time: unlike
+     * {@link #limitTo}, a discard record is never cut short, it goes whole to the part its beginning falls in,
+     * and the first record after the part ends the stream. Records are placed ({@link #cutEntry},
+     * {@link #cutExit}) so that the parts can be checked to meet without a gap or an overlap.
+     */
+    void cutTo(long beginNs, long endNs) {
+        limitTo(beginNs, endNs);
+        cut = true;
+    }
+
+    private long eventPosition() {
+        return ((long) fileIndex << FILE_SHIFT) | (windowBase * 8 + eventStart);
+    }
+
+    private static final int KEEP = 0;
+    private static final int SKIP = 1;
+    private static final int PAST = 2;
+
+    /** Where the current record falls: in this part, before it (passed over), or after it (the stream ends). */
+    private int placeInCut(long position) {
+        if (timestampNs < rangeBeginNs) {
+            if (cutEntry != NOT_YET) {
+                cutSkippedLate = true;
+            }
+            return SKIP;
+        }
+        if (cutEntry == NOT_YET) {
+            cutEntry = position;
+        }
+        if (timestampNs > rangeEndNs) {
+            cutExit = position;
+            pastRange();
+            return PAST;
+        }
+        return KEEP;
+    }
+
+    /**
+     * Every packet of this stream that carries times, as (time of its first event, timestamp_end, content bits), for
+     * cutting a trace into parts of about equal data. Packets come from the LTTng index where there is one, else
+     * from their headers; each packet's first event is decoded because timestamp_begin can lie long before it (the
+     * first packet of a session that waited). Call before reading: the stream is then read from its start.
+     */
+    void packetSpans(PacketSink sink) {
+        if (streamClass == null) {
+            return;
+        }
+        long keptLastCycles = lastCycles;
+        boolean keptWarned = warnedBackwards;
+        warnedBackwards = true; // sampling out of order must not warn
+        try {
+            for (int f = 0; f < files.length; f++) {
+                PacketIndex packets = indexes[f];
+                switchToFile(f);
+                if (packets == null) {
+                    packets = scanPackets(false);
+                }
+                for (int i = 0; i < packets.count; i++) {
+                    if (packets.beginCycles[i] == PacketIndex.UNKNOWN || packets.endCycles[i] == PacketIndex.UNKNOWN) {
+                        continue;
+                    }
+                    long firstNs = streamClass.clock.toNs(packets.beginCycles[i]);
+                    long endNs = streamClass.clock.toNs(packets.endCycles[i]);
+                    try {
+                        clock = packets.beginCycles[i];
+                        packetInFile = i;
+                        openPacket(packets.offset[i]);
+                        if (pos < contentEnd) {
+                            decodeEvent();
+                            firstNs = Math.max(firstNs, Math.min(timestampNs, endNs));
+                        }
+                    } catch (CtfException e) {
+                        // Reading the packet in full reports it; its begin time serves here.
+                    }
+                    sink.packet(firstNs, endNs, packets.contentBits[i]);
+                }
+            }
+        } finally {
+            lastCycles = keptLastCycles;
+            warnedBackwards = keptWarned;
+            event = null;
+            switchToFile(0);
+            restartStream();
+        }
+    }
+
+    @FunctionalInterface
+    interface PacketSink {
+        void packet(long firstEventNs, long endNs, long contentBits);
     }
 
     private boolean inRange() {
@@ -421,6 +553,10 @@ final class StreamDecoder {
      * packet. A packet that cannot be read ends the list: reading it in full reports the problem.
      */
     private PacketIndex scanPackets() {
+        return scanPackets(true);
+    }
+
+    private PacketIndex scanPackets(boolean untilRange) {
         PacketIndex packets = PacketIndex.fromHeaders();
         long extended = 0;
         long offset = 0;
@@ -446,7 +582,7 @@ final class StreamDecoder {
                 packets.add(offset, packetBits / 8, contentBits(stream, context, packetBits), begin, end,
                         PacketIndex.UNKNOWN, PacketIndex.UNKNOWN, PacketIndex.UNKNOWN);
                 offset += packetBits / 8;
-                if (begin == PacketIndex.UNKNOWN || stream.clock.toNs(begin) >= rangeBeginNs) {
+                if (untilRange && (begin == PacketIndex.UNKNOWN || stream.clock.toNs(begin) >= rangeBeginNs)) {
                     return packets;
                 }
             }
@@ -596,6 +732,7 @@ final class StreamDecoder {
         if (stream.timestampEnd != null) {
             endClock = context[stream.timestampEnd.slot];
         }
+        discardsInPacket = 0;
         noteDiscards(stream, context, beginClock, endClock);
     }
 
@@ -701,6 +838,7 @@ final class StreamDecoder {
 
     private void decodeEvent() {
         long start = pos;
+        eventStart = start;
         CompiledTrace.Stream stream = streamClass;
         eventIdSet = false;
         run(stream.eventHeader);

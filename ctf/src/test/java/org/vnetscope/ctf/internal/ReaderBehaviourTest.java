@@ -49,7 +49,7 @@ class ReaderBehaviourTest {
     }
 
     /** Appends an extended-header event with a full 64-bit timestamp. */
-    private static void extended(BitWriter w, long id, long timestamp, long value) {
+    static void extended(BitWriter w, long id, long timestamp, long value) {
         w.align(8).le(31, 5).align(8).u32(id).u64(timestamp).u32(value);
     }
 
