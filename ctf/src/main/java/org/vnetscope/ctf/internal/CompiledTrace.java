@@ -272,6 +272,8 @@ final class CompiledTrace {
         final Plan payload;
         /** The non-empty plans of an event of this class, header to payload: what decodeAll walks. */
         final Plan[] eventPlans;
+        /** Whether what follows the header (contexts, payload) has a fixed layout: events can be stepped over. */
+        final boolean fixedAfterHeader;
         /** Resolved {@link org.vnetscope.ctf.FieldKey} locations by key id: 0 unresolved, else location + 1. */
         int[] keyLocations = new int[16];
 
@@ -292,6 +294,7 @@ final class CompiledTrace {
                         "event " + eventClass.name() + ": " + e.getMessage().replaceFirst("^.*?: ", ""));
             }
             eventPlans = nonEmpty(stream.eventHeader, stream.eventContext, context, payload);
+            fixedAfterHeader = stream.eventContext.fixedBits >= 0 && context.fixedBits >= 0 && payload.fixedBits >= 0;
         }
     }
 }

@@ -31,13 +31,12 @@ final class MergingReader implements TraceReader {
     private boolean started;
     private StreamDecoder current;
     private final EventView view = new EventView();
-    /** Where more readers of the same traces come from, for {@link #split}. */
-    private final Readers.Opened opened;
+    private final List<String> traceNames;
     private boolean limited;
     private boolean finished;
 
-    MergingReader(List<Trace> traces, List<StreamDecoder> decoders, List<String> traceNames, Readers.Opened opened) {
-        this.opened = opened;
+    MergingReader(List<Trace> traces, List<StreamDecoder> decoders, List<String> traceNames) {
+        this.traceNames = traceNames;
         this.traces = List.copyOf(traces);
         this.decoders = decoders.toArray(StreamDecoder[]::new);
         this.streamFiles = decoders.stream().map(d -> d.file).toList();
@@ -126,15 +125,30 @@ final class MergingReader implements TraceReader {
         if (cuts.length == 0) {
             readers.add(new PartReader(this));
         } else {
+            List<StreamDecoder.Reopening> streams = Arrays.stream(decoders).map(StreamDecoder::reopening).toList();
             cutTo(Long.MIN_VALUE, cuts[0]);
             readers.add(new PartReader(this));
             for (int i = 0; i < cuts.length; i++) {
                 long begin = cuts[i] + 1;
                 long end = i + 1 < cuts.length ? cuts[i + 1] : Long.MAX_VALUE;
-                readers.add(new PartReader(() -> opened.reader().cutTo(begin, end)));
+                readers.add(new PartReader(() -> reopen(streams).cutTo(begin, end)));
             }
         }
         return new TimeSplit(readers);
+    }
+
+    /** A reader of the same streams from their start, in the same order. */
+    private MergingReader reopen(List<StreamDecoder.Reopening> streams) {
+        List<StreamDecoder> opened = new java.util.ArrayList<>(streams.size());
+        try {
+            for (StreamDecoder.Reopening stream : streams) {
+                opened.add(new StreamDecoder(stream));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(StreamDecoder::close);
+            throw e;
+        }
+        return new MergingReader(traces, opened, traceNames);
     }
 
     private MergingReader cutTo(long beginNs, long endNs) {
@@ -219,8 +233,8 @@ final class MergingReader implements TraceReader {
 
     /** Candidate cut times between the first event and the last packet end. */
     private static final int CUT_GRID = 512;
-    /** What passing over an event costs beside reading it: its fields are located, not used. */
-    private static final double SKIPPED_COST = 0.5;
+    /** What passing over an event costs beside reading it: most are stepped over whole, the others decoded unused. */
+    private static final double SKIPPED_COST = 0.15;
 
     /**
      * Ends of the first parts, chosen so that the parts cost about the same to read. A packet's content is taken

@@ -130,6 +130,39 @@ final class Plan {
     /** Any other array stepped over: its elements one by one. */
     static final int HASH_ELEMENTS = 3;
 
+    /**
+     * Size in bits of a scope whose layout is fixed (one fixed run, one whole-byte integer or float, or nothing),
+     * from its start aligned by {@link #fixedAlignMask}; -1 when its size depends on its content. A reader passing
+     * over events it does not yield steps over such a scope without decoding it.
+     */
+    int fixedBits = -1;
+    long fixedAlignMask;
+
+    /** Finds whether this plan's layout is fixed; called once the operations are final. */
+    void measureFixedLayout() {
+        // Alignments are powers of two: aligning to one then another aligns to the larger.
+        long mask = 0;
+        int pc = 0;
+        while (code[pc] == ALIGN) {
+            mask = Math.max(mask, alignMask[pc++]);
+        }
+        if (code[pc] == END) {
+            fixedBits = 0;
+            fixedAlignMask = mask;
+            return;
+        }
+        int next = code[pc] == FIXED_RUN ? pc + 1 + (int) count[pc] : pc + 1;
+        boolean fixed = switch (code[pc]) {
+            case FIXED_RUN, U8, S8, U16_LE, S16_LE, U32_LE, S32_LE, I64_LE, U16_BE, S16_BE, U32_BE, S32_BE, I64_BE,
+                    FLOAT32, FLOAT64 -> next < code.length && code[next] == END;
+            default -> false;
+        };
+        if (fixed) {
+            fixedBits = bits[pc];
+            fixedAlignMask = Math.max(mask, alignMask[pc]);
+        }
+    }
+
     /** Sorts the fields for {@link EventView#decodeAll()}; called once the field tree is final. */
     void indexForDecodeAll() {
         int[] scalars = new int[nodes.length];

@@ -174,6 +174,7 @@ final class PlanCompiler {
         System.arraycopy(variants, 0, plan.variants, 0, length);
         System.arraycopy(runOffset, 0, plan.runOffset, 0, length);
         plan.indexForDecodeAll();
+        plan.measureFixedLayout();
         return plan;
     }
 

@@ -56,20 +56,18 @@ public final class Readers {
             Path metadata = directory.resolve(METADATA);
             CompiledTrace compiled = new CompiledTrace(new Trace(directory, metadataSource.parse(metadata, once)),
                     metadata, new CompiledTrace.EventClassCounter());
-            List<Path> files = streamFiles(directory);
-            return new OpenedTrace(compiled, files, decoders(compiled, files, once));
+            return new OpenedTrace(compiled, decoders(compiled, streamFiles(directory), once));
         }, trace -> trace.decoders().forEach(StreamDecoder::close));
         int firstClassIndex = 0;
         for (OpenedTrace trace : opened) {
             firstClassIndex += trace.compiled().numberEventClassesFrom(firstClassIndex);
         }
-        Opened traces = new Opened(opened.stream().map(OpenedTrace::compiled).toList(),
-                directories.stream().map(directory -> path.relativize(directory).toString()).toList(),
-                opened.stream().map(OpenedTrace::files).toList(), once);
-        return traces.reader(opened.stream().flatMap(trace -> trace.decoders().stream()).toList());
+        return new MergingReader(opened.stream().map(trace -> trace.compiled().trace).toList(),
+                opened.stream().flatMap(trace -> trace.decoders().stream()).toList(),
+                directories.stream().map(directory -> path.relativize(directory).toString()).toList());
     }
 
-    private record OpenedTrace(CompiledTrace compiled, List<Path> files, List<StreamDecoder> decoders) {
+    private record OpenedTrace(CompiledTrace compiled, List<StreamDecoder> decoders) {
     }
 
     /** The streams of a trace's files, each file opened at its first packet. */
@@ -86,32 +84,9 @@ public final class Readers {
         return streams(opened);
     }
 
-    /** Traces whose metadata is compiled, ready to be read by as many readers as wanted (the parts of a split). */
-    record Opened(List<CompiledTrace> compiled, List<String> names, List<List<Path>> files,
-            TraceReader.Warnings warnings) {
-
-        /** A new reader of every stream, from the start. */
-        MergingReader reader() {
-            List<StreamDecoder> decoders = new ArrayList<>();
-            try {
-                for (int i = 0; i < compiled.size(); i++) {
-                    decoders.addAll(decoders(compiled.get(i), files.get(i), warnings));
-                }
-            } catch (RuntimeException e) {
-                decoders.forEach(StreamDecoder::close);
-                throw e;
-            }
-            return reader(decoders);
-        }
-
-        MergingReader reader(List<StreamDecoder> decoders) {
-            return new MergingReader(compiled.stream().map(trace -> trace.trace).toList(), decoders, names, this);
-        }
-    }
-
     /**
-     * Gives each message once: the parts of a split reader open the same files again, and would repeat what
-     * opening them says (an unusable index).
+     * Gives each message once: the parts of a split reader both decode the events around a cut, and would repeat
+     * what they say of them (timestamps going backwards).
      */
     private static TraceReader.Warnings once(TraceReader.Warnings warnings) {
         Set<String> given = ConcurrentHashMap.newKeySet();

@@ -107,22 +107,7 @@ final class StreamDecoder {
         this.files = new Path[] {path};
         this.indexes = new PacketIndex[1];
         openFile(path);
-        values[HEADER] = new long[trace.packetHeader.slotCount()];
-        aux[HEADER] = new long[trace.packetHeader.slotCount()];
-        int contextSlots = 1;
-        int headerSlots = 1;
-        int streamContextSlots = 1;
-        for (CompiledTrace.Stream stream : trace.streams.values()) {
-            contextSlots = Math.max(contextSlots, stream.packetContext.slotCount());
-            headerSlots = Math.max(headerSlots, stream.eventHeader.slotCount());
-            streamContextSlots = Math.max(streamContextSlots, stream.eventContext.slotCount());
-        }
-        allocate(Scope.PACKET_CONTEXT, contextSlots);
-        allocate(Scope.EVENT_HEADER, headerSlots);
-        allocate(Scope.STREAM_EVENT_CONTEXT, streamContextSlots);
-        allocate(Scope.EVENT_CONTEXT, Math.max(1, trace.maxEventContextSlots));
-        allocate(Scope.EVENT_PAYLOAD, Math.max(1, trace.maxPayloadSlots));
-
+        allocateFrames();
         long streamClassId = -1;
         long instanceId = -1;
         long beginNs = NO_TIME;
@@ -144,8 +129,51 @@ final class StreamDecoder {
         streamIdForOrder = instanceId;
     }
 
+    private void allocateFrames() {
+        values[HEADER] = new long[trace.packetHeader.slotCount()];
+        aux[HEADER] = new long[trace.packetHeader.slotCount()];
+        int contextSlots = 1;
+        int headerSlots = 1;
+        int streamContextSlots = 1;
+        for (CompiledTrace.Stream stream : trace.streams.values()) {
+            contextSlots = Math.max(contextSlots, stream.packetContext.slotCount());
+            headerSlots = Math.max(headerSlots, stream.eventHeader.slotCount());
+            streamContextSlots = Math.max(streamContextSlots, stream.eventContext.slotCount());
+        }
+        allocate(Scope.PACKET_CONTEXT, contextSlots);
+        allocate(Scope.EVENT_HEADER, headerSlots);
+        allocate(Scope.STREAM_EVENT_CONTEXT, streamContextSlots);
+        allocate(Scope.EVENT_CONTEXT, Math.max(1, trace.maxEventContextSlots));
+        allocate(Scope.EVENT_PAYLOAD, Math.max(1, trace.maxPayloadSlots));
+    }
+
     /** The stream id babeltrace2 gives this stream: its stream_instance_id, else its rank in the trace. */
     long streamIdForOrder;
+
+    /** What opening a stream learnt, from which another decoder of it starts without reading it again. */
+    record Reopening(CompiledTrace trace, TraceReader.Warnings warnings, Path[] files, PacketIndex[] indexes,
+            CompiledTrace.Stream streamClass, long firstPacketBeginNs, StreamFile file, long streamIdForOrder) {
+    }
+
+    /** Call before reading: a snapshot of this stream's files and indexes. */
+    Reopening reopening() {
+        return new Reopening(trace, warnings, files.clone(), indexes.clone(), streamClass, firstPacketBeginNs, file,
+                streamIdForOrder);
+    }
+
+    /** Another decoder of a stream, from its start: its files opened again, its index and first packet known. */
+    StreamDecoder(Reopening stream) {
+        this.trace = stream.trace();
+        this.warnings = stream.warnings();
+        this.files = stream.files().clone();
+        this.indexes = stream.indexes().clone();
+        openFile(files[0]);
+        allocateFrames();
+        this.streamClass = stream.streamClass();
+        this.firstPacketBeginNs = stream.firstPacketBeginNs();
+        this.file = stream.file();
+        this.streamIdForOrder = stream.streamIdForOrder();
+    }
 
     private void openFile(Path next) {
         path = next;
@@ -217,7 +245,7 @@ final class StreamDecoder {
                         return true;
                     }
                     if (cut) {
-                        int place = placeInCut(eventPosition());
+                        int place = placeInCut(NOT_YET);
                         if (place == SKIP) {
                             continue;
                         }
@@ -337,7 +365,10 @@ final class StreamDecoder {
     private static final int SKIP = 1;
     private static final int PAST = 2;
 
-    /** Where the current record falls: in this part, before it (passed over), or after it (the stream ends). */
+    /**
+     * Where the current record falls: in this part, before it (passed over), or after it (the stream ends).
+     * {@code position} places a discard record; {@link #NOT_YET} stands for the current event's position.
+     */
     private int placeInCut(long position) {
         if (timestampNs < rangeBeginNs) {
             if (cutEntry != NOT_YET) {
@@ -346,10 +377,10 @@ final class StreamDecoder {
             return SKIP;
         }
         if (cutEntry == NOT_YET) {
-            cutEntry = position;
+            cutEntry = position == NOT_YET ? eventPosition() : position;
         }
         if (timestampNs > rangeEndNs) {
-            cutExit = position;
+            cutExit = position == NOT_YET ? eventPosition() : position;
             pastRange();
             return PAST;
         }
@@ -860,6 +891,9 @@ final class StreamDecoder {
             }
         }
         event = decoded;
+        if (cut && cutEntry == NOT_YET && decoded.fixedAfterHeader && stepOverBeforeCut(stream, decoded, start)) {
+            return;
+        }
         if (!stream.eventContext.isEmpty()) {
             run(stream.eventContext);
         }
@@ -883,6 +917,35 @@ final class StreamDecoder {
         cycles = eventCycles;
         timestampNs = stream.clock.nanosecondCycles ? stream.clock.offsetNs + eventCycles
                 : stream.clock.toNs(eventCycles);
+    }
+
+    /**
+     * Steps over the rest of an event that comes before this part without decoding it, when its layout is fixed
+     * and it lies within the packet content: such events are passed over in bulk where a part begins inside
+     * packets. Returns false, having read nothing, when the event is to be decoded.
+     */
+    private boolean stepOverBeforeCut(CompiledTrace.Stream stream, CompiledTrace.Event decoded, long start) {
+        long eventCycles = clock;
+        long ns = stream.clock.nanosecondCycles ? stream.clock.offsetNs + eventCycles : stream.clock.toNs(eventCycles);
+        if (ns >= rangeBeginNs) {
+            return false;
+        }
+        long end = stepOver(stepOver(stepOver(pos, stream.eventContext), decoded.context), decoded.payload);
+        if (end > limit || end == start) {
+            return false;
+        }
+        pos = end;
+        lastCycles = eventCycles;
+        kind = EVENT;
+        discard = null;
+        cycles = eventCycles;
+        timestampNs = ns;
+        return true;
+    }
+
+    private static long stepOver(long position, Plan plan) {
+        long mask = plan.fixedAlignMask;
+        return ((position + mask) & ~mask) + plan.fixedBits;
     }
 
     private void updateClock(long value, int size) {
