@@ -246,51 +246,75 @@ final class MergingReader implements TraceReader {
         if (parts == 1) {
             return new long[0];
         }
-        long[][] packets = {new long[64], new long[64], new long[64]};
-        int[] count = {0};
-        for (StreamDecoder decoder : decoders) {
-            decoder.packetSpans((firstNs, endNs, contentBits) -> {
-                if (count[0] == packets[0].length) {
-                    for (int field = 0; field < packets.length; field++) {
-                        packets[field] = Arrays.copyOf(packets[field], count[0] * 2);
-                    }
-                }
-                packets[0][count[0]] = firstNs;
-                packets[1][count[0]] = endNs;
-                packets[2][count[0]++] = contentBits;
-            });
+        // Streams are sampled on the common pool: each decoder is touched by one task only.
+        List<long[][]> spans = Arrays.stream(decoders).parallel().map(StreamDecoder::packetSpans).toList();
+        int n = 0;
+        for (long[][] stream : spans) {
+            n += stream[0].length;
         }
-        int n = count[0];
         if (n < 2) {
             return new long[0];
+        }
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        long[] sizes = new long[n];
+        int at = 0;
+        for (long[][] stream : spans) {
+            int count = stream[0].length;
+            System.arraycopy(stream[0], 0, starts, at, count);
+            System.arraycopy(stream[1], 0, ends, at, count);
+            System.arraycopy(stream[2], 0, sizes, at, count);
+            at += count;
         }
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         for (int p = 0; p < n; p++) {
-            first = Math.min(first, packets[0][p]);
-            last = Math.max(last, packets[1][p]);
+            first = Math.min(first, starts[p]);
+            last = Math.max(last, ends[p]);
         }
         if (last - first < CUT_GRID) {
             return new long[0];
         }
-        // before[g]: content before grid time g; inside[g]: content of packets around g that lies before g.
+        Integer[] byStart = new Integer[n];
+        Integer[] byEnd = new Integer[n];
+        for (int p = 0; p < n; p++) {
+            byStart[p] = p;
+            byEnd[p] = p;
+        }
+        Arrays.sort(byStart, Comparator.comparingLong(p -> starts[p]));
+        Arrays.sort(byEnd, Comparator.comparingLong(p -> ends[p]));
+        // before[g]: content before grid time g; inside[g]: content of packets around g that lies before g. A
+        // sweep over the packets' starts and ends: packets under way at t hold sum(density * (t - start)).
         double[] before = new double[CUT_GRID + 1];
         double[] inside = new double[CUT_GRID + 1];
         double step = (double) (last - first) / CUT_GRID;
+        double density = 0;
+        double densityTimesStart = 0;
+        double ended = 0;
+        int nextStart = 0;
+        int nextEnd = 0;
         for (int g = 0; g <= CUT_GRID; g++) {
             double t = first + g * step;
-            for (int p = 0; p < n; p++) {
-                double start = packets[0][p];
-                double end = packets[1][p];
-                double bits = packets[2][p];
-                if (t >= end) {
-                    before[g] += bits;
-                } else if (t > start) {
-                    double share = bits * (t - start) / (end - start);
-                    before[g] += share;
-                    inside[g] += share * SKIPPED_COST;
+            for (; nextStart < n && starts[byStart[nextStart]] < t; nextStart++) {
+                int p = byStart[nextStart];
+                if (ends[p] > starts[p]) {
+                    double d = (double) sizes[p] / (ends[p] - starts[p]);
+                    density += d;
+                    densityTimesStart += d * starts[p];
                 }
             }
+            for (; nextEnd < n && ends[byEnd[nextEnd]] <= t; nextEnd++) {
+                int p = byEnd[nextEnd];
+                if (ends[p] > starts[p]) {
+                    double d = (double) sizes[p] / (ends[p] - starts[p]);
+                    density -= d;
+                    densityTimesStart -= d * starts[p];
+                }
+                ended += sizes[p];
+            }
+            double under = Math.max(0, density * t - densityTimesStart);
+            before[g] = ended + under;
+            inside[g] = under * SKIPPED_COST;
         }
         // The least cost of the dearest part that a greedy cut achieves, by bisection on that cost.
         double low = before[CUT_GRID] / parts;

@@ -392,10 +392,14 @@ final class StreamDecoder {
      * cutting a trace into parts of about equal data. Packets come from the LTTng index where there is one, else
      * from their headers; each packet's first event is decoded because timestamp_begin can lie long before it (the
      * first packet of a session that waited). Call before reading: the stream is then read from its start.
+     *
+     * @return three arrays of the same length: first event times (ns), end times (ns), content bits
      */
-    void packetSpans(PacketSink sink) {
+    long[][] packetSpans() {
+        long[][] spans = {new long[8], new long[8], new long[8]};
+        int count = 0;
         if (streamClass == null) {
-            return;
+            return new long[][] {new long[0], new long[0], new long[0]};
         }
         long keptLastCycles = lastCycles;
         boolean keptWarned = warnedBackwards;
@@ -424,7 +428,14 @@ final class StreamDecoder {
                     } catch (CtfException e) {
                         // Reading the packet in full reports it; its begin time serves here.
                     }
-                    sink.packet(firstNs, endNs, packets.contentBits[i]);
+                    if (count == spans[0].length) {
+                        for (int field = 0; field < spans.length; field++) {
+                            spans[field] = java.util.Arrays.copyOf(spans[field], count * 2);
+                        }
+                    }
+                    spans[0][count] = firstNs;
+                    spans[1][count] = endNs;
+                    spans[2][count++] = packets.contentBits[i];
                 }
             }
         } finally {
@@ -434,11 +445,10 @@ final class StreamDecoder {
             switchToFile(0);
             restartStream();
         }
-    }
-
-    @FunctionalInterface
-    interface PacketSink {
-        void packet(long firstEventNs, long endNs, long contentBits);
+        for (int field = 0; field < spans.length; field++) {
+            spans[field] = java.util.Arrays.copyOf(spans[field], count);
+        }
+        return spans;
     }
 
     private boolean inRange() {
