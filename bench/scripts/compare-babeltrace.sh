@@ -2,20 +2,23 @@
 # Whole-process time of vnetscope beside babeltrace2 on the same trace(s), JVM start-up included.
 # Runs each tool RUNS times, alternating, and prints the median wall and CPU (user + sys) times and their ratios.
 #
-# usage: bench/scripts/compare-babeltrace.sh [--runs N] [--text] TRACE_OR_FOLDER...
+# usage: bench/scripts/compare-babeltrace.sh [--runs N] [--threads N] [--text] TRACE_OR_FOLDER...
 #   default: decoding only, `vnetscope dump --decode-only` against `babeltrace2 -o dummy`
+#   --threads N: vnetscope's decoding threads (default: its own choice, the processors available)
 #   --text:  the text dump, `vnetscope dump --clock-gmt` against `babeltrace2 --clock-gmt`, both to /dev/null
 set -euo pipefail
 runs=5
 text=0
+threads=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
+    --threads) threads=(--threads "$2"); shift 2 ;;
     --text) text=1; shift ;;
     *) break ;;
   esac
 done
-[ $# -ge 1 ] || { echo "usage: $0 [--runs N] [--text] TRACE_OR_FOLDER..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [--runs N] [--threads N] [--text] TRACE_OR_FOLDER..." >&2; exit 2; }
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 command -v babeltrace2 >/dev/null || { echo "babeltrace2 is not installed (apt-get install babeltrace2)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is needed for CPU times (apt-get install time)" >&2; exit 1; }
@@ -25,7 +28,7 @@ if [ "$text" = 1 ]; then
   ours_command=("$repo/vnetscope" dump --clock-gmt "$@")
   theirs_command=(babeltrace2 --clock-gmt "$@")
 else
-  ours_command=("$repo/vnetscope" dump --decode-only "$@")
+  ours_command=("$repo/vnetscope" dump --decode-only ${threads[@]+"${threads[@]}"} "$@")
   theirs_command=(babeltrace2 "$@" -o dummy)
 fi
 
