@@ -9,11 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.ctf.text.PrettyPrinter;
@@ -171,92 +168,16 @@ final class DumpCommand implements Callable<Integer> {
         return bytes;
     }
 
-    /**
-     * Decodes every event, the time parts of the trace on threads of their own; the count and checksum are those
-     * of one reading of the whole (checked: parts that did not meet exactly are read again as one).
-     */
     private void decodeOnly(TraceReader reader, int threads, PrintWriter err, PrintWriter out) {
         long start = System.nanoTime();
-        TraceReader.Split split = reader.split(threads);
-        List<TraceReader> parts = split.parts();
-        long[][] results = new long[parts.size()][];
-        Throwable[] failures = new Throwable[parts.size()];
-        List<Thread> helpers = new ArrayList<>();
-        for (int i = 1; i < parts.size(); i++) {
-            int part = i;
-            Thread helper = new Thread(() -> {
-                try {
-                    results[part] = decodeAll(parts.get(part));
-                } catch (RuntimeException | Error e) {
-                    failures[part] = e;
-                }
-            }, "decode-part-" + part);
-            helper.setDaemon(true);
-            helper.start();
-            helpers.add(helper);
-        }
-        try {
-            results[0] = decodeAll(parts.get(0));
-        } catch (RuntimeException | Error e) {
-            failures[0] = e;
-        }
-        for (Thread helper : helpers) {
-            try {
-                helper.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while decoding", e);
-            }
-        }
-        for (TraceReader part : parts.subList(1, parts.size())) {
-            part.close();
-        }
-        for (Throwable failure : failures) {
-            // The earliest part's error: the one a reading of the whole meets first.
-            if (failure instanceof RuntimeException e) {
-                throw e;
-            }
-            if (failure instanceof Error e) {
-                throw e;
-            }
-        }
-        long events = 0;
-        long checksum = 0;
-        int used = parts.size();
-        if (split.seamless()) {
-            for (long[] result : results) {
-                events += result[0];
-                checksum += result[1];
-            }
-        } else {
-            err.println("vnetscope: warning: timestamps go back across a cut between time parts; "
-                    + "decoding the trace again on one thread");
-            try (TraceReader whole = TraceReader.open(trace, message -> { })) {
-                long[] result = decodeAll(whole);
-                events = result[0];
-                checksum = result[1];
-            }
-            used = 1;
-        }
+        DecodeCount.Result result = DecodeCount.count(reader, threads,
+                () -> TraceReader.open(trace, TraceReader.Warnings.IGNORE),
+                message -> err.println("vnetscope: warning: " + message));
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(String.format(Locale.ROOT, "%d events in %.3f s (%.0f events/s, checksum %016x, %d %s)", events,
-                seconds, seconds > 0 ? events / seconds : 0.0, checksum, used,
-                used == 1 ? "thread" : "threads"));
+        out.println(String.format(Locale.ROOT, "%d events in %.3f s (%.0f events/s, checksum %016x, %d %s)",
+                result.events(), seconds, seconds > 0 ? result.events() / seconds : 0.0, result.checksum(),
+                result.threads(), result.threads() == 1 ? "thread" : "threads"));
         out.flush();
-    }
-
-    /** Events and the sum of their {@link Event#decodeAll()} hashes. */
-    private static long[] decodeAll(TraceReader reader) {
-        long events = 0;
-        long checksum = 0;
-        while (reader.next()) {
-            Event event = reader.event();
-            if (event != null) {
-                checksum += event.decodeAll();
-                events++;
-            }
-        }
-        return new long[] {events, checksum};
     }
 
     /**
