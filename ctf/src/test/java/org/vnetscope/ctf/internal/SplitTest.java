@@ -58,6 +58,33 @@ class SplitTest {
         return records;
     }
 
+    /** A split read part after part on this thread, the parts closed: what they yielded, and the split. */
+    private record Joined(List<String> records, TraceReader.Split split) {
+    }
+
+    private static Joined readInTurn(TraceReader reader, int parts,
+            java.util.function.Function<TraceReader, List<String>> read) {
+        TraceReader.Split split = reader.split(parts);
+        List<String> joined = new ArrayList<>();
+        for (TraceReader part : split.parts()) {
+            joined.addAll(read.apply(part));
+        }
+        split.parts().forEach(TraceReader::close);
+        return new Joined(joined, split);
+    }
+
+    private List<String> readWhole(Map<String, byte[]> files) {
+        try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, files)) {
+            return read(reader);
+        }
+    }
+
+    private Joined readInParts(Map<String, byte[]> files, int parts) {
+        try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, files)) {
+            return readInTurn(reader, parts, ReaderBehaviourTest::read);
+        }
+    }
+
     static Stream<Path> realTraces() {
         List<Path> traces = new ArrayList<>(List.of(
                 REPO.resolve("samples/bridge-basic/trace/kernel"),
@@ -81,12 +108,9 @@ class SplitTest {
         }
         for (int parts : new int[] {2, 3, 7}) {
             try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
-                TraceReader.Split split = reader.split(parts);
-                List<String> joined = new ArrayList<>();
-                for (TraceReader part : split.parts()) {
-                    joined.addAll(records(part));
-                }
-                split.parts().forEach(TraceReader::close);
+                Joined joinedParts = readInTurn(reader, parts, SplitTest::records);
+                TraceReader.Split split = joinedParts.split();
+                List<String> joined = joinedParts.records();
                 assertThat(split.parts()).as("parts of %s", trace).hasSizeBetween(2, parts);
                 assertThat(split.seamless()).isTrue();
                 assertThat(joined).as("%d parts of %s", parts, trace).isEqualTo(whole);
@@ -137,12 +161,9 @@ class SplitTest {
             whole = records(reader);
         }
         try (TraceReader reader = TraceReader.open(copy, TraceReader.Warnings.IGNORE)) {
-            TraceReader.Split split = reader.split(3);
-            List<String> joined = new ArrayList<>();
-            for (TraceReader part : split.parts()) {
-                joined.addAll(records(part));
-            }
-            split.parts().forEach(TraceReader::close);
+            Joined parts = readInTurn(reader, 3, SplitTest::records);
+            TraceReader.Split split = parts.split();
+            List<String> joined = parts.records();
             assertThat(split.parts()).hasSize(3);
             assertThat(split.seamless()).isTrue();
             assertThat(joined).isEqualTo(whole);
@@ -185,12 +206,9 @@ class SplitTest {
         assertThat(whole).contains("12000 lost EVENTS 5 until 13000", "12000 lost PACKETS 1 until 13000");
         for (int parts = 2; parts <= 6; parts++) {
             try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, twoCpus())) {
-                TraceReader.Split split = reader.split(parts);
-                List<String> joined = new ArrayList<>();
-                for (TraceReader part : split.parts()) {
-                    joined.addAll(read(part));
-                }
-                split.parts().forEach(TraceReader::close);
+                Joined joinedParts = readInTurn(reader, parts, ReaderBehaviourTest::read);
+                TraceReader.Split split = joinedParts.split();
+                List<String> joined = joinedParts.records();
                 assertThat(split.parts()).hasSizeGreaterThan(1);
                 assertThat(split.seamless()).isTrue();
                 assertThat(joined).as("%d parts", parts).isEqualTo(whole);
@@ -214,21 +232,13 @@ class SplitTest {
                     }
                     ReaderBehaviourTest.extended(w, 2, 10_001, 999);
                 })));
-        List<String> whole;
-        try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, files)) {
-            whole = read(reader);
-        }
-        try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, files)) {
-            TraceReader.Split split = reader.split(2);
-            List<String> joined = new ArrayList<>();
-            for (TraceReader part : split.parts()) {
-                joined.addAll(read(part));
-            }
-            split.parts().forEach(TraceReader::close);
-            assertThat(split.parts()).hasSize(2);
-            assertThat(joined).isNotEqualTo(whole).doesNotContain("10001 ev2 999 chan_0");
-            assertThat(split.seamless()).isFalse();
-        }
+        List<String> whole = readWhole(files);
+        Joined parts = readInParts(files, 2);
+        TraceReader.Split split = parts.split();
+        List<String> joined = parts.records();
+        assertThat(split.parts()).hasSize(2);
+        assertThat(joined).isNotEqualTo(whole).doesNotContain("10001 ev2 999 chan_0");
+        assertThat(split.seamless()).isFalse();
     }
 
     @Test
@@ -248,21 +258,13 @@ class SplitTest {
                         compact(w, 1, 20_000 + e * 200, 100 + e);
                     }
                 })));
-        List<String> whole;
-        try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, files)) {
-            whole = read(reader);
-        }
-        try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, files)) {
-            TraceReader.Split split = reader.split(2);
-            List<String> joined = new ArrayList<>();
-            for (TraceReader part : split.parts()) {
-                joined.addAll(read(part));
-            }
-            split.parts().forEach(TraceReader::close);
-            assertThat(split.parts()).hasSize(2);
-            assertThat(joined).isEqualTo(whole);
-            assertThat(split.seamless()).isTrue();
-        }
+        List<String> whole = readWhole(files);
+        Joined parts = readInParts(files, 2);
+        TraceReader.Split split = parts.split();
+        List<String> joined = parts.records();
+        assertThat(split.parts()).hasSize(2);
+        assertThat(joined).isEqualTo(whole);
+        assertThat(split.seamless()).isTrue();
     }
 
     @Test
