@@ -33,6 +33,8 @@ final class MergingReader implements TraceReader {
     private final EventView view = new EventView();
     private final List<String> traceNames;
     private boolean limited;
+    /** Whether this reader is one time part of a split, its range set by the split. */
+    private boolean part;
     /** Whether {@link #next()} has returned false: for a part of a split, that it was read to its end. */
     boolean finished;
 
@@ -101,6 +103,9 @@ final class MergingReader implements TraceReader {
         if (started) {
             throw new IllegalStateException("limitTo must come before the first next()");
         }
+        if (part) {
+            throw new IllegalStateException("a part of a split has its own time range");
+        }
         if (beginNs > endNs) {
             throw new IllegalArgumentException("the range begins (" + beginNs + " ns) after it ends (" + endNs + " ns)");
         }
@@ -155,9 +160,9 @@ final class MergingReader implements TraceReader {
             decoder.cutTo(beginNs, endNs);
         }
         limited = true;
+        part = true;
         return this;
     }
-
 
     @Override
     public long startNs() {

@@ -925,8 +925,7 @@ final class StreamDecoder {
         kind = EVENT;
         discard = null;
         cycles = eventCycles;
-        timestampNs = stream.clock.nanosecondCycles ? stream.clock.offsetNs + eventCycles
-                : stream.clock.toNs(eventCycles);
+        timestampNs = toNs(stream, eventCycles);
     }
 
     /**
@@ -936,7 +935,7 @@ final class StreamDecoder {
      */
     private boolean stepOverBeforeCut(CompiledTrace.Stream stream, CompiledTrace.Event decoded, long start) {
         long eventCycles = clock;
-        long ns = stream.clock.nanosecondCycles ? stream.clock.offsetNs + eventCycles : stream.clock.toNs(eventCycles);
+        long ns = toNs(stream, eventCycles);
         if (ns >= rangeBeginNs) {
             return false;
         }
@@ -951,6 +950,11 @@ final class StreamDecoder {
         cycles = eventCycles;
         timestampNs = ns;
         return true;
+    }
+
+    /** An event's time in ns since the epoch; the common nanosecond clock converted without a call. */
+    private static long toNs(CompiledTrace.Stream stream, long cycles) {
+        return stream.clock.nanosecondCycles ? stream.clock.offsetNs + cycles : stream.clock.toNs(cycles);
     }
 
     private static long stepOver(long position, Plan plan) {

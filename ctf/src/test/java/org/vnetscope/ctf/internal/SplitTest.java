@@ -294,7 +294,9 @@ class SplitTest {
         }
         try (TraceReader reader = Model.open(dir.resolve("t"), METADATA, twoCpus())) {
             TraceReader.Split split = reader.split(2);
+            TraceReader first = split.parts().get(0);
             TraceReader second = split.parts().get(1);
+            assertThatThrownBy(() -> first.limitTo(0, 1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> second.limitTo(0, 1)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(split::seamless).isInstanceOf(IllegalStateException.class);
             split.parts().forEach(TraceReader::close);
