@@ -75,13 +75,13 @@ final class CompiledTrace {
     }
 
     /**
-     * Numbers this trace's event classes from {@code first} on, in the order they were compiled, once the traces
-     * before it in a reader are known; returns how many it has.
+     * Moves this trace's event class numbers, counted from 0 in the order they were compiled, to follow the
+     * {@code first} classes of the traces before it in a reader; called once. Returns how many it has.
      */
     int numberEventClassesFrom(int first) {
         for (Stream stream : streams.values()) {
             for (Event event : stream.events.values()) {
-                event.index = first + event.localIndex;
+                event.index += first;
             }
         }
         return eventClassCount;
@@ -264,10 +264,8 @@ final class CompiledTrace {
 
         final Stream stream;
         final EventClass eventClass;
-        /** Dense index among all event classes of the reader. */
+        /** Dense index among all event classes of the reader (its rank in its trace until the reader numbers it). */
         int index;
-        /** Rank among the event classes of its trace. */
-        final int localIndex;
         final Plan context;
         final Plan payload;
         /** The non-empty plans of an event of this class, header to payload: what decodeAll walks. */
@@ -281,7 +279,6 @@ final class CompiledTrace {
             this.stream = stream;
             this.eventClass = eventClass;
             this.index = index;
-            this.localIndex = index;
             Plan[] scopes = streamScopes.clone();
             try {
                 context = PlanCompiler.compile(stream.trace.metadata, Scope.EVENT_CONTEXT,
