@@ -11,56 +11,65 @@ import org.junit.jupiter.api.Test;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Event;
-import org.vnetscope.ctf.FieldKey;
-import org.vnetscope.ctf.Scope;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
-import org.vnetscope.ctf.meta.EventClass;
 
 /**
- * How {@code dump --decode-only} adds up time parts: the sum of the parts when they met exactly, one reading of
- * the whole when they did not, and the earliest part's error. Readers here are stand-ins whose events carry only a
- * hash; the real splitting is tested in the reader's own tests and on real traces in {@link DecodeOnlyTest}.
+ * How {@code dump --decode-only} adds up the time parts of a real trace (the lab sample with the tracer's lost
+ * events): the sum of the parts when they met exactly, one reading of the whole when the split says they did not,
+ * and the earliest part's error when parts fail.
  */
 class DecodeCountTest {
+    private static final Path TRACE = Path.of(System.getProperty("vnetscope.repo", ".."))
+            .resolve("samples/lab2/discards/trace/kernel");
 
-    /** A reader of events that each hash to the given value; split into the given parts. */
-    private static final class Stub implements TraceReader {
-        private final long[] hashes;
-        private final List<TraceReader> parts;
+    private static TraceReader open() {
+        return TraceReader.open(TRACE, TraceReader.Warnings.IGNORE);
+    }
+
+    private static DecodeCount.Result oneThread() {
+        try (TraceReader reader = open()) {
+            return DecodeCount.count(reader, 1, () -> {
+                throw new AssertionError("one part always meets itself");
+            }, message -> { });
+        }
+    }
+
+    /**
+     * A real reader whose split says what a test wants: whether the parts met, and which parts fail at their first
+     * record (null for a part that reads normally).
+     */
+    private static final class Steered implements TraceReader {
+        private final TraceReader reader;
         private final boolean seamless;
+        private final List<RuntimeException> failures;
         private final RuntimeException failure;
-        private int next = -1;
-        boolean closed;
 
-        Stub(long[] hashes, List<TraceReader> parts, boolean seamless, RuntimeException failure) {
-            this.hashes = hashes;
-            this.parts = parts;
+        Steered(TraceReader reader, boolean seamless, List<RuntimeException> failures, RuntimeException failure) {
+            this.reader = reader;
             this.seamless = seamless;
+            this.failures = failures;
             this.failure = failure;
         }
 
-        static Stub of(long... hashes) {
-            return new Stub(hashes, List.of(), true, null);
-        }
-
-        static Stub failing(RuntimeException failure) {
-            return new Stub(new long[0], List.of(), true, failure);
-        }
-
         @Override
-        public Split split(int count) {
-            List<TraceReader> split = parts.isEmpty() ? List.of(this) : parts;
-            return new Split() {
+        public TraceReader.Split split(int parts) {
+            TraceReader.Split real = reader.split(parts);
+            List<TraceReader> steered = new ArrayList<>();
+            for (int i = 0; i < real.parts().size(); i++) {
+                RuntimeException fails = i < failures.size() ? failures.get(i) : null;
+                steered.add(new Steered(real.parts().get(i), true, List.of(), fails));
+            }
+            return new TraceReader.Split() {
                 @Override
                 public List<TraceReader> parts() {
-                    return split;
+                    return steered;
                 }
 
                 @Override
                 public boolean seamless() {
-                    return seamless;
+                    return real.seamless() && seamless;
                 }
             };
         }
@@ -70,139 +79,73 @@ class DecodeCountTest {
             if (failure != null) {
                 throw failure;
             }
-            return ++next < hashes.length;
+            return reader.next();
         }
 
         @Override
         public Event event() {
-            long hash = hashes[next];
-            return new Event() {
-                @Override
-                public long decodeAll() {
-                    return hash;
-                }
-
-                @Override
-                public EventClass eventClass() {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public int classIndex() {
-                    return 0;
-                }
-
-                @Override
-                public long timestampNs() {
-                    return next;
-                }
-
-                @Override
-                public long cycles() {
-                    return next;
-                }
-
-                @Override
-                public StreamFile stream() {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public boolean has(FieldKey key) {
-                    return false;
-                }
-
-                @Override
-                public long getLong(FieldKey key) {
-                    throw new IllegalArgumentException();
-                }
-
-                @Override
-                public String getString(FieldKey key) {
-                    throw new IllegalArgumentException();
-                }
-
-                @Override
-                public byte[] getBytes(FieldKey key) {
-                    throw new IllegalArgumentException();
-                }
-
-                @Override
-                public int copyBytes(FieldKey key, byte[] into) {
-                    throw new IllegalArgumentException();
-                }
-
-                @Override
-                public double getDouble(FieldKey key) {
-                    throw new IllegalArgumentException();
-                }
-
-                @Override
-                public String[] getEnumLabels(FieldKey key) {
-                    throw new IllegalArgumentException();
-                }
-
-                @Override
-                public Object[] scope(Scope scope) {
-                    return new Object[0];
-                }
-            };
+            return reader.event();
         }
 
         @Override
         public Discard discard() {
-            return null;
+            return reader.discard();
         }
 
         @Override
         public List<Trace> traces() {
-            return List.of();
+            return reader.traces();
         }
 
         @Override
         public List<StreamFile> streams() {
-            return List.of();
+            return reader.streams();
         }
 
         @Override
         public void limitTo(long beginNs, long endNs) {
+            reader.limitTo(beginNs, endNs);
         }
 
         @Override
         public long startNs() {
-            return 0;
+            return reader.startNs();
         }
 
         @Override
         public void close() {
-            closed = true;
+            reader.close();
         }
     }
 
     @Test
-    void partsThatMetExactlyAddUp() {
-        Stub first = Stub.of(1, 2, 3);
-        Stub second = Stub.of(10, 20);
-        Stub reader = new Stub(new long[0], List.of(first, second), true, null);
+    void partsThatMetExactlyAddUpToOneReading() {
+        DecodeCount.Result whole = oneThread();
+        assertThat(whole.events()).isPositive();
         List<String> warnings = new ArrayList<>();
-        DecodeCount.Result result = DecodeCount.count(reader, 2, () -> {
-            throw new AssertionError("the whole is not read again");
-        }, warnings::add);
-        assertThat(result).isEqualTo(new DecodeCount.Result(5, 36, 2));
+        try (TraceReader reader = open()) {
+            DecodeCount.Result parts = DecodeCount.count(reader, 3, () -> {
+                throw new AssertionError("the whole is not read again");
+            }, warnings::add);
+            assertThat(parts.threads()).isBetween(2, 3);
+            assertThat(parts.events()).isEqualTo(whole.events());
+            assertThat(parts.checksum()).isEqualTo(whole.checksum());
+        }
         assertThat(warnings).isEmpty();
-        assertThat(second.closed).isTrue();
     }
 
     @Test
     void partsThatDidNotMeetAreNotAddedUpButTheWholeIsReadAgain() {
-        Stub reader = new Stub(new long[0], List.of(Stub.of(1, 2), Stub.of(3)), false, null);
+        DecodeCount.Result whole = oneThread();
         AtomicInteger reopened = new AtomicInteger();
         List<String> warnings = new ArrayList<>();
-        DecodeCount.Result result = DecodeCount.count(reader, 2, () -> {
-            reopened.incrementAndGet();
-            return Stub.of(1, 2, 40, 3);
-        }, warnings::add);
-        assertThat(result).isEqualTo(new DecodeCount.Result(4, 46, 1));
+        try (TraceReader reader = new Steered(open(), false, List.of(), null)) {
+            DecodeCount.Result result = DecodeCount.count(reader, 2, () -> {
+                reopened.incrementAndGet();
+                return open();
+            }, warnings::add);
+            assertThat(result).isEqualTo(new DecodeCount.Result(whole.events(), whole.checksum(), 1));
+        }
         assertThat(reopened).hasValue(1);
         assertThat(warnings).singleElement().asString().contains("timestamps go back across a cut");
     }
@@ -211,9 +154,14 @@ class DecodeCountTest {
     void theEarliestPartsErrorIsTheOneReported() {
         CtfException early = new CtfException(Path.of("a"), 10, "early");
         CtfException late = new CtfException(Path.of("b"), 20, "late");
-        Stub bothFail = new Stub(new long[0], List.of(Stub.failing(early), Stub.failing(late)), true, null);
-        assertThatThrownBy(() -> DecodeCount.count(bothFail, 2, () -> null, message -> { })).isSameAs(early);
-        Stub secondFails = new Stub(new long[0], List.of(Stub.of(1), Stub.failing(late)), true, null);
-        assertThatThrownBy(() -> DecodeCount.count(secondFails, 2, () -> null, message -> { })).isSameAs(late);
+        try (TraceReader bothFail = new Steered(open(), true, List.of(early, late), null)) {
+            assertThatThrownBy(() -> DecodeCount.count(bothFail, 2, () -> null, message -> { })).isSameAs(early);
+        }
+        List<RuntimeException> secondOnly = new ArrayList<>();
+        secondOnly.add(null);
+        secondOnly.add(late);
+        try (TraceReader secondFails = new Steered(open(), true, secondOnly, null)) {
+            assertThatThrownBy(() -> DecodeCount.count(secondFails, 2, () -> null, message -> { })).isSameAs(late);
+        }
     }
 }
