@@ -30,13 +30,13 @@ final class CompiledTrace {
     final int maxEventContextSlots;
     final int maxPayloadSlots;
 
-    CompiledTrace(Trace trace, Path metadata, EventClassCounter counter) {
+    CompiledTrace(Trace trace, Path metadata, EventClassCounter counter, PlanCompiler.Interned plans) {
         this.trace = trace;
         this.metadata = metadata;
         TraceClass meta = trace.metadata();
         this.uuid = meta.uuid() == null ? null : bytes(meta.uuid());
         Plan[] scopes = new Plan[Scope.values().length];
-        packetHeader = PlanCompiler.compile(metadata, Scope.PACKET_HEADER, orEmpty(meta.packetHeader()), scopes,
+        packetHeader = plans.compile(metadata, Scope.PACKET_HEADER, orEmpty(meta.packetHeader()), scopes,
                 PlanCompiler.Roles.NONE);
         magic = integerField(packetHeader, "magic");
         uuidField = packetHeader.field("uuid");
@@ -45,7 +45,7 @@ final class CompiledTrace {
         int contextSlots = 0;
         int payloadSlots = 0;
         for (StreamClass streamClass : meta.streams().values()) {
-            Stream stream = new Stream(this, streamClass, counter);
+            Stream stream = new Stream(this, streamClass, counter, plans);
             streams.put(streamClass.id(), stream);
             for (Event event : stream.events.values()) {
                 contextSlots = Math.max(contextSlots, event.context.slotCount());
@@ -123,7 +123,7 @@ final class CompiledTrace {
         final Event[] dense;
         private final Map<Long, Event> sparse;
 
-        Stream(CompiledTrace trace, StreamClass streamClass, EventClassCounter counter) {
+        Stream(CompiledTrace trace, StreamClass streamClass, EventClassCounter counter, PlanCompiler.Interned plans) {
             this.trace = trace;
             this.streamClass = streamClass;
             TraceClass meta = trace.trace.metadata();
@@ -137,25 +137,14 @@ final class CompiledTrace {
             Plan[] scopes = new Plan[Scope.values().length];
             scopes[Scope.PACKET_HEADER.ordinal()] = trace.packetHeader;
             // The reader sets the clock from timestamp_begin itself; no packet context field moves it.
-            packetContext = PlanCompiler.compile(trace.metadata, Scope.PACKET_CONTEXT,
+            packetContext = plans.compile(trace.metadata, Scope.PACKET_CONTEXT,
                     orEmpty(streamClass.packetContext()), scopes, PlanCompiler.Roles.NONE);
             scopes[Scope.PACKET_CONTEXT.ordinal()] = packetContext;
-            boolean[] sawId = new boolean[1];
-            eventHeader = PlanCompiler.compile(trace.metadata, Scope.EVENT_HEADER, orEmpty(streamClass.eventHeader()),
-                    scopes, node -> {
-                        int flags = 0;
-                        if ((node.integer.mappedClock() != null || "timestamp".equals(node.name)) && !node.inElement) {
-                            flags |= Plan.FLAG_CLOCK;
-                        }
-                        if ("id".equals(node.name) && isHeaderIdPosition(node)) {
-                            flags |= Plan.FLAG_EVENT_ID;
-                            sawId[0] = true;
-                        }
-                        return flags;
-                    });
-            headerHasId = sawId[0];
+            eventHeader = plans.compile(trace.metadata, Scope.EVENT_HEADER, orEmpty(streamClass.eventHeader()),
+                    scopes, HEADER_ROLES);
+            headerHasId = hasEventId(eventHeader);
             scopes[Scope.EVENT_HEADER.ordinal()] = eventHeader;
-            eventContext = PlanCompiler.compile(trace.metadata, Scope.STREAM_EVENT_CONTEXT,
+            eventContext = plans.compile(trace.metadata, Scope.STREAM_EVENT_CONTEXT,
                     orEmpty(streamClass.eventContext()), scopes, PlanCompiler.Roles.NONE);
             scopes[Scope.STREAM_EVENT_CONTEXT.ordinal()] = eventContext;
 
@@ -168,7 +157,7 @@ final class CompiledTrace {
 
             long maxId = -1;
             for (EventClass eventClass : streamClass.events().values()) {
-                Event event = new Event(this, eventClass, counter.next(), scopes);
+                Event event = new Event(this, eventClass, counter.next(), scopes, plans);
                 events.put(eventClass.id(), event);
                 maxId = Math.max(maxId, eventClass.id() < 0 ? DENSE_LIMIT : eventClass.id());
             }
@@ -182,6 +171,30 @@ final class CompiledTrace {
                 dense = null;
                 sparse = new HashMap<>(events);
             }
+        }
+
+        /**
+         * The integers of an event header that set the clock (a mapped clock, or named timestamp) or the event id
+         * (named id, at the top or in an option of the top-level variant v, as LTTng writes it).
+         */
+        private static final PlanCompiler.Roles HEADER_ROLES = node -> {
+            int flags = 0;
+            if ((node.integer.mappedClock() != null || "timestamp".equals(node.name)) && !node.inElement) {
+                flags |= Plan.FLAG_CLOCK;
+            }
+            if ("id".equals(node.name) && isHeaderIdPosition(node)) {
+                flags |= Plan.FLAG_EVENT_ID;
+            }
+            return flags;
+        };
+
+        private static boolean hasEventId(Plan header) {
+            for (Node node : header.nodes) {
+                if (node.integer != null && (HEADER_ROLES.flags(node) & Plan.FLAG_EVENT_ID) != 0) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The event class of an id, or null. */
@@ -275,16 +288,16 @@ final class CompiledTrace {
         /** Resolved {@link org.vnetscope.ctf.FieldKey} locations by key id: 0 unresolved, else location + 1. */
         int[] keyLocations = new int[16];
 
-        Event(Stream stream, EventClass eventClass, int index, Plan[] streamScopes) {
+        Event(Stream stream, EventClass eventClass, int index, Plan[] streamScopes, PlanCompiler.Interned plans) {
             this.stream = stream;
             this.eventClass = eventClass;
             this.index = index;
             Plan[] scopes = streamScopes.clone();
             try {
-                context = PlanCompiler.compile(stream.trace.metadata, Scope.EVENT_CONTEXT,
+                context = plans.compile(stream.trace.metadata, Scope.EVENT_CONTEXT,
                         orEmpty(eventClass.context()), scopes, PlanCompiler.Roles.NONE);
                 scopes[Scope.EVENT_CONTEXT.ordinal()] = context;
-                payload = PlanCompiler.compile(stream.trace.metadata, Scope.EVENT_PAYLOAD,
+                payload = plans.compile(stream.trace.metadata, Scope.EVENT_PAYLOAD,
                         orEmpty(eventClass.payload()), scopes, PlanCompiler.Roles.NONE);
             } catch (CtfException e) {
                 throw new CtfException(stream.trace.metadata, -1,

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.Scope;
 import org.vnetscope.ctf.meta.ArrayType;
@@ -108,6 +109,45 @@ final class PlanCompiler {
         Plan plan = compiler.compile(root);
         compiler.leaveScratch();
         return plan;
+    }
+
+    /**
+     * Plans by what they are compiled from, for the traces of one reader. A kernel trace declares the same layout
+     * under many event class names (the exit of most system calls: a return value, nothing else) and the traces of
+     * one host's kernel declare the same ones again: a layout is compiled once, and every event class that has it
+     * decodes through the same plan, whose arrays then stay in the processor's caches. The key holds everything a
+     * plan depends on: the scope, the declared structure (compared field by field: names, types, byte orders,
+     * mapped clocks), the plans of the earlier scopes its references may reach (the same objects when they were
+     * shared), and the roles. Errors are not kept: a layout that does not compile fails in each trace that has it.
+     */
+    static final class Interned {
+        private final ConcurrentHashMap<Key, Plan> plans = new ConcurrentHashMap<>();
+
+        private record Key(Scope scope, StructType root, List<Plan> earlier, Roles roles) {
+        }
+
+        /** As {@link PlanCompiler#compile}, or the plan already compiled from the same. */
+        Plan compile(Path metadata, Scope scope, StructType root, Plan[] earlier, Roles roles) {
+            if (root == StructType.EMPTY) {
+                return EMPTY_PLANS[scope.ordinal()];
+            }
+            Key key = new Key(scope, root, Arrays.asList(earlier.clone()), roles);
+            Plan plan = plans.get(key);
+            if (plan == null) {
+                // Compiled outside the map's lock: two traces may both compile a layout, and both keep the first.
+                plan = PlanCompiler.compile(metadata, scope, root, earlier, roles);
+                Plan first = plans.putIfAbsent(key, plan);
+                if (first != null) {
+                    plan = first;
+                }
+            }
+            return plan;
+        }
+
+        /** How many distinct plans were compiled (for tests). */
+        int size() {
+            return plans.size();
+        }
     }
 
     /**

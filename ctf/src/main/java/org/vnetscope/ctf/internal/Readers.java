@@ -50,12 +50,13 @@ public final class Readers {
             throw new CtfException(path, -1, "no CTF trace found (no directory holds a metadata file)");
         }
         TraceReader.Warnings once = once(warnings);
+        PlanCompiler.Interned plans = new PlanCompiler.Interned();
         // Each trace is opened on its own (metadata parsed, plans compiled, stream files opened): the costly part
         // of opening many traces, done in parallel. Event class indexes are then those of a count in trace order.
         List<OpenedTrace> opened = inParallelIfMany(directories, directory -> {
             Path metadata = directory.resolve(METADATA);
             CompiledTrace compiled = new CompiledTrace(new Trace(directory, metadataSource.parse(metadata, once)),
-                    metadata, new CompiledTrace.EventClassCounter());
+                    metadata, new CompiledTrace.EventClassCounter(), plans);
             return new OpenedTrace(compiled, decoders(compiled, streamFiles(directory), once));
         }, trace -> trace.decoders().forEach(StreamDecoder::close));
         int firstClassIndex = 0;
