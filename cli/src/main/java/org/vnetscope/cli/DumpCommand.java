@@ -102,7 +102,7 @@ final class DumpCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        try (TraceReader reader = TraceReader.open(trace, message -> err.println("vnetscope: warning: " + message))) {
+        try (TraceReader reader = EarlyOpen.open(trace, message -> err.println("vnetscope: warning: " + message))) {
             try {
                 TimeRange.apply(reader, begin, end, timerange, clockGmt, ZoneId.systemDefault());
             } catch (IllegalArgumentException e) {

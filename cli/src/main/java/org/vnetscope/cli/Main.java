@@ -29,6 +29,7 @@ public final class Main {
     public static final int EXIT_BAD_INPUT = 1;
 
     public static void main(String[] args) {
+        EarlyOpen.start(args);
         System.exit(run(args, System.out, System.err));
     }
 

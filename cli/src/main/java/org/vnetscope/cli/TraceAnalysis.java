@@ -60,7 +60,7 @@ final class TraceAnalysis {
     /** Runs every analysis over the trace, with progress on stderr when stderr is a terminal. */
     AnalysisReport run(Path trace) {
         AnalysisOptions options = options();
-        TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE);
+        TraceReader reader = EarlyOpen.open(trace, TraceReader.Warnings.IGNORE);
         try {
             TimeRange.apply(reader, begin, end, null, false, ZoneId.systemDefault());
         } catch (IllegalArgumentException e) {
