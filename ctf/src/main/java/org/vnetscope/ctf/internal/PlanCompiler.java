@@ -123,7 +123,45 @@ final class PlanCompiler {
     static final class Interned {
         private final ConcurrentHashMap<Key, Plan> plans = new ConcurrentHashMap<>();
 
-        private record Key(Scope scope, StructType root, List<Plan> earlier, Roles roles) {
+        /** Compared with {@link Layouts} rather than the records' own methods, which are slow on a cold start. */
+        private static final class Key {
+            private final Scope scope;
+            private final StructType root;
+            private final Plan[] earlier;
+            private final Roles roles;
+            private final int hash;
+
+            Key(Scope scope, StructType root, Plan[] earlier, Roles roles) {
+                this.scope = scope;
+                this.root = root;
+                this.earlier = earlier;
+                this.roles = roles;
+                int h = scope.ordinal() * 31 + Layouts.hash(root);
+                for (Plan plan : earlier) {
+                    h = h * 31 + System.identityHashCode(plan);
+                }
+                this.hash = h * 31 + System.identityHashCode(roles);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
+
+            @Override
+            public boolean equals(Object other) {
+                if (!(other instanceof Key key) || key.hash != hash || key.scope != scope || key.roles != roles
+                        || key.earlier.length != earlier.length) {
+                    return false;
+                }
+                // the earlier plans are the same objects when their layouts are the same: they were interned too
+                for (int i = 0; i < earlier.length; i++) {
+                    if (key.earlier[i] != earlier[i]) {
+                        return false;
+                    }
+                }
+                return Layouts.same(key.root, root);
+            }
         }
 
         /** As {@link PlanCompiler#compile}, or the plan already compiled from the same. */
@@ -131,7 +169,7 @@ final class PlanCompiler {
             if (root == StructType.EMPTY) {
                 return EMPTY_PLANS[scope.ordinal()];
             }
-            Key key = new Key(scope, root, Arrays.asList(earlier.clone()), roles);
+            Key key = new Key(scope, root, earlier.clone(), roles);
             Plan plan = plans.get(key);
             if (plan == null) {
                 // Compiled outside the map's lock: two traces may both compile a layout, and both keep the first.
