@@ -34,6 +34,19 @@ final class Lexer {
     private int wordHash;
     private static final int SEEN_SLOTS = 4096;
 
+    private static final String INTEGER = "integer";
+    /** Plain integer bodies remembered, by a hash of their bytes (a later body of the same hash replaces one). */
+    private static final int BODY_SLOTS = 64;
+    private static final int LONGEST_PLAIN_BODY = 256;
+    private final int[] bodyHash = new int[BODY_SLOTS];
+    private final int[] bodyOpen = new int[BODY_SLOTS];
+    private final int[] bodyLength = new int[BODY_SLOTS];
+    /** Index of the body's first token ('{'), and how many it has (0: slot unused). */
+    private final int[] bodyFirst = new int[BODY_SLOTS];
+    private final int[] bodyTokens = new int[BODY_SLOTS];
+    private Token[] tokens;
+    private int count;
+
     private Lexer(MetadataText source) {
         this.source = source;
         this.text = source.text;
@@ -47,19 +60,81 @@ final class Lexer {
 
     private Token[] run() {
         checkSignature();
-        Token[] tokens = new Token[chars.length / 4 + 16];
-        int count = 0;
+        tokens = new Token[chars.length / 4 + 16];
         while (true) {
             skipSpaceAndComments();
-            if (count == tokens.length) {
-                tokens = Arrays.copyOf(tokens, count * 2);
-            }
             if (position >= chars.length) {
-                tokens[count++] = new Token(Token.Kind.END, "", position, null);
+                add(new Token(Token.Kind.END, "", position, null));
                 return Arrays.copyOf(tokens, count);
             }
-            tokens[count++] = next();
+            Token token = next();
+            add(token);
+            if (token.text() == INTEGER && token.kind() == Token.Kind.IDENTIFIER) {
+                integerBody();
+            }
         }
+    }
+
+    private void add(Token token) {
+        if (count == tokens.length) {
+            tokens = Arrays.copyOf(tokens, count * 2);
+        }
+        tokens[count++] = token;
+    }
+
+    /**
+     * After the word {@code integer}: its body when it is plain ({@code {}, attributes, {@code }}, no comment,
+     * string or nested brace) and written byte for byte like one met before is not scanned again but becomes one
+     * {@link Token.Kind#REPEATED_BODY} token naming the earlier one. Half the text of a kernel trace's metadata is
+     * a score of integer declarations written thousands of times. Anything else is left to the usual scan.
+     */
+    private void integerBody() {
+        byte[] chars = this.chars;
+        int open = position;
+        while (open < chars.length && (chars[open] == ' ' || chars[open] == '\t' || chars[open] == '\n'
+                || chars[open] == '\r')) {
+            open++;
+        }
+        if (open >= chars.length || chars[open] != '{') {
+            return;
+        }
+        int limit = Math.min(chars.length, open + LONGEST_PLAIN_BODY);
+        int hash = '{';
+        int close = open + 1;
+        while (true) {
+            if (close >= limit) {
+                return;
+            }
+            byte c = chars[close];
+            if (c == '}') {
+                break;
+            }
+            if (c == '{' || c == '"' || c == '/' || c == 0) {
+                return;
+            }
+            hash = hash * 31 + c;
+            close++;
+        }
+        int slot = (hash ^ (hash >>> 11)) & (BODY_SLOTS - 1);
+        int length = close - open;
+        int seenOpen = bodyOpen[slot];
+        if (bodyTokens[slot] > 0 && bodyHash[slot] == hash && bodyLength[slot] == length
+                && Arrays.equals(chars, seenOpen, seenOpen + length, chars, open, open + length)) {
+            add(new Token(Token.Kind.REPEATED_BODY, "{", open, null, bodyFirst[slot]));
+            position = close + 1;
+            return;
+        }
+        int first = count;
+        position = open;
+        while (position <= close) {
+            skipSpaceAndComments();
+            add(next());
+        }
+        bodyHash[slot] = hash;
+        bodyOpen[slot] = open;
+        bodyLength[slot] = length;
+        bodyFirst[slot] = first;
+        bodyTokens[slot] = count - first;
     }
 
     /** A plain-text metadata may begin with the signature comment naming its version, which must be 1.8. */

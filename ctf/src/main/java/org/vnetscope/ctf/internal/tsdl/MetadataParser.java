@@ -53,7 +53,7 @@ public final class MetadataParser {
             "short", "signed", "unsigned", "void", "_Bool", "_Complex", "_Imaginary");
 
     private final MetadataText source;
-    private final Token[] tokens;
+    private Token[] tokens;
     private final TraceReader.Warnings warnings;
     private int next;
     private int nesting;
@@ -515,12 +515,16 @@ public final class MetadataParser {
      */
     private IntegerType parseInteger() {
         int start = next;
+        if (tokens[start + 1].kind() == Token.Kind.REPEATED_BODY) {
+            return parseRepeatedInteger(start, tokens[start + 1]);
+        }
         int end = integerBodyEnd(start);
         int hash = end < 0 ? 0 : spanHash(start, end);
         int entry = hash & (SEEN_INTEGERS - 1);
         if (end >= 0 && seenIntegerHash[entry] == hash && seenIntegerType[entry] != null
                 && sameTokens(seenIntegerStart[entry], start, end - start + 1)) {
             next = end + 1;
+            typeOfBody.put(start + 1, seenIntegerType[entry]);
             return seenIntegerType[entry];
         }
         int mappings = clockMappings.size();
@@ -530,8 +534,51 @@ public final class MetadataParser {
             seenIntegerHash[entry] = hash;
             seenIntegerStart[entry] = start;
             seenIntegerType[entry] = parsed;
+            typeOfBody.put(start + 1, parsed);
         }
         return parsed;
+    }
+
+    /** Integer types by the index of the '{' beginning their body, of the bodies parsed without a side effect. */
+    private final Map<Integer, IntegerType> typeOfBody = new HashMap<>();
+
+    /**
+     * An integer body the lexer found written like an earlier one: that one's type, or, when parsing it had a side
+     * effect this one must have too (a clock mapping, a warning), its tokens parsed again, moved to where this one
+     * stands.
+     */
+    private IntegerType parseRepeatedInteger(int start, Token repeated) {
+        IntegerType known = typeOfBody.get(repeated.repeats());
+        if (known != null) {
+            next = start + 2;
+            return known;
+        }
+        int first = repeated.repeats();
+        int close = first;
+        while (!(tokens[close].kind() == Token.Kind.PUNCTUATOR && tokens[close].is("}"))) {
+            close++;
+        }
+        int shift = repeated.position() - tokens[first].position();
+        Token[] moved = new Token[close - first + 3];
+        moved[0] = tokens[start];
+        for (int i = first; i <= close; i++) {
+            Token token = tokens[i];
+            moved[1 + i - first] = new Token(token.kind(), token.text(), token.position() + shift, token.number());
+        }
+        moved[moved.length - 1] = new Token(Token.Kind.END, "", moved[moved.length - 2].position() + 1, null);
+        Token[] all = tokens;
+        tokens = moved;
+        next = 0;
+        try {
+            IntegerType parsed = parseIntegerBody();
+            if (next != moved.length - 1) {
+                throw expected("';' after the integer declaration", tokens[next]);
+            }
+            return parsed;
+        } finally {
+            tokens = all;
+            next = start + 2;
+        }
     }
 
     private static final int SEEN_INTEGERS = 64;

@@ -223,6 +223,42 @@ class TsdlRulesTest {
         assertThat(error.getMessage()).contains("nested deeper than " + MetadataParser.MAX_NESTING);
     }
 
+    private static org.vnetscope.ctf.meta.FieldType type(StructType struct, String name) {
+        return struct.fields().get(struct.indexOf(name)).type();
+    }
+
+    @Test
+    void anIntegerBodyWrittenAgainByteForByteIsTheSameTypeWithItsOwnSideEffectsAndPlaces() throws IOException {
+        String plain = "integer { size = 32; align = 8; signed = false; }";
+        String mapped = "integer { size = 64; align = 8; signed = false; map = clock.%s.value; }";
+        String text = TYPES + TRACE_LE + "clock { name = \"c\"; };\n"
+                + "event { name = \"e\"; fields := struct {\n"
+                + "  " + plain + " a;\n  " + plain + " b;\n"
+                + "  " + mapped.formatted("c") + " t1;\n  " + mapped.formatted("c") + " t2;\n"
+                + "  " + mapped.formatted("d") + " u1;\n  " + mapped.formatted("d") + " u2;\n"
+                + "  integer { size = 32; align = 8; signed = false; custom = 1; } x1;\n"
+                + "  integer { size = 32; align = 8; signed = false; custom = 1; } x2;\n"
+                + "}; };\n";
+        StructType payload = onlyEvent(parse(text)).payload();
+        IntegerType a = (IntegerType) type(payload, "a");
+        assertThat(type(payload, "b")).isSameAs(a);
+        assertThat(a.sizeBits()).isEqualTo(32);
+        assertThat(((IntegerType) type(payload, "t1")).mappedClock()).isEqualTo("c");
+        assertThat(((IntegerType) type(payload, "t2")).mappedClock()).isEqualTo("c");
+        assertThat(((IntegerType) type(payload, "u2")).mappedClock()).isEqualTo("d");
+        // each repeated body warns again, at its own place
+        int first = text.indexOf("clock.d.value");
+        int second = text.indexOf("clock.d.value", first + 1);
+        int custom = text.indexOf("custom = 1");
+        int customAgain = text.indexOf("custom = 1", custom + 1);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("at byte " + first).contains("clock 'd'"))
+                .anySatisfy(w -> assertThat(w).contains("at byte " + second).contains("clock 'd'"))
+                .filteredOn(w -> w.contains("custom")).hasSize(2);
+        assertThat(warnings.stream().filter(w -> w.contains("custom")))
+                .anySatisfy(w -> assertThat(w).contains(String.valueOf(custom)))
+                .anySatisfy(w -> assertThat(w).contains(String.valueOf(customAgain)));
+    }
+
     @Test
     void unknownAttributesWarnAndEventAttributesAreKept() throws IOException {
         EventClass event = onlyEvent(parse(TYPES + TRACE_LE + """
