@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.TraceReader;
@@ -177,10 +178,25 @@ final class DumpCommand implements Callable<Integer> {
                 () -> TraceReader.open(trace, TraceReader.Warnings.IGNORE),
                 message -> err.println("vnetscope: warning: " + message));
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(String.format(Locale.ROOT, "%d events in %.3f s (%.0f events/s, checksum %016x, %d %s)",
-                result.events(), seconds, seconds > 0 ? result.events() / seconds : 0.0, result.checksum(),
-                result.threads(), result.threads() == 1 ? "thread" : "threads"));
+        out.println(countLine(result, seconds));
         out.flush();
+    }
+
+    /**
+     * {@code N events in S.SSS s (R events/s, checksum HHHHHHHHHHHHHHHH, T threads)}, written out rather than
+     * through String.format, whose first use loads the locale's number symbols at the end of every run.
+     */
+    static String countLine(DecodeCount.Result result, double seconds) {
+        String hex = Long.toHexString(result.checksum());
+        return result.events() + " events in " + decimals(seconds, 3) + " s ("
+                + decimals(seconds > 0 ? result.events() / seconds : 0.0, 0) + " events/s, checksum "
+                + "0".repeat(16 - hex.length()) + hex + ", " + result.threads()
+                + (result.threads() == 1 ? " thread)" : " threads)");
+    }
+
+    /** As {@code %.Nf} writes it: the shortest decimal form of the double, rounded half up. */
+    private static String decimals(double value, int places) {
+        return new BigDecimal(Double.toString(value)).setScale(places, RoundingMode.HALF_UP).toPlainString();
     }
 
     /**

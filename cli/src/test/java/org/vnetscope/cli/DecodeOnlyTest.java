@@ -38,6 +38,24 @@ class DecodeOnlyTest {
     }
 
     @Test
+    void theCountLineReadsAsTheFormatItReplaces() {
+        double[] seconds = {0.1875, 0.0015, 0.0005, 1e-4, 0.0, 2.4999, 12.3456789, 0.196};
+        long[] checksums = {0x1824fae551865902L, 0x00000000000000ffL, -1L, 0L};
+        int[] threads = {1, 2};
+        for (double s : seconds) {
+            for (long checksum : checksums) {
+                for (int t : threads) {
+                    DecodeCount.Result result = new DecodeCount.Result(2_406_441, checksum, t);
+                    String expected = String.format(java.util.Locale.ROOT,
+                            "%d events in %.3f s (%.0f events/s, checksum %016x, %d %s)", result.events(), s,
+                            s > 0 ? result.events() / s : 0.0, checksum, t, t == 1 ? "thread" : "threads");
+                    assertThat(DumpCommand.countLine(result, s)).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void timePartsOnThreadsGiveTheCountAndChecksumOfOneReading() {
         Run one = run("dump", "--decode-only", "--threads", "1", DISCARDS.toString());
         Matcher whole = COUNT_LINE.matcher(one.stdout());

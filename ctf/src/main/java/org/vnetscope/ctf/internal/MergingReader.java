@@ -56,14 +56,20 @@ final class MergingReader implements TraceReader {
                 }
             }
         }
-        Comparator<Integer> byTrace = (a, b) -> compareTraces(this.decoders[a].trace, this.decoders[b].trace,
-                traceName[a], traceName[b]);
-        Arrays.sort(order, byTrace
-                .thenComparing((a, b) -> Long.compareUnsigned(this.decoders[a].file.streamClassId(),
-                        this.decoders[b].file.streamClassId()))
-                .thenComparing((a, b) -> Long.compareUnsigned(this.decoders[a].streamIdForOrder,
-                        this.decoders[b].streamIdForOrder))
-                .thenComparing(a -> this.decoders[a].file.path().toString()));
+        // One comparator rather than thenComparing's chain, whose lambdas the JVM would generate on a cold start.
+        Comparator<Integer> tieOrder = (a, b) -> {
+            StreamDecoder x = this.decoders[a];
+            StreamDecoder y = this.decoders[b];
+            int by = compareTraces(x.trace, y.trace, traceName[a], traceName[b]);
+            if (by == 0) {
+                by = Long.compareUnsigned(x.file.streamClassId(), y.file.streamClassId());
+            }
+            if (by == 0) {
+                by = Long.compareUnsigned(x.streamIdForOrder, y.streamIdForOrder);
+            }
+            return by != 0 ? by : x.file.path().toString().compareTo(y.file.path().toString());
+        };
+        Arrays.sort(order, tieOrder);
         tieRank = new int[order.length];
         for (int rank = 0; rank < order.length; rank++) {
             tieRank[order[rank]] = rank;

@@ -102,8 +102,8 @@ final class TimeSplit implements TraceReader.Split {
             byStart[p] = p;
             byEnd[p] = p;
         }
-        Arrays.sort(byStart, Comparator.comparingLong(p -> starts[p]));
-        Arrays.sort(byEnd, Comparator.comparingLong(p -> ends[p]));
+        Arrays.sort(byStart, new ByKey(starts));
+        Arrays.sort(byEnd, new ByKey(ends));
         // before[g]: content before grid time g; inside[g]: content of packets around g that lies before g. A
         // sweep over the packets' starts and ends: packets under way at t hold sum(density * (t - start)).
         double[] before = new double[CUT_GRID + 1];
@@ -163,6 +163,23 @@ final class TimeSplit implements TraceReader.Split {
             }
         }
         return Arrays.copyOf(times, made);
+    }
+
+    /**
+     * Orders packet numbers by a time of theirs. A class rather than {@code Comparator.comparingLong}, whose
+     * lambdas the JVM would generate while the command waits (about a millisecond each on a cold start).
+     */
+    private static final class ByKey implements Comparator<Integer> {
+        private final long[] keys;
+
+        ByKey(long[] keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public int compare(Integer a, Integer b) {
+            return Long.compare(keys[a], keys[b]);
+        }
     }
 
     /** Grid indexes ending each part but the last, each part as long as it stays within the cost; null if none fit. */
