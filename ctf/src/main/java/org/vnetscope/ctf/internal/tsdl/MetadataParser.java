@@ -570,11 +570,7 @@ public final class MetadataParser {
         tokens = moved;
         next = 0;
         try {
-            IntegerType parsed = parseIntegerBody();
-            if (next != moved.length - 1) {
-                throw expected("';' after the integer declaration", tokens[next]);
-            }
-            return parsed;
+            return parseIntegerBody();
         } finally {
             tokens = all;
             next = start + 2;
