@@ -36,7 +36,7 @@ final class Lexer {
 
     private static final String INTEGER = "integer";
     /** Plain integer bodies remembered, by a hash of their bytes (a later body of the same hash replaces one). */
-    private static final int BODY_SLOTS = 64;
+    private static final int BODY_SLOTS = 256;
     private static final int LONGEST_PLAIN_BODY = 256;
     private final int[] bodyHash = new int[BODY_SLOTS];
     private final int[] bodyOpen = new int[BODY_SLOTS];

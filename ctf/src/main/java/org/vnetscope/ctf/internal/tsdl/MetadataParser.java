@@ -510,30 +510,18 @@ public final class MetadataParser {
 
     /**
      * {@code integer { attributes }}. A kernel trace's metadata writes the same few integer declarations thousands
-     * of times: one whose tokens are those of a declaration parsed before, which had no side effect (clock mapping,
-     * warning), is that declaration's type again.
+     * of times: the lexer makes a body written like an earlier one a single token ({@link Token.Kind#REPEATED_BODY}),
+     * which is that body's type again when parsing it had no side effect (clock mapping, warning).
      */
     private IntegerType parseInteger() {
         int start = next;
         if (tokens[start + 1].kind() == Token.Kind.REPEATED_BODY) {
             return parseRepeatedInteger(start, tokens[start + 1]);
         }
-        int end = integerBodyEnd(start);
-        int hash = end < 0 ? 0 : spanHash(start, end);
-        int entry = hash & (SEEN_INTEGERS - 1);
-        if (end >= 0 && seenIntegerHash[entry] == hash && seenIntegerType[entry] != null
-                && sameTokens(seenIntegerStart[entry], start, end - start + 1)) {
-            next = end + 1;
-            typeOfBody.put(start + 1, seenIntegerType[entry]);
-            return seenIntegerType[entry];
-        }
         int mappings = clockMappings.size();
         int warned = warningCount;
         IntegerType parsed = parseIntegerBody();
-        if (end >= 0 && next == end + 1 && clockMappings.size() == mappings && warningCount == warned) {
-            seenIntegerHash[entry] = hash;
-            seenIntegerStart[entry] = start;
-            seenIntegerType[entry] = parsed;
+        if (clockMappings.size() == mappings && warningCount == warned) {
             typeOfBody.put(start + 1, parsed);
         }
         return parsed;
@@ -575,46 +563,6 @@ public final class MetadataParser {
             tokens = all;
             next = start + 2;
         }
-    }
-
-    private static final int SEEN_INTEGERS = 64;
-    private static final int LONGEST_INTEGER_DECLARATION = 64;
-    private final int[] seenIntegerHash = new int[SEEN_INTEGERS];
-    private final int[] seenIntegerStart = new int[SEEN_INTEGERS];
-    private final IntegerType[] seenIntegerType = new IntegerType[SEEN_INTEGERS];
-
-    /** Index of the '}' closing the integer declaration at {@code start}, or -1 when it is not a plain one. */
-    private int integerBodyEnd(int start) {
-        if (!tokens[start + 1].is("{")) {
-            return -1;
-        }
-        int limit = Math.min(tokens.length - 1, start + LONGEST_INTEGER_DECLARATION);
-        for (int i = start + 2; i < limit; i++) {
-            Token token = tokens[i];
-            if (token.kind() == Token.Kind.PUNCTUATOR && (token.is("}") || token.is("{"))) {
-                return token.is("}") ? i : -1;
-            }
-        }
-        return -1;
-    }
-
-    private int spanHash(int start, int end) {
-        int hash = end - start;
-        for (int i = start; i <= end; i++) {
-            hash = hash * 31 + tokens[i].text().hashCode() + tokens[i].kind().ordinal();
-        }
-        return hash;
-    }
-
-    private boolean sameTokens(int first, int second, int count) {
-        for (int i = 0; i < count; i++) {
-            Token a = tokens[first + i];
-            Token b = tokens[second + i];
-            if (a.kind() != b.kind() || !a.text().equals(b.text())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private IntegerType parseIntegerBody() {
