@@ -109,7 +109,7 @@ final class Lexer {
             if (c == '}') {
                 break;
             }
-            if (c == '{' || c == '"' || c == '/' || c == 0) {
+            if (c == '{' || c == '"' || c == '\'' || c == '/' || c == 0) {
                 return;
             }
             hash = hash * 31 + c;
@@ -181,6 +181,9 @@ final class Lexer {
         }
         if (c == '"') {
             return string(start);
+        }
+        if (c == '\'') {
+            return character(start);
         }
         String punctuator = punctuator(c);
         if (punctuator != null) {
@@ -333,22 +336,46 @@ final class Lexer {
             position = end + 1;
             return new Token(Token.Kind.STRING, value, start, null);
         }
+        return quoted(start, '"', "string literal");
+    }
+
+    /**
+     * A character constant ({@code 'a'}, {@code '\n'}, several characters as C allows): its characters, as
+     * babeltrace2 takes it, a string token, so that an attribute given one is read (or warned about) like one
+     * given a string.
+     */
+    private Token character(int start) {
+        position++;
+        Token token = quoted(start, '\'', "character constant");
+        if (position - start == 2) {
+            throw source.error(start, "empty character constant: expected a character between the quotes");
+        }
+        return token;
+    }
+
+    /** The rest of a literal whose opening quote was passed over, escapes decoded, up to its closing quote. */
+    private Token quoted(int start, char quote, String what) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         while (true) {
             if (position >= text.length()) {
-                throw source.error(start, "unterminated string literal: expected '\"'");
+                throw source.error(start, "unterminated " + what + ": expected " + quoteShown(quote));
             }
             char c = text.charAt(position++);
-            if (c == '"') {
+            if (c == quote) {
                 break;
             }
             if (c == '\n') {
-                throw source.error(start, "unterminated string literal: expected '\"' before the end of line");
+                throw source.error(start, "unterminated " + what + ": expected " + quoteShown(quote)
+                        + " before the end of line");
             }
             if (c == 0) {
-                throw source.error(position - 1, "NUL byte inside a string literal");
+                throw source.error(position - 1, "NUL byte inside a " + what);
             }
-            bytes.write(c == '\\' ? escape() : c);
+            if (c == '\\') {
+                escape(bytes, what);
+            } else {
+                bytes.write(c);
+            }
         }
         // like a C string, the value ends at an escaped NUL
         String value = bytes.toString(StandardCharsets.UTF_8);
@@ -356,22 +383,31 @@ final class Lexer {
         return new Token(Token.Kind.STRING, nul < 0 ? value : value.substring(0, nul), start, null);
     }
 
-    private int escape() {
+    private static String quoteShown(char quote) {
+        return quote == '"' ? "'\"'" : "\"'\"";
+    }
+
+    /**
+     * Decodes the escape sequence after a backslash into the literal's bytes: CTF 1.8's simple, octal ({@code \\ooo}),
+     * hexadecimal ({@code \\xhh}) and universal character name ({@code \\uXXXX}, {@code \\UXXXXXXXX}, written
+     * as UTF-8) forms.
+     */
+    private void escape(ByteArrayOutputStream bytes, String what) {
         int escapeStart = position - 1;
         if (position >= text.length()) {
-            throw source.error(escapeStart, "unterminated string literal: expected '\"'");
+            throw source.error(escapeStart, "unterminated " + what + ": expected a character after '\\'");
         }
         char c = text.charAt(position++);
         switch (c) {
-            case 'n': return '\n';
-            case 't': return '\t';
-            case 'r': return '\r';
-            case 'a': return 0x07;
-            case 'b': return '\b';
-            case 'f': return '\f';
-            case 'v': return 0x0B;
-            case '\\': case '"': case '\'': case '?': return c;
-            case 'x': {
+            case 'n' -> bytes.write('\n');
+            case 't' -> bytes.write('\t');
+            case 'r' -> bytes.write('\r');
+            case 'a' -> bytes.write(0x07);
+            case 'b' -> bytes.write('\b');
+            case 'f' -> bytes.write('\f');
+            case 'v' -> bytes.write(0x0B);
+            case '\\', '"', '\'', '?' -> bytes.write(c);
+            case 'x' -> {
                 int value = 0;
                 int digits = 0;
                 while (position < text.length() && Character.digit(text.charAt(position), 16) >= 0) {
@@ -386,25 +422,46 @@ final class Lexer {
                 if (digits == 0) {
                     throw source.error(escapeStart, "malformed escape '\\x': expected hexadecimal digits");
                 }
-                return value;
+                bytes.write(value);
             }
-            default:
-                if (c >= '0' && c <= '7') {
-                    int value = c - '0';
-                    for (int i = 0; i < 2 && position < text.length(); i++) {
-                        char digit = text.charAt(position);
-                        if (digit < '0' || digit > '7') {
-                            break;
-                        }
-                        value = value * 8 + (digit - '0');
-                        position++;
+            case 'u', 'U' -> {
+                int digits = c == 'u' ? 4 : 8;
+                long codePoint = 0;
+                for (int i = 0; i < digits; i++) {
+                    int digit = position < text.length() ? Character.digit(text.charAt(position), 16) : -1;
+                    if (digit < 0) {
+                        throw source.error(escapeStart, "malformed escape '\\" + c + "': expected " + digits
+                                + " hexadecimal digits");
                     }
-                    if (value > 0xFF) {
-                        throw source.error(escapeStart, "octal escape out of range: expected at most \\377");
-                    }
-                    return value;
+                    codePoint = codePoint * 16 + digit;
+                    position++;
                 }
-                throw source.error(escapeStart, "unknown escape '\\" + c + "' in string literal");
+                if (codePoint > Character.MAX_CODE_POINT
+                        || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE)) {
+                    throw source.error(escapeStart, "universal character name out of range: expected a Unicode"
+                            + " scalar value, at most \\U0010FFFF");
+                }
+                byte[] utf8 = new String(Character.toChars((int) codePoint)).getBytes(StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+            }
+            default -> {
+                if (c < '0' || c > '7') {
+                    throw source.error(escapeStart, "unknown escape '\\" + c + "' in " + what);
+                }
+                int value = c - '0';
+                for (int i = 0; i < 2 && position < text.length(); i++) {
+                    char digit = text.charAt(position);
+                    if (digit < '0' || digit > '7') {
+                        break;
+                    }
+                    value = value * 8 + (digit - '0');
+                    position++;
+                }
+                if (value > 0xFF) {
+                    throw source.error(escapeStart, "octal escape out of range: expected at most \\377");
+                }
+                bytes.write(value);
+            }
         }
     }
 

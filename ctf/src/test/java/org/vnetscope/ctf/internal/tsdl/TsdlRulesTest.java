@@ -271,6 +271,57 @@ class TsdlRulesTest {
     }
 
     @Test
+    void everyEscapeFormAndCharacterConstantsAreRead() throws IOException {
+        EventClass event = onlyEvent(parse(TYPES + TRACE_LE + """
+                event { name = "e";
+                    quote = "\\""; simple = "\\a\\b\\f\\n\\r\\t\\v\\'\\?\\\\";
+                    numeric = "?\\x20\\040\\101\\x4a?"; short_octal = "\\7\\12x";
+                    unicode = "\\u00e9\\U0001F600"; nul = "ab\\0cd";
+                    letter = 'a'; newline = '\\n'; apostrophe = '\\''; several = 'ab'; };
+                """));
+        assertThat(event.attributes())
+                .containsEntry("quote", "\"")
+                .containsEntry("simple", "\u0007\b\f\n\r\t\u000b'?\\")
+                .containsEntry("numeric", "?  AJ?")
+                .containsEntry("short_octal", "\u0007\nx")
+                .containsEntry("unicode", "\u00e9\uD83D\uDE00")
+                .containsEntry("nul", "ab")
+                .containsEntry("letter", "a")
+                .containsEntry("newline", "\n")
+                .containsEntry("apostrophe", "'")
+                .containsEntry("several", "ab");
+    }
+
+    @Test
+    void characterConstantsAndEscapesInTraceAttributesAreWarningsAsInBabeltrace2() throws IOException {
+        TraceClass trace = parse(TYPES + """
+                trace { major = 1; minor = 8; byte_order = le; test = "\\""; test2 = "?\\x20\\040?"; test3 = '\\n'; };
+                stream { weird = 'x'; };
+                """);
+        assertThat(trace.byteOrder()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+        assertThat(warnings).hasSize(4)
+                .anySatisfy(w -> assertThat(w).contains("unknown trace attribute 'test3'"))
+                .anySatisfy(w -> assertThat(w).contains("'weird'"));
+    }
+
+    @Test
+    void malformedLiteralsNameTheirPlace() throws IOException {
+        String head = TYPES + TRACE_LE;
+        assertThat(failure(head + "event { name = \"e\"; a = ''; };").getMessage())
+                .contains("at byte " + (head.length() + 24)).contains("empty character constant");
+        assertThat(failure(head + "event { name = \"e\"; a = 'x; };").getMessage())
+                .contains("unterminated character constant");
+        assertThat(failure(head + "event { name = \"e\"; a = \"\\u12\"; };").getMessage())
+                .contains("malformed escape '\\u': expected 4 hexadecimal digits");
+        assertThat(failure(head + "event { name = \"e\"; a = \"\\UFFFFFFFF\"; };").getMessage())
+                .contains("universal character name out of range");
+        assertThat(failure(head + "event { name = \"e\"; a = \"\\o040\"; };").getMessage())
+                .contains("unknown escape '\\o' in string literal");
+        assertThat(failure(head + "event { name = \"e\"; a = '\\q'; };").getMessage())
+                .contains("unknown escape '\\q' in character constant");
+    }
+
+    @Test
     void clockDefaultsAndNegativeOffsets() throws IOException {
         TraceClass trace = parse(TRACE_LE + """
                 clock { name = "c"; offset_s = -5; offset = -1000; absolute = TRUE; };
