@@ -89,6 +89,45 @@ class DumpMatchesBabeltraceTest {
                         () -> assertSameAsBabeltrace(trace, options))));
     }
 
+    /**
+     * Traces babeltrace2 reads although they bend the rules: packets whose uuid is not the metadata's (as in
+     * babeltrace's own intersection test traces), and metadata with character constants, every escape form and
+     * unknown attributes. The same events, and exit code 0.
+     */
+    @Test
+    void tracesBabeltraceReadsDespiteOddUuidsAndLiterals(@org.junit.jupiter.api.io.TempDir Path folder)
+            throws Exception {
+        Path edge = edgeTrace();
+        Path otherUuid = Files.createDirectories(folder.resolve("other-uuid"));
+        Files.copy(edge.resolve("metadata"), otherUuid.resolve("metadata"));
+        byte[] stream = Files.readAllBytes(edge.resolve("stream_0"));
+        java.nio.ByteBuffer packets = java.nio.ByteBuffer.wrap(stream).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int rewritten = 0;
+        // packet header: magic, uuid[16], stream_id; packet context: timestamp_begin, timestamp_end, content_size,
+        // packet_size (bits, at byte 48)
+        for (int offset = 0; offset < stream.length; offset += (int) (packets.getLong(offset + 48) / 8)) {
+            assertThat(packets.getInt(offset)).isEqualTo(0xC1FC1FC1);
+            for (int i = 0; i < 16; i++) {
+                stream[offset + 4 + i] = (byte) (i * 17 + rewritten);
+            }
+            rewritten++;
+        }
+        assertThat(rewritten).isGreaterThan(1);
+        Files.write(otherUuid.resolve("stream_0"), stream);
+        assertSameAsBabeltrace(otherUuid, "--clock-gmt");
+
+        Path literals = Files.createDirectories(folder.resolve("literals"));
+        String metadata = Files.readString(edge.resolve("metadata"), StandardCharsets.ISO_8859_1);
+        String traceBlock = "trace { major = 1; minor = 8;";
+        assertThat(metadata).contains(traceBlock).contains("stream {");
+        metadata = metadata.replace(traceBlock, traceBlock
+                + " test = \"\\\"\"; test2 = \"?\\x20\\040?\"; test3 = '\\n'; test4 = 'ab';")
+                .replace("stream {", "stream { unknown_attribute = '\\x41';");
+        Files.writeString(literals.resolve("metadata"), metadata, StandardCharsets.ISO_8859_1);
+        Files.copy(edge.resolve("stream_0"), literals.resolve("stream_0"));
+        assertSameAsBabeltrace(literals, "--clock-gmt");
+    }
+
     @Test
     void localTimeFollowsTheTimeZoneLikeBabeltrace() throws Exception {
         // The CLI takes the zone from the JVM (TZ); the printer takes it as an option, so both can be set alike.

@@ -96,6 +96,8 @@ final class StreamDecoder {
     Discard discard;
     private long lastCycles;
     private boolean warnedBackwards;
+    /** Whether this stream was said to carry packets of another uuid: shared by its decoders of every time part. */
+    private final java.util.concurrent.atomic.AtomicBoolean uuidWarned;
 
     /**
      * Opens a stream file and reads its first packet's header and context: its stream class, stream instance and
@@ -106,6 +108,7 @@ final class StreamDecoder {
         this.warnings = warnings;
         this.files = new Path[] {path};
         this.indexes = new PacketIndex[1];
+        this.uuidWarned = new java.util.concurrent.atomic.AtomicBoolean();
         openFile(path);
         allocateFrames();
         long streamClassId = -1;
@@ -152,13 +155,14 @@ final class StreamDecoder {
 
     /** What opening a stream learnt, from which another decoder of it starts without reading it again. */
     record Reopening(CompiledTrace trace, TraceReader.Warnings warnings, Path[] files, PacketIndex[] indexes,
-            CompiledTrace.Stream streamClass, long firstPacketBeginNs, StreamFile file, long streamIdForOrder) {
+            CompiledTrace.Stream streamClass, long firstPacketBeginNs, StreamFile file, long streamIdForOrder,
+            java.util.concurrent.atomic.AtomicBoolean uuidWarned) {
     }
 
     /** Call before reading: a snapshot of this stream's files and indexes. */
     Reopening reopening() {
         return new Reopening(trace, warnings, files.clone(), indexes.clone(), streamClass, firstPacketBeginNs, file,
-                streamIdForOrder);
+                streamIdForOrder, uuidWarned);
     }
 
     /** Another decoder of a stream, from its start: its files opened again, its index and first packet known. */
@@ -167,6 +171,7 @@ final class StreamDecoder {
         this.warnings = stream.warnings();
         this.files = stream.files().clone();
         this.indexes = stream.indexes().clone();
+        this.uuidWarned = stream.uuidWarned();
         openFile(files[0]);
         allocateFrames();
         this.streamClass = stream.streamClass();
@@ -706,9 +711,33 @@ final class StreamDecoder {
         for (int i = 0; i < 16; i++) {
             byte actual = (byte) readBits(start + 8L * i, 8, false);
             if (actual != trace.uuid[i]) {
-                throw new CtfException(path, offset, "packet uuid does not match the metadata uuid");
+                warnUuidOnce(offset, start);
+                return;
             }
         }
+    }
+
+    /**
+     * A packet whose uuid is not the metadata's is read all the same, as babeltrace2 reads it (traces cut or
+     * merged by other tools carry such packets); the user is told once per stream.
+     */
+    private void warnUuidOnce(long offset, long uuidBits) {
+        if (uuidWarned.getAndSet(true)) {
+            return;
+        }
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 16; i++) {
+            long value = readBits(uuidBits + 8L * i, 8, false);
+            if (i < 8) {
+                high = high << 8 | value;
+            } else {
+                low = low << 8 | value;
+            }
+        }
+        String found = new java.util.UUID(high, low).toString();
+        warnings.warn(path + " at byte " + offset + ": packet uuid " + found + " differs from the metadata's "
+                + trace.trace.metadata().uuid() + "; the stream is read as this trace's all the same");
     }
 
     private void openPacket(long offset) {

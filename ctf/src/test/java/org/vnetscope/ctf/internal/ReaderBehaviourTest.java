@@ -256,10 +256,24 @@ class ReaderBehaviourTest {
     }
 
     @Test
-    void uuidMismatchIsAnError() {
-        byte[] data = packet(0, 0, 100, 0, 0, 0, w -> compact(w, 1, 5, 1));
-        data[10] ^= 1;
-        assertFails(PLAIN, data, "uuid does not match");
+    void packetsOfAnotherUuidAreReadWithOneWarningPerStream() {
+        // babeltrace2 reads such packets (its own "intersection" test traces are made so) and prints every event.
+        byte[] first = packet(0, 0, 100, 0, 0, 0, w -> compact(w, 1, 5, 1));
+        byte[] second = packet(0, 100, 200, 1, 0, 0, w -> compact(w, 1, 150, 2));
+        first[10] ^= 1;
+        second[11] ^= 1;
+        byte[] other = packet(1, 0, 100, 0, 0, 0, w -> compact(w, 1, 7, 3));
+        other[10] ^= 1;
+        List<String> warnings = new ArrayList<>();
+        Path trace = dir.resolve("t");
+        Model.open(trace, PLAIN, Map.of("chan_0", BitWriter.concat(first, second), "chan_1", other)).close();
+        try (TraceReader reader = Readers.open(trace, warnings::add, (p, w) -> PLAIN)) {
+            assertThat(read(reader)).containsExactly("5 ev1 1 chan_0", "7 ev1 3 chan_1", "150 ev1 2 chan_0");
+        }
+        assertThat(warnings).hasSize(2).allSatisfy(w -> assertThat(w).contains("at byte 0: packet uuid ")
+                .contains("differs from the metadata's"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("chan_0"))
+                .anySatisfy(w -> assertThat(w).contains("chan_1"));
     }
 
     @Test
