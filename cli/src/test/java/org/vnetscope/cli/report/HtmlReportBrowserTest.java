@@ -148,9 +148,8 @@ class HtmlReportBrowserTest {
     }
 
     static Stream<Path> labTraces() throws IOException {
-        if (!Files.isDirectory(LAB)) {
-            return Stream.empty();
-        }
+        // Skipped, not failed: a parameterized test with no arguments is a configuration error in JUnit.
+        assumeTrue(Files.isDirectory(LAB), "no lab traces at " + LAB + ": lab trace reports not checked");
         try (Stream<Path> children = Files.list(LAB)) {
             List<Path> traces = children.map(p -> p.resolve("trace/kernel")).filter(Files::isDirectory).sorted().toList();
             return traces.stream();
