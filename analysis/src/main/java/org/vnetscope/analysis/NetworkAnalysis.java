@@ -136,6 +136,11 @@ public final class NetworkAnalysis {
         tracker.finish();
         tracker.endUpcalls();
         Topology map = topology.result(options.vms(), identities);
+        Map<String, String> bridgeOfPort = new HashMap<>();
+        map.bridges().stream().filter(bridge -> !bridge.name().contains("?")) // a group no event named
+                .forEach(bridge -> bridge.ports().forEach(port -> bridgeOfPort.put(port.name(), bridge.name())));
+        Kallsyms kallsyms = options.kallsyms();
+        tracker.settleBridgeInput(bridgeOfPort::get, address -> kallsyms == null ? null : kallsyms.symbolize(address));
         List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
         ChainStats chains = tracker.stats();
         List<String> notes = new ArrayList<>();
@@ -245,6 +250,7 @@ public final class NetworkAnalysis {
     public void merge(NetworkAnalysis other) {
         other.tracker.finish();
         tracker.mergeUpcalls(other.tracker);
+        tracker.mergeBridgeInput(other.tracker);
         identities.merge(other.identities);
         traffic.merge(other.traffic);
         drops.merge(other.drops);

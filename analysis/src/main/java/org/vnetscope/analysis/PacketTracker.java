@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.vnetscope.analysis.ovs.OvsFields;
 import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Outcome;
@@ -115,6 +116,9 @@ final class PacketTracker {
         Chain nextClaimable;
         /** Ended, kept for a claim since then (0 while the chain lives). */
         long heldNs;
+        /** When and how long the chain's packet was last received (len after the link header, as counted). */
+        long rxNs;
+        long rxLen;
         /** Which chain this is, as long as it is in use: what a segment checks its parent by. */
         long serial;
         /** A super-packet cut before it counted anything: waiting for its first segment to name its pair. */
@@ -138,6 +142,9 @@ final class PacketTracker {
         String dropReason;
         long dropLocation;
         int dropEthertype;
+        /** Freed where it was received: its length there, and a device a copy of it was queued on (or null). */
+        long dropRxLen = -1;
+        String dropClone;
 
         void add(byte kind, long timeNs, InterfaceId device, long len) {
             if (size == kinds.length) {
@@ -169,6 +176,8 @@ final class PacketTracker {
             dropped = false;
             dropDevice = null;
             dropReason = null;
+            dropRxLen = -1;
+            dropClone = null;
         }
     }
 
@@ -182,6 +191,8 @@ final class PacketTracker {
 
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
+    private final BridgeInputDrops bridgeInput = new BridgeInputDrops();
+    private final RecentQueues newQueues = new RecentQueues();
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
     private final ArrayDeque<Chain> spare = new ArrayDeque<>();
@@ -373,6 +384,7 @@ final class PacketTracker {
             if (tapReadSeen) {
                 chain.part = relayCopy(event, now);
             }
+            newQueues.remember(event.stream(), now, event.getLong(NetFields.LEN), device.name());
         } else {
             if (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX) {
                 endpoint(chain.iface); // it passes packets on
@@ -452,7 +464,9 @@ final class PacketTracker {
     /** Counts a receive on an interface, once per packet, and moves the chain there. */
     private void received(Chain chain, InterfaceId iface, Step step, HopKind kind, boolean rxWithoutQueue,
                           Event event, long now) {
-        count(chain, RECEIVED, now, iface, event.getLong(NetFields.LEN));
+        chain.rxNs = now;
+        chain.rxLen = event.getLong(NetFields.LEN);
+        count(chain, RECEIVED, now, iface, chain.rxLen);
         chain.step = step;
         chain.iface = iface;
         chain.rxWithoutQueue = rxWithoutQueue;
@@ -588,7 +602,22 @@ final class PacketTracker {
         long location = event.has(NetFields.LOCATION) ? event.getLong(NetFields.LOCATION) : 0;
         int ethertype = event.has(NetFields.PROTOCOL) ? (int) event.getLong(NetFields.PROTOCOL) : 0;
         if (chain != null) {
-            countDrop(chain, now, reason, location, ethertype);
+            if ((chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX) && chain.iface != null) {
+                // freed where it was received: perhaps after its bridge counted it (settled at the end)
+                String cloneDevice = newQueues.sameFrameSince(event.stream(), chain.rxNs, chain.rxLen,
+                        chain.iface.name());
+                if (chain.owed.active) {
+                    countDrop(chain, now, reason, location, ethertype);
+                    chain.owed.dropRxLen = chain.rxLen;
+                    chain.owed.dropClone = cloneDevice;
+                } else {
+                    bridgeInput.add(new BridgeInputDrops.Candidate(now, identities.withPart(chain.iface, chain.part),
+                            chain.rxLen, reason, location, ethertype, cloneDevice));
+                    chain.emitted = true;
+                }
+            } else {
+                countDrop(chain, now, reason, location, ethertype);
+            }
             end(event.getLong(NetFields.SKBADDR), chain, now, Outcome.DROPPED, reason);
         } else {
             for (PacketObserver observer : observers) {
@@ -919,7 +948,11 @@ final class PacketTracker {
         for (int i = 0; i < owed.size; i++) {
             emit(owed.kinds[i], owed.times[i], identities.withPart(owed.devices[i], chain.part), owed.lengths[i]);
         }
-        if (owed.dropped) {
+        if (owed.dropped && owed.dropRxLen >= 0 && owed.dropDevice != null) {
+            bridgeInput.add(new BridgeInputDrops.Candidate(owed.dropNs, identities.withPart(owed.dropDevice,
+                    chain.part), owed.dropRxLen, owed.dropReason, owed.dropLocation, owed.dropEthertype,
+                    owed.dropClone));
+        } else if (owed.dropped) {
             InterfaceId iface = owed.dropDevice == null ? null : identities.withPart(owed.dropDevice, chain.part);
             for (PacketObserver observer : observers) {
                 observer.dropped(owed.dropNs, iface, owed.dropReason, owed.dropLocation, owed.dropEthertype);
@@ -1168,6 +1201,19 @@ final class PacketTracker {
      * Takes over another part's upcalls still waiting (their journeys end here) and its unmatched answers, and
      * pairs what each part has for the other. Call after {@code other.finish()}.
      */
+    /**
+     * Frames received on a device and freed there, to be counted where the kernel counted them once the bridges
+     * above the ports are known ({@link BridgeInputDrops}).
+     */
+    BridgeInputDrops.Settled settleBridgeInput(java.util.function.Function<String, String> bridgeOfPort,
+            java.util.function.Function<Long, String> symbol) {
+        return bridgeInput.settle(bridgeOfPort, bridge -> identities.id(bridge, null), symbol, observers);
+    }
+
+    void mergeBridgeInput(PacketTracker other) {
+        bridgeInput.merge(other.bridgeInput);
+    }
+
     void mergeUpcalls(PacketTracker other) {
         upcalled.addAll(other.upcalled);
         other.upcalled.clear();
@@ -1247,5 +1293,58 @@ final class PacketTracker {
         chain.journey.end(chain.lastNs, outcome, reason);
         settle(chain);
         recycle(chain);
+    }
+
+    /**
+     * The last few packets each stream (CPU) queued as new skbs: a bridge flooding a frame queues a clone of it on
+     * its other ports, in the same softirq, before the original goes on up.
+     */
+    private static final class RecentQueues {
+        private static final int KEPT = 8;
+        private final Map<StreamFile, Ring> byStream = new java.util.IdentityHashMap<>();
+        private StreamFile lastStream;
+        private Ring lastRing;
+
+        private static final class Ring {
+            final long[] times = new long[KEPT];
+            final long[] lengths = new long[KEPT];
+            final String[] devices = new String[KEPT];
+            int next;
+        }
+
+        private Ring of(StreamFile stream) {
+            if (stream != lastStream) {
+                lastRing = byStream.computeIfAbsent(stream, s -> new Ring());
+                lastStream = stream;
+            }
+            return lastRing;
+        }
+
+        void remember(StreamFile stream, long timeNs, long len, String device) {
+            Ring ring = of(stream);
+            int slot = ring.next;
+            ring.times[slot] = timeNs;
+            ring.lengths[slot] = len;
+            ring.devices[slot] = device;
+            ring.next = (slot + 1) % KEPT;
+        }
+
+        /**
+         * A device other than {@code receivedOn} on which this stream queued a new skb since {@code sinceNs} with
+         * the length a copy of a frame received with {@code rxLen} has on transmit (the link header again, with or
+         * without a VLAN tag), or null.
+         */
+        String sameFrameSince(StreamFile stream, long sinceNs, long rxLen, String receivedOn) {
+            Ring ring = of(stream);
+            for (int i = 0; i < KEPT; i++) {
+                String device = ring.devices[i];
+                long extra = ring.lengths[i] - rxLen;
+                if (device != null && ring.times[i] >= sinceNs && !device.equals(receivedOn)
+                        && (extra == 14 || extra == 18 || extra == 10)) {
+                    return device;
+                }
+            }
+            return null;
+        }
     }
 }
