@@ -101,6 +101,44 @@ public final class InterfaceTraffic implements PacketObserver {
                 resolved.computeIfAbsent(identities.resolve(raw), i -> new BinnedSeries(binNs, METRICS)).merge(bins));
         List<InterfaceReport> reports = new ArrayList<>();
         resolved.forEach((iface, bins) -> reports.add(report(iface, bins, identities)));
+        return sorted(reports);
+    }
+
+    /**
+     * A device the trace names (the state dump, a bridge, a port, a port's peer) that carried nothing: a row of
+     * zeros, since a missing row reads as "not seen".
+     *
+     * @param name  the device's name
+     * @param peer  its veth peer's name, or null
+     * @param netns its namespace's inode, or null
+     */
+    public record KnownDevice(String name, String peer, Long netns) {
+    }
+
+    /** Every interface that carried packets, and a row of zeros for each known device that carried none. */
+    public List<InterfaceReport> report(InterfaceIdentities identities, List<KnownDevice> known) {
+        List<InterfaceReport> reports = new ArrayList<>(report(identities));
+        java.util.Set<String> counted = new java.util.HashSet<>();
+        java.util.Set<String> countedPairs = new java.util.HashSet<>();
+        for (InterfaceReport row : reports) {
+            counted.add(row.name());
+            countedPairs.add(row.name() + "\t" + row.peer());
+        }
+        TrafficCounts none = new TrafficCounts(0, 0, 0);
+        for (KnownDevice device : known) {
+            // a peerless name counts as carried if any row has it; a named pair only if that pair has a row
+            boolean carried = device.peer() == null ? counted.contains(device.name())
+                    : countedPairs.contains(device.name() + "\t" + device.peer());
+            if (!carried && countedPairs.add(device.name() + "\t" + device.peer())) {
+                counted.add(device.name());
+                reports.add(new InterfaceReport(device.name(), device.peer(), device.netns(), DeviceKind.UNKNOWN,
+                        false, none, none, new InterfaceReport.DropCount(0, 0), List.of()));
+            }
+        }
+        return sorted(reports);
+    }
+
+    private static List<InterfaceReport> sorted(List<InterfaceReport> reports) {
         reports.sort(Comparator.comparing(InterfaceReport::name)
                 .thenComparing(r -> r.peer() == null ? "" : r.peer())
                 .thenComparing(r -> r.netns() == null ? Long.MIN_VALUE : r.netns()));

@@ -150,9 +150,29 @@ public final class NetworkAnalysis {
         notes.addAll(notes(traces));
         List<DropReport> dropList = drops.report(identities, options.kallsyms());
         return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
-                endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities),
+                endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities, knownDevices(map)),
                 streams.report(), dropList, offload.report(identities), map, pathList, chains,
                 VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes);
+    }
+
+    /** The devices the trace names apart from their traffic: the state dump's, bridges, ports and their peers. */
+    private static List<InterfaceTraffic.KnownDevice> knownDevices(Topology map) {
+        List<InterfaceTraffic.KnownDevice> known = new ArrayList<>();
+        map.interfaces().forEach(device -> known.add(new InterfaceTraffic.KnownDevice(device.name(), null, null)));
+        for (Topology.Bridge bridge : map.bridges()) {
+            if (bridge.name().contains("?")) {
+                continue; // a group of ports no event named
+            }
+            known.add(new InterfaceTraffic.KnownDevice(bridge.name(), null, null));
+            for (Topology.Port port : bridge.ports()) {
+                Topology.Peer peer = port.peer();
+                known.add(new InterfaceTraffic.KnownDevice(port.name(), peer == null ? null : peer.name(), null));
+                if (peer != null) {
+                    known.add(new InterfaceTraffic.KnownDevice(peer.name(), port.name(), peer.netns()));
+                }
+            }
+        }
+        return known;
     }
 
     /** Which figures lost events touch, and how: the counts are short, the inferences use intact chains only. */

@@ -35,6 +35,27 @@ class InterfaceGroundTruthTest {
         assertThat(unexplained).isEmpty();
     }
 
+    /**
+     * A device that carried nothing still has its row: every device the state dump lists, every bridge and every
+     * port of the topology, with zeros where no packet passed (lo here, which the state dump lists with 127.0.0.1).
+     */
+    @Test
+    void everyDeviceTheTraceNamesHasARowIdleOnesWithZeros() {
+        AnalysisReport report = NetworkAnalysis.analyze(GroundTruth.sample().resolve("trace/kernel"),
+                AnalysisOptions.defaults());
+        List<String> names = report.interfaces().stream().map(InterfaceReport::name).toList();
+        assertThat(report.topology().interfaces()).isNotEmpty()
+                .allSatisfy(device -> assertThat(names).contains(device.name()));
+        report.topology().bridges().forEach(bridge -> {
+            assertThat(names).contains(bridge.name());
+            bridge.ports().forEach(port -> assertThat(names).contains(port.name()));
+        });
+        InterfaceReport lo = find(report, "lo", null);
+        assertThat(lo).isNotNull();
+        assertThat(lo.rx().packets() + lo.tx().packets() + lo.drops().packets()).isZero();
+        assertThat(lo.timeline()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "migration", "migration-fdb", "ovs"})
     void everyInterfaceMatchesItsCounters(String scenario) {
