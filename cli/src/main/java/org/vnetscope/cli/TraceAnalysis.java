@@ -67,11 +67,10 @@ final class TraceAnalysis {
             reader.close();
             throw new ParameterException(command.commandLine(), e.getMessage());
         }
-        // System.console() is null when stdin or stdout/stderr is redirected: a pipe or a file gets no progress.
-        if (System.console() == null) {
+        if (!Progress.stderrIsTerminal()) {
             return NetworkAnalysis.analyze(reader, trace.toString(), options, null);
         }
-        Progress progress = new Progress(command.commandLine().getErr());
+        Progress progress = new Progress(command.commandLine().getErr(), reader);
         try {
             return NetworkAnalysis.analyze(reader, trace.toString(), options, progress);
         } finally {
@@ -123,22 +122,39 @@ final class TraceAnalysis {
     }
 
     /**
-     * One self-overwriting stderr line: events read and how far into the trace they are. The clock is looked
-     * at once per 64 Ki events, so the per-event cost is a counter increment.
+     * One self-overwriting stderr line, drawn once the run has lasted two seconds: how much of the stream files was
+     * read, at how many events per second, and the time left at that pace. The clock is looked at once per 64 Ki
+     * events, so the per-event cost is a counter increment.
      */
     static final class Progress implements Consumer<Event> {
 
         private static final long CHECK_EVERY = 1 << 16;
         private static final long REDRAW_NS = 250_000_000L;
+        private static final long QUIET_FOR_NS = 2_000_000_000L;
 
         private final PrintWriter err;
+        private final TraceReader reader;
+        private final long totalBytes;
+        private final long startedNs = System.nanoTime();
         private long events;
         private long firstNs = Long.MIN_VALUE;
-        private long lastDrawn = System.nanoTime();
+        private long lastDrawn;
         private boolean drawn;
 
-        Progress(PrintWriter err) {
+        Progress(PrintWriter err, TraceReader reader) {
             this.err = err;
+            this.reader = reader;
+            this.totalBytes = reader.totalBytes();
+        }
+
+        /**
+         * Whether standard error is a terminal: the launcher tells ({@code -Dvnetscope.stderr.terminal}, from
+         * {@code test -t 2}), since Java 17 can ask only whether the console is, which it is not when the output
+         * goes to a file; without the launcher, the console decides.
+         */
+        static boolean stderrIsTerminal() {
+            String told = System.getProperty("vnetscope.stderr.terminal");
+            return told != null ? Boolean.parseBoolean(told) : System.console() != null;
         }
 
         @Override
@@ -150,18 +166,31 @@ final class TraceAnalysis {
                 return;
             }
             long now = System.nanoTime();
-            if (now - lastDrawn >= REDRAW_NS) {
+            if (now - startedNs >= QUIET_FOR_NS && now - lastDrawn >= REDRAW_NS) {
                 lastDrawn = now;
                 drawn = true;
-                err.printf(Locale.ROOT, "\ranalysing: %,d events, %s into the trace ", events,
-                        ReportText.duration(event.timestampNs() - firstNs));
+                err.print("\r" + line(reader.bytesRead(), now - startedNs, event.timestampNs() - firstNs) + " ");
                 err.flush();
             }
         }
 
+        /** The progress line for this much read after this long. */
+        String line(long bytesRead, long elapsedNs, long traceNs) {
+            double seconds = elapsedNs / 1e9;
+            String rate = String.format(Locale.ROOT, "%.1f M events/s", events / seconds / 1e6);
+            if (totalBytes <= 0 || bytesRead < 0) {
+                return String.format(Locale.ROOT, "analysing: %,d events, %s into the trace, %s", events,
+                        ReportText.duration(traceNs), rate);
+            }
+            double done = Math.min(1.0, (double) bytesRead / totalBytes);
+            String left = done <= 0 ? "?" : ReportText.duration((long) (elapsedNs * (1 - done) / done));
+            return String.format(Locale.ROOT, "analysing: %3.0f%% (%s of %s), %s, %s left", done * 100,
+                    ReportText.bytes(bytesRead), ReportText.bytes(totalBytes), rate, left);
+        }
+
         void clear() {
             if (drawn) {
-                err.print("\r" + " ".repeat(72) + "\r");
+                err.print("\r" + " ".repeat(78) + "\r");
                 err.flush();
             }
         }

@@ -33,6 +33,54 @@ class AnalyzeCommandTest {
             0x0806, 1, "192.168.122.11", "192.168.122.12", 0, 0);
 
     /** Every kind of row, including nulls and a lost-event range, in the document the schema describes. */
+    /**
+     * The progress line tells how much of the stream files was read, the pace and the time left; the reader's byte
+     * figures go from nothing to the whole trace; and a run whose standard error is not a terminal prints none.
+     */
+    @Test
+    void progressReadsBytesOfTheTraceAndStaysOffWhenStderrIsNoTerminal() throws Exception {
+        try (org.vnetscope.ctf.TraceReader reader = org.vnetscope.ctf.TraceReader.open(SAMPLE)) {
+            long total = reader.totalBytes();
+            long streamFiles = 0;
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(SAMPLE)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith("chan")).toList()) {
+                    streamFiles += java.nio.file.Files.size(file);
+                }
+            }
+            assertThat(total).isEqualTo(streamFiles);
+            assertThat(reader.bytesRead()).isBetween(0L, total / 2);
+            TraceAnalysis.Progress progress = new TraceAnalysis.Progress(new java.io.PrintWriter(
+                    new java.io.StringWriter()), reader);
+            long events = 0;
+            long previous = 0;
+            while (reader.next()) {
+                if (reader.event() != null) {
+                    progress.accept(reader.event());
+                    events++;
+                }
+                long read = reader.bytesRead();
+                assertThat(read).isGreaterThanOrEqualTo(previous).isLessThanOrEqualTo(total);
+                previous = read;
+            }
+            assertThat(reader.bytesRead()).isEqualTo(total);
+            assertThat(progress.line(total / 4, 2_000_000_000L, 1_000_000_000L))
+                    .startsWith("analysing:  25% (").contains(" of ").contains(" events/s, ")
+                    .endsWith("6.00 s left");
+            assertThat(events).isPositive();
+        }
+        String before = System.getProperty("vnetscope.stderr.terminal");
+        System.setProperty("vnetscope.stderr.terminal", "false");
+        try {
+            assertThat(TraceAnalysis.Progress.stderrIsTerminal()).isFalse();
+        } finally {
+            if (before == null) {
+                System.clearProperty("vnetscope.stderr.terminal");
+            } else {
+                System.setProperty("vnetscope.stderr.terminal", before);
+            }
+        }
+    }
+
     @Test
     void jsonDocumentHasTheShapeTheSchemaRequires() throws IOException {
         AnalysisReport report = new AnalysisReport("t", 1, 2, 1_000_000_000L,

@@ -113,6 +113,19 @@ public interface TraceReader extends Closeable {
      */
     long startNs();
 
+    /** The size of the stream files being read, in bytes, or -1 when this reader cannot tell (for progress). */
+    default long totalBytes() {
+        return -1;
+    }
+
+    /**
+     * How many bytes of the stream files lie before the packets being read (every stream's current packet), or -1
+     * when this reader cannot tell; at most {@link #totalBytes()}. A figure for progress, cheap to ask now and then.
+     */
+    default long bytesRead() {
+        return -1;
+    }
+
     /**
      * Moves to the next record in timestamp order (ties broken by stream order, so the order is stable).
      *

@@ -171,6 +171,24 @@ final class MergingReader implements TraceReader {
     }
 
     @Override
+    public long totalBytes() {
+        long total = 0;
+        for (StreamDecoder decoder : decoders) {
+            total += decoder.totalBytes();
+        }
+        return total;
+    }
+
+    @Override
+    public long bytesRead() {
+        long read = 0;
+        for (StreamDecoder decoder : decoders) {
+            read += decoder.bytesRead();
+        }
+        return read;
+    }
+
+    @Override
     public long startNs() {
         long start = Long.MAX_VALUE;
         for (StreamDecoder decoder : decoders) {

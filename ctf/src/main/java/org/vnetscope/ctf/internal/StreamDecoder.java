@@ -209,6 +209,42 @@ final class StreamDecoder {
         }
     }
 
+    private long[] fileSizes;
+
+    /** The size of this stream's files together, in bytes. */
+    long totalBytes() {
+        long total = 0;
+        for (long size : fileSizes()) {
+            total += size;
+        }
+        return total;
+    }
+
+    /** Bytes of this stream's files up to the packet being read: the earlier files whole, this one to that packet. */
+    long bytesRead() {
+        long[] sizes = fileSizes();
+        long read = 0;
+        for (int i = 0; i < fileIndex && i < sizes.length; i++) {
+            read += sizes[i];
+        }
+        return read + Math.min(nextPacketOffset, fileIndex < sizes.length ? sizes[fileIndex] : 0);
+    }
+
+    private long[] fileSizes() {
+        if (fileSizes == null) {
+            long[] sizes = new long[files.length];
+            for (int i = 0; i < files.length; i++) {
+                try {
+                    sizes[i] = java.nio.file.Files.size(files[i]);
+                } catch (java.io.IOException e) {
+                    sizes[i] = 0; // only a progress figure: a file that cannot be measured counts for nothing
+                }
+            }
+            fileSizes = sizes;
+        }
+        return fileSizes;
+    }
+
     /** Moves to the next file of the stream; false when this was the last. */
     private boolean nextFile() {
         if (fileIndex + 1 >= files.length) {
