@@ -33,7 +33,7 @@ class FlowAndDropGroundTruthTest {
         }
     }
 
-    private static void checkFlow(AnalysisReport report, JsonNode flow) {
+    static void checkFlow(AnalysisReport report, JsonNode flow) {
         String protocol = flow.get("proto").asText();
         JsonNode results = flow.get("results");
         String id = flow.get("id").asText();

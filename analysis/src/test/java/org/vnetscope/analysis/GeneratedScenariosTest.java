@@ -1,0 +1,180 @@
+package org.vnetscope.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenario generator's recordings (samples/lab3): every interface counter and every flow of every scenario
+ * against vnetscope's figures. The bundled scenarios run on every build; {@code -Dvnetscope.scenarios=DIR} checks
+ * another folder of scenarios (a whole generator run), and the summary of mismatches is printed either way.
+ */
+class GeneratedScenariosTest {
+
+    private static Path root() {
+        String other = System.getProperty("vnetscope.scenarios");
+        Path root = other != null ? Path.of(other)
+                : Path.of(System.getProperty("vnetscope.repo", "..")).resolve("samples/lab3/scenarios");
+        assumeTrue(Files.isDirectory(root), "no generated scenarios at " + root);
+        return root;
+    }
+
+    @Test
+    void everyCounterAndFlowOfEveryScenarioMatches() throws IOException {
+        List<Path> scenarios;
+        try (Stream<Path> list = Files.list(root())) {
+            scenarios = list.filter(d -> Files.isRegularFile(d.resolve("groundtruth-summary.json"))).sorted().toList();
+        }
+        assertThat(scenarios).as("scenarios under " + root()).isNotEmpty();
+        Map<String, List<String>> mismatches = new TreeMap<>();
+        int counters = 0;
+        int flows = 0;
+        for (Path scenario : scenarios) {
+            AnalysisReport report = NetworkAnalysis.analyze(scenario.resolve("trace/kernel"),
+                    AnalysisOptions.defaults());
+            List<String> found = new ArrayList<>(interfaceMismatches(report, scenario));
+            counters += GroundTruth.read(scenario.resolve("groundtruth-summary.json"))
+                    .path("interface_counter_deltas").size();
+            for (JsonNode flow : GroundTruth.read(scenario.resolve("groundtruth-summary.json")).path("flows")) {
+                flows++;
+                try {
+                    FlowAndDropGroundTruthTest.checkFlow(report, flow);
+                } catch (AssertionError e) {
+                    found.add("flow " + flow.path("id").asText() + ": " + e.getMessage().strip().replaceAll("\\s+", " "));
+                }
+            }
+            if (!found.isEmpty()) {
+                mismatches.put(scenario.getFileName().toString(), found);
+            }
+        }
+        StringBuilder summary = new StringBuilder();
+        summary.append(String.format("%d scenarios, %d interface counters, %d flows: %d scenarios with mismatches%n",
+                scenarios.size(), counters, flows, mismatches.size()));
+        mismatches.forEach((name, lines) -> lines.forEach(line -> summary.append(name).append(": ").append(line)
+                .append('\n')));
+        System.out.print(summary);
+        assertThat(mismatches).as(summary.toString()).isEmpty();
+    }
+
+    /**
+     * One line per interface whose counter delta differs from its row (or rows: a VM whose port moved has one
+     * row per peer it had). A row is found by name and namespace; a row whose namespace the trace did not show is
+     * found by its veth peer, read from the ground truth's link dumps (link index).
+     */
+    static List<String> interfaceMismatches(AnalysisReport report, Path scenario) {
+        JsonNode summary = GroundTruth.read(scenario.resolve("groundtruth-summary.json"));
+        Map<String, Long> inodes = new HashMap<>();
+        summary.path("netns_inodes").forEach(ns -> inodes.put(ns.path("netns").asText(), ns.path("inode").asLong()));
+        Map<String, List<String>> peers = vethPeers(scenario);
+        List<String> mismatches = new ArrayList<>();
+        for (JsonNode entry : summary.path("interface_counter_deltas")) {
+            String netns = entry.path("netns").asText();
+            String name = entry.path("ifname").asText();
+            JsonNode delta = entry.path("delta");
+            long[] expected = {delta.path("rx_packets").asLong(), delta.path("rx_bytes").asLong(),
+                    delta.path("tx_packets").asLong(), delta.path("tx_bytes").asLong()};
+            Long inode = inodes.get(netns);
+            List<String> peerNames = peers.getOrDefault(netns + "/" + name + "/" + entry.path("ifindex").asLong(),
+                    List.of());
+            List<InterfaceReport> named = report.interfaces().stream().filter(r -> r.name().equals(name)).toList();
+            // by namespace; where one name had several devices there (a VM's interface recreated), by peer too
+            List<InterfaceReport> rows = named.stream().filter(r -> inode != null && inode.equals(r.netns())).toList();
+            if (rows.size() > 1 && !peerNames.isEmpty()) {
+                rows = rows.stream().filter(r -> peerNames.contains(r.peer())).toList();
+            }
+            if (rows.isEmpty()) {
+                rows = named.stream().filter(r -> r.netns() == null && (r.peer() != null ? peerNames.contains(r.peer())
+                        : netns.equals("root") || named.size() == 1)).toList();
+            }
+            long[] actual = new long[4];
+            for (InterfaceReport row : rows) {
+                actual[0] += row.rx().packets();
+                actual[1] += row.rx().bytes();
+                actual[2] += row.tx().packets();
+                actual[3] += row.tx().bytes();
+            }
+            String where = netns + "/" + name + (rows.size() > 1 ? " (" + rows.size() + " rows)" : "");
+            if (actual[0] != expected[0] || actual[1] != expected[1]) {
+                mismatches.add(where + ": rx " + actual[0] + "/" + actual[1] + " vs counters " + expected[0] + "/"
+                        + expected[1]);
+            }
+            if (actual[2] != expected[2] || actual[3] != expected[3]) {
+                mismatches.add(where + ": tx " + actual[2] + "/" + actual[3] + " vs counters " + expected[2] + "/"
+                        + expected[3]);
+            }
+        }
+        return mismatches;
+    }
+
+    /**
+     * Each veth end ("netns/name") and the names its peer had over the snapshots, from the link dumps: a VM's end
+     * points into the root namespace (its link index is the root device's ifindex), a root end into the namespace
+     * whose id (nsid, as root sees it) is its link_netnsid.
+     */
+    private static Map<String, List<String>> vethPeers(Path scenario) {
+        Path groundTruth = scenario.resolve("groundtruth");
+        List<Path> dumps;
+        try (Stream<Path> list = Files.list(groundTruth)) {
+            dumps = list.filter(f -> f.getFileName().toString().startsWith("link-")).toList();
+        } catch (IOException e) {
+            return Map.of();
+        }
+        Map<String, Map<Long, String>> byIndex = new HashMap<>();
+        for (Path dump : dumps) {
+            for (JsonNode device : GroundTruth.read(dump)) {
+                byIndex.computeIfAbsent(netnsOf(dump), n -> new HashMap<>()).put(device.path("ifindex").asLong(),
+                        device.path("ifname").asText());
+            }
+        }
+        Map<Long, String> netnsById = new HashMap<>();
+        try (Stream<Path> list = Files.list(groundTruth)) {
+            list.filter(f -> f.getFileName().toString().startsWith("netns-")).forEach(f ->
+                    GroundTruth.read(f).forEach(ns -> {
+                        if (ns.path("nsid").isNumber()) {
+                            netnsById.put(ns.path("nsid").asLong(), ns.path("netns").asText());
+                        }
+                    }));
+        } catch (IOException e) {
+            return Map.of();
+        }
+        Map<String, List<String>> peers = new HashMap<>();
+        for (Path dump : dumps) {
+            String netns = netnsOf(dump);
+            for (JsonNode device : GroundTruth.read(dump)) {
+                if (!"veth".equals(device.at("/linkinfo/info_kind").asText()) || !device.has("link_index")) {
+                    continue;
+                }
+                String peerNetns = !netns.equals("root") ? "root"
+                        : device.has("link_netnsid") ? netnsById.get(device.path("link_netnsid").asLong()) : "root";
+                String peer = peerNetns == null ? null
+                        : byIndex.getOrDefault(peerNetns, Map.of()).get(device.path("link_index").asLong());
+                if (peer != null) {
+                    List<String> names = peers.computeIfAbsent(netns + "/" + device.path("ifname").asText() + "/"
+                            + device.path("ifindex").asLong(), k -> new ArrayList<>());
+                    if (!names.contains(peer)) {
+                        names.add(peer);
+                    }
+                }
+            }
+        }
+        return peers;
+    }
+
+    /** The namespace a dump {@code link-TAG-NETNS.json} is of. */
+    private static String netnsOf(Path dump) {
+        String file = dump.getFileName().toString();
+        String rest = file.substring("link-".length(), file.length() - ".json".length());
+        return rest.substring(rest.lastIndexOf('-') + 1); // namespace names (root, vmN) have no dash; tags may
+    }
+}
