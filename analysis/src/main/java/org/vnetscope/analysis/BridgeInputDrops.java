@@ -14,7 +14,8 @@ import java.util.function.Function;
  * <p>Linux (net/bridge/br_input.c, 6.1) hands a frame for the host up to the bridge device in
  * {@code br_pass_frame_up}, which adds it to the bridge's rx counters ({@code dev_sw_netstats_rx_add(brdev,
  * skb->len)}) first, and only then may free it: the bridge device is not a member of the frame's VLAN
- * ({@code br_allowed_egress}), {@code br_handle_vlan} finds no entry, or a netfilter hook at bridge LOCAL_IN drops it.
+ * ({@code br_allowed_egress}), {@code br_handle_vlan} finds no entry, or a netfilter hook at bridge LOCAL_IN drops it
+ * (that last case is left on the port, see {@link #plainFree}).
  * {@code net_if_receive_skb} never fires on the bridge for such a frame, but {@code ip -s link} counts it.
  *
  * <p>The trace shows such a frame as received on a bridge port and freed there. What tells it from a frame the port's
@@ -62,7 +63,7 @@ final class BridgeInputDrops {
         Set<Long> passUpSites = new HashSet<>();
         for (Candidate c : candidates) {
             String bridge = bridgeOfPort.apply(c.port().name());
-            if (bridge != null && c.location() != 0 && c.cloneDevice() != null
+            if (bridge != null && c.location() != 0 && c.cloneDevice() != null && plainFree(c.reason())
                     && bridge.equals(bridgeOfPort.apply(c.cloneDevice()))) {
                 passUpSites.add(c.location());
             }
@@ -71,7 +72,8 @@ final class BridgeInputDrops {
         int counted = 0;
         for (Candidate c : candidates) {
             String bridge = bridgeOfPort.apply(c.port().name());
-            boolean passedUp = bridge != null && c.location() != 0 && (passUpSites.contains(c.location())
+            boolean passedUp = bridge != null && c.location() != 0 && plainFree(c.reason())
+                    && (passUpSites.contains(c.location())
                     || bySymbol.computeIfAbsent(c.location(), address -> isPassUpCode(symbol.apply(address))));
             if (passedUp) {
                 InterfaceId id = bridgeId.apply(bridge);
@@ -89,6 +91,16 @@ final class BridgeInputDrops {
         Settled settled = new Settled(counted, candidates.size() - counted);
         candidates.clear();
         return settled;
+    }
+
+    /**
+     * The frees of {@code br_pass_frame_up} and {@code br_handle_vlan} are plain {@code kfree_skb} calls: no reason,
+     * or {@code NOT_SPECIFIED} where the kernel gives reasons. A netfilter drop ({@code NETFILTER_DROP}) is left on
+     * the port even after a flood: the bridge FORWARD hook drops the original frame handed to the last port
+     * uncounted, at the same code address as a LOCAL_IN drop after counting, so the two cannot be told apart.
+     */
+    private static boolean plainFree(String reason) {
+        return reason == null || reason.equals("NOT_SPECIFIED");
     }
 
     private static boolean isPassUpCode(String symbol) {
