@@ -18,6 +18,7 @@ final class NetFields {
     static final String[] NETIF_RX = {"net_if_rx", "netif_rx"};
     static final String[] GRO_ENTRY = {"net_napi_gro_receive_entry", "net_napi_gro_frags_entry"};
     static final String SKB_KFREE = "skb_kfree";
+    static final String NAPI_POLL = "napi_poll";
     static final String SKB_CONSUME = "skb_consume";
     static final String SKB_COPY_DATAGRAM = "skb_copy_datagram_iovec";
 

@@ -192,6 +192,7 @@ final class PacketTracker {
     private final InterfaceIdentities identities;
     private final PacketObserver[] observers;
     private final BridgeInputDrops bridgeInput = new BridgeInputDrops();
+    private final ReceiveWindows softirqs = new ReceiveWindows();
     private final RecentQueues newQueues = new RecentQueues();
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
@@ -291,6 +292,7 @@ final class PacketTracker {
         for (String name : NetFields.GRO_ENTRY) {
             stream.onEvent(name, this::onGroEntry);
         }
+        stream.onEvent(NetFields.NAPI_POLL, event -> softirqs.polled(event.stream()));
         stream.onEvent(NetFields.SKB_KFREE, this::onKfree);
         stream.onEvent(NetFields.SKB_CONSUME, this::onConsume);
         stream.onEvent(NetFields.SKB_COPY_DATAGRAM, this::onCopyToUser);
@@ -397,7 +399,10 @@ final class PacketTracker {
         chain.transmitter = null;
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         chain.queuedAtNs = now;
-        chain.senderNetns = created && event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : NO_NETNS;
+        // a packet made while the CPU handles received ones (an echo reply, an ACK) is queued in whatever task
+        // the softirq interrupted: its net_ns says nothing of the device's namespace
+        chain.senderNetns = created && event.has(NetFields.NET_NS) && !softirqs.receiving(event.stream())
+                ? event.getLong(NetFields.NET_NS) : NO_NETNS;
         chain.rxWithoutQueue = false;
         chain.readWhileQueued = false;
         chain.lastNs = now;
@@ -475,6 +480,7 @@ final class PacketTracker {
     }
 
     private void onReceiveSkb(Event event) {
+        softirqs.received(event.stream());
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId iface = names.read(event, NetFields.NAME);
@@ -1345,6 +1351,39 @@ final class PacketTracker {
                 }
             }
             return null;
+        }
+    }
+
+    /**
+     * Whether a CPU is handling received packets: from a {@code net_if_receive_skb} on its stream until the
+     * {@code napi_poll} that ends that poll (every NAPI poll, the backlog's included, ends with one). Only once
+     * the trace has shown a {@code napi_poll} at all, since without that event no window would ever close.
+     */
+    private static final class ReceiveWindows {
+        private final Map<StreamFile, boolean[]> open = new java.util.IdentityHashMap<>();
+        private boolean pollsSeen;
+        private StreamFile lastStream;
+        private boolean[] lastOpen;
+
+        private boolean[] of(StreamFile stream) {
+            if (stream != lastStream || lastOpen == null) {
+                lastOpen = open.computeIfAbsent(stream, s -> new boolean[1]);
+                lastStream = stream;
+            }
+            return lastOpen;
+        }
+
+        void received(StreamFile stream) {
+            of(stream)[0] = true;
+        }
+
+        void polled(StreamFile stream) {
+            pollsSeen = true;
+            of(stream)[0] = false;
+        }
+
+        boolean receiving(StreamFile stream) {
+            return pollsSeen && of(stream)[0];
         }
     }
 }
