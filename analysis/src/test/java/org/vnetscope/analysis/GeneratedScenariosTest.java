@@ -50,8 +50,10 @@ class GeneratedScenariosTest {
                 flows++;
                 try {
                     FlowAndDropGroundTruthTest.checkFlow(report, flow);
-                } catch (AssertionError e) {
-                    found.add("flow " + flow.path("id").asText() + ": " + e.getMessage().strip().replaceAll("\\s+", " "));
+                } catch (AssertionError | RuntimeException e) {
+                    found.add("flow " + flow.path("id").asText() + " (" + flow.path("tool").asText() + " "
+                            + flow.path("proto").asText() + "): " + String.valueOf(e.getMessage()).strip()
+                            .replaceAll("\\s+", " "));
                 }
             }
             if (!found.isEmpty()) {
@@ -76,6 +78,13 @@ class GeneratedScenariosTest {
         JsonNode summary = GroundTruth.read(scenario.resolve("groundtruth-summary.json"));
         Map<String, Long> inodes = new HashMap<>();
         summary.path("netns_inodes").forEach(ns -> inodes.put(ns.path("netns").asText(), ns.path("inode").asLong()));
+        // namespaces made during the trace are in the later snapshots' lists only
+        try (Stream<Path> list = Files.list(scenario.resolve("groundtruth"))) {
+            list.filter(f -> f.getFileName().toString().matches("netns-.*\\.json")).forEach(f -> GroundTruth.read(f)
+                    .forEach(ns -> inodes.putIfAbsent(ns.path("netns").asText(), ns.path("inode").asLong())));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Map<String, List<String>> peers = vethPeers(scenario);
         List<String> mismatches = new ArrayList<>();
         for (JsonNode entry : summary.path("interface_counter_deltas")) {
@@ -152,13 +161,20 @@ class GeneratedScenariosTest {
         for (Path dump : dumps) {
             String netns = netnsOf(dump);
             for (JsonNode device : GroundTruth.read(dump)) {
-                if (!"veth".equals(device.at("/linkinfo/info_kind").asText()) || !device.has("link_index")) {
+                if (!"veth".equals(device.at("/linkinfo/info_kind").asText())) {
                     continue;
                 }
-                String peerNetns = !netns.equals("root") ? "root"
-                        : device.has("link_netnsid") ? netnsById.get(device.path("link_netnsid").asLong()) : "root";
-                String peer = peerNetns == null ? null
-                        : byIndex.getOrDefault(peerNetns, Map.of()).get(device.path("link_index").asLong());
+                String peer;
+                if (device.path("link").isTextual()) {
+                    peer = device.path("link").asText(); // its peer in the same namespace, by name
+                } else if (device.has("link_index")) {
+                    String peerNetns = !netns.equals("root") ? "root" : device.has("link_netnsid")
+                            ? netnsById.get(device.path("link_netnsid").asLong()) : "root";
+                    peer = peerNetns == null ? null
+                            : byIndex.getOrDefault(peerNetns, Map.of()).get(device.path("link_index").asLong());
+                } else {
+                    continue;
+                }
                 if (peer != null) {
                     List<String> names = peers.computeIfAbsent(netns + "/" + device.path("ifname").asText() + "/"
                             + device.path("ifindex").asLong(), k -> new ArrayList<>());
