@@ -17,6 +17,7 @@ final class NetFields {
     static final String[] RECEIVE_SKB = {"net_if_receive_skb", "netif_receive_skb"};
     static final String[] NETIF_RX = {"net_if_rx", "netif_rx"};
     static final String[] GRO_ENTRY = {"net_napi_gro_receive_entry", "net_napi_gro_frags_entry"};
+    static final String[] GRO_EXIT = {"net_napi_gro_receive_exit", "net_napi_gro_frags_exit"};
     static final String SKB_KFREE = "skb_kfree";
     static final String NAPI_POLL = "napi_poll";
     static final String SKB_CONSUME = "skb_consume";
@@ -26,6 +27,7 @@ final class NetFields {
     static final FieldKey LEN = FieldKey.of("len");
     static final FieldKey NAME = FieldKey.of("name");
     static final FieldKey RC = FieldKey.of("rc");
+    static final FieldKey RET = FieldKey.of("ret");
     static final FieldKey LOCATION = FieldKey.of("location");
     static final FieldKey PROTOCOL = FieldKey.of("protocol");
     static final FieldKey REASON = FieldKey.of("reason");

@@ -43,6 +43,11 @@ public final class OffloadAnalysis implements PacketObserver {
     }
 
     @Override
+    public void receivedMerged(long timeNs, InterfaceId iface, long len) {
+        // the GRO figure sets packets entering GRO against the skbs delivered: a merged packet is no skb
+    }
+
+    @Override
     public void groEntered(long timeNs, String deviceName) {
         groByName.computeIfAbsent(deviceName, n -> new long[1])[0]++;
     }

@@ -12,6 +12,14 @@ interface PacketObserver {
     default void received(long timeNs, InterfaceId iface, long len) {
     }
 
+    /**
+     * A packet its driver received and GRO merged into another before the stack saw it: a receive as the driver
+     * counts it ({@code len} its own headers, without the Ethernet header), but no skb of its own.
+     */
+    default void receivedMerged(long timeNs, InterfaceId iface, long len) {
+        received(timeNs, iface, len);
+    }
+
     /** A packet handed to the driver successfully: {@code len} as traced, with the Ethernet header. */
     default void transmitted(long timeNs, InterfaceId iface, long len) {
     }

@@ -193,6 +193,9 @@ final class PacketTracker {
     private final PacketObserver[] observers;
     private final BridgeInputDrops bridgeInput = new BridgeInputDrops();
     private final ReceiveWindows softirqs = new ReceiveWindows();
+    private final GroReceives gro = new GroReceives();
+    /** Whether GRO entry events name their device (newer lttng-modules); else the delivery tells it. */
+    private boolean groEntriesNamed;
     private final RecentQueues newQueues = new RecentQueues();
     private final DeviceNames names;
     private final LongObjectMap<Chain> chains = new LongObjectMap<>();
@@ -291,6 +294,9 @@ final class PacketTracker {
         }
         for (String name : NetFields.GRO_ENTRY) {
             stream.onEvent(name, this::onGroEntry);
+        }
+        for (String name : NetFields.GRO_EXIT) {
+            stream.onEvent(name, this::onGroExit);
         }
         stream.onEvent(NetFields.NAPI_POLL, event -> softirqs.polled(event.stream()));
         stream.onEvent(NetFields.SKB_KFREE, this::onKfree);
@@ -481,6 +487,60 @@ final class PacketTracker {
 
     private void onReceiveSkb(Event event) {
         softirqs.received(event.stream());
+        receiveSkb(event);
+        if (gro.seen()) {
+            InterfaceId device = names.read(event, NetFields.NAME);
+            long headerBytes = headerBytes(event);
+            long merged = gro.delivered(event.stream(), event.getLong(NetFields.SKBADDR), device, headerBytes,
+                    event.timestampNs());
+            for (long i = 0; i < merged; i++) {
+                countMerged(event.timestampNs(), device, headerBytes);
+            }
+            if (merged >= 0 && !groEntriesNamed) {
+                for (PacketObserver observer : observers) {
+                    observer.groEntered(event.timestampNs(), device.name()); // its entry named no device
+                }
+            }
+        }
+    }
+
+    /** A packet GRO merged into another: counted on its device as the driver counted it, with its own headers. */
+    private void countMerged(long timeNs, InterfaceId device, long headerBytes) {
+        for (PacketObserver observer : observers) {
+            observer.receivedMerged(timeNs, device, headerBytes);
+            if (!groEntriesNamed) {
+                observer.groEntered(timeNs, device.name());
+            }
+        }
+    }
+
+    /** The IP and TCP or UDP headers' length of the packet an event shows, or 0 when it shows none. */
+    private static long headerBytes(Event event) {
+        if (!event.has(NetFields.NETWORK_HEADER_TYPE)) {
+            return 0;
+        }
+        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
+        long ip;
+        long protocol;
+        NetFields.Transport transport;
+        if (type == NetFields.HEADER_IPV4) {
+            ip = 4 * event.getLong(NetFields.IP4_IHL);
+            protocol = event.getLong(NetFields.IP4_PROTOCOL);
+            transport = NetFields.IP4_TRANSPORT;
+        } else if (type == NetFields.HEADER_IPV6) {
+            ip = NetFields.IPV6_HEADER;
+            protocol = event.getLong(NetFields.IP6_NEXTHDR);
+            transport = NetFields.IP6_TRANSPORT;
+        } else {
+            return 0;
+        }
+        if (protocol == NetFields.IPPROTO_TCP && event.has(transport.tcpDataOffset())) {
+            return ip + 4 * event.getLong(transport.tcpDataOffset());
+        }
+        return protocol == NetFields.IPPROTO_UDP ? ip + 8 : ip;
+    }
+
+    private void receiveSkb(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
         InterfaceId iface = names.read(event, NetFields.NAME);
@@ -707,7 +767,15 @@ final class PacketTracker {
         chain.journey.copiedToUser(event.getLong(NetFields.NET_NS));
     }
 
+    private void onGroExit(Event event) {
+        if (event.has(NetFields.RET)) {
+            gro.exited(event.stream(), event.getLong(NetFields.RET));
+        }
+    }
+
     private void onGroEntry(Event event) {
+        gro.entered(event.stream(), event.getLong(NetFields.SKBADDR));
+        groEntriesNamed = event.has(NetFields.NAME);
         if (event.has(NetFields.NAME)) {
             String name = names.read(event, NetFields.NAME).name();
             for (PacketObserver observer : observers) {
@@ -1136,6 +1204,11 @@ final class PacketTracker {
 
     /** Ends every live chain when the trace (or this part of it) ends: queues reported, journeys handed on. */
     void finish() {
+        gro.drain((device, packets, headerBytes, timeNs) -> {
+            for (long i = 0; i < packets; i++) {
+                countMerged(timeNs, device, headerBytes);
+            }
+        });
         chains.forEachValue(chain -> {
             flushQueue(chain, chain.iface);
             if (!chain.journey.isEmpty()) {
