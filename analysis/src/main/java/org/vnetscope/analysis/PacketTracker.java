@@ -116,6 +116,8 @@ final class PacketTracker {
         Chain nextClaimable;
         /** Ended, kept for a claim since then (0 while the chain lives). */
         long heldNs;
+        /** Counts kept back only until the xmit of a software GSO segment names the pair it came through. */
+        boolean heldForPeer;
         /** When and how long the chain's packet was last received (len after the link header, as counted). */
         long rxNs;
         long rxLen;
@@ -462,12 +464,18 @@ final class PacketTracker {
                 segmentOf(event.stream(), chain);
             }
             oweUntilSettled(chain, iface);
+            if (!chain.emitted && !chain.owed.active && chain.part == 0) {
+                // a segment of software GSO is received on a veth end before the xmit that names the pair: its
+                // count waits for that name, else it would land on a row of the bare name, shared by every VM
+                chain.owed.active = true;
+                chain.heldForPeer = true;
+            }
             chain.crossedPair = true;
             flushQueue(chain, chain.iface);
             chain.transmitter = null;
         }
         received(chain, iface, Step.RECEIVED_RX, HopKind.RX, rxWithoutQueue, event, now);
-        if (chain.owed.active && !chain.claimable) {
+        if (chain.owed.active && !chain.claimable && !chain.heldForPeer) {
             register(chain);
         }
     }
@@ -617,7 +625,12 @@ final class PacketTracker {
             }
             chain.journey.revealPeer(named, iface);
             chain.journey.revealPeer(chain.iface, identities.id(receiver, name));
+            chain.owed.reveal(chain.iface, identities.id(receiver, name));
             chain.iface = identities.id(receiver, name);
+            if (chain.heldForPeer) {
+                chain.heldForPeer = false;
+                pay(chain);
+            }
         } else {
             iface = named;
             if (chain != null && (chain.step == Step.RECEIVED || chain.step == Step.RECEIVED_RX)
@@ -869,6 +882,7 @@ final class PacketTracker {
         chain.part = 0;
         chain.crossedPair = false;
         chain.emitted = false;
+        chain.heldForPeer = false;
         chain.claimable = false;
         chain.nextClaimable = null;
         chain.heldNs = 0;
