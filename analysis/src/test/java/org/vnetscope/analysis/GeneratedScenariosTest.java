@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.vnetscope.ctf.TraceReader;
 
 /**
  * The scenario generator's recordings (samples/lab3): every interface counter and every flow of every scenario
@@ -76,6 +77,12 @@ class GeneratedScenariosTest {
      */
     static List<String> interfaceMismatches(AnalysisReport report, Path scenario) {
         JsonNode summary = GroundTruth.read(scenario.resolve("groundtruth-summary.json"));
+        Map<String, Long> snapshotNs = new HashMap<>();
+        summary.path("snapshots_in_time_order").forEach(snapshot -> snapshotNs.put(snapshot.path("tag").asText(),
+                snapshot.path("realtime_ns").asLong()));
+        // a counter read between the first and the last snapshot is compared with the events between them: a
+        // device deleted during the trace was last read before it went, and may have carried packets since
+        Map<String, AnalysisReport> byWindow = new HashMap<>();
         Map<String, Long> inodes = new HashMap<>();
         summary.path("netns_inodes").forEach(ns -> inodes.put(ns.path("netns").asText(), ns.path("inode").asLong()));
         // namespaces made during the trace are in the later snapshots' lists only
@@ -93,37 +100,101 @@ class GeneratedScenariosTest {
             JsonNode delta = entry.path("delta");
             long[] expected = {delta.path("rx_packets").asLong(), delta.path("rx_bytes").asLong(),
                     delta.path("tx_packets").asLong(), delta.path("tx_bytes").asLong()};
-            Long inode = inodes.get(netns);
+            String first = summary.path("snapshots_in_time_order").path(0).path("tag").asText();
+            String last = summary.path("snapshots_in_time_order")
+                    .path(summary.path("snapshots_in_time_order").size() - 1).path("tag").asText();
+            String from = entry.path("from_snapshot").isTextual() ? entry.path("from_snapshot").asText() : first;
+            String to = entry.path("to_snapshot").asText(last);
             List<String> peerNames = peers.getOrDefault(netns + "/" + name + "/" + entry.path("ifindex").asLong(),
                     List.of());
-            List<InterfaceReport> named = report.interfaces().stream().filter(r -> r.name().equals(name)).toList();
-            // by namespace; where one name had several devices there (a VM's interface recreated), by peer too
-            List<InterfaceReport> rows = named.stream().filter(r -> inode != null && inode.equals(r.netns())).toList();
-            if (rows.size() > 1 && !peerNames.isEmpty()) {
-                rows = rows.stream().filter(r -> peerNames.contains(r.peer())).toList();
+            Long inode = inodes.get(netns);
+            long[] fromRead = readTimes(scenario, from, netns);
+            long[] toRead = readTimes(scenario, to, netns);
+            long[] actual;
+            long[] upTo;
+            if (fromRead != null && toRead != null) {
+                // snapshots taken inside the trace, each namespace's read timed: the counters hold every packet
+                // between the two reads and perhaps those during them
+                boolean created = !entry.path("from_snapshot").isTextual();
+                actual = counts(windowed(scenario, byWindow, created ? Long.MIN_VALUE : fromRead[1], toRead[0]),
+                        name, netns, inode, peerNames);
+                upTo = counts(windowed(scenario, byWindow, created ? Long.MIN_VALUE : fromRead[0], toRead[1]),
+                        name, netns, inode, peerNames);
+            } else {
+                AnalysisReport windowed = report;
+                if (!from.equals(first) || !to.equals(last)) {
+                    windowed = windowed(scenario, byWindow, from.equals(first) ? Long.MIN_VALUE : snapshotNs.get(from),
+                            snapshotNs.getOrDefault(to, Long.MAX_VALUE));
+                }
+                actual = counts(windowed, name, netns, inode, peerNames);
+                // a device deleted during the trace: its counters were last read during a snapshot that took a
+                // while, before the packets it still carried until it went; they lie between the two counts
+                upTo = entry.path("deleted_during_trace").asBoolean()
+                        ? counts(report, name, netns, inode, peerNames) : actual;
             }
-            if (rows.isEmpty()) {
-                rows = named.stream().filter(r -> r.netns() == null && (r.peer() != null ? peerNames.contains(r.peer())
-                        : netns.equals("root") || named.size() == 1)).toList();
-            }
-            long[] actual = new long[4];
-            for (InterfaceReport row : rows) {
-                actual[0] += row.rx().packets();
-                actual[1] += row.rx().bytes();
-                actual[2] += row.tx().packets();
-                actual[3] += row.tx().bytes();
-            }
-            String where = netns + "/" + name + (rows.size() > 1 ? " (" + rows.size() + " rows)" : "");
-            if (actual[0] != expected[0] || actual[1] != expected[1]) {
-                mismatches.add(where + ": rx " + actual[0] + "/" + actual[1] + " vs counters " + expected[0] + "/"
-                        + expected[1]);
-            }
-            if (actual[2] != expected[2] || actual[3] != expected[3]) {
-                mismatches.add(where + ": tx " + actual[2] + "/" + actual[3] + " vs counters " + expected[2] + "/"
-                        + expected[3]);
+            String where = netns + "/" + name;
+            String[] direction = {"rx", "tx"};
+            for (int d = 0; d < 2; d++) {
+                boolean packets = expected[2 * d] >= actual[2 * d] && expected[2 * d] <= upTo[2 * d];
+                boolean bytes = expected[2 * d + 1] >= actual[2 * d + 1] && expected[2 * d + 1] <= upTo[2 * d + 1];
+                if (!packets || !bytes) {
+                    mismatches.add(where + ": " + direction[d] + " " + actual[2 * d] + "/" + actual[2 * d + 1]
+                            + (upTo != actual ? " to " + upTo[2 * d] + "/" + upTo[2 * d + 1] : "") + " vs counters "
+                            + expected[2 * d] + "/" + expected[2 * d + 1]);
+                }
             }
         }
         return mismatches;
+    }
+
+    /** The figures of the events between two times (ns since the epoch), analysed once per window. */
+    private static AnalysisReport windowed(Path scenario, Map<String, AnalysisReport> byWindow, long begin, long end) {
+        return byWindow.computeIfAbsent(begin + "-" + end, key -> {
+            TraceReader reader = TraceReader.open(scenario.resolve("trace/kernel"), TraceReader.Warnings.IGNORE);
+            reader.limitTo(begin, end);
+            return NetworkAnalysis.analyze(reader, scenario.resolve("trace/kernel").toString(),
+                    AnalysisOptions.defaults(), null);
+        });
+    }
+
+    /** When a snapshot began and ended reading a namespace's counters (groundtruth/time-TAG-NETNS.begin.ns, .end.ns), or null. */
+    private static long[] readTimes(Path scenario, String tag, String netns) {
+        Path begin = scenario.resolve("groundtruth/time-" + tag + "-" + netns + ".begin.ns");
+        Path end = scenario.resolve("groundtruth/time-" + tag + "-" + netns + ".end.ns");
+        if (!Files.isRegularFile(begin) || !Files.isRegularFile(end)) {
+            return null;
+        }
+        try {
+            return new long[] {Long.parseLong(Files.readString(begin).strip()), Long.parseLong(Files.readString(end).strip())};
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Rx packets, rx bytes, tx packets, tx bytes of the device of that name in that namespace: its rows by
+     * namespace, and where one name had several devices there (a VM's interface made again), by peer too; rows
+     * whose namespace the trace did not show, by peer (or a root device without one).
+     */
+    private static long[] counts(AnalysisReport report, String name, String netns, Long inode,
+            List<String> peerNames) {
+        List<InterfaceReport> named = report.interfaces().stream().filter(r -> r.name().equals(name)).toList();
+        List<InterfaceReport> rows = named.stream().filter(r -> inode != null && inode.equals(r.netns())).toList();
+        if (rows.size() > 1 && !peerNames.isEmpty()) {
+            rows = rows.stream().filter(r -> peerNames.contains(r.peer())).toList();
+        }
+        if (rows.isEmpty()) {
+            rows = named.stream().filter(r -> r.netns() == null && (r.peer() != null ? peerNames.contains(r.peer())
+                    : netns.equals("root") || named.size() == 1)).toList();
+        }
+        long[] counts = new long[4];
+        for (InterfaceReport row : rows) {
+            counts[0] += row.rx().packets();
+            counts[1] += row.rx().bytes();
+            counts[2] += row.tx().packets();
+            counts[3] += row.tx().bytes();
+        }
+        return counts;
     }
 
     /**
