@@ -64,6 +64,11 @@ class FlowAndDropGroundTruthTest {
                             .isBetween(results.get("server_sum_received_bytes").asLong(), sent);
                 }
                 long retransmits = results.get("client_retransmits").asLong();
+                if (!"fin".equals(stream.closed())) {
+                    // iperf3 reads its retransmission count when the test ends; a connection the server reset
+                    // went on retransmitting after that (generated scenarios with netem loss on the path)
+                    return;
+                }
                 if (retransmits == 0) {
                     assertThat(stream.retransmittedPackets()).as(id + " retransmissions").isZero();
                 } else {

@@ -67,6 +67,7 @@ class GeneratedScenariosTest {
         mismatches.forEach((name, lines) -> lines.forEach(line -> summary.append(name).append(": ").append(line)
                 .append('\n')));
         System.out.print(summary);
+        Files.writeString(Path.of("target", "generated-scenarios-summary.txt"), summary);
         assertThat(mismatches).as(summary.toString()).isEmpty();
     }
 
