@@ -54,24 +54,25 @@ final class BridgeInputDrops {
      * Hands every candidate to the observers: a receive and a drop on its port's bridge where it was a drop after
      * the bridge counted it, else a drop on the port, as any other free.
      *
-     * @param bridgeOfPort the bridge a port name belongs to, or null
+     * @param bridgeOfPort the bridge a port name belonged to at a time, or null
      * @param bridgeId     the interface id of a bridge name
      * @param symbol       the kernel symbol of a code address, or null when unknown
      */
-    Settled settle(Function<String, String> bridgeOfPort, Function<String, InterfaceId> bridgeId,
+    Settled settle(java.util.function.BiFunction<String, Long, String> bridgeOfPort,
+            Function<String, InterfaceId> bridgeId,
             Function<Long, String> symbol, PacketObserver... observers) {
         Set<Long> passUpSites = new HashSet<>();
         for (Candidate c : candidates) {
-            String bridge = bridgeOfPort.apply(c.port().name());
+            String bridge = bridgeOfPort.apply(c.port().name(), c.timeNs());
             if (bridge != null && c.location() != 0 && c.cloneDevice() != null && plainFree(c.reason())
-                    && bridge.equals(bridgeOfPort.apply(c.cloneDevice()))) {
+                    && bridge.equals(bridgeOfPort.apply(c.cloneDevice(), c.timeNs()))) {
                 passUpSites.add(c.location());
             }
         }
         Map<Long, Boolean> bySymbol = new HashMap<>();
         int counted = 0;
         for (Candidate c : candidates) {
-            String bridge = bridgeOfPort.apply(c.port().name());
+            String bridge = bridgeOfPort.apply(c.port().name(), c.timeNs());
             boolean passedUp = bridge != null && c.location() != 0 && plainFree(c.reason())
                     && (passUpSites.contains(c.location())
                     || bySymbol.computeIfAbsent(c.location(), address -> isPassUpCode(symbol.apply(address))));

@@ -140,7 +140,11 @@ public final class NetworkAnalysis {
         map.bridges().stream().filter(bridge -> !bridge.name().contains("?")) // a group no event named
                 .forEach(bridge -> bridge.ports().forEach(port -> bridgeOfPort.put(port.name(), bridge.name())));
         Kallsyms kallsyms = options.kallsyms();
-        tracker.settleBridgeInput(bridgeOfPort::get, address -> kallsyms == null ? null : kallsyms.symbolize(address));
+        // a port that moved to another bridge counts on the bridge it belonged to then
+        tracker.settleBridgeInput((port, timeNs) -> {
+            String then = topology.bridgeOf(port, timeNs);
+            return then != null && !then.contains("?") ? then : bridgeOfPort.get(port);
+        }, address -> kallsyms == null ? null : kallsyms.symbolize(address));
         List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
         ChainStats chains = tracker.stats();
         List<String> notes = new ArrayList<>();

@@ -1298,7 +1298,7 @@ final class PacketTracker {
      * Frames received on a device and freed there, to be counted where the kernel counted them once the bridges
      * above the ports are known ({@link BridgeInputDrops}).
      */
-    BridgeInputDrops.Settled settleBridgeInput(java.util.function.Function<String, String> bridgeOfPort,
+    BridgeInputDrops.Settled settleBridgeInput(java.util.function.BiFunction<String, Long, String> bridgeOfPort,
             java.util.function.Function<Long, String> symbol) {
         return bridgeInput.settle(bridgeOfPort, bridge -> identities.id(bridge, null), symbol, observers);
     }

@@ -66,6 +66,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private int lastIpv4;
     private Map<String, long[]> lastPorts;
     private final Map<String, String> fdbBridgeOfPort = new HashMap<>();
+    /** Each port's bridge over time, as the forwarding-database events named it (a port may move between bridges). */
+    private final Map<String, java.util.TreeMap<Long, String>> bridgeOfPortOverTime = new HashMap<>();
     private final Map<String, FdbEntry> fdb = new LinkedHashMap<>();
     private final Map<String, FdbEntry> departed = new HashMap<>();
     private final Map<String, Set<Integer>> portVlans = new HashMap<>();
@@ -124,6 +126,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         String port = event.getString(DEV);
         if (bridge != null) {
             fdbBridgeOfPort.put(port, bridge);
+            bridgeOfPortOverTime.computeIfAbsent(port, p -> new java.util.TreeMap<>()).put(event.timestampNs(), bridge);
         }
         String mac = mac(event.getBytes(ADDR));
         int vid = (int) event.getLong(VID);
@@ -168,6 +171,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
             }
         } else {
             fdbBridgeOfPort.putIfAbsent(port, bridge);
+            // the entry was the port's in this bridge until now: the port belonged to it
+            bridgeOfPortOverTime.computeIfAbsent(port, p -> new java.util.TreeMap<>()).putIfAbsent(time, bridge);
             if (vid != 0) {
                 vlanEvidence(port, vid).seen(time, local);
                 portVlans.computeIfAbsent(port, p -> new TreeSet<>()).add(vid);
@@ -186,6 +191,19 @@ public final class TopologyBuilder implements Consumer<Journey> {
         String from = entry != null ? entry.port : port;
         departed.put(key, new FdbEntry(from, mac, vid, time));
         fdbChanges.add(new Topology.Change(time, "deleted", mac, null, from, null, null));
+    }
+
+    /**
+     * The bridge a port belonged to at a time, as the forwarding-database events named it: the last one named at
+     * or before that time, else the first after it; null when no such event named the port.
+     */
+    public String bridgeOf(String port, long timeNs) {
+        java.util.TreeMap<Long, String> times = bridgeOfPortOverTime.get(port);
+        if (times == null || times.isEmpty()) {
+            return null;
+        }
+        Map.Entry<Long, String> before = times.floorEntry(timeNs);
+        return before != null ? before.getValue() : times.firstEntry().getValue();
     }
 
     @Override
@@ -289,6 +307,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
             mine[1] = Math.max(mine[1], seen[1]);
         }));
         later.fdbBridgeOfPort.forEach(fdbBridgeOfPort::putIfAbsent);
+        later.bridgeOfPortOverTime.forEach((port, times) ->
+                bridgeOfPortOverTime.computeIfAbsent(port, p -> new java.util.TreeMap<>()).putAll(times));
         later.portVlans.forEach((port, vlans) -> portVlans.computeIfAbsent(port, p -> new TreeSet<>()).addAll(vlans));
         later.removedPorts.forEach(removedPorts::putIfAbsent);
         later.vlanEvidence.forEach((device, vids) -> vids.forEach((vid, evidence) ->
