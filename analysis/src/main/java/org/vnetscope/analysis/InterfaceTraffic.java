@@ -19,7 +19,13 @@ public final class InterfaceTraffic implements PacketObserver {
     private static final int TX_PACKETS = 2;
     private static final int TX_LEN = 3;
     private static final int DROPS = 4;
-    private static final int METRICS = 5;
+    /** Segments beyond the first of the super-packets sent, and their header bytes (see {@link #transmittedSegments}). */
+    private static final int TX_EXTRA_SEGMENTS = 5;
+    private static final int TX_EXTRA_LEN = 6;
+    /** What short frames sent lack to the Ethernet minimum of 60 bytes, which a NIC driver pads them to. */
+    private static final int TX_PAD_LEN = 7;
+    private static final int METRICS = 8;
+    private static final int ETH_MIN_FRAME = 60;
 
     private final long binNs;
     private final Map<InterfaceId, BinnedSeries> series = new HashMap<>();
@@ -46,6 +52,16 @@ public final class InterfaceTraffic implements PacketObserver {
         BinnedSeries bins = of(iface);
         bins.add(timeNs, TX_PACKETS, 1);
         bins.add(timeNs, TX_LEN, len);
+        if (len < ETH_MIN_FRAME) {
+            bins.add(timeNs, TX_PAD_LEN, ETH_MIN_FRAME - len);
+        }
+    }
+
+    @Override
+    public void transmittedSegments(long timeNs, InterfaceId iface, long extraSegments, long extraBytes) {
+        BinnedSeries bins = of(iface);
+        bins.add(timeNs, TX_EXTRA_SEGMENTS, extraSegments);
+        bins.add(timeNs, TX_EXTRA_LEN, extraBytes);
     }
 
     @Override
@@ -94,13 +110,26 @@ public final class InterfaceTraffic implements PacketObserver {
         lastIface = null;
     }
 
+    private java.util.Set<String> segmentCounting = java.util.Set.of();
+
+    /**
+     * The devices whose drivers count what they put on the wire rather than the skbs they are given (a NIC doing
+     * TSO: e1000 counts {@code gso_segs} packets and their headers, and pads a frame shorter than 60 bytes before
+     * counting it, {@code eth_skb_pad} in {@code e1000_xmit_frame}): their transmit figures include each
+     * super-packet's further segments and the padding.
+     */
+    public void countSegmentsOn(java.util.Set<String> deviceNames) {
+        segmentCounting = java.util.Set.copyOf(deviceNames);
+    }
+
     /** One report per resolved interface, sorted by name, peer, then namespace (pairs with the same names). */
     public List<InterfaceReport> report(InterfaceIdentities identities) {
         Map<InterfaceId, BinnedSeries> resolved = new LinkedHashMap<>();
         series.forEach((raw, bins) ->
                 resolved.computeIfAbsent(identities.resolve(raw), i -> new BinnedSeries(binNs, METRICS)).merge(bins));
         List<InterfaceReport> reports = new ArrayList<>();
-        resolved.forEach((iface, bins) -> reports.add(report(iface, bins, identities)));
+        resolved.forEach((iface, bins) -> reports.add(report(iface, bins, identities,
+                segmentCounting.contains(iface.name()))));
         return sorted(reports);
     }
 
@@ -145,7 +174,8 @@ public final class InterfaceTraffic implements PacketObserver {
         return reports;
     }
 
-    private static InterfaceReport report(InterfaceId iface, BinnedSeries bins, InterfaceIdentities identities) {
+    private static InterfaceReport report(InterfaceId iface, BinnedSeries bins, InterfaceIdentities identities,
+            boolean countsSegments) {
         DeviceKind kind = identities.kind(iface);
         long rxHeader = kind.countsEthernetHeaderOnRx() ? NetFields.ETH_HEADER : 0;
         // loopback counts its transmits as it counts its receives: after the pull
@@ -158,14 +188,18 @@ public final class InterfaceTraffic implements PacketObserver {
             for (int metric = 0; metric < METRICS; metric++) {
                 total[metric] += bins.get(bin, metric);
             }
+            long extraPackets = countsSegments ? bins.get(bin, TX_EXTRA_SEGMENTS) : 0;
+            long extraBytes = countsSegments ? bins.get(bin, TX_EXTRA_LEN) + bins.get(bin, TX_PAD_LEN) : 0;
             timeline.add(new TimelineBin(bins.binStartNs(bin), rxPackets,
-                    bins.get(bin, RX_LEN) + rxHeader * rxPackets, txPackets,
-                    bins.get(bin, TX_LEN) + txHeader * txPackets, bins.get(bin, DROPS)));
+                    bins.get(bin, RX_LEN) + rxHeader * rxPackets, txPackets + extraPackets,
+                    bins.get(bin, TX_LEN) + txHeader * txPackets + extraBytes, bins.get(bin, DROPS)));
         }
         TrafficCounts rx = new TrafficCounts(total[RX_PACKETS], total[RX_LEN] + rxHeader * total[RX_PACKETS],
                 total[RX_LEN]);
-        TrafficCounts tx = new TrafficCounts(total[TX_PACKETS], total[TX_LEN] + txHeader * total[TX_PACKETS],
-                total[TX_LEN]);
+        long extraPackets = countsSegments ? total[TX_EXTRA_SEGMENTS] : 0;
+        long extraBytes = countsSegments ? total[TX_EXTRA_LEN] + total[TX_PAD_LEN] : 0;
+        TrafficCounts tx = new TrafficCounts(total[TX_PACKETS] + extraPackets,
+                total[TX_LEN] + txHeader * total[TX_PACKETS] + extraBytes, total[TX_LEN]);
         long seen = rx.packets() + tx.packets();
         double rate = seen == 0 ? 0 : (double) total[DROPS] / seen;
         boolean ambiguous = iface.peer() == null && identities.ambiguous(iface.name());

@@ -46,6 +46,9 @@ public final class NetworkAnalysis {
     private final DatapathAnalysis datapaths = new DatapathAnalysis();
     private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
     private final List<LostRange> lost = new ArrayList<>();
+    /** The handlers' names of the interrupts the state dump listed (a NIC driver names its own after its device). */
+    private final Set<String> interruptActions = new java.util.TreeSet<>();
+    private static final org.vnetscope.ctf.FieldKey INTERRUPT_ACTION = org.vnetscope.ctf.FieldKey.of("action");
     private long startNs = Long.MAX_VALUE;
     private long endNs = Long.MIN_VALUE;
 
@@ -66,6 +69,7 @@ public final class NetworkAnalysis {
             }
         };
         this.tracker = new PacketTracker(identities, header, traffic, drops, offload, journeys);
+        tracker.assumeMtu(options.mtu());
         this.streams = new StreamAnalysis(options.mtu(), header, tracker);
     }
 
@@ -122,6 +126,11 @@ public final class NetworkAnalysis {
                 endNs = time;
             }
         });
+        stream.onEvent("lttng_statedump_interrupt", event -> {
+            if (event.has(INTERRUPT_ACTION)) {
+                interruptActions.add(event.getString(INTERRUPT_ACTION));
+            }
+        });
         stream.onDiscard(discard -> lost.add(new LostRange(
                 discard.kind().name().toLowerCase(java.util.Locale.ROOT), discard.count(), discard.beginNs(),
                 discard.endNs(), describe(discard.stream()))));
@@ -140,6 +149,7 @@ public final class NetworkAnalysis {
         map.bridges().stream().filter(bridge -> !bridge.name().contains("?")) // a group no event named
                 .forEach(bridge -> bridge.ports().forEach(port -> bridgeOfPort.put(port.name(), bridge.name())));
         Kallsyms kallsyms = options.kallsyms();
+        traffic.countSegmentsOn(segmentCountingDevices(map, interruptActions));
         // a port that moved to another bridge counts on the bridge it belonged to then
         tracker.settleBridgeInput((port, timeNs) -> {
             String then = topology.bridgeOf(port, timeNs);
@@ -157,6 +167,30 @@ public final class NetworkAnalysis {
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities, knownDevices(map)),
                 streams.report(), dropList, offload.report(identities), map, pathList, chains,
                 VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes);
+    }
+
+    /**
+     * Devices whose driver counts the segments it sends: a hardware NIC driver requests its interrupts under its
+     * device's name ({@code eth0}, {@code eth0-rx-0}, {@code eth0-TxRx-0}: e1000, e1000e, igb, ixgbe, i40e), where
+     * virtio-net names them after its virtio device ({@code virtio0-input.0}) and counts skbs, as software devices
+     * (veth, tap, bridge) do. What the state dump does not show keeps the skb count.
+     */
+    static Set<String> segmentCountingDevices(Topology map, Set<String> interruptActions) {
+        Set<String> devices = new java.util.TreeSet<>();
+        for (Topology.Interface device : map.interfaces()) {
+            addIfNamedInterrupt(devices, device.name(), interruptActions);
+        }
+        map.bridges().forEach(bridge -> bridge.ports().forEach(port ->
+                addIfNamedInterrupt(devices, port.name(), interruptActions)));
+        return devices;
+    }
+
+    private static void addIfNamedInterrupt(Set<String> devices, String name, Set<String> interruptActions) {
+        for (String action : interruptActions) {
+            if (action.equals(name) || action.startsWith(name + "-")) {
+                devices.add(name);
+            }
+        }
     }
 
     /** The devices the trace names apart from their traffic: the state dump's, bridges, ports and their peers. */
@@ -283,6 +317,7 @@ public final class NetworkAnalysis {
         paths.merge(other.paths);
         topology.merge(other.topology);
         datapaths.merge(other.datapaths);
+        interruptActions.addAll(other.interruptActions);
         lost.addAll(other.lost);
         startNs = Math.min(startNs, other.startNs);
         endNs = Math.max(endNs, other.endNs);

@@ -24,6 +24,14 @@ interface PacketObserver {
     default void transmitted(long timeNs, InterfaceId iface, long len) {
     }
 
+    /**
+     * Beside {@link #transmitted}, for a TCP super-packet (GSO/TSO) handed whole to a driver: the segments the
+     * device will put on the wire beyond the first, and their header bytes, which a driver that counts what it
+     * sends (not the skbs it was given) adds to its counters.
+     */
+    default void transmittedSegments(long timeNs, InterfaceId iface, long extraSegments, long extraBytes) {
+    }
+
     /** A packet queued for transmit (before the qdisc and any software segmentation). */
     default void queued(long timeNs, InterfaceId iface, long len) {
     }

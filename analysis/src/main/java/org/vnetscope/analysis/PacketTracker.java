@@ -118,6 +118,9 @@ final class PacketTracker {
         long heldNs;
         /** Counts kept back only until the xmit of a software GSO segment names the pair it came through. */
         boolean heldForPeer;
+        /** Of a TCP super-packet queued: the segments beyond the first TSO will make, and their header bytes. */
+        long extraSegments;
+        long extraSegmentBytes;
         /** When and how long the chain's packet was last received (len after the link header, as counted). */
         long rxNs;
         long rxLen;
@@ -270,6 +273,13 @@ final class PacketTracker {
     private InterfaceId currentDevice;
     private HopKind currentKind;
 
+    /** The MTU the analysis assumes (--mtu): the segment size of TSO. */
+    private int mtu = 1500;
+
+    void assumeMtu(int mtu) {
+        this.mtu = mtu;
+    }
+
     PacketTracker(InterfaceIdentities identities, PacketHeader header, PacketObserver... observers) {
         this.identities = identities;
         this.header = header;
@@ -406,6 +416,7 @@ final class PacketTracker {
         chain.iface = device;
         chain.transmitter = null;
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
+        gsoSegments(chain, event);
         chain.queuedAtNs = now;
         // a packet made while the CPU handles received ones (an echo reply, an ACK) is queued in whatever task
         // the softirq interrupted: its net_ns says nothing of the device's namespace
@@ -520,6 +531,45 @@ final class PacketTracker {
                 observer.groEntered(timeNs, device.name());
             }
         }
+    }
+
+    /**
+     * How many segments beyond the first a TCP super-packet queued now will make on the wire, and their headers'
+     * bytes (link, IP, TCP): segments of the MTU's payload (the MSS TCP takes from it), as TSO cuts them.
+     */
+    private void gsoSegments(Chain chain, Event event) {
+        chain.extraSegments = 0;
+        chain.extraSegmentBytes = 0;
+        long len = event.getLong(NetFields.LEN);
+        if (len - NetFields.ETH_HEADER <= mtu || !event.has(NetFields.NETWORK_HEADER_TYPE)) {
+            return;
+        }
+        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
+        long protocol = type == NetFields.HEADER_IPV4 ? event.getLong(NetFields.IP4_PROTOCOL)
+                : type == NetFields.HEADER_IPV6 ? event.getLong(NetFields.IP6_NEXTHDR) : -1;
+        long headers = headerBytes(event);
+        if (protocol != NetFields.IPPROTO_TCP || headers <= 0 || headers >= mtu) {
+            return;
+        }
+        long payload = len - NetFields.ETH_HEADER - headers;
+        // the segment size is the connection's MSS, whose options are the timestamps at most: a super-packet
+        // carrying SACK blocks has a longer header but is cut at the same size (e1000: 1,448 bytes at MTU 1500)
+        long mss = mtu - headers + Math.max(0, headerOptions(headers, event) - TCP_TIMESTAMP_OPTIONS);
+        long segments = (payload + mss - 1) / mss;
+        if (segments > 1) {
+            chain.extraSegments = segments - 1;
+            chain.extraSegmentBytes = (segments - 1) * (NetFields.ETH_HEADER + headers);
+        }
+    }
+
+    private static final long TCP_TIMESTAMP_OPTIONS = 12;
+    private static final long TCP_BASE_HEADER = 20;
+
+    /** The TCP options' length in a header of this length (IP and TCP) the event shows. */
+    private static long headerOptions(long headers, Event event) {
+        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
+        long ip = type == NetFields.HEADER_IPV4 ? 4 * event.getLong(NetFields.IP4_IHL) : NetFields.IPV6_HEADER;
+        return Math.max(0, headers - ip - TCP_BASE_HEADER);
     }
 
     /** The IP and TCP or UDP headers' length of the packet an event shows, or 0 when it shows none. */
@@ -654,6 +704,12 @@ final class PacketTracker {
         } else {
             if (event.getLong(NetFields.RC) == 0) {
                 count(chain, TRANSMITTED, now, iface, event.getLong(NetFields.LEN));
+                if (chain.extraSegments > 0 && chain.step == Step.QUEUED) {
+                    InterfaceId counted = identities.withPart(iface, chain.part);
+                    for (PacketObserver observer : observers) {
+                        observer.transmittedSegments(now, counted, chain.extraSegments, chain.extraSegmentBytes);
+                    }
+                }
             }
             if (chain.step == Step.QUEUED || chain.step == Step.SENT) {
                 chain.step = Step.SENT;
