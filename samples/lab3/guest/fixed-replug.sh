@@ -14,11 +14,11 @@ sleep 0.5
 g_bg g_ping P1 m2 192.168.122.13 80 0.1 56
 g_bg g_ping P2 m1 192.168.122.13 80 0.1 56
 sleep 2.5
-# quick counter snapshot right before the move (root netns only; full snapshots take seconds under TCG)
-date +%s%N > $GT/time-before-replug.ns; ip -j -s -s -d link show > $GT/link-before-replug-root.json; bridge -j fdb show > $GT/fdb-before-replug.json
+# quick counter snapshot right before the move (root netns only, read timed: time-before-replug-root.begin.ns/.end.ns; full snapshots take seconds under TCG)
+date +%s%N > $GT/time-before-replug.ns; g_read_links before-replug root; bridge -j fdb show > $GT/fdb-before-replug.json
 g_move m2 virbr1
 sleep 1
-date +%s%N > $GT/time-after-replug.ns; ip -j -s -s -d link show > $GT/link-after-replug-root.json; bridge -j fdb show > $GT/fdb-after-replug.json
+date +%s%N > $GT/time-after-replug.ns; g_read_links after-replug root; bridge -j fdb show > $GT/fdb-after-replug.json
 g_wait_bg
 sleep 0.3
 g_iperf F3 m2 m3 5202 tcp 1048576 4

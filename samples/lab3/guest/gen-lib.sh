@@ -1,6 +1,8 @@
 # gen-lib.sh - helpers for the scenario generator (sourced after /lab/lib.sh, which provides snapshot, teardown, flow, log).
-# Every scenario: g_begin NAME -> topology (g_bridge, g_vm, ...) -> g_trace_setup -> g_start (snapshot pre, lttng start)
-#   -> flows / idle periods / port operations -> g_stop (lttng stop, snapshot post, lttng list, destroy) -> g_finish PARAMS.json
+# Every scenario: g_begin NAME -> topology (g_bridge, g_vm, ...) -> g_trace_setup -> g_start (lttng start, 0.5 s, snapshot pre)
+#   -> flows / idle periods / port operations -> g_stop (snapshot post, 0.5 s, lttng stop, lttng list, destroy) -> g_finish PARAMS.json
+# Every counter snapshot is taken inside the trace, so every packet counted between two snapshots is in the trace; each namespace's
+# counter read is timed (groundtruth/time-TAG-NETNS.begin.ns / .end.ns, see snapshot below).
 # Output layout per scenario = the lab's: $OUTROOT/<name>/{trace/kernel,groundtruth/,flows.jsonl,scenario.json,lttng-session-*.txt}
 LTTNG_EVENTS='net_* netif_* napi_* skb_* sock_* udp_* lttng_statedump_* br_fdb_add br_fdb_external_learn_add fdb_delete br_fdb_update'
 SUBBUF=256K; NSUBBUF=32
@@ -133,6 +135,53 @@ g_nft_vm_drop_udp() {
 # g_static_neigh NS IP MAC : permanent neighbour entry (no ARP needed in the trace)
 g_static_neigh() { ip -n $1 neigh replace $2 lladdr $3 dev ${VM_GIF[$1]} nud permanent; }
 
+# ---------- counter snapshots (override lib.sh's snapshot: same files, plus per-namespace read times) ----------
+# g_read_links TAG NETNS|root : one namespace's interface counters (ip -s -s -d link show -> groundtruth/link-TAG-NETNS.json),
+#   with the realtime ns (date +%s%N) written right before and right after the read: groundtruth/time-TAG-NETNS.begin.ns, .end.ns
+g_read_links() {
+  local tag=$1 ns=$2
+  date +%s%N > $GT/time-$tag-$ns.begin.ns
+  if [ $ns = root ]; then ip -j -s -s -d link show > $GT/link-$tag-root.json
+  else ip -n $ns -j -s -s -d link show > $GT/link-$tag-$ns.json; fi
+  date +%s%N > $GT/time-$tag-$ns.end.ns
+}
+# snapshot TAG : ground truth for the root netns + every netns. groundtruth/time-TAG.ns (written first) as before; then the
+#   interface counters of all namespaces, back to back (root first), each read timed by g_read_links; then addresses, FDB,
+#   VLANs, bridge ports, qdiscs, nft, neighbours, the netns list and the combined ifstats-TAG.json, as lib.sh's snapshot.
+snapshot() {
+  local tag=$1 d=$GT ns nss
+  mkdir -p $d
+  date +%s%N > $d/time-$tag.ns
+  nss=$(ip netns list | awk '{print $1}')
+  g_read_links $tag root
+  for ns in $nss; do g_read_links $tag $ns; done
+  ip -j addr show > $d/addr-$tag-root.json
+  bridge -j fdb show > $d/fdb-$tag.json
+  bridge -j -s fdb show > $d/fdb-stats-$tag.json 2>/dev/null
+  bridge -j -d vlan show > $d/vlan-$tag.json
+  bridge -j -d link show > $d/brlink-$tag.json
+  tc -j -s qdisc show > $d/tc-$tag-root.json
+  nft -j list ruleset > $d/nft-$tag-root.json 2>/dev/null
+  ip -j neigh show > $d/neigh-$tag-root.json
+  # netns name -> nsfs inode (= lttng net_ns context / statedump ns_inum) and nsid
+  { echo "{\"netns\":\"root\",\"inode\":$(stat -L -c %i /proc/1/ns/net),\"nsid\":null}"
+    for ns in $nss; do
+      echo "{\"netns\":\"$ns\",\"inode\":$(stat -L -c %i /run/netns/$ns),\"nsid\":$(ip netns list | awk -v n=$ns '$1==n && $2=="(id:" {gsub(/\)/,"",$3); print $3}' | grep . || echo null)}"
+    done; } | jq -s . > $d/netns-$tag.json
+  for ns in $nss; do
+    ip -n $ns -j addr show > $d/addr-$tag-$ns.json
+    ip -n $ns -j neigh show > $d/neigh-$tag-$ns.json
+    ip netns exec $ns tc -j -s qdisc show > $d/tc-$tag-$ns.json
+    ip netns exec $ns nft -j list ruleset > $d/nft-$tag-$ns.json 2>/dev/null
+  done
+  # combined per-interface counters: {"<ns>": {"<ifname>": {rx_bytes,...}}}
+  ( for f in $d/link-$tag-*.json; do n=${f##*/link-$tag-}; n=${n%.json}
+      jq --arg ns "$n" '{($ns): (map({(.ifname): {ifindex, address, master: (.master // null),
+          rx_bytes: .stats64.rx.bytes, rx_packets: .stats64.rx.packets, rx_dropped: .stats64.rx.dropped,
+          tx_bytes: .stats64.tx.bytes, tx_packets: .stats64.tx.packets, tx_dropped: .stats64.tx.dropped}}) | add)}' $f
+    done ) | jq -s 'add' > $d/ifstats-$tag.json
+}
+
 # ---------- tracing ----------
 g_trace_setup() {
   lttng create $S --output=$OUT/trace
@@ -144,27 +193,32 @@ g_trace_setup() {
 }
 g_start() {
   local i
-  # let IPv6 DAD finish before the pre snapshot (no tentative addresses)
+  # let IPv6 DAD finish before the trace and the pre snapshot (no tentative addresses)
   for i in $(seq 30); do
     local t=0 ns
     for ns in "${VMS[@]}"; do [ "${VM_V6[$ns]}" = 1 ] && ip -n $ns -6 addr show tentative | grep -q inet6 && t=1; done
     [ $t = 0 ] && break; sleep 0.2
   done
-  # IPv6 scenarios: let the namespaces' start-up MLD reports / router solicitations / DAD finish before the pre snapshot,
-  # so that they do not fall between the snapshot and lttng start (a full snapshot takes several seconds under TCG)
+  # IPv6 scenarios: let the namespaces' start-up MLD reports / router solicitations / DAD finish before the trace starts
+  # (they would be in the trace and the counters anyway; this keeps the traces small and like the earlier recordings)
   local v6=0 ns2; for ns2 in "${VMS[@]}"; do [ "${VM_V6[$ns2]}" = 1 ] && v6=1; done
   [ -n "${BR_IP6[*]}" ] && v6=1
   if [ $v6 = 1 ]; then sleep ${G_SETTLE6:-8}; else sleep ${G_SETTLE:-0.5}; fi
-  TOPO_PRE=$(g_topology_json)
-  snapshot pre
+  # the trace starts first and the pre snapshot follows: whatever the kernel sends on its own (ARP probes, RS, MLD, DAD)
+  # between the pre and post counter reads is in the trace
   lttng start $S
   TRACE_START_NS=$(now_ns)
   log "trace $S started"
+  sleep ${G_SNAP_GAP:-0.5}
+  TOPO_PRE=$(g_topology_json)
+  snapshot pre
 }
 g_stop() {
+  # post snapshot first, then the trace stops
+  snapshot post
+  sleep ${G_SNAP_GAP:-0.5}
   lttng stop $S
   TRACE_STOP_NS=$(now_ns)
-  snapshot post
   lttng list $S > $OUT/lttng-session-final.txt 2>&1
   lttng destroy $S
 }
@@ -275,12 +329,12 @@ g_reattach() {
   ip link set $p up; VM_BR[$ns]=$to
   _g_opev attach $ns "$(jq -cn --arg t $to --argjson a $t0 --argjson b $(now_ns) '{to_bridge:$t, start_ns:$a, done_ns:$b}')"
 }
-# g_delete NS : final counters (snapshot tag predelete-PORT: root + VM netns), then ip link del PORT (VM's eth0 goes too)
+# g_delete NS : final counters (snapshot tag predelete-PORT: root + VM netns, each read timed), then ip link del PORT (VM's eth0 goes too)
 g_delete() {
   local ns=$1 p=${VM_IF[$1]} tag=predelete-${VM_IF[$1]}
   date +%s%N > $GT/time-$tag.ns
-  ip -j -s -s -d link show > $GT/link-$tag-root.json
-  ip -n $ns -j -s -s -d link show > $GT/link-$tag-$ns.json
+  g_read_links $tag root
+  g_read_links $tag $ns
   local t0=$(now_ns); ip link del $p; local t1=$(now_ns)
   _g_opev delete $ns "$(jq -cn --arg b "${VM_BR[$ns]}" --arg tag $tag --argjson a $t0 --argjson c $t1 '{bridge:$b, snapshot:$tag, start_ns:$a, done_ns:$c}')"
   VM_GONE[$ns]=1
@@ -338,6 +392,7 @@ g_finish() {
      --arg rs "$G_RS" --arg st6 "${G_SETTLE6:-8}" --argjson disc $disc --argjson lost $lost --argjson sb $(numfmt --from=iec $SUBBUF) --argjson ns $NSUBBUF '{
     scenario:$s, description:$desc, generator:$p[0],
     clock:"all *_ns are CLOCK_REALTIME ns in the guest (date +%s%N); values stored through jq are doubles (rounded to ~256 ns); groundtruth/time-*.ns are exact",
+    snapshot_order:"lttng start, 0.5 s, snapshot pre ... snapshot post, 0.5 s, lttng stop: every snapshot is inside the trace; groundtruth/time-TAG.ns = snapshot TAG begins; groundtruth/time-TAG-NETNS.begin.ns / .end.ns = right before / after reading the interface counters of namespace NETNS",
     trace_start_ns:$t0, trace_stop_ns:$t1,
     bridges:$brs, vms:$vms, vms_at_trace_start:$vmspre, flows:$flows, events:$evs,
     runtime:{ipv6_router_solicitations:($rs|tonumber), ipv6_settle_before_pre_snapshot_s:($st6|tonumber)},

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Scenario generator driver, run by run-v2.sh as /lab/scen-G.sh (kernel command line lab.scen=G).
 # Kernel command line: lab.seed=SEED lab.gen=START:COUNT[+START:COUNT|+INDEX...] lab.fixed=0|1 lab.boot=TAG
-#   lab.fixed=1 first runs the fixed scenarios vlan-floodup, replug, idle; then the generated scenarios START..START+COUNT-1.
+#   lab.fixed=1 first runs the fixed scenarios vlan-floodup, replug, idle (lab.fixed=NAME+NAME..., e.g. replug+idle: only those);
+#   then the generated scenarios START..START+COUNT-1.
 # Each scenario runs in its own bash (timeout 300 s) with output in /lab/out/scen-<name>.log; one line per scenario goes to
 # /lab/out/gen-run-summary.jsonl.
 . /lab/lib.sh; . /lab/gen-lib.sh
@@ -12,7 +13,7 @@ FIXED=$(arg lab.fixed); FIXED=${FIXED:-1}
 BOOT=$(arg lab.boot); BOOT=${BOOT:-boot}
 PL=$OUTROOT/plans; mkdir -p $PL
 NAMES=()
-[ "$FIXED" = 1 ] && NAMES+=(vlan-floodup replug idle)
+case $FIXED in 0) ;; 1) NAMES+=(vlan-floodup replug idle);; *) NAMES+=(${FIXED//+/ });; esac
 # lab.gen: START:COUNT, or several ranges / single indexes joined by '+' (e.g. 0:3+10+15)
 for g in ${GEN//+/ }; do
   case $g in *:*) NAMES+=($(python3 /lab/gen-plan.py $SEED ${g%:*} ${g#*:} $PL));; *) NAMES+=($(python3 /lab/gen-plan.py $SEED $g 1 $PL));; esac
