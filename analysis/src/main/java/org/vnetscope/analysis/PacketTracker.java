@@ -116,6 +116,8 @@ final class PacketTracker {
         Chain nextClaimable;
         /** Ended, kept for a claim since then (0 while the chain lives). */
         long heldNs;
+        /** The stream (CPU) the chain was last queued on. */
+        StreamFile queuedOn;
         /** Counts kept back only until the xmit of a software GSO segment names the pair it came through. */
         boolean heldForPeer;
         /** Of a TCP super-packet queued: the segments beyond the first TSO will make, and their header bytes. */
@@ -230,12 +232,14 @@ final class PacketTracker {
     private final byte[] flowKeyScratch = new byte[8];
     private long latestNs;
     /**
-     * Packets a tap's reader copied and freed before the xmit that queued them to the tap returned: the address
-     * and device of each, so that xmit's late event counts on its device without starting a journey. Few are in
-     * flight at once (one per CPU), so a small ring, oldest overwritten.
+     * Packets freed before the xmit that queued them returned (a tap's reader copied them, or a NIC completed their
+     * transmit on another CPU): the address, device and TSO segments of each, so that the late xmit event counts on its
+     * device without starting a journey. Few are in flight at once (one per CPU), so a small ring, oldest overwritten.
      */
     private final long[] lateXmitSkbs = new long[8];
     private final InterfaceId[] lateXmitDevices = new InterfaceId[8];
+    private final long[] lateXmitSegments = new long[8];
+    private final long[] lateXmitSegmentBytes = new long[8];
     private int lateXmitNext;
     private int lateXmitPending;
     private long overlappingLostEvents;
@@ -418,6 +422,7 @@ final class PacketTracker {
         chain.pendingQueueLen = event.getLong(NetFields.LEN);
         gsoSegments(chain, event);
         chain.queuedAtNs = now;
+        chain.queuedOn = event.stream();
         // a packet made while the CPU handles received ones (an echo reply, an ACK) is queued in whatever task
         // the softirq interrupted: its net_ns says nothing of the device's namespace
         chain.senderNetns = created && event.has(NetFields.NET_NS) && !softirqs.receiving(event.stream())
@@ -646,6 +651,9 @@ final class PacketTracker {
                 long len = event.getLong(NetFields.LEN);
                 for (PacketObserver observer : observers) {
                     observer.transmitted(now, named, len);
+                    if (lateXmitSegments[late] > 0) {
+                        observer.transmittedSegments(now, named, lateXmitSegments[late], lateXmitSegmentBytes[late]);
+                    }
                 }
             }
             return;
@@ -780,9 +788,10 @@ final class PacketTracker {
             chains.remove(skb);
             chain.lastNs = now;
             upcalled.add(chain);
-        } else if (chain.step == Step.QUEUED && !chain.readWhileQueued) {
+        } else if (chain.step == Step.QUEUED && !chain.readWhileQueued && event.stream() == chain.queuedOn) {
             // queued, never sent, freed without a drop: validate_xmit_skb consumes a GSO skb once it has cut the
-            // segments that the device then sends
+            // segments that the device then sends (on the CPU that queued it; on another CPU, the freeing is a
+            // NIC's transmit completion that came before the xmit's event, as a tap's reader may)
             if (!chain.emitted && !chain.owed.active) {
                 chain.owed.active = true;
                 chain.awaitingSegments = true;
@@ -797,6 +806,8 @@ final class PacketTracker {
                 }
                 lateXmitSkbs[lateXmitNext] = skb;
                 lateXmitDevices[lateXmitNext] = chain.iface;
+                lateXmitSegments[lateXmitNext] = chain.extraSegments;
+                lateXmitSegmentBytes[lateXmitNext] = chain.extraSegmentBytes;
                 lateXmitNext = (lateXmitNext + 1) % lateXmitSkbs.length;
             }
             end(skb, chain, now, Outcome.DELIVERED, null);
