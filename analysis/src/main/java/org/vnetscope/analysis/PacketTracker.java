@@ -116,8 +116,9 @@ final class PacketTracker {
         Chain nextClaimable;
         /** Ended, kept for a claim since then (0 while the chain lives). */
         long heldNs;
-        /** The stream (CPU) the chain was last queued on. */
+        /** The stream (CPU) the chain was last queued on, and the length it was queued with. */
         StreamFile queuedOn;
+        long queuedLen;
         /** Counts kept back only until the xmit of a software GSO segment names the pair it came through. */
         boolean heldForPeer;
         /** Of a TCP super-packet queued: the segments beyond the first TSO will make, and their header bytes. */
@@ -423,6 +424,7 @@ final class PacketTracker {
         gsoSegments(chain, event);
         chain.queuedAtNs = now;
         chain.queuedOn = event.stream();
+        chain.queuedLen = event.getLong(NetFields.LEN);
         // a packet made while the CPU handles received ones (an echo reply, an ACK) is queued in whatever task
         // the softirq interrupted: its net_ns says nothing of the device's namespace
         chain.senderNetns = created && event.has(NetFields.NET_NS) && !softirqs.receiving(event.stream())
@@ -788,10 +790,12 @@ final class PacketTracker {
             chains.remove(skb);
             chain.lastNs = now;
             upcalled.add(chain);
-        } else if (chain.step == Step.QUEUED && !chain.readWhileQueued && event.stream() == chain.queuedOn) {
+        } else if (chain.step == Step.QUEUED && !chain.readWhileQueued && event.stream() == chain.queuedOn
+                && chain.queuedLen > mtu + NetFields.ETH_HEADER) {
             // queued, never sent, freed without a drop: validate_xmit_skb consumes a GSO skb once it has cut the
-            // segments that the device then sends (on the CPU that queued it; on another CPU, the freeing is a
-            // NIC's transmit completion that came before the xmit's event, as a tap's reader may)
+            // segments that the device then sends (on the CPU that queued it, and only a packet longer than a frame;
+            // otherwise the freeing is a NIC's transmit completion that came before the xmit's event, which another
+            // CPU may even report, as a tap's reader may)
             if (!chain.emitted && !chain.owed.active) {
                 chain.owed.active = true;
                 chain.awaitingSegments = true;

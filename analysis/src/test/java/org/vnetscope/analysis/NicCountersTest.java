@@ -24,7 +24,7 @@ class NicCountersTest {
         try (Stream<Path> files = Files.walk(recordings, 2)) {
             hosts = files.filter(d -> Files.isRegularFile(d.resolve("groundtruth-summary.json"))).sorted().toList();
         }
-        assertThat(hosts).hasSize(5);
+        assertThat(hosts).hasSize(6);
         for (Path host : hosts) {
             AnalysisReport report = NetworkAnalysis.analyze(host.resolve("trace/kernel"), AnalysisOptions.defaults());
             List<String> mismatches = GeneratedScenariosTest.interfaceMismatches(report, host).stream()
