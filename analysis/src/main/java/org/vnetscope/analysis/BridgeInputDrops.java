@@ -35,10 +35,6 @@ final class BridgeInputDrops {
             String cloneDevice) {
     }
 
-    /** What the report learns from the candidates. */
-    record Settled(int countedOnBridges, int leftOnPorts) {
-    }
-
     private final List<Candidate> candidates = new ArrayList<>();
 
     void add(Candidate candidate) {
@@ -58,7 +54,7 @@ final class BridgeInputDrops {
      * @param bridgeId     the interface id of a bridge name
      * @param symbol       the kernel symbol of a code address, or null when unknown
      */
-    Settled settle(java.util.function.BiFunction<String, Long, String> bridgeOfPort,
+    void settle(java.util.function.BiFunction<String, Long, String> bridgeOfPort,
             Function<String, InterfaceId> bridgeId,
             Function<Long, String> symbol, PacketObserver... observers) {
         Set<Long> passUpSites = new HashSet<>();
@@ -70,7 +66,6 @@ final class BridgeInputDrops {
             }
         }
         Map<Long, Boolean> bySymbol = new HashMap<>();
-        int counted = 0;
         for (Candidate c : candidates) {
             String bridge = bridgeOfPort.apply(c.port().name(), c.timeNs());
             boolean passedUp = bridge != null && c.location() != 0 && plainFree(c.reason())
@@ -82,16 +77,13 @@ final class BridgeInputDrops {
                     observer.received(c.timeNs(), id, c.len());
                     observer.dropped(c.timeNs(), id, c.reason(), c.location(), c.ethertype());
                 }
-                counted++;
             } else {
                 for (PacketObserver observer : observers) {
                     observer.dropped(c.timeNs(), c.port(), c.reason(), c.location(), c.ethertype());
                 }
             }
         }
-        Settled settled = new Settled(counted, candidates.size() - counted);
         candidates.clear();
-        return settled;
     }
 
     /**

@@ -1362,22 +1362,22 @@ final class PacketTracker {
     }
 
     /**
-     * Takes over another part's upcalls still waiting (their journeys end here) and its unmatched answers, and
-     * pairs what each part has for the other. Call after {@code other.finish()}.
-     */
-    /**
      * Frames received on a device and freed there, to be counted where the kernel counted them once the bridges
      * above the ports are known ({@link BridgeInputDrops}).
      */
-    BridgeInputDrops.Settled settleBridgeInput(java.util.function.BiFunction<String, Long, String> bridgeOfPort,
+    void settleBridgeInput(java.util.function.BiFunction<String, Long, String> bridgeOfPort,
             java.util.function.Function<Long, String> symbol) {
-        return bridgeInput.settle(bridgeOfPort, bridge -> identities.id(bridge, null), symbol, observers);
+        bridgeInput.settle(bridgeOfPort, bridge -> identities.id(bridge, null), symbol, observers);
     }
 
     void mergeBridgeInput(PacketTracker other) {
         bridgeInput.merge(other.bridgeInput);
     }
 
+    /**
+     * Takes over another part's upcalls still waiting (their journeys end here) and its unmatched answers, and
+     * pairs what each part has for the other. Call after {@code other.finish()}.
+     */
     void mergeUpcalls(PacketTracker other) {
         upcalled.addAll(other.upcalled);
         other.upcalled.clear();
