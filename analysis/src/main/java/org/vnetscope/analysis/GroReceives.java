@@ -1,7 +1,5 @@
 package org.vnetscope.analysis;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
 import org.vnetscope.ctf.StreamFile;
 
 /**
@@ -40,18 +38,8 @@ final class GroReceives {
         long lastNs;
     }
 
-    private final Map<StreamFile, Cpu> cpus = new IdentityHashMap<>();
-    private StreamFile lastStream;
-    private Cpu lastCpu;
+    private final PerStream<Cpu> cpus = new PerStream<>(Cpu::new);
     private boolean seen;
-
-    private Cpu of(StreamFile stream) {
-        if (stream != lastStream || lastCpu == null) {
-            lastCpu = cpus.computeIfAbsent(stream, s -> new Cpu());
-            lastStream = stream;
-        }
-        return lastCpu;
-    }
 
     /** Whether any packet entered GRO in the trace so far. */
     boolean seen() {
@@ -60,7 +48,7 @@ final class GroReceives {
 
     void entered(StreamFile stream, long skb) {
         seen = true;
-        Cpu cpu = of(stream);
+        Cpu cpu = cpus.of(stream);
         cpu.entrySkb = skb;
         cpu.entryOpen = true;
         cpu.entered[cpu.next] = skb;
@@ -68,7 +56,7 @@ final class GroReceives {
     }
 
     void exited(StreamFile stream, long result) {
-        Cpu cpu = of(stream);
+        Cpu cpu = cpus.of(stream);
         if (!cpu.entryOpen) {
             return;
         }
@@ -79,15 +67,17 @@ final class GroReceives {
         }
     }
 
+    /** Whether a packet the stack received on this CPU came out of GRO (then {@link #takeMerged} follows). */
+    boolean cameOut(StreamFile stream, long skb) {
+        return forget(cpus.of(stream), skb);
+    }
+
     /**
-     * A packet the stack received on this CPU: when it came out of GRO, the packets merged meanwhile are returned
-     * (to be counted on its device, each with {@code headerBytes}); -1 when it did not come out of GRO.
+     * The packets merged on this CPU since a packet came out of GRO there, to be counted on the device of the one
+     * that just did ({@link #cameOut}), each with {@code headerBytes}.
      */
-    long delivered(StreamFile stream, long skb, InterfaceId device, long headerBytes, long timeNs) {
-        Cpu cpu = of(stream);
-        if (!forget(cpu, skb)) {
-            return -1;
-        }
+    long takeMerged(StreamFile stream, InterfaceId device, long headerBytes, long timeNs) {
+        Cpu cpu = cpus.of(stream);
         cpu.lastDevice = device;
         cpu.lastHeaderBytes = headerBytes;
         cpu.lastNs = timeNs;
@@ -98,7 +88,7 @@ final class GroReceives {
 
     /** What is left merged and undelivered on each CPU, for the device that last delivered there. */
     void drain(Drain into) {
-        for (Cpu cpu : cpus.values()) {
+        for (Cpu cpu : cpus.all()) {
             if (cpu.merged > 0 && cpu.lastDevice != null) {
                 into.merged(cpu.lastDevice, cpu.merged, cpu.lastHeaderBytes, cpu.lastNs);
             }

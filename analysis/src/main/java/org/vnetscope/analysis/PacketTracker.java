@@ -11,6 +11,7 @@ import org.vnetscope.analysis.paths.HopKind;
 import org.vnetscope.analysis.paths.Outcome;
 import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.FieldKey;
 import org.vnetscope.ctf.EventStream;
 import org.vnetscope.ctf.StreamFile;
 
@@ -514,15 +515,14 @@ final class PacketTracker {
     private void onReceiveSkb(Event event) {
         softirqs.received(event.stream());
         receiveSkb(event);
-        if (gro.seen()) {
+        if (gro.seen() && gro.cameOut(event.stream(), event.getLong(NetFields.SKBADDR))) {
             InterfaceId device = names.read(event, NetFields.NAME);
             long headerBytes = headerBytes(event);
-            long merged = gro.delivered(event.stream(), event.getLong(NetFields.SKBADDR), device, headerBytes,
-                    event.timestampNs());
+            long merged = gro.takeMerged(event.stream(), device, headerBytes, event.timestampNs());
             for (long i = 0; i < merged; i++) {
                 countMerged(event.timestampNs(), device, headerBytes);
             }
-            if (merged >= 0 && !groEntriesNamed) {
+            if (!groEntriesNamed) {
                 for (PacketObserver observer : observers) {
                     observer.groEntered(event.timestampNs(), device.name()); // its entry named no device
                 }
@@ -548,20 +548,19 @@ final class PacketTracker {
         chain.extraSegments = 0;
         chain.extraSegmentBytes = 0;
         long len = event.getLong(NetFields.LEN);
-        if (len - NetFields.ETH_HEADER <= mtu || !event.has(NetFields.NETWORK_HEADER_TYPE)) {
+        if (len - NetFields.ETH_HEADER <= mtu) {
             return;
         }
-        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
-        long protocol = type == NetFields.HEADER_IPV4 ? event.getLong(NetFields.IP4_PROTOCOL)
-                : type == NetFields.HEADER_IPV6 ? event.getLong(NetFields.IP6_NEXTHDR) : -1;
-        long headers = headerBytes(event);
-        if (protocol != NetFields.IPPROTO_TCP || headers <= 0 || headers >= mtu) {
+        long ip = ipHeaderBytes(event);
+        long tcp = ip == 0 ? 0 : tcpHeaderBytes(event);
+        long headers = ip + tcp;
+        if (tcp == 0 || headers >= mtu) {
             return;
         }
         long payload = len - NetFields.ETH_HEADER - headers;
         // the segment size is the connection's MSS, whose options are the timestamps at most: a super-packet
         // carrying SACK blocks has a longer header but is cut at the same size (e1000: 1,448 bytes at MTU 1500)
-        long mss = mtu - headers + Math.max(0, headerOptions(headers, event) - TCP_TIMESTAMP_OPTIONS);
+        long mss = mtu - headers + Math.max(0, tcp - TCP_BASE_HEADER - TCP_TIMESTAMP_OPTIONS);
         long segments = (payload + mss - 1) / mss;
         if (segments > 1) {
             chain.extraSegments = segments - 1;
@@ -571,38 +570,36 @@ final class PacketTracker {
 
     private static final long TCP_TIMESTAMP_OPTIONS = 12;
     private static final long TCP_BASE_HEADER = 20;
+    private static final long UDP_HEADER = 8;
 
-    /** The TCP options' length in a header of this length (IP and TCP) the event shows. */
-    private static long headerOptions(long headers, Event event) {
-        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
-        long ip = type == NetFields.HEADER_IPV4 ? 4 * event.getLong(NetFields.IP4_IHL) : NetFields.IPV6_HEADER;
-        return Math.max(0, headers - ip - TCP_BASE_HEADER);
+    /** The IP header's length of the packet an event shows (IPv4 with its options), or 0 when it shows none. */
+    private static long ipHeaderBytes(Event event) {
+        long type = event.has(NetFields.NETWORK_HEADER_TYPE) ? event.getLong(NetFields.NETWORK_HEADER_TYPE) : 0;
+        return type == NetFields.HEADER_IPV4 ? 4 * event.getLong(NetFields.IP4_IHL)
+                : type == NetFields.HEADER_IPV6 ? NetFields.IPV6_HEADER : 0;
+    }
+
+    /** The TCP header's length (with its options) of an event showing an IP header, or 0 when it is no TCP. */
+    private static long tcpHeaderBytes(Event event) {
+        boolean ipv4 = event.getLong(NetFields.NETWORK_HEADER_TYPE) == NetFields.HEADER_IPV4;
+        long protocol = ipv4 ? event.getLong(NetFields.IP4_PROTOCOL) : event.getLong(NetFields.IP6_NEXTHDR);
+        FieldKey dataOffset = (ipv4 ? NetFields.IP4_TRANSPORT : NetFields.IP6_TRANSPORT).tcpDataOffset();
+        return protocol == NetFields.IPPROTO_TCP && event.has(dataOffset) ? 4 * event.getLong(dataOffset) : 0;
     }
 
     /** The IP and TCP or UDP headers' length of the packet an event shows, or 0 when it shows none. */
     private static long headerBytes(Event event) {
-        if (!event.has(NetFields.NETWORK_HEADER_TYPE)) {
+        long ip = ipHeaderBytes(event);
+        if (ip == 0) {
             return 0;
         }
-        long type = event.getLong(NetFields.NETWORK_HEADER_TYPE);
-        long ip;
-        long protocol;
-        NetFields.Transport transport;
-        if (type == NetFields.HEADER_IPV4) {
-            ip = 4 * event.getLong(NetFields.IP4_IHL);
-            protocol = event.getLong(NetFields.IP4_PROTOCOL);
-            transport = NetFields.IP4_TRANSPORT;
-        } else if (type == NetFields.HEADER_IPV6) {
-            ip = NetFields.IPV6_HEADER;
-            protocol = event.getLong(NetFields.IP6_NEXTHDR);
-            transport = NetFields.IP6_TRANSPORT;
-        } else {
-            return 0;
+        long tcp = tcpHeaderBytes(event);
+        if (tcp > 0) {
+            return ip + tcp;
         }
-        if (protocol == NetFields.IPPROTO_TCP && event.has(transport.tcpDataOffset())) {
-            return ip + 4 * event.getLong(transport.tcpDataOffset());
-        }
-        return protocol == NetFields.IPPROTO_UDP ? ip + 8 : ip;
+        boolean ipv4 = event.getLong(NetFields.NETWORK_HEADER_TYPE) == NetFields.HEADER_IPV4;
+        long protocol = ipv4 ? event.getLong(NetFields.IP4_PROTOCOL) : event.getLong(NetFields.IP6_NEXTHDR);
+        return protocol == NetFields.IPPROTO_UDP ? ip + UDP_HEADER : ip;
     }
 
     private void receiveSkb(Event event) {
@@ -1465,9 +1462,7 @@ final class PacketTracker {
      */
     private static final class RecentQueues {
         private static final int KEPT = 8;
-        private final Map<StreamFile, Ring> byStream = new java.util.IdentityHashMap<>();
-        private StreamFile lastStream;
-        private Ring lastRing;
+        private final PerStream<Ring> byStream = new PerStream<>(Ring::new);
 
         private static final class Ring {
             final long[] times = new long[KEPT];
@@ -1476,16 +1471,8 @@ final class PacketTracker {
             int next;
         }
 
-        private Ring of(StreamFile stream) {
-            if (stream != lastStream) {
-                lastRing = byStream.computeIfAbsent(stream, s -> new Ring());
-                lastStream = stream;
-            }
-            return lastRing;
-        }
-
         void remember(StreamFile stream, long timeNs, long len, String device) {
-            Ring ring = of(stream);
+            Ring ring = byStream.of(stream);
             int slot = ring.next;
             ring.times[slot] = timeNs;
             ring.lengths[slot] = len;
@@ -1499,7 +1486,7 @@ final class PacketTracker {
          * without a VLAN tag), or null.
          */
         String sameFrameSince(StreamFile stream, long sinceNs, long rxLen, String receivedOn) {
-            Ring ring = of(stream);
+            Ring ring = byStream.of(stream);
             for (int i = 0; i < KEPT; i++) {
                 String device = ring.devices[i];
                 long extra = ring.lengths[i] - rxLen;
@@ -1518,30 +1505,20 @@ final class PacketTracker {
      * the trace has shown a {@code napi_poll} at all, since without that event no window would ever close.
      */
     private static final class ReceiveWindows {
-        private final Map<StreamFile, boolean[]> open = new java.util.IdentityHashMap<>();
+        private final PerStream<boolean[]> open = new PerStream<>(() -> new boolean[1]);
         private boolean pollsSeen;
-        private StreamFile lastStream;
-        private boolean[] lastOpen;
-
-        private boolean[] of(StreamFile stream) {
-            if (stream != lastStream || lastOpen == null) {
-                lastOpen = open.computeIfAbsent(stream, s -> new boolean[1]);
-                lastStream = stream;
-            }
-            return lastOpen;
-        }
 
         void received(StreamFile stream) {
-            of(stream)[0] = true;
+            open.of(stream)[0] = true;
         }
 
         void polled(StreamFile stream) {
             pollsSeen = true;
-            of(stream)[0] = false;
+            open.of(stream)[0] = false;
         }
 
         boolean receiving(StreamFile stream) {
-            return pollsSeen && of(stream)[0];
+            return pollsSeen && open.of(stream)[0];
         }
     }
 }

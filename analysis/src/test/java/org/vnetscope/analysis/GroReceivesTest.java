@@ -29,13 +29,15 @@ class GroReceivesTest {
         }
         assertThat(gro.seen()).isTrue();
         // a packet that never entered GRO (another device's, or a later stage) takes nothing
-        assertThat(gro.delivered(null, 0xC0, nic, 52, 10)).isEqualTo(-1);
-        assertThat(gro.delivered(null, 0xB0, nic, 52, 10)).as("a merged skb is no delivery").isEqualTo(-1);
-        assertThat(gro.delivered(null, 0xA0, nic, 52, 10)).isEqualTo(3);
+        assertThat(gro.cameOut(null, 0xC0)).isFalse();
+        assertThat(gro.cameOut(null, 0xB0)).as("a merged skb is no delivery").isFalse();
+        assertThat(gro.cameOut(null, 0xA0)).isTrue();
+        assertThat(gro.takeMerged(null, nic, 52, 10)).isEqualTo(3);
         // a packet GRO passed on unmerged
         gro.entered(null, 0xD0);
         gro.exited(null, NORMAL);
-        assertThat(gro.delivered(null, 0xD0, nic, 52, 20)).isZero();
+        assertThat(gro.cameOut(null, 0xD0)).isTrue();
+        assertThat(gro.takeMerged(null, nic, 52, 20)).isZero();
     }
 
     @Test
@@ -43,7 +45,8 @@ class GroReceivesTest {
         GroReceives gro = new GroReceives();
         gro.entered(null, 0xA0);
         gro.exited(null, NORMAL);
-        assertThat(gro.delivered(null, 0xA0, nic, 40, 5)).isZero();
+        assertThat(gro.cameOut(null, 0xA0)).isTrue();
+        assertThat(gro.takeMerged(null, nic, 40, 5)).isZero();
         gro.entered(null, 0xA1);
         gro.exited(null, HELD);
         gro.entered(null, 0xA2);
