@@ -67,7 +67,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
     private Map<String, long[]> lastPorts;
     private final Map<String, String> fdbBridgeOfPort = new HashMap<>();
     /** Each port's bridge over time, as the forwarding-database events named it (a port may move between bridges). */
-    private final Map<String, java.util.TreeMap<Long, String>> bridgeOfPortOverTime = new HashMap<>();
+    private final Map<String, TreeMap<Long, String>> bridgeOfPortOverTime = new HashMap<>();
     private final Map<String, FdbEntry> fdb = new LinkedHashMap<>();
     private final Map<String, FdbEntry> departed = new HashMap<>();
     private final Map<String, Set<Integer>> portVlans = new HashMap<>();
@@ -126,7 +126,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         String port = event.getString(DEV);
         if (bridge != null) {
             fdbBridgeOfPort.put(port, bridge);
-            bridgeOfPortOverTime.computeIfAbsent(port, p -> new java.util.TreeMap<>()).put(event.timestampNs(), bridge);
+            bridgeOfPortOverTime.computeIfAbsent(port, p -> new TreeMap<>()).put(event.timestampNs(), bridge);
         }
         String mac = mac(event.getBytes(ADDR));
         int vid = (int) event.getLong(VID);
@@ -172,7 +172,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         } else {
             fdbBridgeOfPort.putIfAbsent(port, bridge);
             // the entry was the port's in this bridge until now: the port belonged to it
-            bridgeOfPortOverTime.computeIfAbsent(port, p -> new java.util.TreeMap<>()).putIfAbsent(time, bridge);
+            bridgeOfPortOverTime.computeIfAbsent(port, p -> new TreeMap<>()).putIfAbsent(time, bridge);
             if (vid != 0) {
                 vlanEvidence(port, vid).seen(time, local);
                 portVlans.computeIfAbsent(port, p -> new TreeSet<>()).add(vid);
@@ -198,7 +198,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
      * or before that time, else the first after it; null when no such event named the port.
      */
     public String bridgeOf(String port, long timeNs) {
-        java.util.TreeMap<Long, String> times = bridgeOfPortOverTime.get(port);
+        TreeMap<Long, String> times = bridgeOfPortOverTime.get(port);
         if (times == null || times.isEmpty()) {
             return null;
         }
@@ -308,7 +308,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
         }));
         later.fdbBridgeOfPort.forEach(fdbBridgeOfPort::putIfAbsent);
         later.bridgeOfPortOverTime.forEach((port, times) ->
-                bridgeOfPortOverTime.computeIfAbsent(port, p -> new java.util.TreeMap<>()).putAll(times));
+                bridgeOfPortOverTime.computeIfAbsent(port, p -> new TreeMap<>()).putAll(times));
         later.portVlans.forEach((port, vlans) -> portVlans.computeIfAbsent(port, p -> new TreeSet<>()).addAll(vlans));
         later.removedPorts.forEach(removedPorts::putIfAbsent);
         later.vlanEvidence.forEach((device, vids) -> vids.forEach((vid, evidence) ->

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Scope;
@@ -97,7 +98,7 @@ final class StreamDecoder {
     private long lastCycles;
     private boolean warnedBackwards;
     /** Whether this stream was said to carry packets of another uuid: shared by its decoders of every time part. */
-    private final java.util.concurrent.atomic.AtomicBoolean uuidWarned;
+    private final AtomicBoolean uuidWarned;
 
     /**
      * Opens a stream file and reads its first packet's header and context: its stream class, stream instance and
@@ -108,7 +109,7 @@ final class StreamDecoder {
         this.warnings = warnings;
         this.files = new Path[] {path};
         this.indexes = new PacketIndex[1];
-        this.uuidWarned = new java.util.concurrent.atomic.AtomicBoolean();
+        this.uuidWarned = new AtomicBoolean();
         openFile(path);
         allocateFrames();
         long streamClassId = -1;
@@ -156,7 +157,7 @@ final class StreamDecoder {
     /** What opening a stream learnt, from which another decoder of it starts without reading it again. */
     record Reopening(CompiledTrace trace, TraceReader.Warnings warnings, Path[] files, PacketIndex[] indexes,
             CompiledTrace.Stream streamClass, long firstPacketBeginNs, StreamFile file, long streamIdForOrder,
-            java.util.concurrent.atomic.AtomicBoolean uuidWarned) {
+            AtomicBoolean uuidWarned) {
     }
 
     /** Call before reading: a snapshot of this stream's files and indexes. */
@@ -235,8 +236,8 @@ final class StreamDecoder {
             long[] sizes = new long[files.length];
             for (int i = 0; i < files.length; i++) {
                 try {
-                    sizes[i] = java.nio.file.Files.size(files[i]);
-                } catch (java.io.IOException e) {
+                    sizes[i] = Files.size(files[i]);
+                } catch (IOException e) {
                     sizes[i] = 0; // only a progress figure: a file that cannot be measured counts for nothing
                 }
             }
