@@ -21,6 +21,8 @@ final class JourneyLog implements Journey {
     private long[] netns = new long[8];
     private int hops;
     final IpHeader header = new IpHeader();
+    /** The hop whose event showed the header first, -1 before any did. */
+    int headerHop = -1;
     private static final IpHeader NO_HEADER = new IpHeader();
     private int bytes;
     private boolean bytesFromReceive;
@@ -43,6 +45,7 @@ final class JourneyLog implements Journey {
         hops = 0;
         steps = null;
         header.type = IpHeader.NONE;
+        headerHop = -1;
         bytes = 0;
         bytesFromReceive = true;
         receiverHop = -1;
@@ -92,6 +95,7 @@ final class JourneyLog implements Journey {
         hops++;
         if (seen.type != IpHeader.NONE && !header.ip()) {
             header.copyFrom(seen);
+            headerHop = hops - 1;
         }
         boolean transmit = kind == HopKind.QUEUE || kind == HopKind.XMIT;
         if (bytes == 0 && event.has(NetFields.LEN)) {
@@ -237,6 +241,11 @@ final class JourneyLog implements Journey {
     @Override
     public boolean hasIpv4() {
         return header.type == IpHeader.IPV4;
+    }
+
+    @Override
+    public int ipHeaderHop() {
+        return headerHop;
     }
 
     @Override

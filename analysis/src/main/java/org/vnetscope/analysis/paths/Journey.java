@@ -58,6 +58,12 @@ public interface Journey {
     /** Whether an IPv4 header was seen; then the addresses below are valid. */
     boolean hasIpv4();
 
+    /**
+     * The hop whose event first showed the IP header, or -1: a frame with no IP header of its own (ARP) that a
+     * tunnel wraps shows the tunnel's outer header only from the underlay device on.
+     */
+    int ipHeaderHop();
+
     /** IPv4 source address as an unsigned 32-bit value. */
     int ipv4Source();
 

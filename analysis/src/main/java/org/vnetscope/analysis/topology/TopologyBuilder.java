@@ -240,7 +240,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
     }
 
     private void enteredBridge(Journey journey, DeviceStep port) {
-        if (journey.hasIpv4()) {
+        // the address is the sender's only when its header showed before the bridge (not a tunnel's outer one)
+        if (journey.hasIpv4() && journey.ipHeaderHop() <= port.firstHop()) {
             long time = journey.timeNs(port.firstHop());
             Map<String, long[]> ports = portsBehind(journey.ipv4Source());
             long[] seen = ports.get(port.name());
