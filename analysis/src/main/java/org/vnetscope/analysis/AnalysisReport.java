@@ -3,6 +3,7 @@ package org.vnetscope.analysis;
 import java.util.List;
 import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.topology.SenderTraffic;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmTraffic;
 
@@ -25,12 +26,16 @@ import org.vnetscope.analysis.topology.VmTraffic;
  *                   when the trace has no datapath events
  * @param lostEvents ranges where the tracer lost data; empty when it lost none
  * @param notes      what the trace cannot show, and how to record it next time
+ * @param host       the traced host's name (the trace's {@code hostname}), or null when the trace does not say
+ * @param senderTraffic IPv4 traffic by address pair and the device it was sent from, binned (what a VM traffic
+ *                   matrix over several hosts is built from, each packet counted where it was sent)
  */
 public record AnalysisReport(String trace, long startNs, long endNs, long binNs, List<InterfaceReport> interfaces,
                              List<StreamReport> streams, List<DropReport> drops, List<OffloadReport> offload,
                              Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
                              List<Datapath> datapaths,
-                             List<LostRange> lostEvents, List<String> notes) {
+                             List<LostRange> lostEvents, List<String> notes, String host,
+                             List<SenderTraffic.Row> senderTraffic) {
 
     public AnalysisReport {
         interfaces = List.copyOf(interfaces);
@@ -42,5 +47,15 @@ public record AnalysisReport(String trace, long startNs, long endNs, long binNs,
         datapaths = List.copyOf(datapaths);
         lostEvents = List.copyOf(lostEvents);
         notes = List.copyOf(notes);
+        senderTraffic = List.copyOf(senderTraffic);
+    }
+
+    /** A report that names no host and keeps no sender table (a part of a trace, a test's). */
+    public AnalysisReport(String trace, long startNs, long endNs, long binNs, List<InterfaceReport> interfaces,
+                          List<StreamReport> streams, List<DropReport> drops, List<OffloadReport> offload,
+                          Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
+                          List<Datapath> datapaths, List<LostRange> lostEvents, List<String> notes) {
+        this(trace, startNs, endNs, binNs, interfaces, streams, drops, offload, topology, paths, chains, vmMatrix,
+                datapaths, lostEvents, notes, null, List.of());
     }
 }

@@ -16,6 +16,7 @@ import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.paths.PathGraph;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.TopologyBuilder;
+import org.vnetscope.analysis.topology.SenderTraffic;
 import org.vnetscope.analysis.topology.VmTraffic;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
@@ -42,6 +43,7 @@ public final class NetworkAnalysis {
     private final StreamAnalysis streams;
     private final PacketTracker tracker;
     private final PathGraph paths = new PathGraph();
+    private final SenderTraffic senderTraffic;
     private final TopologyBuilder topology = new TopologyBuilder();
     private final DatapathAnalysis datapaths = new DatapathAnalysis();
     private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
@@ -56,12 +58,14 @@ public final class NetworkAnalysis {
         this.options = options;
         this.traffic = new InterfaceTraffic(options.binNs());
         this.offload = new OffloadAnalysis(options.mtu());
+        this.senderTraffic = new SenderTraffic(options.binNs());
         PacketObserver journeys = new PacketObserver() {
             @Override
             public void journeyEnded(Journey journey) {
                 if (!journey.overlapsLostEvents()) {
                     paths.accept(journey);
                     topology.accept(journey);
+                    senderTraffic.accept(journey);
                 }
                 for (int i = 0; i < journeyListeners.size(); i++) { // no iterator per journey
                     journeyListeners.get(i).accept(journey);
@@ -136,6 +140,19 @@ public final class NetworkAnalysis {
                 discard.endNs(), describe(discard.stream()))));
     }
 
+    /** The traced host's name: the {@code hostname} its traces agree on, or null. */
+    static String hostname(List<Trace> traces) {
+        String name = null;
+        for (Trace trace : traces) {
+            String hostname = trace.hostname();
+            if (hostname != null && name != null && !name.equals(hostname)) {
+                return null; // traces of several hosts in one folder: none is the host
+            }
+            name = hostname != null ? hostname : name;
+        }
+        return name;
+    }
+
     private static String describe(StreamFile stream) {
         return stream == null ? null : stream.path().getFileName().toString();
     }
@@ -166,7 +183,8 @@ public final class NetworkAnalysis {
         return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities, knownDevices(map)),
                 streams.report(), dropList, offload.report(identities), map, pathList, chains,
-                VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes);
+                VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes, hostname(traces),
+                senderTraffic.result(identities::resolve));
     }
 
     /**
@@ -315,6 +333,7 @@ public final class NetworkAnalysis {
         offload.merge(other.offload);
         streams.merge(other.streams);
         paths.merge(other.paths);
+        senderTraffic.merge(other.senderTraffic);
         topology.merge(other.topology);
         datapaths.merge(other.datapaths);
         interruptActions.addAll(other.interruptActions);
