@@ -1,0 +1,215 @@
+package org.vnetscope.placement;
+
+import ai.timefold.solver.core.api.solver.Solver;
+import ai.timefold.solver.core.api.solver.SolverFactory;
+import ai.timefold.solver.core.config.localsearch.LocalSearchPhaseConfig;
+import ai.timefold.solver.core.config.localsearch.decider.acceptor.LocalSearchAcceptorConfig;
+import ai.timefold.solver.core.config.localsearch.decider.forager.LocalSearchForagerConfig;
+import ai.timefold.solver.core.config.score.director.ScoreDirectorFactoryConfig;
+import ai.timefold.solver.core.config.solver.EnvironmentMode;
+import ai.timefold.solver.core.config.solver.SolverConfig;
+import ai.timefold.solver.core.config.solver.termination.TerminationConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Places VMs on hosts to cut the traffic between hosts: hard, every host within its CPU, memory and NIC (the p95
+ * of its binned cross-host rate), pinned VMs on their pins, at most the migrations allowed; then the fewest
+ * cross-host bytes; then the fewest migrations.
+ *
+ * <p>An exhaustive search proves the optimum when the instance is small enough for its node budget. Otherwise
+ * the planning library's local search (Timefold Solver) starts from the best of the baselines and keeps the best
+ * placement it meets, so that the proposal is never worse than the current placement or the usual heuristics;
+ * a bound from the traffic graph's cuts says how far from optimal it can be.
+ */
+public final class Placer {
+
+    /** A window shorter than this is warned about: the traffic seen may not be the VMs' usual traffic. */
+    static final long SHORT_WINDOW_NS = 300_000_000_000L;
+    private static final int REMAINING_PAIRS = 10;
+
+    private Placer() {
+    }
+
+    public static PlacementResult solve(PlacementProblem problem, PlacementOptions options) {
+        Instance instance = new Instance(problem);
+        List<String> warnings = warnings(instance);
+        int[] current = instance.current.clone();
+        Loads before = new Loads(instance, current);
+
+        List<PlacementResult.Baseline> baselines = new ArrayList<>();
+        int[] start = null;
+        Loads startLoads = null;
+        String[] names = {"current", "first_fit_decreasing", "greedy_pairs"};
+        int[][] candidates = {Baselines.current(instance), Baselines.firstFitDecreasing(instance),
+                Baselines.greedyMerge(instance)};
+        for (int i = 0; i < names.length; i++) {
+            Loads loads = new Loads(instance, candidates[i]);
+            baselines.add(new PlacementResult.Baseline(names[i], loads.crossBytes, loads.feasible(), loads.moves));
+            if (startLoads == null || Loads.compare(loads, startLoads) < 0) {
+                start = candidates[i];
+                startLoads = loads;
+            }
+        }
+
+        int[] best = start;
+        String stoppedBy;
+        long nodes = 0;
+        boolean proven = false;
+        ExactSearch.Outcome exact = null;
+        if (options.exactNodeLimit() > 0) {
+            exact = new ExactSearch(instance, options.exactNodeLimit()).run(startLoads.feasible() ? start : null);
+            nodes = exact.nodes();
+            proven = exact.complete();
+        }
+        if (proven) {
+            if (exact.assignment() != null) {
+                best = exact.assignment();
+            }
+            stoppedBy = "proven";
+        } else {
+            int[] warm = exact != null && exact.assignment() != null
+                    && Loads.compare(new Loads(instance, exact.assignment()), startLoads) < 0 ? exact.assignment() : start;
+            long began = System.nanoTime();
+            int[] searched = localSearch(instance, warm, options);
+            long spent = System.nanoTime() - began;
+            best = Loads.compare(new Loads(instance, searched), new Loads(instance, warm)) <= 0 ? searched : warm;
+            stoppedBy = spent >= options.timeLimit().toNanos() * 98 / 100 ? "time_limit" : "converged";
+        }
+        Loads after = new Loads(instance, best);
+        long lowerBound = proven && exact.assignment() != null ? exact.crossBytes() : LowerBound.of(instance);
+        boolean optimal = proven || after.feasible() && after.crossBytes <= lowerBound;
+        if (proven && exact.assignment() == null) {
+            warnings.add("no placement keeps every host within its capacities and every pin");
+        } else if (!after.feasible()) {
+            warnings.add("the proposal still breaks a capacity, a pin or the migration budget: no better was found");
+        }
+        MigrationPlan.Plan plan = MigrationPlan.between(instance, current, best);
+        List<PlacementResult.Assignment> placement = new ArrayList<>();
+        for (int v = 0; v < instance.vms(); v++) {
+            placement.add(new PlacementResult.Assignment(instance.vmNames[v],
+                    best[v] < 0 ? null : instance.hostNames[best[v]]));
+        }
+        return new PlacementResult(figures(before), figures(after), List.copyOf(placement), plan.moves(),
+                plan.unordered(), Math.min(lowerBound, after.crossBytes), optimal, List.copyOf(baselines),
+                remaining(instance, best, after), instance.hostList(), stoppedBy, nodes, options.seed(),
+                List.copyOf(warnings));
+    }
+
+    /** Timefold's local search from a warm start; deterministic for a seed unless the time limit strikes. */
+    static int[] localSearch(Instance instance, int[] warm, PlacementOptions options) {
+        if (instance.vms() == 0 || instance.hosts() < 2) {
+            return warm.clone();
+        }
+        SolverConfig config = new SolverConfig()
+                .withSolutionClass(SolverPlacement.class)
+                .withEntityClasses(SolverVm.class)
+                .withScoreDirectorFactory(new ScoreDirectorFactoryConfig()
+                        .withIncrementalScoreCalculatorClass(PlacementScoreCalculator.class))
+                .withEnvironmentMode(EnvironmentMode.REPRODUCIBLE)
+                .withRandomSeed(options.seed())
+                // Tabu search, as the library's cloud balancing example: every step takes the best of a sample
+                // of non-tabu moves (a quarter of the change moves, at most a thousand) even when all are worse,
+                // so the search leaves a local optimum; late acceptance (the default) can wait forever there for
+                // a move no worse than its history
+                .withPhases(new LocalSearchPhaseConfig()
+                        .withAcceptorConfig(new LocalSearchAcceptorConfig()
+                                .withEntityTabuSize(Math.max(1, Math.min(7, instance.vms() / 4))))
+                        .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(
+                                Math.max(10, Math.min(1000, instance.vms() * instance.hosts() / 4)))))
+                .withTerminationConfig(new TerminationConfig()
+                        .withSpentLimit(options.timeLimit())
+                        .withUnimprovedStepCountLimit(options.unimprovedSteps(instance.vms(), instance.hosts())));
+        Solver<SolverPlacement> solver = SolverFactory.<SolverPlacement>create(config).buildSolver();
+        return solver.solve(new SolverPlacement(instance, warm)).assignment();
+    }
+
+    private static List<String> warnings(Instance instance) {
+        List<String> warnings = new ArrayList<>();
+        long window = instance.problem.windowNs();
+        if (window > 0 && window < SHORT_WINDOW_NS) {
+            warnings.add(String.format("the traffic was measured over %.1f s only: a placement is as good as the "
+                    + "window is typical of the VMs' traffic", window / 1e9));
+        }
+        boolean anyNic = Arrays.stream(instance.hostNicBps).anyMatch(c -> c > 0);
+        if (anyNic && instance.bins == 0) {
+            warnings.add("the traffic has no time bins: NIC capacities are not checked");
+        }
+        return warnings;
+    }
+
+    private static PlacementResult.Figures figures(Loads loads) {
+        Instance instance = loads.instance;
+        List<PlacementResult.HostLoad> hosts = new ArrayList<>();
+        for (int h = 0; h < instance.hosts(); h++) {
+            List<String> vms = new ArrayList<>();
+            for (int v = 0; v < instance.vms(); v++) {
+                if (loads.assignment[v] == h) {
+                    vms.add(instance.vmNames[v]);
+                }
+            }
+            hosts.add(new PlacementResult.HostLoad(instance.hostNames[h], List.copyOf(vms), loads.cpu[h] / 1000.0,
+                    instance.hostCpu[h] / 1000.0, loads.memory[h], instance.hostMemory[h], loads.nicP95Bps(h),
+                    loads.nicBytes[h], instance.hostNicBps[h]));
+        }
+        return new PlacementResult.Figures(loads.crossBytes, loads.maxNicUtilization(), loads.feasible(),
+                loads.moves, List.copyOf(hosts), loads.hostMatrix);
+    }
+
+    /** The heaviest pairs left on different hosts, each with the rule that stops either VM joining the other. */
+    private static List<PlacementResult.RemainingPair> remaining(Instance instance, int[] assignment, Loads loads) {
+        Integer[] cut = java.util.stream.IntStream.range(0, instance.demands()).boxed()
+                .filter(d -> assignment[instance.demandA[d]] >= 0 && assignment[instance.demandB[d]] >= 0
+                        && assignment[instance.demandA[d]] != assignment[instance.demandB[d]])
+                .sorted(Comparator.<Integer>comparingLong(d -> -instance.demandBytes[d]).thenComparingInt(d -> d))
+                .limit(REMAINING_PAIRS).toArray(Integer[]::new);
+        List<PlacementResult.RemainingPair> pairs = new ArrayList<>();
+        for (int d : cut) {
+            int a = instance.demandA[d];
+            int b = instance.demandB[d];
+            pairs.add(new PlacementResult.RemainingPair(instance.vmNames[a], instance.vmNames[b],
+                    instance.demandBytes[d], instance.hostNames[assignment[a]], instance.hostNames[assignment[b]],
+                    List.of(why(instance, assignment, loads, a, assignment[b]),
+                            why(instance, assignment, loads, b, assignment[a]))));
+        }
+        return List.copyOf(pairs);
+    }
+
+    /** Why a VM does not move to a host: the first rule the move would break, or what it would cost. */
+    static String why(Instance instance, int[] assignment, Loads loads, int v, int h) {
+        String vm = instance.vmNames[v];
+        String host = instance.hostNames[h];
+        if (instance.pinned[v] >= 0) {
+            return vm + " is pinned to " + instance.hostNames[instance.pinned[v]];
+        }
+        if (loads.cpu[h] + instance.vmCpu[v] > instance.hostCpu[h]) {
+            return String.format("%s has %.1f vCPU free, %s needs %.1f", host,
+                    (instance.hostCpu[h] - loads.cpu[h]) / 1000.0, vm, instance.vmCpu[v] / 1000.0);
+        }
+        if (loads.memory[h] + instance.vmMemory[v] > instance.hostMemory[h]) {
+            return String.format("%s has %d MiB free, %s needs %d MiB", host,
+                    instance.hostMemory[h] - loads.memory[h], vm, instance.vmMemory[v]);
+        }
+        int[] moved = assignment.clone();
+        moved[v] = h;
+        Loads then = new Loads(instance, moved);
+        if (instance.maxMoves >= 0 && then.moves > instance.maxMoves && then.moves > loads.moves) {
+            return "moving " + vm + " would exceed the migration budget of " + instance.maxMoves;
+        }
+        for (int g = 0; g < instance.hosts(); g++) {
+            if (instance.hostNicBps[g] > 0 && then.nicP95Bps(g) > instance.hostNicBps[g]
+                    && then.nicP95Bps(g) > loads.nicP95Bps(g)) {
+                return String.format("moving %s to %s would load %s's NIC to %.0f%% (p95)", vm, host,
+                        instance.hostNames[g], 100.0 * then.nicP95Bps(g) / instance.hostNicBps[g]);
+            }
+        }
+        long saving = loads.crossBytes - then.crossBytes;
+        if (saving > 0) {
+            return String.format("moving %s to %s would save %d bytes: the search did not find it", vm, host, saving);
+        }
+        return saving == 0 ? String.format("moving %s to %s would cut as many bytes as it joins", vm, host)
+                : String.format("moving %s to %s would cut %d more bytes than it joins", vm, host, -saving);
+    }
+}
