@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
                 "  vnetscope dump --clock-gmt samples/bridge-basic/trace/kernel | less",
                 "  vnetscope help analyze"},
         subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, TopologyCommand.class,
-                ReportCommand.class, RecordCommand.class, DumpCommand.class, DemoCommand.class})
+                ReportCommand.class, RecordCommand.class, DumpCommand.class, DemoCommand.class,
+                PlacementCommand.class})
 public final class Main {
 
     /** Exit code of a run that found the trace unusable (picocli uses 2 for bad arguments). */
@@ -62,7 +63,7 @@ public final class Main {
     /** The subcommands by name, as {@link Main}'s annotation lists them. */
     private static final Map<String, Class<?>> SUBCOMMANDS = Map.of("analyze", AnalyzeCommand.class,
             "topology", TopologyCommand.class, "report", ReportCommand.class, "record", RecordCommand.class,
-            "dump", DumpCommand.class, "demo", DemoCommand.class);
+            "dump", DumpCommand.class, "demo", DemoCommand.class, "placement", PlacementCommand.class);
 
     /**
      * The top command with only the subcommand being run: picocli builds a command's model by reflection, and

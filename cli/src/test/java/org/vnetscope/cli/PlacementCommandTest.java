@@ -1,0 +1,170 @@
+package org.vnetscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vnetscope placement} on the bundled sample and on the two-host lab recording (samples/lab5), against what
+ * the recording's scenario sent: every ping is counted once, on the host that sent it, with its frames' bytes.
+ */
+class PlacementCommandTest {
+
+    private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
+    private static final Path SAMPLE = REPO.resolve("samples/bridge-basic");
+    private static final Path UPLINK = REPO.resolve("samples/lab5/recordings/mh-uplink");
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws Exception {
+            return ReportJson.MAPPER.readTree(out);
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Path twoHosts(Path dir, int cpu, int memory) throws Exception {
+        Path hosts = dir.resolve("hosts.json");
+        Files.writeString(hosts, "{\"hosts\":[{\"name\":\"hosta\",\"cpu\":" + cpu + ",\"memory_mib\":" + memory
+                + ",\"nic_bits_per_second\":1000000000},{\"name\":\"hostb\",\"cpu\":" + cpu + ",\"memory_mib\":"
+                + memory + ",\"nic_bits_per_second\":1000000000}]}");
+        return hosts;
+    }
+
+    @Test
+    void twoHostRecordingCountsEachPacketOnceWhereItWasSent(@TempDir Path dir) throws Exception {
+        Run run = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+                UPLINK.resolve("hostb/trace/kernel").toString(), "--hosts", twoHosts(dir, 4, 4096).toString(),
+                "--format", "json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode json = run.json();
+        Map<String, JsonNode> pairs = new HashMap<>();
+        json.get("traffic").forEach(pair -> pairs.put(pair.get("a").asText() + " " + pair.get("b").asText(), pair));
+        // P1: 100 pings hosta vmA1 -> hostb vmB1, all answered: 200 frames of 98 bytes, across hosts
+        assertThat(pairs.get("52:54:00:0a:00:11 52:54:00:0b:00:21").get("bytes").asLong()).isEqualTo(200 * 98);
+        // P2: 20 pings within hosta
+        assertThat(pairs.get("52:54:00:0a:00:11 52:54:00:0a:00:12").get("bytes").asLong()).isEqualTo(40 * 98);
+        // M1 and M2: 150 pings each to the VM that migrated, 125 answered
+        assertThat(pairs.get("52:54:00:0a:00:11 52:54:00:0a:00:13").get("packets").asLong()).isEqualTo(275);
+        assertThat(pairs.get("52:54:00:0a:00:13 52:54:00:0b:00:21").get("packets").asLong()).isEqualTo(275);
+        assertThat(pairs.get("52:54:00:0a:00:12 52:54:00:0b:00:22").get("bytes").asLong())
+                .as("iperf3 TCP payload alone").isGreaterThan(12_582_912L);
+
+        JsonNode migrated = null;
+        for (JsonNode vm : json.get("vms")) {
+            if (vm.get("name").asText().equals("52:54:00:0a:00:13")) {
+                migrated = vm;
+            }
+        }
+        assertThat(migrated).isNotNull();
+        assertThat(migrated.get("host").asText()).isEqualTo("hostb");
+        assertThat(migrated.get("hosts").toString()).isEqualTo("[\"hosta\",\"hostb\"]");
+
+        // room for all: the bulk pair joins, only the small ping pair within the old hosta stays apart
+        assertThat(json.get("before").get("cross_host_bytes").asLong()).isGreaterThan(15_000_000L);
+        assertThat(json.get("after").get("cross_host_bytes").asLong()).isEqualTo(40 * 98);
+        assertThat(json.get("optimal").asBoolean()).isTrue();
+        assertThat(json.get("lower_bound_bytes").asLong()).isEqualTo(40 * 98);
+        assertThat(json.get("moves")).isNotEmpty();
+        JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/placement.schema.json").toFile());
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        SchemaShape.check(schema, schema, json, "$", problems);
+        assertThat(problems).isEmpty();
+        for (JsonNode move : json.get("moves")) {
+            assertThat(move.get("virsh").asText()).startsWith("virsh migrate --live")
+                    .endsWith("qemu+ssh://" + move.get("to").asText() + "/system");
+        }
+    }
+
+    @Test
+    void aMigrationBudgetAndPinsAreKept(@TempDir Path dir) throws Exception {
+        Path hosts = twoHosts(dir, 4, 4096);
+        Run run = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+                UPLINK.resolve("hostb/trace/kernel").toString(), "--hosts", hosts.toString(), "--format", "json",
+                "--max-moves", "1", "--pin", "52:54:00:0b:00:22=hostb");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode json = run.json();
+        assertThat(json.get("moves")).hasSize(1);
+        assertThat(json.get("moves").get(0).get("vm").asText()).isEqualTo("52:54:00:0a:00:12");
+        for (JsonNode assignment : json.get("placement")) {
+            if (assignment.get("vm").asText().equals("52:54:00:0b:00:22")) {
+                assertThat(assignment.get("host").asText()).isEqualTo("hostb");
+            }
+        }
+    }
+
+    @Test
+    void anOverfullHostSendsVmsWhereTheyFit() throws Exception {
+        Run run = run("placement", SAMPLE.resolve("trace/kernel").toString(), "--hosts",
+                SAMPLE.resolve("hosts.json").toString(), "--format", "json", "--max-moves", "1");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode json = run.json();
+        assertThat(json.get("before").get("feasible").asBoolean()).isFalse();
+        assertThat(json.get("after").get("feasible").asBoolean()).isTrue();
+        assertThat(json.get("moves")).hasSize(1);
+        // of the three VMs, the one that talks least to the others leaves
+        String leaving = json.get("moves").get(0).get("vm").asText();
+        long cut = json.get("after").get("cross_host_bytes").asLong();
+        long least = Long.MAX_VALUE;
+        Map<String, Long> traffic = new HashMap<>();
+        for (JsonNode pair : json.get("traffic")) {
+            traffic.merge(pair.get("a").asText(), pair.get("bytes").asLong(), Long::sum);
+            traffic.merge(pair.get("b").asText(), pair.get("bytes").asLong(), Long::sum);
+        }
+        for (long bytes : traffic.values()) {
+            least = Math.min(least, bytes);
+        }
+        assertThat(traffic.get(leaving)).isEqualTo(least);
+        assertThat(cut).isEqualTo(least);
+    }
+
+    @Test
+    void aMatrixFileIsPlacedWithoutTraces(@TempDir Path dir) throws Exception {
+        Path matrix = dir.resolve("matrix.json");
+        Files.writeString(matrix, "{\"vms\":[{\"name\":\"web\",\"host\":\"hosta\",\"cpu\":2,\"memory_mib\":2048},"
+                + "{\"name\":\"db\",\"host\":\"hostb\",\"cpu\":2,\"memory_mib\":2048},"
+                + "{\"name\":\"batch\",\"host\":\"hosta\",\"cpu\":2,\"memory_mib\":2048}],"
+                + "\"traffic\":[{\"a\":\"web\",\"b\":\"db\",\"bytes\":1000000},{\"a\":\"batch\",\"b\":\"db\",\"bytes\":10}]}");
+        Run run = run("placement", "--matrix", matrix.toString(), "--hosts", twoHosts(dir, 4, 4096).toString(),
+                "--format", "json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode json = run.json();
+        assertThat(json.get("before").get("cross_host_bytes").asLong()).isEqualTo(1_000_010L);
+        // each host holds two VMs at most: web and db together, batch alone
+        assertThat(json.get("after").get("cross_host_bytes").asLong()).isEqualTo(10);
+        assertThat(json.get("moves")).hasSize(1);
+        Run text = run("placement", "--matrix", matrix.toString(), "--hosts", dir.resolve("hosts.json").toString());
+        assertThat(text.out()).contains("virsh migrate --live").contains("batch").contains("keeps them apart");
+    }
+
+    @Test
+    void badInputIsOneLineNamingTheFile(@TempDir Path dir) throws Exception {
+        Path broken = dir.resolve("hosts.json");
+        Files.writeString(broken, "{\"hosts\": [{\"name\": \"a\"}]}");
+        Run run = run("placement", "--matrix", broken.toString(), "--hosts", broken.toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(run.err().strip()).doesNotContain("\n").contains(broken.toString()).contains("cpu");
+
+        Path oneHost = dir.resolve("one.json");
+        Files.writeString(oneHost, "{\"hosts\":[{\"name\":\"elsewhere\",\"cpu\":4,\"memory_mib\":4096}]}");
+        Run missing = run("placement", SAMPLE.resolve("trace/kernel").toString(), "--hosts", oneHost.toString());
+        assertThat(missing.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(missing.err().strip()).doesNotContain("\n").contains("labguest").contains(oneHost.toString());
+
+        Run neither = run("placement", "--hosts", oneHost.toString());
+        assertThat(neither.exit()).isEqualTo(2);
+        assertThat(neither.err()).contains("either traces or --matrix");
+    }
+}
