@@ -18,6 +18,8 @@ final class ExactSearch {
 
     private final Instance instance;
     private final long nodeLimit;
+    /** System.nanoTime() after which the search gives up proving, as when its node budget runs out. */
+    private final long deadlineNanos;
     private final int[] order;
     /** The last position in {@link #order} of a VM that runs on or is pinned to each host. */
     private final int[] lastClaim;
@@ -26,7 +28,6 @@ final class ExactSearch {
     private final long[] memory;
     private final int[] vmsOn;
     private final long[][] nicBins;
-    private final long[] scratch;
     private final boolean checkNic;
     private final long[] toHost;
     private int[] best;
@@ -35,9 +36,10 @@ final class ExactSearch {
     private long nodes;
     private boolean aborted;
 
-    ExactSearch(Instance instance, long nodeLimit) {
+    ExactSearch(Instance instance, long nodeLimit, long deadlineNanos) {
         this.instance = instance;
         this.nodeLimit = nodeLimit;
+        this.deadlineNanos = deadlineNanos;
         int hosts = instance.hosts();
         order = order(instance);
         lastClaim = new int[hosts];
@@ -58,7 +60,6 @@ final class ExactSearch {
         vmsOn = new int[hosts];
         checkNic = instance.bins > 0 && Arrays.stream(instance.hostNicBps).anyMatch(c -> c > 0);
         nicBins = new long[hosts][checkNic ? instance.bins : 0];
-        scratch = new long[instance.bins];
         toHost = new long[hosts];
     }
 
@@ -80,7 +81,7 @@ final class ExactSearch {
         if (aborted) {
             return;
         }
-        if (++nodes > nodeLimit) {
+        if (++nodes > nodeLimit || (nodes & 0xfff) == 0 && System.nanoTime() - deadlineNanos > 0) {
             aborted = true;
             return;
         }
@@ -236,8 +237,7 @@ final class ExactSearch {
         if (instance.hostNicBps[h] <= 0) {
             return false;
         }
-        System.arraycopy(nicBins[h], 0, scratch, 0, scratch.length);
-        return instance.bitsPerSecond(Instance.p95(scratch)) > instance.hostNicBps[h];
+        return instance.bitsPerSecond(Instance.p95(nicBins[h])) > instance.hostNicBps[h];
     }
 
     /** Pinned VMs first, then each next VM the one with the most bytes to those already ordered. */

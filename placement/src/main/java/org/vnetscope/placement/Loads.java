@@ -67,7 +67,7 @@ final class Loads {
 
     /** A host's NIC load: the 95th percentile of its binned cross-host rate, in bits/s. */
     long nicP95Bps(int host) {
-        return instance.bitsPerSecond(Instance.p95(nicBins[host].clone()));
+        return instance.bitsPerSecond(Instance.p95(nicBins[host]));
     }
 
     /** The most used NIC's p95 load over its capacity; 0 when no capacity is known. */

@@ -18,7 +18,6 @@ public class PlacementScoreCalculator implements IncrementalScoreCalculator<Solv
     private long[][] nicBins;
     private long[] nicP95Bps;
     private boolean[] nicStale;
-    private long[] scratch;
     private boolean checkNic;
     private long crossBytes;
     private int moves;
@@ -35,7 +34,6 @@ public class PlacementScoreCalculator implements IncrementalScoreCalculator<Solv
         nicBins = new long[hosts][checkNic ? instance.bins : 0];
         nicP95Bps = new long[hosts];
         nicStale = new boolean[hosts];
-        scratch = new long[instance.bins];
         crossBytes = 0;
         moves = 0;
         for (SolverVm vm : solution.vms()) {
@@ -134,8 +132,7 @@ public class PlacementScoreCalculator implements IncrementalScoreCalculator<Solv
             if (nicStale[h]) {
                 nicStale[h] = false;
                 if (instance.hostNicBps[h] > 0) {
-                    System.arraycopy(nicBins[h], 0, scratch, 0, scratch.length);
-                    nicP95Bps[h] = instance.bitsPerSecond(Instance.p95(scratch));
+                    nicP95Bps[h] = instance.bitsPerSecond(Instance.p95(nicBins[h]));
                 }
             }
             hard += Scoring.hostExcess(instance, h, cpu[h], memory[h], nicP95Bps[h]);

@@ -60,7 +60,10 @@ public final class Placer {
         boolean proven = false;
         ExactSearch.Outcome exact = null;
         if (options.exactNodeLimit() > 0) {
-            exact = new ExactSearch(instance, options.exactNodeLimit()).run(startLoads.feasible() ? start : null);
+            // a third of the time limit at most: what is left goes to the local search when no proof comes
+            long deadline = System.nanoTime() + options.timeLimit().toNanos() / 3;
+            exact = new ExactSearch(instance, options.exactNodeLimit(), deadline)
+                    .run(startLoads.feasible() ? start : null);
             nodes = exact.nodes();
             proven = exact.complete();
         }
