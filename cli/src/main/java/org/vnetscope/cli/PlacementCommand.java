@@ -1,7 +1,5 @@
 package org.vnetscope.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
+import org.vnetscope.analysis.topology.VmDirectory;
 import org.vnetscope.placement.Demand;
 import org.vnetscope.placement.HostSpec;
 import org.vnetscope.placement.PlacementOptions;
@@ -137,12 +136,12 @@ public final class PlacementCommand implements Callable<Integer> {
                         + ", which a trace names (its hostname)");
             }
         }
-        Map<String, PlacementInput.Size> sizes = PlacementInput.libvirtSizes(analysis.libvirt);
-        PlacementInput.Size fallback = defaultSize();
+        VmDirectory directory = analysis.options().vms();
+        VmDirectory.Size fallback = defaultSize();
         List<VmSpec> vms = new ArrayList<>();
         List<String> unsized = new ArrayList<>();
         for (ClusterTraffic.Vm vm : cluster.vms()) {
-            PlacementInput.Size size = sizes.get(vm.name());
+            VmDirectory.Size size = directory.sizeOf(vm.name());
             if (size == null) {
                 unsized.add(vm.name());
                 size = fallback;
@@ -182,11 +181,11 @@ public final class PlacementCommand implements Callable<Integer> {
         return result;
     }
 
-    private PlacementInput.Size defaultSize() {
+    private VmDirectory.Size defaultSize() {
         String[] parts = defaultVmSize.split(",");
         try {
             if (parts.length == 2) {
-                return new PlacementInput.Size(Double.parseDouble(parts[0].trim()), Long.parseLong(parts[1].trim()));
+                return new VmDirectory.Size(Double.parseDouble(parts[0].trim()), Long.parseLong(parts[1].trim()));
             }
         } catch (NumberFormatException e) {
             // reported below

@@ -18,6 +18,8 @@ final class Loads {
     /** Each host's cross-host bytes (in plus out) over the window. */
     final long[] nicBytes;
     final long[][] hostMatrix;
+    /** How far the placement breaks the hard rules, in the solver's units; 0 when it is feasible. */
+    final long hardExcess;
 
     Loads(Instance instance, int[] assignment) {
         this.instance = instance;
@@ -63,6 +65,7 @@ final class Loads {
             }
         }
         crossBytes = cross;
+        hardExcess = computeHardExcess();
     }
 
     /** A host's NIC load: the 95th percentile of its binned cross-host rate, in bits/s. */
@@ -81,8 +84,7 @@ final class Loads {
         return max;
     }
 
-    /** How far the placement breaks the hard rules, in the solver's units; 0 when it is feasible. */
-    long hardExcess() {
+    private long computeHardExcess() {
         long excess = 0;
         for (int h = 0; h < instance.hosts(); h++) {
             excess += Scoring.hostExcess(instance, h, cpu[h], memory[h], instance.hostNicBps[h] > 0 ? nicP95Bps(h) : 0);
@@ -96,12 +98,12 @@ final class Loads {
     }
 
     boolean feasible() {
-        return hardExcess() == 0;
+        return hardExcess == 0;
     }
 
     /** Hard excess, then cross-host bytes, then moves: smaller is better. */
     static int compare(Loads a, Loads b) {
-        int c = Long.compare(a.hardExcess(), b.hardExcess());
+        int c = Long.compare(a.hardExcess, b.hardExcess);
         if (c != 0) {
             return c;
         }

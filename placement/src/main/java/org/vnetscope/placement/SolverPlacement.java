@@ -51,10 +51,6 @@ public class SolverPlacement {
         return vms;
     }
 
-    HardMediumSoftLongScore score() {
-        return score;
-    }
-
     int[] assignment() {
         int[] assignment = new int[vms.size()];
         for (SolverVm vm : vms) {

@@ -27,6 +27,11 @@ public final class VmDirectory {
     private final Map<String, String> byDevice = new HashMap<>();
     private final Map<String, String> byMac = new HashMap<>();
     private final Map<Long, String> byNetns = new HashMap<>();
+    private final Map<String, Size> sizes = new HashMap<>();
+
+    /** A VM's size as its libvirt domain declares it ({@code <vcpu>}, {@code <memory unit=...>}). */
+    public record Size(double cpu, long memoryMib) {
+    }
 
     public static VmDirectory empty() {
         return new VmDirectory();
@@ -77,6 +82,13 @@ public final class VmDirectory {
                 throw new IllegalArgumentException(fileOrFolder + ": no <name> in the domain XML");
             }
             String domain = names.item(0).getTextContent().trim();
+            NodeList vcpu = document.getDocumentElement().getElementsByTagName("vcpu");
+            NodeList memory = document.getDocumentElement().getElementsByTagName("memory");
+            if (vcpu.getLength() > 0 && memory.getLength() > 0) {
+                Element amount = (Element) memory.item(0);
+                sizes.put(domain, new Size(Double.parseDouble(vcpu.item(0).getTextContent().trim()),
+                        mib(Double.parseDouble(amount.getTextContent().trim()), amount.getAttribute("unit"))));
+            }
             NodeList interfaces = document.getElementsByTagName("interface");
             for (int i = 0; i < interfaces.getLength(); i++) {
                 Element element = (Element) interfaces.item(i);
@@ -89,6 +101,28 @@ public final class VmDirectory {
         } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
             throw new IllegalArgumentException(fileOrFolder + ": not a libvirt domain XML: " + e.getMessage(), e);
         }
+    }
+
+    /** libvirt's memory units (KiB when none is given), in MiB. */
+    static long mib(double amount, String unit) {
+        double bytes = switch (unit == null || unit.isEmpty() ? "KiB" : unit) {
+            case "b", "bytes" -> amount;
+            case "KB" -> amount * 1e3;
+            case "k", "KiB" -> amount * 1024;
+            case "MB" -> amount * 1e6;
+            case "M", "MiB" -> amount * 1024 * 1024;
+            case "GB" -> amount * 1e9;
+            case "G", "GiB" -> amount * 1024 * 1024 * 1024;
+            case "TB" -> amount * 1e12;
+            case "T", "TiB" -> amount * 1024.0 * 1024 * 1024 * 1024;
+            default -> throw new IllegalArgumentException("unknown memory unit " + unit);
+        };
+        return Math.round(bytes / (1024 * 1024));
+    }
+
+    /** The size the domain XML of a VM declares, or null. */
+    public Size sizeOf(String vm) {
+        return sizes.get(vm);
     }
 
     private static java.util.Optional<String> attribute(Element parent, String tag, String name) {
