@@ -219,7 +219,28 @@ public final class InterfaceIdentities {
             return plain;
         }
         long owner = raw.part() != 0 ? ownerKey(raw.part()) : soleOwner(plain);
+        if (owner < 0) {
+            // A part no namespace could be placed for is a pair of its own only beside several placed ones: a
+            // process that wrote a frame or two in its own context (arping, an announce) looks like a relay for
+            // them, and must not split the one pair it used into rows that read the same.
+            long placed = placedOwner(plain);
+            owner = placed == -1 ? owner : placed;
+        }
         return owner == 0 ? plain : intern(plain.name(), plain.peer(), owner);
+    }
+
+    /** The one namespace the relays of this pair were placed in (0 for none), or -1 when there are several. */
+    private long placedOwner(InterfaceId plain) {
+        long placed = 0;
+        for (long owner : ownersOf(plain)) {
+            if (owner > 0) {
+                if (placed != 0 && placed != owner) {
+                    return -1;
+                }
+                placed = owner;
+            }
+        }
+        return placed;
     }
 
     /** {@link #resolve} without relays: the part-less id a raw id's name and peer stand for. */

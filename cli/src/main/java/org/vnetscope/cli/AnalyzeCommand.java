@@ -35,13 +35,16 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     TraceAnalysis analysis;
 
-    @Parameters(paramLabel = "TRACE", description = "Trace directory, or an LTTng session folder.")
-    Path trace;
+    @Parameters(paramLabel = "TRACE", arity = "1..*",
+            description = "Trace directories or LTTng session folders; traces of several hosts (told apart by their "
+                    + "hostname and clock) are analysed host by host and put on one time line.")
+    List<Path> traces;
 
     @Option(names = "--format", defaultValue = "text", description = "text, json or csv (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Directory for the CSV files (required with csv).")
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Directory for the CSV files (required with csv; one sub-directory per host when several).")
     Path output;
 
     @Override
@@ -50,22 +53,37 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--format csv needs --output DIR");
         }
         PrintWriter out = spec.commandLine().getOut();
+        List<TraceAnalysis.HostAnalysis> hosts = analysis.runHosts(traces);
+        boolean several = hosts.size() > 1;
         switch (format) {
             case json -> {
                 try {
-                    out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter()
-                            .writeValueAsString(analysis.document(trace)));
+                    out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+                            several ? analysis.clusterDocument(hosts) : ReportJson.of(hosts.get(0).report())));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
             case csv -> {
-                List<Path> written = ReportCsv.write(analysis.run(trace), output);
-                written.forEach(path -> out.println("wrote " + path));
+                for (TraceAnalysis.HostAnalysis host : hosts) {
+                    Path directory = several ? output.resolve(host.host().name()) : output;
+                    List<Path> written = ReportCsv.write(host.report(), directory);
+                    written.forEach(path -> out.println("wrote " + path));
+                }
             }
             case text -> {
-                AnalysisReport report = analysis.run(trace);
-                ReportText.print(report, out);
+                for (TraceAnalysis.HostAnalysis host : hosts) {
+                    if (several) {
+                        out.println("=== host " + host.host().name() + " (" + host.trace() + ")");
+                    }
+                    ReportText.print(host.report(), out);
+                    if (several) {
+                        out.println();
+                    }
+                }
+                if (several) {
+                    analysis.printCluster(hosts, out);
+                }
             }
         }
         return 0;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.cluster.Migrations;
 import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
@@ -33,8 +34,9 @@ public final class TopologyCommand implements Callable<Integer> {
 
     enum Format { text, json, dot }
 
-    @Parameters(paramLabel = "TRACE", description = "Trace directory, or an LTTng session folder.")
-    Path trace;
+    @Parameters(paramLabel = "TRACE", arity = "1..*",
+            description = "Trace directories or LTTng session folders; several hosts' traces are shown host by host.")
+    List<Path> traces;
 
     @Option(names = "--format", defaultValue = "text",
             description = "text (a tree), json or dot (Graphviz) (default: ${DEFAULT-VALUE}).")
@@ -49,8 +51,35 @@ public final class TopologyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AnalysisReport report = analysis.run(trace);
+        List<TraceAnalysis.HostAnalysis> hosts = analysis.runHosts(traces);
         PrintWriter out = spec.commandLine().getOut();
+        if (hosts.size() > 1) {
+            TraceAnalysis.Cluster cluster = analysis.cluster(hosts);
+            switch (format) {
+                case json -> {
+                    ObjectNode whole = cluster.document();
+                    ObjectNode root = ReportJson.MAPPER.createObjectNode();
+                    for (String member : List.of("trace", "hosts", "sync", "topology", "paths", "chains", "vm_matrix",
+                            "datapaths")) {
+                        if (whole.has(member)) {
+                            root.set(member, whole.get(member));
+                        }
+                    }
+                    out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+                }
+                case dot -> out.print(dot(hosts, cluster.migrations()));
+                case text -> {
+                    for (TraceAnalysis.HostAnalysis host : hosts) {
+                        out.println("=== host " + host.host().name() + " (" + host.trace() + ")");
+                        out.print(tree(host.report()));
+                        out.println();
+                    }
+                    ClusterText.migrations(cluster.migrations(), hosts.get(0).report().startNs(), out);
+                }
+            }
+            return 0;
+        }
+        AnalysisReport report = hosts.get(0).report();
         switch (format) {
             case json -> {
                 ObjectNode root = ReportJson.MAPPER.createObjectNode();
@@ -267,29 +296,56 @@ public final class TopologyCommand implements Callable<Integer> {
 
     static String dot(Topology topology) {
         StringBuilder sb = new StringBuilder("graph topology {\n  node [shape=box];\n");
+        dotBody(sb, topology, "", "  ");
+        return sb.append("}\n").toString();
+    }
+
+    /**
+     * Several hosts: each a cluster of its own (node names prefixed with the host, since two hosts' {@code virbr0}
+     * are two bridges), and each migration a dashed edge from the port the VM left to the one it arrived at.
+     */
+    static String dot(List<TraceAnalysis.HostAnalysis> hosts, List<Migrations.Migration> migrations) {
+        StringBuilder sb = new StringBuilder("graph topology {\n  node [shape=box];\n  compound=true;\n");
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i).host().name();
+            sb.append("  subgraph ").append(quote("cluster_" + host)).append(" {\n    label=").append(quote(host))
+                    .append(";\n");
+            dotBody(sb, hosts.get(i).report().topology(), host + ":", "    ");
+            sb.append("  }\n");
+        }
+        for (Migrations.Migration migration : migrations) {
+            sb.append("  ").append(quote(migration.fromHost() + ":" + migration.fromPort())).append(" -- ")
+                    .append(quote(migration.toHost() + ":" + migration.toPort()))
+                    .append(" [style=dashed, label=").append(quote("migrated " + migration.vm() + "\\ndowntime "
+                            + ReportText.duration(migration.downtimeNs()))).append("];\n");
+        }
+        return sb.append("}\n").toString();
+    }
+
+    private static void dotBody(StringBuilder sb, Topology topology, String prefix, String indent) {
         for (Topology.Bridge bridge : topology.bridges()) {
-            sb.append("  ").append(quote(bridge.name())).append(" [shape=ellipse");
-            if (!bridge.vlanMembership().isEmpty()) {
+            sb.append(indent).append(quote(prefix + bridge.name())).append(" [shape=ellipse");
+            if (!prefix.isEmpty() || !bridge.vlanMembership().isEmpty()) {
                 sb.append(", label=").append(quote(bridge.name() + heldVlans(bridge.vlanMembership())));
             }
             sb.append("];\n");
             for (Topology.Port port : bridge.ports()) {
                 String label = port.name() + (port.vm() == null ? "" : "\\n" + port.vm())
                         + heldVlans(port.vlanMembership());
-                sb.append("  ").append(quote(port.name())).append(" [label=").append(quote(label))
+                sb.append(indent).append(quote(prefix + port.name())).append(" [label=").append(quote(label))
                         .append(port.removedNs() != null ? ", style=dashed" : "").append("];\n");
-                sb.append("  ").append(quote(bridge.name())).append(" -- ").append(quote(port.name())).append(";\n");
+                sb.append(indent).append(quote(prefix + bridge.name())).append(" -- ")
+                        .append(quote(prefix + port.name())).append(";\n");
                 if (port.peer() != null) {
-                    String peer = port.peer().name() + "@" + port.name();
+                    String peer = prefix + port.peer().name() + "@" + port.name();
                     String peerLabel = port.peer().name()
                             + (port.peer().netns() == null ? "" : "\\nnetns " + port.peer().netns());
-                    sb.append("  ").append(quote(peer)).append(" [label=").append(quote(peerLabel)).append("];\n");
-                    sb.append("  ").append(quote(port.name())).append(" -- ").append(quote(peer))
+                    sb.append(indent).append(quote(peer)).append(" [label=").append(quote(peerLabel)).append("];\n");
+                    sb.append(indent).append(quote(prefix + port.name())).append(" -- ").append(quote(peer))
                             .append(" [label=veth];\n");
                 }
             }
         }
-        return sb.append("}\n").toString();
     }
 
     /** The VLANs a device held at the end (or at its removal), one label line each. */

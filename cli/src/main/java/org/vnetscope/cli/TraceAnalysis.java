@@ -4,13 +4,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.Kallsyms;
 import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.cluster.Migrations;
+import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.TraceReader;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,23 +69,139 @@ final class TraceAnalysis {
 
     /** Runs every analysis over the trace, with progress on stderr when stderr is a terminal. */
     AnalysisReport run(Path trace) {
+        return run(EarlyOpen.open(trace, TraceReader.Warnings.IGNORE), trace.toString());
+    }
+
+    private AnalysisReport run(TraceReader reader, String traceName) {
         AnalysisOptions options = options();
-        TraceReader reader = EarlyOpen.open(trace, TraceReader.Warnings.IGNORE);
+        limit(reader);
+        if (!Progress.stderrIsTerminal()) {
+            return NetworkAnalysis.analyze(reader, traceName, options, null);
+        }
+        Progress progress = new Progress(command.commandLine().getErr(), reader);
+        try {
+            return NetworkAnalysis.analyze(reader, traceName, options, progress);
+        } finally {
+            progress.clear();
+        }
+    }
+
+    /** One traced host's traces and their analysis. */
+    record HostAnalysis(TraceHosts.Host host, String trace, AnalysisReport report) {
+    }
+
+    /**
+     * Runs every analysis over the traces named, host by host: the traces are grouped by the host that recorded
+     * them (their {@code hostname} and clock), since two hosts' events are not one sequence and their devices are
+     * not the same devices. Several hosts are analysed on threads of their own.
+     */
+    List<HostAnalysis> runHosts(List<Path> inputs) {
+        AnalysisOptions options = options(); // bad options are told before any trace is opened
+        TraceReader reader = inputs.size() == 1
+                ? EarlyOpen.open(inputs.get(0), TraceReader.Warnings.IGNORE)
+                : TraceReader.open(inputs, TraceReader.Warnings.IGNORE);
+        List<TraceHosts.Host> hosts = TraceHosts.of(reader.traces());
+        if (hosts.size() == 1) {
+            String label = inputs.size() == 1 ? inputs.get(0).toString() : String.join(" ", inputs.stream()
+                    .map(Path::toString).toList());
+            return List.of(new HostAnalysis(hosts.get(0), label, run(reader, label)));
+        }
+        reader.close();
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(hosts.size(), Runtime.getRuntime().availableProcessors())));
+        try {
+            List<Future<HostAnalysis>> running = new ArrayList<>();
+            for (TraceHosts.Host host : hosts) {
+                String label = label(host);
+                running.add(pool.submit(() -> {
+                    TraceReader hostReader = TraceReader.open(host.directories(), TraceReader.Warnings.IGNORE);
+                    limit(hostReader);
+                    return new HostAnalysis(host, label, NetworkAnalysis.analyze(hostReader, label, options, null));
+                }));
+            }
+            List<HostAnalysis> done = new ArrayList<>();
+            for (Future<HostAnalysis> host : running) {
+                done.add(await(host));
+            }
+            return done;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A host's traces as the user would name them: its one trace directory, or the folder holding them. */
+    private static String label(TraceHosts.Host host) {
+        List<Path> directories = host.directories();
+        if (directories.size() == 1) {
+            return directories.get(0).toString();
+        }
+        Path common = directories.get(0);
+        for (Path directory : directories) {
+            while (common != null && !directory.startsWith(common)) {
+                common = common.getParent();
+            }
+        }
+        return common == null ? directories.get(0).toString() : common.toString();
+    }
+
+    private static HostAnalysis await(Future<HostAnalysis> host) {
+        try {
+            return host.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            // thrown as the analysis of that host on this thread would have thrown it
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void limit(TraceReader reader) {
         try {
             TimeRange.apply(reader, begin, end, null, false, ZoneId.systemDefault());
         } catch (IllegalArgumentException e) {
             reader.close();
             throw new ParameterException(command.commandLine(), e.getMessage());
         }
-        if (!Progress.stderrIsTerminal()) {
-            return NetworkAnalysis.analyze(reader, trace.toString(), options, null);
+    }
+
+    /**
+     * What several hosts' analyses tell together: how each host's clock maps to the reference one, and the VMs
+     * that moved between them.
+     */
+    record Cluster(List<HostAnalysis> hosts, Map<String, LongUnaryOperator> toReference,
+                   List<Migrations.Migration> migrations) {
+
+        /** The document of several hosts on one time line (see {@link ClusterJson}). */
+        ObjectNode document() {
+            return ClusterJson.of(hosts, toReference, migrations);
         }
-        Progress progress = new Progress(command.commandLine().getErr(), reader);
-        try {
-            return NetworkAnalysis.analyze(reader, trace.toString(), options, progress);
-        } finally {
-            progress.clear();
-        }
+    }
+
+    Cluster cluster(List<HostAnalysis> hosts) {
+        Map<String, LongUnaryOperator> toReference = new LinkedHashMap<>();
+        hosts.forEach(host -> toReference.put(host.host().name(), LongUnaryOperator.identity()));
+        List<Migrations.Migration> migrations = Migrations.find(hosts.stream()
+                .map(host -> new Migrations.HostReport(host.host().name(), host.report(),
+                        toReference.get(host.host().name())))
+                .toList());
+        return new Cluster(hosts, toReference, migrations);
+    }
+
+    /** The document of several hosts' analyses on one time line (see {@link ClusterJson}). */
+    ObjectNode clusterDocument(List<HostAnalysis> hosts) {
+        return cluster(hosts).document();
+    }
+
+    /** What only several hosts together tell, after each host's own tables. */
+    void printCluster(List<HostAnalysis> hosts, PrintWriter out) {
+        ClusterText.print(cluster(hosts), out);
     }
 
     /** The document of {@code analyze --format json} (described by docs/schema/analyze.schema.json). */

@@ -35,6 +35,27 @@ public interface TraceReader extends Closeable {
         return org.vnetscope.ctf.internal.Readers.open(path, warnings);
     }
 
+    /**
+     * Opens the traces under several paths (each a trace directory or a folder of them) as one set, as
+     * {@link #open(Path, Warnings)} opens those of one folder: for instance the kernel and user-space traces of
+     * one host that lie in different folders.
+     *
+     * @throws CtfException when a path holds no trace or a metadata file is invalid
+     */
+    static TraceReader open(List<Path> paths, Warnings warnings) {
+        return org.vnetscope.ctf.internal.Readers.open(paths, warnings);
+    }
+
+    /**
+     * The trace directories a path holds (itself, or those found in its sub-folders in name order), without
+     * opening them.
+     *
+     * @throws CtfException when the path does not exist or holds no trace
+     */
+    static List<Path> find(Path path) {
+        return org.vnetscope.ctf.internal.Readers.find(path);
+    }
+
     /** The traces being read, in path order. */
     List<Trace> traces();
 

@@ -45,9 +45,17 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param ipv4       IPv4 source addresses of packets that entered the bridge through this port
      * @param lastSeenNs the last packet through it
      * @param removedNs  when the port was removed from the bridge, or null
+     * @param firstSeenNs the first packet through it (a VM's first frame on a host it migrated to)
      */
     public record Port(String name, String kind, String vm, List<Mac> macs, List<Integer> vlans,
-                       List<Vlan> vlanMembership, Peer peer, List<String> ipv4, Long lastSeenNs, Long removedNs) {
+                       List<Vlan> vlanMembership, Peer peer, List<String> ipv4, Long lastSeenNs, Long removedNs,
+                       Long firstSeenNs) {
+
+        /** A port as earlier versions described it, without the time of its first packet. */
+        public Port(String name, String kind, String vm, List<Mac> macs, List<Integer> vlans, List<Vlan> vlanMembership,
+                    Peer peer, List<String> ipv4, Long lastSeenNs, Long removedNs) {
+            this(name, kind, vm, macs, vlans, vlanMembership, peer, ipv4, lastSeenNs, removedNs, null);
+        }
     }
 
     /**

@@ -231,11 +231,12 @@ public final class TopologyBuilder implements Consumer<Journey> {
     }
 
     private void seenAt(String device, long timeNs) {
-        long[] last = lastSeen.get(device);
-        if (last == null) {
-            lastSeen.put(device, new long[] {timeNs});
-        } else if (timeNs > last[0]) {
-            last[0] = timeNs;
+        long[] lastAndFirst = lastSeen.get(device);
+        if (lastAndFirst == null) {
+            lastSeen.put(device, new long[] {timeNs, timeNs});
+        } else {
+            lastAndFirst[0] = Math.max(lastAndFirst[0], timeNs);
+            lastAndFirst[1] = Math.min(lastAndFirst[1], timeNs);
         }
     }
 
@@ -300,7 +301,10 @@ public final class TopologyBuilder implements Consumer<Journey> {
         later.lowers.forEach((from, to) -> to.forEach((name, n) -> lowers.computeIfAbsent(from, f -> new HashMap<>())
                 .merge(name, n, Integer::sum)));
         later.tapStarts.forEach((port, n) -> tapStarts.merge(port, n, Integer::sum));
-        later.lastSeen.forEach((port, time) -> seenAt(port, time[0]));
+        later.lastSeen.forEach((port, time) -> {
+            seenAt(port, time[0]);
+            seenAt(port, time[1]);
+        });
         later.ipBehindPort.forEach((ip, ports) -> ports.forEach((port, seen) -> {
             long[] mine = ipBehindPort.computeIfAbsent(ip, i -> new HashMap<>())
                     .computeIfAbsent(port, p -> new long[] {seen[0], seen[1]});
@@ -453,7 +457,8 @@ public final class TopologyBuilder implements Consumer<Journey> {
             portsOfBridge.computeIfAbsent(bridge, b -> new ArrayList<>()).add(new Topology.Port(port, kind, vm,
                     List.copyOf(portMacs), List.copyOf(portVlans.getOrDefault(port, Set.of())),
                     vlanMembership(port, removedPorts.get(port), defaultPvids.get(bridge)), peer, ips,
-                    lastSeen.containsKey(port) ? lastSeen.get(port)[0] : null, removedPorts.get(port)));
+                    lastSeen.containsKey(port) ? lastSeen.get(port)[0] : null, removedPorts.get(port),
+                    lastSeen.containsKey(port) ? lastSeen.get(port)[1] : null));
         });
         Map<String, List<List<String>>> forwardingGroups = new TreeMap<>();
         for (Set<String> members : groups.values()) {

@@ -37,6 +37,32 @@ public final class Readers {
     }
 
     static TraceReader open(Path path, TraceReader.Warnings warnings, MetadataSource metadataSource) {
+        return open(path, find(path), warnings, metadataSource);
+    }
+
+    /** The trace directories under each path (a trace directory or a folder of them), read as one set. */
+    public static TraceReader open(List<Path> paths, TraceReader.Warnings warnings) {
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("no trace to open");
+        }
+        List<Path> directories = new ArrayList<>();
+        for (Path path : paths) {
+            for (Path found : find(path)) {
+                if (!directories.contains(found)) {
+                    directories.add(found);
+                }
+            }
+        }
+        return open(commonParent(directories), directories, warnings, Readers::parseMetadata);
+    }
+
+    /**
+     * The trace directories a path holds: itself when it holds a metadata file, else those found in its
+     * sub-folders, in name order.
+     *
+     * @throws CtfException when the path does not exist or holds no trace
+     */
+    public static List<Path> find(Path path) {
         if (!Files.exists(path)) {
             throw new CtfException(path, -1, "no such file or directory");
         }
@@ -49,6 +75,31 @@ public final class Readers {
         if (directories.isEmpty()) {
             throw new CtfException(path, -1, "no CTF trace found (no directory holds a metadata file)");
         }
+        return directories;
+    }
+
+    private static Path commonParent(List<Path> directories) {
+        Path common = directories.get(0).toAbsolutePath().normalize();
+        for (Path directory : directories) {
+            Path absolute = directory.toAbsolutePath().normalize();
+            while (common != null && !absolute.startsWith(common)) {
+                common = common.getParent();
+            }
+        }
+        return common;
+    }
+
+    private static String relativeName(Path base, Path directory) {
+        if (base == null) {
+            return directory.toString();
+        }
+        Path absoluteBase = base.toAbsolutePath().normalize();
+        Path absolute = directory.toAbsolutePath().normalize();
+        return absolute.startsWith(absoluteBase) ? absoluteBase.relativize(absolute).toString() : directory.toString();
+    }
+
+    private static TraceReader open(Path path, List<Path> directories, TraceReader.Warnings warnings,
+            MetadataSource metadataSource) {
         TraceReader.Warnings once = once(warnings);
         PlanCompiler.Interned plans = new PlanCompiler.Interned();
         // Each trace is opened on its own (metadata parsed, plans compiled, stream files opened): the costly part
@@ -65,7 +116,7 @@ public final class Readers {
         }
         return new MergingReader(opened.stream().map(trace -> trace.compiled().trace).toList(),
                 opened.stream().flatMap(trace -> trace.decoders().stream()).toList(),
-                directories.stream().map(directory -> path.relativize(directory).toString()).toList());
+                directories.stream().map(directory -> relativeName(path, directory)).toList());
     }
 
     private record OpenedTrace(CompiledTrace compiled, List<StreamDecoder> decoders) {

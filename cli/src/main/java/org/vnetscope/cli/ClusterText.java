@@ -1,0 +1,50 @@
+package org.vnetscope.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import org.vnetscope.analysis.cluster.ClusterTraffic;
+import org.vnetscope.analysis.cluster.Migrations;
+
+/** The text form of what several hosts' traces tell together: the hosts and the cluster's VM traffic matrix. */
+final class ClusterText {
+
+    private ClusterText() {
+    }
+
+    static void print(TraceAnalysis.Cluster cluster, PrintWriter out) {
+        List<TraceAnalysis.HostAnalysis> hosts = cluster.hosts();
+        out.println("=== cluster: " + hosts.size() + " hosts");
+        for (TraceAnalysis.HostAnalysis host : hosts) {
+            out.printf("  %-16s %s  clock %s%n", host.host().name(), host.trace(),
+                    host.host().clockUuid() == null ? "?" : host.host().clockUuid());
+        }
+        ClusterTraffic.Result traffic = ClusterTraffic.of(hosts.stream().map(TraceAnalysis.HostAnalysis::report).toList());
+        out.println();
+        out.println("VM traffic matrix (each packet counted once, where it was sent)");
+        out.printf("  %-24s %-24s %12s %14s  %s%n", "vm", "vm", "packets", "bytes", "hosts");
+        for (ClusterTraffic.Pair pair : traffic.pairs()) {
+            out.printf("  %-24s %-24s %,12d %14s  %s%n", pair.a(), pair.b(), pair.packets(),
+                    ReportText.bytes(pair.bytes()), pair.crossHost() ? "across hosts" : "one host");
+        }
+        traffic.notes().forEach(note -> out.println("  note: " + note));
+        out.println();
+        migrations(cluster.migrations(), hosts.get(0).report().startNs(), out);
+    }
+
+    /** Each VM that moved between hosts: from where to where, and how long it was gone. */
+    static void migrations(List<Migrations.Migration> migrations, long originNs, PrintWriter out) {
+        if (migrations.isEmpty()) {
+            out.println("No VM moved between hosts.");
+            return;
+        }
+        out.println("VMs that moved between hosts (times on the reference clock)");
+        for (Migrations.Migration m : migrations) {
+            out.printf("  %s%s: %s %s -> %s %s, last frame on %s at %s, first on %s at %s%s, downtime %s%n", m.vm(),
+                    m.ipv4().isEmpty() ? "" : " (" + String.join(", ", m.ipv4()) + ")", m.fromHost(), m.fromPort(),
+                    m.toHost(), m.toPort(), m.fromHost(), ReportText.instant(m.lastPacketNs(), originNs), m.toHost(),
+                    ReportText.instant(m.firstPacketNs(), originNs),
+                    m.announceNs() == null ? "" : ", announced at " + ReportText.instant(m.announceNs(), originNs),
+                    ReportText.duration(m.downtimeNs()));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.vnetscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vnetscope.analysis.cluster.TraceHosts;
+import org.vnetscope.ctf.TraceReader;
+
+/**
+ * {@code analyze} and {@code topology} over several hosts' traces (samples/lab5: two qemu guests as hosts, a VM
+ * torn down on hosta and recreated on hostb while pings ran), against the recording's ground truth: each host's
+ * kernel counters, its metadata, and the migration's times as the recording's README reads them off the events.
+ */
+class MultiHostCommandsTest {
+
+    private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
+    private static final Path UPLINK = REPO.resolve("samples/lab5/recordings/mh-uplink");
+
+    private static JsonNode analyze(String... traces) throws Exception {
+        List<String> args = new ArrayList<>(List.of("analyze", "--format", "json"));
+        args.addAll(List.of(traces));
+        PlacementCommandTest.Run run = PlacementCommandTest.run(args.toArray(String[]::new));
+        assertThat(run.exit()).as(run.err()).isZero();
+        return run.json();
+    }
+
+    @Test
+    void aFolderOfTwoHostsIsAnalysedHostByHost() throws Exception {
+        JsonNode json = analyze(UPLINK.toString());
+        assertThat(json.get("hosts")).extracting(host -> host.get("name").asText()).containsExactly("hosta", "hostb");
+        for (JsonNode host : json.get("hosts")) {
+            try (TraceReader reader = TraceReader.open(Path.of(host.get("trace").asText()))) {
+                assertThat(host.get("clock_uuid").asText()).isEqualTo(TraceHosts.clockUuid(reader.traces().get(0)));
+                assertThat(reader.traces().get(0).hostname()).isEqualTo(host.get("name").asText());
+            }
+        }
+        for (JsonNode row : json.get("interfaces")) {
+            assertThat(row.get("host").asText()).isIn("hosta", "hostb");
+        }
+        // the same document whether the folder or each host's trace is named
+        JsonNode separately = analyze(UPLINK.resolve("hosta/trace/kernel").toString(),
+                UPLINK.resolve("hostb/trace/kernel").toString());
+        assertThat(separately.get("interfaces")).isEqualTo(json.get("interfaces"));
+        assertThat(separately.get("topology")).isEqualTo(json.get("topology"));
+        assertThat(separately.get("vm_matrix")).isEqualTo(json.get("vm_matrix"));
+    }
+
+    @Test
+    void everyVmPortAndBridgeOfBothHostsEqualsItsKernelCounters() throws Exception {
+        JsonNode json = analyze(UPLINK.toString());
+        int compared = 0;
+        for (String host : List.of("hosta", "hostb")) {
+            Path truth = UPLINK.resolve(host).resolve("groundtruth");
+            Map<String, JsonNode> before = links(truth.resolve("link-pre-root.json"));
+            Map<String, JsonNode> after = links(truth.resolve("link-post-root.json"));
+            // hosta's vnet2 was deleted during the trace: its last counters were read just before
+            links(truth.resolve("link-predelete-root.json")).forEach(after::putIfAbsent);
+            for (String device : List.of("virbr0", "vnet0", "vnet1", "vnet2")) {
+                List<JsonNode> rows = new ArrayList<>();
+                json.get("interfaces").forEach(row -> {
+                    if (row.get("host").asText().equals(host) && row.get("name").asText().equals(device)) {
+                        rows.add(row);
+                    }
+                });
+                assertThat(rows).as(host + " " + device).hasSize(1);
+                for (String direction : List.of("rx", "tx")) {
+                    for (String figure : List.of("packets", "bytes")) {
+                        long expected = delta(before.get(device), after.get(device), direction, figure);
+                        assertThat(rows.get(0).get(direction).get(figure).asLong())
+                                .as(host + " " + device + " " + direction + " " + figure).isEqualTo(expected);
+                        compared++;
+                    }
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(2 * 4 * 4);
+    }
+
+    @Test
+    void theVmThatMovedIsOneMigrationFromHostaToHostb() throws Exception {
+        JsonNode json = analyze(UPLINK.toString());
+        List<JsonNode> migrated = new ArrayList<>();
+        json.get("topology").get("changes").forEach(change -> {
+            if (change.get("kind").asText().equals("migrated")) {
+                migrated.add(change);
+            }
+        });
+        assertThat(migrated).hasSize(1);
+        JsonNode migration = migrated.get(0);
+        assertThat(migration.get("mac").asText()).isEqualTo("52:54:00:0a:00:13");
+        assertThat(migration.get("ip").asText()).isEqualTo("192.168.122.13");
+        assertThat(migration.get("from_host").asText()).isEqualTo("hosta");
+        assertThat(migration.get("to_host").asText()).isEqualTo("hostb");
+        assertThat(migration.get("from").asText()).isEqualTo("vnet2");
+        assertThat(migration.get("to").asText()).isEqualTo("vnet2");
+        assertThat(migration.get("downtime_ns").asLong())
+                .isEqualTo(migration.get("first_packet_ns").asLong() - migration.get("last_packet_ns").asLong())
+                .isPositive();
+        // the VM pinged from hosta crossed hosts only after it moved: part of its traffic, not all
+        JsonNode pair = pair(json, "52:54:00:0a:00:11", "52:54:00:0a:00:13");
+        assertThat(pair.get("to_hosts")).extracting(JsonNode::asText).containsExactly("hosta", "hostb");
+        assertThat(pair.get("cross_host_share").asDouble()).isStrictlyBetween(0.0, 1.0);
+        assertThat(pair(json, "52:54:00:0a:00:11", "52:54:00:0b:00:21").get("cross_host_share").asDouble())
+                .isEqualTo(1.0);
+        assertThat(pair(json, "52:54:00:0a:00:11", "52:54:00:0a:00:12").get("cross_host_bytes").asLong()).isZero();
+    }
+
+    @Test
+    void topologyShowsEachHostAsAClusterAndTheMigrationBetweenThem() {
+        PlacementCommandTest.Run run = PlacementCommandTest.run("topology", "--format", "dot", UPLINK.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("subgraph \"cluster_hosta\"", "subgraph \"cluster_hostb\"",
+                "\"hosta:virbr0\"", "\"hostb:virbr0\"", "\"hosta:vnet2\" -- \"hostb:vnet2\" [style=dashed");
+        PlacementCommandTest.Run text = PlacementCommandTest.run("topology", UPLINK.toString());
+        assertThat(text.out()).contains("=== host hosta", "=== host hostb",
+                "52:54:00:0a:00:13 (192.168.122.13): hosta vnet2 -> hostb vnet2");
+    }
+
+    @Test
+    void oneHostsDocumentIsUnchanged() throws Exception {
+        JsonNode json = analyze(UPLINK.resolve("hosta/trace/kernel").toString());
+        assertThat(json.has("hosts")).isFalse();
+        assertThat(json.get("interfaces").get(0).has("host")).isFalse();
+    }
+
+    private static JsonNode pair(JsonNode json, String a, String b) {
+        for (JsonNode row : json.get("vm_matrix")) {
+            if (row.get("from").asText().equals(a) && row.get("to").asText().equals(b)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no pair " + a + " " + b);
+    }
+
+    private static Map<String, JsonNode> links(Path file) throws Exception {
+        Map<String, JsonNode> links = new HashMap<>();
+        if (Files.exists(file)) {
+            ReportJson.MAPPER.readTree(file.toFile()).forEach(link -> links.put(link.get("ifname").asText(), link));
+        }
+        return links;
+    }
+
+    private static long delta(JsonNode before, JsonNode after, String direction, String figure) {
+        long start = before == null ? 0 : before.get("stats64").get(direction).get(figure).asLong();
+        return after.get("stats64").get(direction).get(figure).asLong() - start;
+    }
+}
