@@ -3,16 +3,21 @@ package org.vnetscope.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.cli.report.HtmlReport;
+import org.vnetscope.placement.HostSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,13 +25,18 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code vnetscope report}: one self-contained HTML page with plots, the topology diagram and the tables. */
 @Command(name = "report",
         mixinStandardHelpOptions = true,
-        description = {"Writes one self-contained HTML report (opens offline, no network access): bandwidth and drops",
-                "over time, offload share, the topology diagram, packet paths, the stream list and the VM matrix."},
+        description = {"Writes one self-contained HTML report (opens offline, no network access):",
+                "bandwidth and drops over time, offload share, the topology diagram, packet",
+                "paths, the stream list and the VM matrix; with --hosts, a VM placement too",
+                "(the hosts' VMs and their traffic before and after, the migrations)."},
         footerHeading = "%nExamples:%n",
         footer = {"  vnetscope report samples/bridge-basic/trace/kernel -o bridge-basic.html",
                 "  vnetscope report --bin 100ms traces/migration -o migration.html",
                 "  vnetscope analyze --format json traces/migration > migration.json",
-                "  vnetscope report migration.json -o migration.html"})
+                "  vnetscope report migration.json -o migration.html",
+                "  vnetscope report traces/migration --hosts hosts.json --max-moves 1 -o p.html",
+                "  vnetscope placement A/kernel B/kernel --hosts hosts.json --format json > p.json",
+                "  vnetscope report p.json -o placement.html"})
 public final class ReportCommand implements Callable<Integer> {
 
     @Spec
@@ -37,15 +47,43 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TRACE",
             description = "a trace directory or LTTng session folder, or the JSON document that "
-                    + "`vnetscope analyze --format json` wrote (the analysis options then do not apply)")
+                    + "`vnetscope analyze --format json` (or `vnetscope placement --format json`) wrote (the "
+                    + "analysis options then do not apply)")
     private Path input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "the HTML file to write")
     private Path output;
 
+    @Option(names = "--hosts", paramLabel = "HOSTS.json",
+            description = "Adds the placement section: the VM placement `vnetscope placement --format json` proposes "
+                    + "for this trace on these hosts (the placement options apply).")
+    private Path hostsFile;
+
+    @Mixin
+    private PlacementSetup placement;
+
     @Override
     public Integer call() throws IOException {
-        JsonNode document = Files.isRegularFile(input) ? readDocument(input) : analyseTrace(input);
+        if (hostsFile == null && placement.anyGiven()) {
+            throw new ParameterException(spec.commandLine(), String.join(", ", PlacementSetup.OPTION_NAMES)
+                    + " apply to the placement section: give --hosts HOSTS.json too");
+        }
+        JsonNode document;
+        if (Files.isRegularFile(input)) {
+            if (hostsFile != null) {
+                throw new ParameterException(spec.commandLine(), "--hosts places the VMs of a trace: give a trace "
+                        + "directory, or draw a saved placement with `vnetscope report PLACEMENT.json` (the output "
+                        + "of `vnetscope placement --format json`)");
+            }
+            document = readDocument(input);
+        } else {
+            try {
+                document = analyseTrace(input);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("vnetscope: error: " + e.getMessage());
+                return Main.EXIT_BAD_INPUT;
+            }
+        }
         Files.writeString(output, HtmlReport.render(document, title(input)), StandardCharsets.UTF_8);
         spec.commandLine().getErr().println("vnetscope: report written to " + output);
         return 0;
@@ -67,6 +105,11 @@ public final class ReportCommand implements Callable<Integer> {
             if (document == null || !document.isObject()) {
                 throw new IOException(file + ": not an analysis document (expected a JSON object)");
             }
+            if (isPlacement(document)) {
+                ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
+                wrapped.set("placement", document);
+                return wrapped;
+            }
             return document;
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not valid JSON at line " + e.getLocation().getLineNr()
@@ -74,10 +117,32 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    private JsonNode analyseTrace(Path trace) throws IOException {
+    /**
+     * The output of {@code placement --format json}, told from an analysis document by what only it has: the
+     * figures before and after and the list of assignments (a report's document holds it as an object).
+     */
+    static boolean isPlacement(JsonNode document) {
+        return document.path("placement").isArray() && document.path("before").isObject()
+                && document.path("after").isObject();
+    }
+
+    /**
+     * The analysis document of the trace, with the placement of its VMs on {@code --hosts}'s hosts when given; the
+     * hosts and the time limit are read before the trace, so that a mistake in them costs no analysis.
+     */
+    private ObjectNode analyseTrace(Path trace) throws IOException {
         if (!Files.isDirectory(trace)) {
             throw new IOException(trace + ": no such trace directory or analysis document");
         }
-        return analysis.document(trace);
+        if (hostsFile == null) {
+            return analysis.document(trace);
+        }
+        long timeLimitNs = analysis.parseDuration(placement.timeLimit);
+        List<HostSpec> hosts = PlacementInput.hosts(hostsFile);
+        AnalysisReport report = analysis.run(trace);
+        ObjectNode document = ReportJson.of(report);
+        document.set("placement", placement.placementJson(List.of(report), hosts, hostsFile,
+                analysis.options().vms(), timeLimitNs));
+        return document;
     }
 }

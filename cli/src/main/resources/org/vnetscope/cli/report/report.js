@@ -186,6 +186,17 @@
       command: "lttng enable-event -k 'net_*' ; lttng enable-event -k 'netif_*'", draw: drawInterfaceTable}
   ];
 
+  // The placement `vnetscope report --hosts` (or a saved `placement --format json`) adds; absent, the page is as before.
+  var placement = doc.placement !== null && typeof doc.placement === 'object' && !Array.isArray(doc.placement) ? doc.placement : null;
+  // A document that is a placement alone (`vnetscope report placement.json`) has no trace whose views could be drawn.
+  var placementOnly = placement !== null && doc.interfaces === undefined && doc.start_ns === undefined;
+  if (placement) {
+    var placementView = {id: 'placement', title: 'VM placement', key: 'placement', what: 'VM placement', events: [],
+      command: null, draw: drawPlacement};
+    if (placementOnly) VIEWS = [placementView];
+    else VIEWS.splice(VIEWS.map(function (v) { return v.id; }).indexOf('vm-matrix') + 1, 0, placementView);
+  }
+
   // Notes the analysis wrote itself (missing events, caveats), matched to the views they concern.
   var docNotes = arr(doc.notes).map(function (n) {
     var note = String(n), quoted = /`([^`]+)`/.exec(note);
@@ -234,6 +245,13 @@
 
   function buildSummary() {
     var parts = [];
+    if (placementOnly) {
+      var vmCount = arr(placement.placement).length, hostCount = arr(placement.hosts).length;
+      parts.push('placement of ' + vmCount + ' VM' + (vmCount === 1 ? '' : 's') + ' on ' + hostCount + ' host' + (hostCount === 1 ? '' : 's'));
+      if (num(placement, ['window_ns'])) parts.push('traffic measured over ' + fmtDuration(num(placement, ['window_ns'])));
+      document.getElementById('summary').textContent = parts.join(' \u00b7 ');
+      return;
+    }
     var name = pick(doc, ['trace.name', 'trace.path', 'trace']);
     if (name && typeof name !== 'object') parts.push(String(name));
     parts.push('span ' + fmtDuration(T1 - T0));
@@ -904,6 +922,384 @@
       'ambiguous: packets of equal-named interfaces that no hand-over told apart.');
     makeTable(section, {id: 'interfaces', rows: rows, sort: {key: 'rx.bytes', desc: true}, filter: 'filter interfaces',
       columns: orderedColumns(rows, ['interface', 'netns', 'kind', 'rx.packets', 'rx.bytes', 'tx.packets', 'tx.bytes', 'drops.packets', 'drops.rate'])});
+  }
+
+  // ---------- VM placement ----------
+  // Colours: red for traffic between hosts (what the placement cuts), grey for traffic within a host, purple for a
+  // VM that migrates (as the topology's move arrows).
+  var CROSS_COLOR = '#d1495b', WITHIN_COLOR = '#7b8496', MOVED_COLOR = '#8e44ad', HOST_MATRIX_WITHIN = '#2563eb';
+  // Beyond a few hundred lines the picture is a smear: the heaviest pairs carry what matters.
+  var PLACEMENT_EDGE_LIMIT = 300;
+  var PLACEMENT_WIDTH = 540;
+
+  // Host name -> its VMs in a state ('before' or 'after'), hosts in the document's order.
+  function placementState(name) {
+    var order = [], vms = {}, loads = {};
+    function addHost(host) { if (!vms[host]) { vms[host] = []; order.push(host); } }
+    arr(placement.hosts).forEach(function (h) { if (h && h.name !== undefined) addHost(String(h.name)); });
+    var hosts = arr(get(placement, name + '.hosts'));
+    hosts.forEach(function (h) {
+      var host = String(h.host);
+      addHost(host);
+      vms[host] = arr(h.vms).map(String);
+      loads[host] = h;
+    });
+    // Without per-host loads, the assignments after are still in placement[].
+    if (!hosts.length && name === 'after') {
+      arr(placement.placement).forEach(function (p) { addHost(String(p.host)); vms[String(p.host)].push(String(p.vm)); });
+    }
+    return {name: name, order: order, vms: vms, loads: loads};
+  }
+  function overCapacity(load) {
+    if (!load) return false;
+    var cpu = num(load, ['cpu']), cpuCap = num(load, ['cpu_capacity']), mem = num(load, ['memory_mib']), memCap = num(load, ['memory_capacity_mib']);
+    return (cpu !== null && cpuCap !== null && cpu > cpuCap + 1e-9) || (mem !== null && memCap !== null && mem > memCap);
+  }
+  function hostLoadText(host, load, vms) {
+    var lines = [host + ': ' + vms.length + ' VM' + (vms.length === 1 ? '' : 's')];
+    if (load) {
+      lines.push('vCPU ' + num(load, ['cpu']) + ' of ' + num(load, ['cpu_capacity']) + ', memory ' + fmtInt(num(load, ['memory_mib'])) +
+        ' of ' + fmtInt(num(load, ['memory_capacity_mib'])) + ' MiB');
+      if (num(load, ['nic_bits_per_second'])) lines.push('NIC p95 of the cross-host rate ' + fmtRate(num(load, ['nic_p95_bits_per_second'])) +
+        ' of ' + fmtRate(num(load, ['nic_bits_per_second'])));
+      if (overCapacity(load)) lines.push('over capacity');
+    }
+    return lines.join('\n');
+  }
+  function clip(s, chars) {
+    s = String(s);
+    return s.length > chars ? s.slice(0, Math.max(1, chars - 1)) + '\u2026' : s;
+  }
+  // The same grid for both pictures, so a host is at the same place before and after.
+  function placementLayout(states) {
+    var n = Math.max(1, states[0].order.length, states[1].order.length), pad = 10, gap = 4;
+    var cols = n <= 3 ? n : Math.ceil(Math.sqrt(n));
+    while (cols > 1 && (PLACEMENT_WIDTH - pad * (cols + 1)) / cols < 110) cols--;
+    var hostW = (PLACEMENT_WIDTH - pad * (cols + 1)) / cols, innerW = hostW - 12;
+    var maxVms = 1, longest = 3;
+    states.forEach(function (s) {
+      s.order.forEach(function (h) {
+        maxVms = Math.max(maxVms, s.vms[h].length);
+        s.vms[h].forEach(function (vm) { longest = Math.max(longest, vm.length); });
+      });
+    });
+    // Room for full names (about 6 units a character at 10 px, at least 40 units), in as few columns as keep a host
+    // box about as tall as it is wide: one column leaves the lines between hosts clear of other VMs.
+    var vmH = 18, headH = 24;
+    var wanted = Math.max(40, Math.min(innerW, longest * 6 + 8));
+    // Each column of VMs keeps a gutter on its right, where the arcs between VMs of one host run.
+    var gutter = 12;
+    var fit = Math.max(1, Math.min(maxVms, Math.floor(innerW / (wanted + gutter))));
+    var vmCols = 1;
+    while (vmCols < fit && Math.ceil(maxVms / vmCols) * (vmH + gap) > hostW) vmCols++;
+    // A lone column is not stretched across the box, so its gutter has room for wider arcs.
+    var vmW = vmCols === 1 ? Math.min(innerW - 30, Math.max(wanted, innerW * 0.6)) : innerW / vmCols - gutter;
+    var hostH = headH + Math.ceil(maxVms / vmCols) * (vmH + gap) + 4;
+    var rows = Math.ceil(n / cols);
+    return {width: PLACEMENT_WIDTH, height: pad + rows * (hostH + pad), hostW: hostW, hostH: hostH, vmCols: vmCols, vmW: vmW, vmH: vmH,
+      gap: gap, headH: headH, colW: innerW / vmCols, arcRoom: vmCols === 1 ? innerW - vmW - 4 : gutter, labelChars: Math.max(3, Math.floor((vmW - 6) / 6)),
+      hostAt: function (i) { return {x: pad + (i % cols) * (hostW + pad), y: pad + Math.floor(i / cols) * (hostH + pad)}; }};
+  }
+  // Width grows with the square root of the bytes: pairs differ by orders of magnitude (a ping beside a bulk copy).
+  function edgeWidth(bytes, maxBytes) { return 1 + 9 * Math.sqrt(Math.max(0, bytes) / Math.max(1, maxBytes)); }
+
+  function drawPlacementPicture(parent, state, layout, pairs, maxBytes, moved) {
+    var svg = svgRoot(parent, layout.width, layout.height, 'hosts and their VMs ' + state.name);
+    svg.setAttribute('data-state', state.name);
+    var hostLayer = sv('g', null, svg), vmLayer = sv('g', null, svg), edgeLayer = sv('g', null, svg), labelLayer = sv('g', null, svg);
+    var centre = {}, hostOf = {};
+    state.order.forEach(function (host, i) {
+      var at = layout.hostAt(i), load = state.loads[host], vms = state.vms[host], over = overCapacity(load);
+      var g = sv('g', {'class': 'host', 'data-host': host, 'data-over': over ? 'true' : null}, hostLayer);
+      sv('rect', {x: at.x, y: at.y, width: layout.hostW, height: layout.hostH, rx: 6, fill: over ? '#fdf0f0' : '#f6f8fb',
+        stroke: over ? '#c62828' : '#9aa3b2', 'stroke-width': over ? 2 : 1.2}, g);
+      // A narrow box says it is over capacity by its colour alone (and its tooltip).
+      var count = (over && layout.hostW > 200 ? 'over capacity \u00b7 ' : '') + vms.length + ' VM' + (vms.length === 1 ? '' : 's');
+      // The heading goes with the VMs' names, above the lines.
+      sv('text', {x: at.x + 7, y: at.y + 16, 'font-weight': 'bold', 'font-size': 12, 'class': 'vm-label', 'data-host-label': host}, labelLayer,
+        clip(host, Math.max(4, Math.floor((layout.hostW - 14 - count.length * 5.5) / 7))));
+      sv('text', {x: at.x + layout.hostW - 7, y: at.y + 16, 'text-anchor': 'end', 'font-size': 10,
+        style: over ? 'fill:#c62828' : 'fill:#5d6678', 'class': 'vm-label'}, labelLayer, count);
+      tooltip(g, hostLoadText(host, load, vms));
+      vms.forEach(function (vm, k) {
+        var x = at.x + 6 + (k % layout.vmCols) * layout.colW;
+        var y = at.y + layout.headH + Math.floor(k / layout.vmCols) * (layout.vmH + layout.gap);
+        var move = moved[vm];
+        var box = sv('g', {'class': 'vm', 'data-vm': vm, 'data-on': host, 'data-moved': move ? 'true' : null}, vmLayer);
+        sv('rect', {x: x, y: y, width: layout.vmW, height: layout.vmH, rx: 3, fill: move ? '#f3e8fa' : '#e8f0fe',
+          stroke: move ? MOVED_COLOR : '#93b4f5', 'stroke-width': move ? 2 : 1,
+          'stroke-dasharray': move && state.name === 'before' ? '4 2' : null}, box);
+        tooltip(box, vm + ' on ' + host + (move ? (state.name === 'before' ? ', migrates to ' + move.to : ', migrated from ' + move.from) : ''));
+        // Labels above the lines, so that a line never hides a name.
+        sv('text', {x: x + layout.vmW / 2, y: y + 12.5, 'text-anchor': 'middle', 'font-size': 10, 'class': 'vm-label'}, labelLayer,
+          clip(vm, layout.labelChars));
+        centre[vm] = {x: x + layout.vmW / 2, y: y + layout.vmH / 2, w: layout.vmW, h: layout.vmH};
+        hostOf[vm] = host;
+      });
+    });
+    var drawn = pairs.filter(function (p) { return centre[p.a] && centre[p.b] && p.a !== p.b; });
+    var within = drawn.filter(function (p) { return hostOf[p.a] === hostOf[p.b]; });
+    var across = drawn.filter(function (p) { return hostOf[p.a] !== hostOf[p.b]; });
+    function byBytes(a, b) { return a.bytes - b.bytes; }
+    // Heaviest last, on top; lines across hosts over those within.
+    within.sort(byBytes).concat(across.sort(byBytes)).forEach(function (p) {
+      var a = centre[p.a], b = centre[p.b], cross = hostOf[p.a] !== hostOf[p.b], d;
+      if (cross) {
+        // From border to border, so that a line does not run over the names of the two VMs it joins.
+        var from = boxBorder(a, b), to = boxBorder(b, a);
+        d = 'M' + from.x.toFixed(1) + ' ' + from.y.toFixed(1) + 'L' + to.x.toFixed(1) + ' ' + to.y.toFixed(1);
+      } else if (Math.abs(b.y - a.y) >= Math.abs(b.x - a.x)) {
+        // VMs above one another: an arc between their right sides, bowing right.
+        // A cubic with both control points at bowX reaches three quarters of the way to it: the arc stays in the gutter.
+        var right = Math.max(a.x, b.x) + a.w / 2;
+        var bowX = right + Math.min(layout.arcRoom / 0.75, 8 + 0.3 * Math.abs(b.y - a.y));
+        d = 'M' + (a.x + a.w / 2).toFixed(1) + ' ' + a.y.toFixed(1) + 'C' + bowX.toFixed(1) + ' ' + a.y.toFixed(1) + ' ' +
+          bowX.toFixed(1) + ' ' + b.y.toFixed(1) + ' ' + (b.x + b.w / 2).toFixed(1) + ' ' + b.y.toFixed(1);
+      } else {
+        // VMs side by side: an arc between their tops, bowing up.
+        var bowY = Math.min(a.y, b.y) - a.h / 2 - 4 - 0.08 * Math.abs(b.x - a.x);
+        d = 'M' + a.x.toFixed(1) + ' ' + (a.y - a.h / 2).toFixed(1) + 'C' + a.x.toFixed(1) + ' ' + bowY.toFixed(1) + ' ' +
+          b.x.toFixed(1) + ' ' + bowY.toFixed(1) + ' ' + b.x.toFixed(1) + ' ' + (b.y - b.h / 2).toFixed(1);
+      }
+      var line = sv('path', {d: d, fill: 'none', stroke: cross ? CROSS_COLOR : WITHIN_COLOR, 'stroke-width': edgeWidth(p.bytes, maxBytes).toFixed(2),
+        'stroke-opacity': cross ? 0.75 : 0.5, 'stroke-linecap': 'round', 'class': cross ? 'edge cross' : 'edge within',
+        'data-a': p.a, 'data-b': p.b, 'data-bytes': p.bytes}, edgeLayer);
+      tooltip(line, p.a + ' \u2194 ' + p.b + ': ' + fmtBytes(p.bytes) + (cross ? ', across hosts (' + hostOf[p.a] + ', ' + hostOf[p.b] + ')' : ', within ' + hostOf[p.a]));
+    });
+    return {within: within.length, across: across.length};
+  }
+
+  // Where the segment from box a's centre to box b's centre leaves box a.
+  function boxBorder(a, b) {
+    var dx = b.x - a.x, dy = b.y - a.y;
+    var t = Math.min(dx ? (a.w / 2) / Math.abs(dx) : Infinity, dy ? (a.h / 2) / Math.abs(dy) : Infinity, 1);
+    return {x: a.x + dx * t, y: a.y + dy * t};
+  }
+  function mixColor(hex, t) {
+    var c = parseInt(hex.slice(1), 16), r = c >> 16, g = (c >> 8) & 255, b = c & 255;
+    function ch(v) { return Math.round(255 + (v - 255) * t); }
+    return 'rgb(' + ch(r) + ',' + ch(g) + ',' + ch(b) + ')';
+  }
+  // Host-by-host bytes: red off the diagonal (across hosts), blue on it (within a host); the same scale before and after.
+  function drawHostMatrix(parent, state, names, matrix, maxAcross, maxWithin) {
+    var n = names.length, longest = names.reduce(function (m, h) { return Math.max(m, h.length); }, 3);
+    var labelW = Math.min(110, 12 + 7 * longest);
+    var cell = Math.max(14, Math.min(84, Math.floor((PLACEMENT_WIDTH - labelW - 10) / Math.max(1, n))));
+    var rotated = 7 * longest > cell;
+    var top = rotated ? Math.min(110, 12 + 5.2 * longest) + 8 : 22;
+    // Slanted column names reach past the last column by about 4 units a character.
+    var W = labelW + n * cell + (rotated ? 4 * Math.min(16, longest) : 10), H = top + n * cell + 6;
+    var svg = svgRoot(parent, W, H, 'bytes between hosts ' + state);
+    svg.setAttribute('style', 'width:100%;max-width:' + W + 'px;height:auto');
+    svg.setAttribute('data-state', state);
+    names.forEach(function (h, i) {
+      var cx = labelW + i * cell + cell / 2;
+      sv('text', {x: labelW - 6, y: top + i * cell + cell / 2 + 4, 'text-anchor': 'end', 'font-size': 11}, svg, clip(h, Math.floor((labelW - 8) / 7)));
+      if (rotated) {
+        sv('text', {x: cx, y: top - 6, 'font-size': 11, transform: 'rotate(-50 ' + cx + ' ' + (top - 6) + ')'}, svg, clip(h, 16));
+      } else {
+        sv('text', {x: cx, y: top - 8, 'text-anchor': 'middle', 'font-size': 11}, svg, h);
+      }
+    });
+    names.forEach(function (a, i) {
+      names.forEach(function (b, j) {
+        var bytes = num(arr(matrix[i]), [String(j)]) || 0, diagonal = i === j;
+        var t = Math.sqrt(bytes / Math.max(1, diagonal ? maxWithin : maxAcross)) * (diagonal ? 0.7 : 1);
+        var rect = sv('rect', {x: labelW + j * cell, y: top + i * cell, width: cell - 1, height: cell - 1,
+          fill: bytes ? mixColor(diagonal ? HOST_MATRIX_WITHIN : CROSS_COLOR, 0.08 + 0.92 * t) : '#fbfcfd', stroke: '#e3e7ee',
+          'class': 'host-cell', 'data-a': a, 'data-b': b, 'data-bytes': bytes}, svg);
+        tooltip(rect, (diagonal ? 'within ' + a : a + ' \u2194 ' + b) + ' ' + state + ': ' + fmtBytes(bytes) + ' (' + fmtInt(bytes) + ' B)');
+        if (cell >= 50 && bytes) {
+          sv('text', {x: labelW + j * cell + cell / 2, y: top + i * cell + cell / 2 + 4, 'text-anchor': 'middle', 'font-size': 10,
+            style: t > 0.55 ? 'fill:#fff' : null}, svg, fmtBytes(bytes));
+        }
+      });
+    });
+  }
+  function hostMatrixNames(state) {
+    var hosts = arr(get(placement, state + '.hosts'));
+    return hosts.length ? hosts.map(function (h) { return String(h.host); }) : arr(placement.hosts).map(function (h) { return String(h.name); });
+  }
+
+  // 99.97 % is not 100 %: a cut that leaves some traffic says so.
+  function changeShare(share) {
+    var percent = 100 * share;
+    return (percent > 99.9 && percent < 100 ? percent.toFixed(2) : percent.toFixed(1)) + ' %';
+  }
+  function placementFigure(parent, label, before, after, attrs) {
+    var box = el('div', {'class': 'figure', 'data-figure-group': attrs.name}, parent);
+    el('div', {'class': 'figure-label'}, box, label);
+    var value = el('div', {'class': 'figure-value'}, box);
+    if (after === undefined) {
+      el('span', attrs.single, value, before);
+    } else {
+      el('span', attrs.before, value, before);
+      el('span', {'class': 'arrow'}, value, ' \u2192 ');
+      el('span', attrs.after, value, after);
+    }
+    if (attrs.sub) el('div', {'class': 'figure-sub'}, box, attrs.sub);
+    return box;
+  }
+
+  function drawPlacement(section) {
+    var P = placement;
+    var before = placementState('before'), after = placementState('after');
+    var moves = arr(P.moves), unordered = arr(P.unordered_moves), moved = {};
+    moves.concat(unordered).forEach(function (m) {
+      var vm = String(m.vm);
+      // A VM that goes through a third host moves twice: from its first host to its last.
+      moved[vm] = moved[vm] ? {from: moved[vm].from, to: String(m.to)} : {from: String(m.from), to: String(m.to)};
+    });
+    var vmCount = arr(P.placement).length || Object.keys(after.vms).reduce(function (s, h) { return s + after.vms[h].length; }, 0);
+    var windowNs = num(P, ['window_ns']);
+    el('p', {'class': 'hint'}, section, 'Where ' + fmtInt(vmCount) + ' VM' + (vmCount === 1 ? '' : 's') + ' on ' + before.order.length +
+      ' host' + (before.order.length === 1 ? '' : 's') + ' should run so that the least traffic crosses between hosts, within every host\u2019s ' +
+      'CPU, memory and NIC' + (windowNs ? ', from the traffic measured over ' + fmtDuration(windowNs) : '') +
+      ' (vnetscope placement; the model and its limits: docs/placement.md).');
+
+    var crossBefore = num(P, ['before.cross_host_bytes']), crossAfter = num(P, ['after.cross_host_bytes']);
+    var figures = el('div', {'class': 'figures'}, section);
+    placementFigure(figures, 'cross-host traffic', fmtBytes(crossBefore), fmtBytes(crossAfter), {name: 'cross-host',
+      before: {'data-figure': 'cross-host-before', 'data-bytes': crossBefore, title: fmtInt(crossBefore) + ' B'},
+      after: {'data-figure': 'cross-host-after', 'data-bytes': crossAfter, title: fmtInt(crossAfter) + ' B'},
+      sub: crossBefore ? (crossAfter <= crossBefore ? changeShare((crossBefore - crossAfter) / crossBefore) + ' less'
+        : changeShare((crossAfter - crossBefore) / crossBefore) + ' more, to fit the capacities')
+        : crossAfter ? 'more, to fit the capacities' : null});
+    var nicBefore = num(P, ['before.max_nic_utilization']), nicAfter = num(P, ['after.max_nic_utilization']);
+    // The NICs are checked when a host has a speed and the traffic has time bins to take the percentile of.
+    var nicSpeeds = arr(P.hosts).some(function (h) { return num(h, ['nic_bits_per_second']); });
+    var nicKnown = nicSpeeds && num(P, ['bin_ns']) > 0;
+    placementFigure(figures, 'busiest NIC (p95 of the cross-host rate)', nicKnown ? fmtPercent(nicBefore) : 'not checked',
+      nicKnown ? fmtPercent(nicAfter) : undefined, {name: 'nic', before: {'data-figure': 'nic-before', 'data-share': nicBefore},
+        after: {'data-figure': 'nic-after', 'data-share': nicAfter}, single: {'data-figure': 'nic-unknown'},
+        sub: nicKnown ? null : nicSpeeds ? 'the traffic has no time bins' : 'no NIC speed in HOSTS.json'});
+    var bound = num(P, ['lower_bound_bytes']);
+    placementFigure(figures, 'lower bound', fmtBytes(bound), undefined, {name: 'lower-bound',
+      single: {'data-figure': 'lower-bound', 'data-bytes': bound, title: fmtInt(bound) + ' B'},
+      sub: 'no placement cuts less'});
+    var stopped = P.stopped_by ? String(P.stopped_by).replace(/_/g, ' ') : '';
+    placementFigure(figures, 'optimal', P.optimal ? 'yes' : 'not proven', undefined, {name: 'optimal',
+      single: {'data-figure': 'optimal', 'data-optimal': P.optimal ? 'true' : 'false'},
+      sub: P.optimal ? (P.stopped_by === 'proven' ? 'proven by exhaustive search' : 'meets the lower bound') : (stopped ? 'search stopped: ' + stopped : null)});
+    placementFigure(figures, 'migrations', fmtInt(moves.length) + (unordered.length ? ' + ' + fmtInt(unordered.length) + ' unordered' : ''), undefined,
+      {name: 'migrations', single: {'data-figure': 'migrations', 'data-count': moves.length},
+        sub: num(P, ['max_moves']) !== null && num(P, ['max_moves']) >= 0 ? 'at most ' + num(P, ['max_moves']) + ' allowed' : null});
+    var feasibleBefore = get(P, 'before.feasible'), feasibleAfter = get(P, 'after.feasible');
+    if (feasibleBefore === false || feasibleAfter === false) {
+      placementFigure(figures, 'capacities', feasibleBefore === false ? 'broken' : 'kept', feasibleAfter === false ? 'broken' : 'kept',
+        {name: 'capacities', before: {'data-figure': 'feasible-before', 'class': feasibleBefore === false ? 'bad' : null},
+          after: {'data-figure': 'feasible-after', 'class': feasibleAfter === false ? 'bad' : null}, sub: 'CPU, memory, NIC and pins'});
+    }
+    var warnings = arr(P.warnings);
+    if (warnings.length) {
+      var warningList = el('ul', null, el('div', {'class': 'note warnings', 'data-note': 'placement-warnings'}, section));
+      warnings.forEach(function (w) { el('li', null, warningList, String(w)); });
+    }
+
+    // The same pairs in both pictures: the heaviest, whatever their hosts.
+    var pairs = arr(P.traffic).map(function (t) { return {a: String(t.a), b: String(t.b), bytes: num(t, ['bytes']) || 0}; })
+      .filter(function (p) { return p.bytes > 0; }).sort(function (x, y) { return y.bytes - x.bytes; });
+    var totalBytes = pairs.reduce(function (s, p) { return s + p.bytes; }, 0);
+    var shownPairs = pairs.slice(0, PLACEMENT_EDGE_LIMIT);
+    var maxBytes = pairs.length ? pairs[0].bytes : 1;
+    el('h3', null, section, 'Hosts and their VMs, before and after');
+    var legend = el('div', {'class': 'controls placement-legend'}, section);
+    [['swatch', CROSS_COLOR, 'traffic across hosts'], ['swatch', WITHIN_COLOR, 'traffic within a host'],
+      ['vm-swatch', MOVED_COLOR, 'a VM that migrates (dashed where it leaves)'], ['host-swatch', '#c62828', 'a host over its capacity']].forEach(function (l) {
+      var item = el('span', null, legend);
+      el('span', {'class': l[0], style: (l[0] === 'swatch' ? 'height:5px;background:' : 'border-color:') + l[1]}, item);
+      item.appendChild(document.createTextNode(l[2]));
+    });
+    el('span', {'class': 'rowcount'}, legend, 'line width grows with the bytes (square root, one scale for both); hover for figures');
+    if (pairs.length > shownPairs.length) {
+      var shownBytes = shownPairs.reduce(function (s, p) { return s + p.bytes; }, 0);
+      el('p', {'class': 'hint', 'data-note': 'edges-capped'}, section, 'The ' + fmtInt(shownPairs.length) + ' heaviest of ' + fmtInt(pairs.length) +
+        ' VM pairs are drawn (' + fmtPercent(shownBytes / totalBytes) + ' of the bytes); the host-by-host maps below count them all.');
+    }
+    var layout = placementLayout([before, after]);
+    var pair = el('div', {'class': 'side-by-side'}, section);
+    [[before, 'Before', crossBefore], [after, 'After', crossAfter]].forEach(function (s) {
+      var col = el('div', {'class': 'side', 'data-state': s[0].name}, pair);
+      var heading = el('h4', null, col, s[1] + ': ');
+      el('span', {'class': 'cross-figure'}, heading, fmtBytes(s[2]) + ' across hosts');
+      var counts = drawPlacementPicture(col, s[0], layout, shownPairs, maxBytes, moved);
+      col.setAttribute('data-cross-edges', counts.across);
+    });
+
+    el('h3', null, section, 'Migrations, in an order that keeps every host within CPU and memory after each');
+    if (!moves.length && !unordered.length) {
+      el('p', {'class': 'empty'}, section, 'No migration: the current placement is the best found.');
+    }
+    if (moves.length) {
+      var list = el('ol', {'class': 'moves'}, section);
+      moves.forEach(function (m) {
+        var item = el('li', {'data-vm': m.vm}, list);
+        var saved = num(m, ['bytes_saved']) || 0;
+        el('strong', null, item, String(m.vm));
+        item.appendChild(document.createTextNode(' ' + m.from + ' \u2192 ' + m.to + (m.transit ? ' (on the way, to make room)' : '') +
+          ': ' + (saved >= 0 ? 'saves ' + fmtBytes(saved) : 'adds ' + fmtBytes(-saved)) + ' across hosts, copies ' + fmtInt(num(m, ['memory_mib'])) + ' MiB'));
+        if (m.virsh) el('code', {'class': 'virsh'}, item, String(m.virsh));
+      });
+    }
+    if (unordered.length) {
+      el('p', {'class': 'hint'}, section, 'Moves no order keeps within capacity on the way:');
+      var rest = el('ul', {'class': 'moves'}, section);
+      unordered.forEach(function (m) { el('li', {'data-vm': m.vm}, rest, m.vm + ' ' + m.from + ' \u2192 ' + m.to); });
+    }
+
+    var namesBefore = hostMatrixNames('before'), namesAfter = hostMatrixNames('after');
+    var mBefore = arr(get(P, 'before.host_matrix')), mAfter = arr(get(P, 'after.host_matrix'));
+    if (mBefore.length || mAfter.length) {
+      el('h3', null, section, 'Bytes between hosts');
+      el('p', {'class': 'hint'}, section, 'Row and column: a host. Red: bytes between two hosts (each pair in two cells); blue, on the diagonal: bytes between VMs of one host. ' +
+        'Darker is more, on one scale for both maps.');
+      var maxAcross = 1, maxWithin = 1;
+      [mBefore, mAfter].forEach(function (m) {
+        m.forEach(function (row, i) { arr(row).forEach(function (v, j) { if (i === j) maxWithin = Math.max(maxWithin, v); else maxAcross = Math.max(maxAcross, v); }); });
+      });
+      var maps = el('div', {'class': 'side-by-side'}, section);
+      [['before', 'Before', namesBefore, mBefore], ['after', 'After', namesAfter, mAfter]].forEach(function (s) {
+        var col = el('div', {'class': 'side', 'data-state': s[0]}, maps);
+        el('h4', null, col, s[1]);
+        drawHostMatrix(col, s[0], s[2], s[3], maxAcross, maxWithin);
+      });
+    }
+
+    el('h3', null, section, 'Host loads');
+    var loadRows = after.order.map(function (host) {
+      var was = before.loads[host] || {}, now = after.loads[host] || {};
+      return {host: host, vms_before: (before.vms[host] || []).length, vms_after: (after.vms[host] || []).length,
+        cpu_before: num(was, ['cpu']), cpu_after: num(now, ['cpu']), cpu_capacity: num(now, ['cpu_capacity']),
+        memory_before: num(was, ['memory_mib']), memory_after: num(now, ['memory_mib']), memory_capacity: num(now, ['memory_capacity_mib']),
+        nic_before: num(was, ['nic_p95_bits_per_second']), nic_after: num(now, ['nic_p95_bits_per_second']), nic: num(now, ['nic_bits_per_second'])};
+    });
+    function column(key, label, fmt) {
+      return {key: key, label: label, num: key !== 'host', fmt: fmt || null, get: function (r) { return r[key]; }};
+    }
+    function mib(v) { return fmtInt(v) + ' MiB'; }
+    function cpu(v) { return String(Math.round(v * 10) / 10); }
+    makeTable(section, {id: 'placement_hosts', rows: loadRows, sort: {key: 'host', desc: false}, filter: 'filter hosts', columns: [
+      column('host', 'host'), column('vms_before', 'VMs before'), column('vms_after', 'VMs after'),
+      column('cpu_before', 'vCPU before', cpu), column('cpu_after', 'vCPU after', cpu), column('cpu_capacity', 'vCPU capacity', cpu),
+      column('memory_before', 'memory before', mib), column('memory_after', 'memory after', mib), column('memory_capacity', 'memory capacity', mib),
+      column('nic_before', 'NIC p95 before', fmtRate), column('nic_after', 'NIC p95 after', fmtRate), column('nic', 'NIC speed', fmtRate)]});
+
+    var remaining = arr(P.remaining);
+    if (remaining.length) {
+      el('h3', null, section, 'Largest pairs still across hosts, and what keeps them apart');
+      var kept = el('ul', {'class': 'remaining'}, section);
+      remaining.forEach(function (r) {
+        var item = el('li', null, kept, r.a + ' (' + r.a_host + ') \u2194 ' + r.b + ' (' + r.b_host + '): ' + fmtBytes(num(r, ['bytes'])));
+        var why = arr(r.kept_apart);
+        if (why.length) el('div', {'class': 'why'}, item, why.join('; '));
+      });
+    }
+    var baselines = arr(P.baselines);
+    if (baselines.length) {
+      el('p', {'class': 'hint'}, section, 'Baselines, cross-host bytes: ' + baselines.map(function (b) {
+        return String(b.name).replace(/_/g, ' ') + ' ' + fmtBytes(num(b, ['cross_host_bytes'])) + (b.feasible === false ? ' (breaks a rule)' : '');
+      }).join('; ') + '.');
+    }
   }
 
   // ---------- page assembly ----------

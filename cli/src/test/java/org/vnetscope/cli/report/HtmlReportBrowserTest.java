@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -177,6 +181,176 @@ class HtmlReportBrowserTest {
         }
         Files.createDirectories(SCREENSHOTS);
         chromium().screenshot(page, SCREENSHOTS.resolve(name + ".png"), 1200, 3200);
+    }
+
+    /** What {@code vnetscope placement ARGS --format json} prints. */
+    private static JsonNode placementJson(String... args) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] command = new String[args.length + 3];
+        command[0] = "placement";
+        System.arraycopy(args, 0, command, 1, args.length);
+        command[args.length + 1] = "--format";
+        command[args.length + 2] = "json";
+        assertThat(Main.run(command, new PrintWriter(out), new PrintWriter(err))).as(err.toString()).isZero();
+        return JSON.readTree(out.toString());
+    }
+
+    /** One of the two pictures of the placement section: "before" or "after". */
+    private static String picture(String section, String state) {
+        Matcher m = Pattern.compile("<svg[^>]*aria-label=\"hosts and their VMs " + state + "\"[^>]*>(.*?)</svg>",
+                Pattern.DOTALL).matcher(section);
+        assertThat(m.find()).as("picture " + state).isTrue();
+        return m.group(1);
+    }
+
+    private static int count(String text, String fragment) {
+        return text.split(Pattern.quote(fragment), -1).length - 1;
+    }
+
+    /** VM -> host in a state of the placement document ("before" or "after"). */
+    private static Map<String, String> hostOfVm(JsonNode placement, String state) {
+        Map<String, String> hostOf = new HashMap<>();
+        for (JsonNode host : placement.get(state).get("hosts")) {
+            host.get("vms").forEach(vm -> hostOf.put(vm.asText(), host.get("host").asText()));
+        }
+        return hostOf;
+    }
+
+    /** The VM pairs with traffic whose VMs are on different hosts. */
+    private static int crossPairs(JsonNode placement, Map<String, String> hostOf) {
+        int cross = 0;
+        for (JsonNode pair : placement.get("traffic")) {
+            if (pair.get("bytes").asLong() > 0
+                    && !hostOf.get(pair.get("a").asText()).equals(hostOf.get(pair.get("b").asText()))) {
+                cross++;
+            }
+        }
+        return cross;
+    }
+
+    private static void assertFigure(String section, String figure, long bytes) {
+        assertThat(section).contains("data-figure=\"" + figure + "\" data-bytes=\"" + bytes + "\" title=\""
+                + String.format(Locale.ROOT, "%,d B", bytes) + "\"");
+    }
+
+    @Test
+    void placementSectionShowsTheHostsTheirVmsTheMoveAndTheFigures() throws Exception {
+        HeadlessChromium browser = chromium();
+        String hosts = REPO.resolve("samples/bridge-basic/hosts.json").toString();
+        JsonNode placement = placementJson(SAMPLE.toString(), "--hosts", hosts, "--max-moves", "1");
+        Path page = dir.resolve("placement.html");
+        StringWriter err = new StringWriter();
+        assertThat(Main.run(new String[] {"report", SAMPLE.toString(), "--hosts", hosts, "--max-moves", "1", "-o",
+                page.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err))).as(err.toString()).isZero();
+        String dom = browser.dumpDom(page, "#selftest");
+        JsonNode result = selfTest(dom);
+
+        assertThat(result.get("errors")).as("script errors").isEmpty();
+        assertThat(result.at("/views/placement/svg").asInt()).as("two pictures and two host maps").isEqualTo(4);
+        String section = section(dom, "placement");
+        String before = picture(section, "before");
+        String after = picture(section, "after");
+        for (JsonNode host : placement.get("hosts")) {
+            assertThat(before).contains("class=\"host\" data-host=\"" + host.get("name").asText() + "\"");
+            assertThat(after).contains("class=\"host\" data-host=\"" + host.get("name").asText() + "\"");
+        }
+        Map<String, String> wasOn = hostOfVm(placement, "before");
+        Map<String, String> isOn = hostOfVm(placement, "after");
+        assertThat(isOn).hasSize(3);
+        JsonNode move = placement.get("moves").get(0);
+        String moved = move.get("vm").asText();
+        for (String vm : isOn.keySet()) {
+            String flag = vm.equals(moved) ? " data-moved=\"true\">" : ">";
+            assertThat(before).contains("class=\"vm\" data-vm=\"" + vm + "\" data-on=\"" + wasOn.get(vm) + "\"" + flag);
+            assertThat(after).contains("class=\"vm\" data-vm=\"" + vm + "\" data-on=\"" + isOn.get(vm) + "\"" + flag);
+        }
+        assertThat(isOn.get(moved)).isEqualTo(move.get("to").asText()).isNotEqualTo(wasOn.get(moved));
+        assertThat(count(after, "data-moved=\"true\"")).isEqualTo(1);
+        // All three VMs share a host before: no line across hosts; after, the pairs of the VM that left are.
+        assertThat(count(before, "class=\"edge cross\"")).isEqualTo(crossPairs(placement, wasOn)).isZero();
+        assertThat(count(after, "class=\"edge cross\"")).isEqualTo(crossPairs(placement, isOn)).isPositive();
+        assertThat(count(after, "class=\"edge within\"") + count(after, "class=\"edge cross\""))
+                .isEqualTo(placement.get("traffic").size());
+
+        assertFigure(section, "cross-host-before", placement.at("/before/cross_host_bytes").asLong());
+        assertFigure(section, "cross-host-after", placement.at("/after/cross_host_bytes").asLong());
+        assertFigure(section, "lower-bound", placement.get("lower_bound_bytes").asLong());
+        assertThat(section).contains(move.get("virsh").asText());
+        String first = placement.at("/after/hosts/0/host").asText();
+        String second = placement.at("/after/hosts/1/host").asText();
+        assertThat(section).contains("class=\"host-cell\" data-a=\"" + first + "\" data-b=\"" + second + "\" data-bytes=\""
+                + placement.at("/after/host_matrix/0/1").asLong() + "\"");
+        assertTablesSortAndFilter(result, "placement_hosts");
+        // The placement does not hide the trace's views.
+        assertThat(result.at("/views/topology/svg").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void savedPlacementOfTwoHostsIsDrawnAlone() throws Exception {
+        HeadlessChromium browser = chromium();
+        Path uplink = REPO.resolve("samples/lab5/recordings/mh-uplink");
+        JsonNode placement = placementJson(uplink.resolve("hosta/trace/kernel").toString(),
+                uplink.resolve("hostb/trace/kernel").toString(), "--hosts", REPO.resolve("samples/lab5/hosts.json").toString());
+        Path saved = Files.writeString(dir.resolve("placement.json"), placement.toString());
+        Path page = report(saved, "lab5-placement");
+        String dom = browser.dumpDom(page, "#selftest");
+        JsonNode result = selfTest(dom);
+
+        assertThat(result.get("errors")).as("script errors").isEmpty();
+        assertThat(count(dom, "<section")).as("a placement has no trace views").isEqualTo(1);
+        String section = section(dom, "placement");
+        String after = picture(section, "after");
+        assertThat(after).contains("data-host=\"hosta\"").contains("data-host=\"hostb\"");
+        assertThat(placement.get("moves")).isNotEmpty();
+        for (JsonNode move : placement.get("moves")) {
+            assertThat(after).contains("data-vm=\"" + move.get("vm").asText() + "\" data-on=\"" + move.get("to").asText()
+                    + "\" data-moved=\"true\"");
+        }
+        assertThat(count(after, "class=\"edge cross\"")).isEqualTo(crossPairs(placement, hostOfVm(placement, "after")));
+        assertFigure(section, "cross-host-before", placement.at("/before/cross_host_bytes").asLong());
+        assertFigure(section, "cross-host-after", placement.at("/after/cross_host_bytes").asLong());
+        assertThat(dom).contains("placement of 5 VMs on 2 hosts");
+        Files.createDirectories(SCREENSHOTS);
+        browser.screenshot(page, SCREENSHOTS.resolve("placement-lab5.png"), 1400, 2000);
+    }
+
+    @Test
+    void aLargePlacementDrawsItsHeaviestPairsOnly() throws Exception {
+        // 200 VMs on 20 hosts, 1,000 pairs: each VM i talks to i+1..i+5, the pair (i, i+k) weighing k * 1000 + i.
+        ObjectNode placement = JSON.createObjectNode();
+        ArrayNode hosts = placement.putArray("hosts");
+        ArrayNode beforeHosts = placement.putObject("before").put("cross_host_bytes", 1).putArray("hosts");
+        ArrayNode afterHosts = placement.putObject("after").put("cross_host_bytes", 0).putArray("hosts");
+        for (int h = 0; h < 20; h++) {
+            hosts.addObject().put("name", "host" + h).put("cpu", 32).put("memory_mib", 65536).put("nic_bits_per_second", 0);
+            ArrayNode was = beforeHosts.addObject().put("host", "host" + h).putArray("vms");
+            ArrayNode is = afterHosts.addObject().put("host", "host" + h).putArray("vms");
+            for (int v = 0; v < 10; v++) {
+                was.add("vm" + (v * 20 + h));
+                is.add("vm" + (h * 10 + v));
+            }
+        }
+        ArrayNode traffic = placement.putArray("traffic");
+        ArrayNode assignments = placement.putArray("placement");
+        for (int i = 0; i < 200; i++) {
+            assignments.addObject().put("vm", "vm" + i).put("host", "host" + i / 10);
+            for (int k = 1; k <= 5; k++) {
+                traffic.addObject().put("a", "vm" + i).put("b", "vm" + (i + k) % 200).put("bytes", k * 1000 + i);
+            }
+        }
+        String dom = chromium().dumpDom(write(JSON.createObjectNode().set("placement", placement), "large"), "#selftest");
+
+        assertThat(selfTest(dom).get("errors")).as("script errors").isEmpty();
+        String section = section(dom, "placement");
+        assertThat(section).contains("The 300 heaviest of 1,000 VM pairs are drawn");
+        for (String state : new String[] {"before", "after"}) {
+            String picture = picture(section, state);
+            assertThat(count(picture, "class=\"edge ")).as(state).isEqualTo(300);
+            assertThat(count(picture, "class=\"vm\"")).as(state).isEqualTo(200);
+            // the heaviest pair (vm199, vm4: 5 * 1000 + 199) is drawn, the lightest (vm0, vm1: 1000) is not
+            assertThat(picture).contains("data-a=\"vm199\" data-b=\"vm4\"").doesNotContain("data-a=\"vm0\" data-b=\"vm1\"");
+        }
     }
 
     @Test
