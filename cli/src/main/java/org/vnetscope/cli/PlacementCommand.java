@@ -80,9 +80,10 @@ public final class PlacementCommand implements Callable<Integer> {
                 problem = new PlacementProblem(hosts, setup.pinned(matrix.vms()), matrix.demands(), matrix.binNs(),
                         matrix.windowNs(), setup.maxMoves);
             } else {
+                // a folder of several hosts' traces is split host by host, as analyze does
                 List<AnalysisReport> reports = new ArrayList<>();
-                for (Path trace : traces) {
-                    reports.add(analysis.run(trace));
+                for (TraceAnalysis.HostAnalysis host : analysis.runHosts(traces)) {
+                    reports.add(host.report());
                 }
                 cluster = ClusterTraffic.of(reports);
                 notes.addAll(cluster.notes());

@@ -124,6 +124,18 @@ class MultiHostCommandsTest {
     }
 
     @Test
+    void placementOfAFolderOfHostsIsThatOfItsTraces() {
+        String hosts = REPO.resolve("samples/lab5/hosts.json").toString();
+        PlacementCommandTest.Run folder = PlacementCommandTest.run("placement", UPLINK.toString(), "--hosts", hosts,
+                "--format", "json");
+        PlacementCommandTest.Run traces = PlacementCommandTest.run("placement",
+                UPLINK.resolve("hosta/trace/kernel").toString(), UPLINK.resolve("hostb/trace/kernel").toString(),
+                "--hosts", hosts, "--format", "json");
+        assertThat(folder.exit()).as(folder.err()).isZero();
+        assertThat(folder.out()).isEqualTo(traces.out());
+    }
+
+    @Test
     void oneHostsDocumentIsUnchanged() throws Exception {
         JsonNode json = analyze(UPLINK.resolve("hosta/trace/kernel").toString());
         assertThat(json.has("hosts")).isFalse();
