@@ -45,11 +45,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     private TraceAnalysis analysis;
 
-    @Parameters(index = "0", paramLabel = "TRACE",
-            description = "a trace directory or LTTng session folder, or the JSON document that "
-                    + "`vnetscope analyze --format json` (or `vnetscope placement --format json`) wrote (the "
-                    + "analysis options then do not apply)")
-    private Path input;
+    @Parameters(paramLabel = "TRACE", arity = "1..*",
+            description = "trace directories or LTTng session folders (several hosts' traces: one report of the "
+                    + "cluster), or the JSON document that `vnetscope analyze --format json` (or `vnetscope placement "
+                    + "--format json`) wrote (the analysis options then do not apply)")
+    private List<Path> inputs;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "the HTML file to write")
     private Path output;
@@ -69,7 +69,11 @@ public final class ReportCommand implements Callable<Integer> {
                     + " apply to the placement section: give --hosts HOSTS.json too");
         }
         JsonNode document;
+        Path input = inputs.get(0);
         if (Files.isRegularFile(input)) {
+            if (inputs.size() > 1) {
+                throw new ParameterException(spec.commandLine(), "give one analysis document, or trace directories");
+            }
             if (hostsFile != null) {
                 throw new ParameterException(spec.commandLine(), "--hosts places the VMs of a trace: give a trace "
                         + "directory, or draw a saved placement with `vnetscope report PLACEMENT.json` (the output "
@@ -78,13 +82,15 @@ public final class ReportCommand implements Callable<Integer> {
             document = readDocument(input);
         } else {
             try {
-                document = analyseTrace(input);
+                document = analyseTraces(inputs);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("vnetscope: error: " + e.getMessage());
                 return Main.EXIT_BAD_INPUT;
             }
         }
-        Files.writeString(output, HtmlReport.render(document, title(input)), StandardCharsets.UTF_8);
+        String title = inputs.size() == 1 ? title(input)
+                : String.join(" + ", inputs.stream().map(ReportCommand::title).toList());
+        Files.writeString(output, HtmlReport.render(document, title), StandardCharsets.UTF_8);
         spec.commandLine().getErr().println("vnetscope: report written to " + output);
         return 0;
     }
@@ -130,19 +136,22 @@ public final class ReportCommand implements Callable<Integer> {
      * The analysis document of the trace, with the placement of its VMs on {@code --hosts}'s hosts when given; the
      * hosts and the time limit are read before the trace, so that a mistake in them costs no analysis.
      */
-    private ObjectNode analyseTrace(Path trace) throws IOException {
-        if (!Files.isDirectory(trace)) {
-            throw new IOException(trace + ": no such trace directory or analysis document");
+    private ObjectNode analyseTraces(List<Path> traces) throws IOException {
+        for (Path trace : traces) {
+            if (!Files.isDirectory(trace)) {
+                throw new IOException(trace + ": no such trace directory or analysis document");
+            }
         }
-        if (hostsFile == null) {
-            return analysis.document(trace);
+        long timeLimitNs = hostsFile == null ? 0 : analysis.parseDuration(placement.timeLimit);
+        List<HostSpec> hosts = hostsFile == null ? null : PlacementInput.hosts(hostsFile);
+        List<TraceAnalysis.HostAnalysis> analysed = analysis.runHosts(traces);
+        ObjectNode document = analysed.size() > 1 ? analysis.cluster(analysed).document()
+                : ReportJson.of(analysed.get(0).report());
+        if (hostsFile != null) {
+            document.set("placement", placement.placementJson(
+                    analysed.stream().map(TraceAnalysis.HostAnalysis::report).toList(), hosts, hostsFile,
+                    analysis.options().vms(), timeLimitNs));
         }
-        long timeLimitNs = analysis.parseDuration(placement.timeLimit);
-        List<HostSpec> hosts = PlacementInput.hosts(hostsFile);
-        AnalysisReport report = analysis.run(trace);
-        ObjectNode document = ReportJson.of(report);
-        document.set("placement", placement.placementJson(List.of(report), hosts, hostsFile,
-                analysis.options().vms(), timeLimitNs));
         return document;
     }
 }

@@ -136,6 +136,19 @@ class MultiHostCommandsTest {
     }
 
     @Test
+    void theReportOfSeveralHostsEmbedsTheClusterDocument(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path html = dir.resolve("cluster.html");
+        PlacementCommandTest.Run run = PlacementCommandTest.run("report", UPLINK.toString(), "-o", html.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        String page = Files.readString(html);
+        JsonNode embedded = ReportJson.MAPPER.readTree(page.substring(
+                page.indexOf('>', page.indexOf("id=\"vnetscope-data\"")) + 1,
+                page.indexOf("</script>", page.indexOf("id=\"vnetscope-data\""))));
+        assertThat(embedded.get("hosts")).isEqualTo(analyze(UPLINK.toString()).get("hosts"));
+        assertThat(embedded.get("topology").get("changes").findValuesAsText("kind")).contains("migrated");
+    }
+
+    @Test
     void oneHostsDocumentIsUnchanged() throws Exception {
         JsonNode json = analyze(UPLINK.resolve("hosta/trace/kernel").toString());
         assertThat(json.has("hosts")).isFalse();

@@ -117,6 +117,31 @@
     doc = {};
   }
 
+  // Several hosts' document: every device is named "host:device" in the views, since two hosts' eth0 are two
+  // interfaces; a VM that moved between hosts is drawn as a move from one host's port to the other's.
+  var HOSTS = arr(doc.hosts);
+  if (HOSTS.length > 1) nameDevicesByHost(doc);
+  function nameDevicesByHost(d) {
+    function on(host, name) { return name === null || name === undefined || host === undefined ? name : host + ':' + name; }
+    arr(d.interfaces).forEach(function (r) { r.name = on(r.host, r.name); });
+    ['drops', 'offload'].forEach(function (k) { arr(d[k]).forEach(function (r) { r.interface = on(r.host, r.interface); }); });
+    arr(d.paths).forEach(function (p) {
+      p.hops = arr(p.hops).map(function (h) { return on(p.host, h); });
+      arr(p.hop_latency_ns).forEach(function (e) { e.from = on(p.host, e.from); e.to = on(p.host, e.to); });
+      arr(p.drops).forEach(function (e) { if (e.at !== undefined) e.at = on(p.host, e.at); });
+    });
+    var topo = d.topology || {};
+    arr(topo.bridges).forEach(function (b) {
+      b.name = on(b.host, b.name);
+      arr(b.ports).forEach(function (port) { port.name = on(b.host, port.name); });
+    });
+    arr(topo.changes).forEach(function (c) {
+      if (c.kind === 'migrated') { c.from = on(c.from_host, c.from); c.to = on(c.to_host, c.to); return; }
+      c.from = on(c.host, c.from); c.to = on(c.host, c.to);
+    });
+    arr(topo.changes).sort(function (a, b) { return (a.time_ns || 0) - (b.time_ns || 0); });
+  }
+
   var interfaces = arr(doc.interfaces);
   var timeBounds = traceBounds();
   var T0 = timeBounds[0], T1 = timeBounds[1];
@@ -185,6 +210,11 @@
       events: ['net_dev_xmit', 'net_if_receive_skb', 'net_if_rx'],
       command: "lttng enable-event -k 'net_*' ; lttng enable-event -k 'netif_*'", draw: drawInterfaceTable}
   ];
+
+  if (HOSTS.length > 1) {
+    VIEWS.unshift({id: 'hosts', title: 'Hosts and their clocks', key: 'hosts', what: 'hosts', events: [], command: null,
+      draw: drawHosts});
+  }
 
   // The placement `vnetscope report --hosts` (or a saved `placement --format json`) adds; absent, the page is as before.
   var placement = doc.placement !== null && typeof doc.placement === 'object' && !Array.isArray(doc.placement) ? doc.placement : null;
@@ -492,15 +522,18 @@
     if (changesCache) return changesCache;
     changesCache = arr(get(doc, 'topology.changes')).map(function (c) {
       return {time: num(c, ['time_ns']), kind: String(c.kind || 'change'), mac: c.mac || null, ip: c.ip || null,
-        from: c.from || '', to: c.to || '', left: num(c, ['left_ns'])};
+        from: c.from || '', to: c.to || '', left: num(c, ['left_ns']), vm: c.vm || null,
+        downtime: num(c, ['downtime_ns'])};
     });
     return changesCache;
   }
   // Moves (a MAC or an address on another port: a migration) and port removals change the picture;
   // MAC learning and ageing happen all the time and are only listed.
-  function isMarked(c) { return c.kind === 'move' || c.kind === 'removal'; }
+  function isMarked(c) { return c.kind === 'move' || c.kind === 'removal' || c.kind === 'migrated'; }
   function changeText(c) {
     var what = c.mac || c.ip || '';
+    if (c.kind === 'migrated') return 'VM ' + (c.vm || what) + ' migrated from ' + c.from + ' to ' + c.to +
+      (c.downtime !== null ? ' (downtime ' + fmtDuration(c.downtime) + ')' : '');
     if (c.kind === 'move') return 'move ' + what + ' from ' + c.from + ' to ' + c.to;
     if (c.kind === 'removal') return 'port ' + c.from + ' removed';
     if (c.kind === 'added') return 'learned ' + what + ' on ' + c.to;
@@ -627,7 +660,7 @@
     });
     var drawnMoves = {};
     changes.forEach(function (c) {
-      if (c.kind !== 'move') return;
+      if (c.kind !== 'move' && c.kind !== 'migrated') return;
       var a = layout[c.from], b = layout[c.to], key = c.from + '>' + c.to;
       if (!a || !b || a === b || drawnMoves[key]) return;
       drawnMoves[key] = true;
@@ -667,7 +700,7 @@
     changes.forEach(function (c) {
       if (c.time === null) return;
       var cx = x(c.time), marked = isMarked(c);
-      var dot = sv('circle', {cx: cx, cy: axisY, r: marked ? 5 : 3, fill: c.kind === 'move' ? '#8e44ad' : c.kind === 'removal' ? '#c62828' : '#9aa3b2'}, svg);
+      var dot = sv('circle', {cx: cx, cy: axisY, r: marked ? 5 : 3, fill: c.kind === 'move' || c.kind === 'migrated' ? '#8e44ad' : c.kind === 'removal' ? '#c62828' : '#9aa3b2'}, svg);
       tooltip(dot, changeText(c) + ' at ' + fmtAt(c.time));
       if (!marked) return;
       var ly = top + 26 + (labelled++ % 2) * 12;
@@ -884,6 +917,36 @@
     el('p', {'class': 'hint'}, section, 'Traffic between every pair of VMs (a VM is a namespace or a tap/veth port); traffic that left the host is listed as such.');
     makeTable(section, {id: 'vm_matrix', rows: cells, sort: {key: 'bytes', desc: true}, filter: 'filter VMs',
       columns: orderedColumns(cells, ['from', 'to', 'packets', 'bytes', 'dropped'])});
+  }
+
+  // Several hosts: which traces, how each clock was put on the reference one, and the VMs that moved.
+  function drawHosts(section) {
+    el('p', {'class': 'hint'}, section, HOSTS.length + ' hosts, each analysed on its own; devices are named host:device ' +
+      'and every time is on the reference clock.');
+    makeTable(section, {id: 'hosts', rows: HOSTS, filter: 'filter hosts',
+      columns: orderedColumns(HOSTS, ['name', 'trace', 'clock_uuid', 'start_ns', 'end_ns'])});
+    var transforms = arr(get(doc, 'sync.transforms'));
+    if (transforms.length) {
+      el('h3', null, section, 'Clock synchronization (reference: ' + text(get(doc, 'sync.reference')) + ')');
+      el('p', {'class': 'hint'}, section, 'time on the reference = slope \u00d7 time on the host + offset; accuracy: how far ' +
+        'the true offset can be from the estimate, from the packets matched between hosts.');
+      var rows = transforms.map(function (t) {
+        return {host: t.host, quality: t.quality, 'offset (s)': (num(t, ['offset_ns']) + (num(t, ['slope']) - 1) * T0) / 1e9,
+          'drift (ppm)': (num(t, ['slope']) - 1) * 1e6, matches: t.matches, 'accuracy (ns)': t.accuracy_ns};
+      });
+      makeTable(section, {id: 'sync', rows: rows, filter: 'filter hosts',
+        columns: orderedColumns(rows, ['host', 'quality', 'offset (s)', 'drift (ppm)', 'matches', 'accuracy (ns)'])});
+    }
+    var moved = arr(get(doc, 'topology.changes')).filter(function (c) { return c.kind === 'migrated'; });
+    el('h3', null, section, moved.length ? 'VMs that moved between hosts' : 'No VM moved between hosts.');
+    if (moved.length) {
+      var list = el('ol', {'class': 'changes'}, section);
+      moved.forEach(function (c) {
+        el('li', {'class': 'marked migration'}, list, (c.vm || c.mac) + ': ' + c.from + ' \u2192 ' + c.to +
+          ', last frame at ' + fmtAt(num(c, ['last_packet_ns'])) + ', first at ' + fmtAt(num(c, ['first_packet_ns'])) +
+          ', downtime ' + fmtDuration(num(c, ['downtime_ns'])));
+      });
+    }
   }
 
   function drawDatapaths(section) {
