@@ -38,6 +38,8 @@ public final class InterfaceIdentities {
     private final Map<String, Map<String, InterfaceId>> interned = new HashMap<>();
     private final Map<String, TreeSet<String>> peersByName = new HashMap<>();
     private final Map<InterfaceId, long[]> kindEvidence = new HashMap<>();
+    /** Raw ids of tunnels seen carrying Ethernet frames inside IP packets ({@link #frameTunnel}). */
+    private final java.util.Set<InterfaceId> frameTunnels = new java.util.HashSet<>();
     private final Map<InterfaceId, Map<Long, long[]>> netnsVotes = new HashMap<>();
     /** Weaker votes: the task that created an skb sent on the interface (a softirq may run in any namespace). */
     private final Map<InterfaceId, Map<Long, long[]>> senderNetnsVotes = new HashMap<>();
@@ -190,6 +192,25 @@ public final class InterfaceIdentities {
             evidenceCounts[slot] = counts;
         }
         counts[kind.ordinal()] += delta;
+    }
+
+    /** The device was seen wrapping the Ethernet frames it sends into IP packets (a VXLAN, Geneve or gretap tunnel). */
+    void frameTunnel(InterfaceId id) {
+        frameTunnels.add(id);
+    }
+
+    /**
+     * Whether the device is a tunnel carrying Ethernet frames: its transmit counter counts the inner IP packet
+     * ({@code iptunnel_xmit}), without the frame's Ethernet header.
+     */
+    public boolean encapsulatesFrames(InterfaceId resolved) {
+        InterfaceId plain = resolved.part() == 0 ? resolved : id(resolved.name(), resolved.peer());
+        for (InterfaceId raw : frameTunnels) {
+            if (resolvePeer(raw).equals(plain)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void voteNetns(InterfaceId id, long netns) {
@@ -422,6 +443,7 @@ public final class InterfaceIdentities {
                 evidence(id, kind, counts[kind.ordinal()]);
             }
         });
+        other.frameTunnels.forEach(raw -> frameTunnels.add(id(raw.name(), raw.peer())));
         mergeVotes(other.netnsVotes, netnsVotes);
         mergeVotes(other.senderNetnsVotes, senderNetnsVotes);
         other.partsOf.forEach((raw, byPart) ->

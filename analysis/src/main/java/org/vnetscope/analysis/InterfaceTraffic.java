@@ -178,8 +178,9 @@ public final class InterfaceTraffic implements PacketObserver {
             boolean countsSegments) {
         DeviceKind kind = identities.kind(iface);
         long rxHeader = kind.countsEthernetHeaderOnRx() ? NetFields.ETH_HEADER : 0;
-        // loopback counts its transmits as it counts its receives: after the pull
-        long txHeader = kind == DeviceKind.LOOPBACK ? -NetFields.ETH_HEADER : 0;
+        // loopback counts its transmits as it counts its receives, after the pull; a tunnel carrying Ethernet frames
+        // counts the inner IP packet it wraps (iptunnel_xmit: skb->len - skb_inner_network_offset(skb))
+        long txHeader = kind == DeviceKind.LOOPBACK || identities.encapsulatesFrames(iface) ? -NetFields.ETH_HEADER : 0;
         long[] total = new long[METRICS];
         List<TimelineBin> timeline = new ArrayList<>(bins.bins());
         for (int bin = 0; bin < bins.bins(); bin++) {

@@ -26,6 +26,8 @@ final class NetFields {
     static final FieldKey SKBADDR = FieldKey.of("skbaddr");
     static final FieldKey LEN = FieldKey.of("len");
     static final FieldKey NAME = FieldKey.of("name");
+    /** napi_poll's name of the device whose NAPI instance was polled ("(no_device)" for the backlog). */
+    static final FieldKey DEV_NAME = FieldKey.of("dev_name");
     static final FieldKey RC = FieldKey.of("rc");
     static final FieldKey RET = FieldKey.of("ret");
     static final FieldKey LOCATION = FieldKey.of("location");

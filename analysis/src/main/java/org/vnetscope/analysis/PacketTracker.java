@@ -120,6 +120,8 @@ final class PacketTracker {
         /** The stream (CPU) the chain was last queued on, and the length it was queued with. */
         StreamFile queuedOn;
         long queuedLen;
+        /** The length of the IP packet in what was last queued, or -1 when the queue showed no IP header. */
+        long queuedIpLen;
         /** Counts kept back only until the xmit of a software GSO segment names the pair it came through. */
         boolean heldForPeer;
         /** Of a TCP super-packet queued: the segments beyond the first TSO will make, and their header bytes. */
@@ -316,7 +318,7 @@ final class PacketTracker {
         for (String name : NetFields.GRO_EXIT) {
             stream.onEvent(name, this::onGroExit);
         }
-        stream.onEvent(NetFields.NAPI_POLL, event -> softirqs.polled(event.stream()));
+        stream.onEvent(NetFields.NAPI_POLL, this::onNapiPoll);
         stream.onEvent(NetFields.SKB_KFREE, this::onKfree);
         stream.onEvent(NetFields.SKB_CONSUME, this::onConsume);
         stream.onEvent(NetFields.SKB_COPY_DATAGRAM, this::onCopyToUser);
@@ -402,9 +404,14 @@ final class PacketTracker {
     private void onQueue(Event event) {
         long now = event.timestampNs();
         long skb = event.getLong(NetFields.SKBADDR);
-        Chain chain = sameHeader(skb, live(skb, now));
-        boolean created = chain == null;
         InterfaceId device = names.read(event, NetFields.NAME);
+        long ipPacket = ipPacketLength(event);
+        Chain before = live(skb, now);
+        if (before != null && ipPacket > 0) {
+            encapsulatedBy(before, device, event, ipPacket);
+        }
+        Chain chain = sameHeader(skb, before);
+        boolean created = chain == null;
         if (created) {
             chain = create(skb);
             if (tapReadSeen) {
@@ -426,6 +433,7 @@ final class PacketTracker {
         chain.queuedAtNs = now;
         chain.queuedOn = event.stream();
         chain.queuedLen = event.getLong(NetFields.LEN);
+        chain.queuedIpLen = ipPacket;
         // a packet made while the CPU handles received ones (an echo reply, an ACK) is queued in whatever task
         // the softirq interrupted: its net_ns says nothing of the device's namespace
         chain.senderNetns = created && event.has(NetFields.NET_NS) && !softirqs.receiving(event.stream())
@@ -434,6 +442,24 @@ final class PacketTracker {
         chain.readWhileQueued = false;
         chain.lastNs = now;
         record(chain, chain.iface, HopKind.QUEUE, event);
+    }
+
+    /**
+     * An skb queued on a device and, before that device's xmit returned, queued on another one inside an IP packet
+     * whose payload holds the whole frame first queued, its Ethernet header included: the first device is a tunnel
+     * that carries Ethernet frames (VXLAN, Geneve, gretap), which counts what it sends as {@code iptunnel_xmit}
+     * does: {@code skb->len - skb_inner_network_offset(skb)}, the inner IP packet, without the frame's Ethernet
+     * header.
+     */
+    private void encapsulatedBy(Chain chain, InterfaceId outer, Event event, long outerIpPacket) {
+        if (chain.step != Step.QUEUED || chain.iface == null || chain.iface.name().equals(outer.name())
+                || chain.queuedIpLen < 0 || chain.queuedLen - chain.queuedIpLen != NetFields.ETH_HEADER
+                || chain.journey.overlapsLostEvents()) {
+            return;
+        }
+        if (outerIpPacket - ipHeaderBytes(event) > chain.queuedLen) {
+            identities.frameTunnel(chain.iface);
+        }
     }
 
     private void onNetifRx(Event event) {
@@ -518,7 +544,8 @@ final class PacketTracker {
         if (gro.seen() && gro.cameOut(event.stream(), event.getLong(NetFields.SKBADDR))) {
             InterfaceId device = names.read(event, NetFields.NAME);
             long headerBytes = headerBytes(event);
-            long merged = gro.takeMerged(event.stream(), device, headerBytes, event.timestampNs());
+            long merged = gro.takeMerged(event.stream(), device, headerBytes, carriesTcpPayload(event),
+                    event.timestampNs());
             for (long i = 0; i < merged; i++) {
                 countMerged(event.timestampNs(), device, headerBytes);
             }
@@ -528,6 +555,23 @@ final class PacketTracker {
                 }
             }
         }
+    }
+
+    /** A NAPI poll ended: what GRO merged during it counts on the poll's device; a receive window closes. */
+    private void onNapiPoll(Event event) {
+        softirqs.polled(event.stream());
+        InterfaceId polled = null;
+        if (event.has(NetFields.DEV_NAME)) {
+            polled = names.read(event, NetFields.DEV_NAME);
+            if (polled.name().isEmpty() || polled.name().startsWith("(")) {
+                polled = null; // the backlog's poll, "(no_device)": no device of its own
+            }
+        }
+        gro.polled(event.stream(), polled, event.timestampNs(), (device, packets, headerBytes, timeNs) -> {
+            for (long i = 0; i < packets; i++) {
+                countMerged(timeNs, device, headerBytes);
+            }
+        });
     }
 
     /** A packet GRO merged into another: counted on its device as the driver counted it, with its own headers. */
@@ -587,20 +631,48 @@ final class PacketTracker {
         return protocol == NetFields.IPPROTO_TCP && event.has(dataOffset) ? 4 * event.getLong(dataOffset) : 0;
     }
 
-    /** The IP and TCP or UDP headers' length of the packet an event shows, or 0 when it shows none. */
+    /**
+     * The headers before the payload of the packet a receive event shows, or 0 when it shows none: the IP and TCP
+     * or UDP headers, and what comes before the IP header it shows. GRO leaves the network header on the innermost
+     * packet it parsed, and the receive event reads it there, so a packet of a tunnel (VXLAN: outer IP, UDP, VXLAN
+     * and inner Ethernet headers) shows its inner IP header while {@code len} counts from the outer one.
+     */
     private static long headerBytes(Event event) {
         long ip = ipHeaderBytes(event);
         if (ip == 0) {
             return 0;
         }
         long tcp = tcpHeaderBytes(event);
-        if (tcp > 0) {
-            return ip + tcp;
+        long transport = tcp;
+        if (tcp == 0) {
+            boolean ipv4 = event.getLong(NetFields.NETWORK_HEADER_TYPE) == NetFields.HEADER_IPV4;
+            long protocol = ipv4 ? event.getLong(NetFields.IP4_PROTOCOL) : event.getLong(NetFields.IP6_NEXTHDR);
+            transport = protocol == NetFields.IPPROTO_UDP ? UDP_HEADER : 0;
         }
-        boolean ipv4 = event.getLong(NetFields.NETWORK_HEADER_TYPE) == NetFields.HEADER_IPV4;
-        long protocol = ipv4 ? event.getLong(NetFields.IP4_PROTOCOL) : event.getLong(NetFields.IP6_NEXTHDR);
-        return protocol == NetFields.IPPROTO_UDP ? ip + UDP_HEADER : ip;
+        long ipPacket = ipPacketLength(event);
+        // a frame shorter than Ethernet's minimum arrives padded: only a packet that needed no padding tells
+        long outer = ipPacket >= MIN_ETH_PAYLOAD ? Math.max(0, event.getLong(NetFields.LEN) - ipPacket) : 0;
+        return outer + ip + transport;
     }
+
+    /** Whether a receive event shows a TCP segment carrying data: what GRO merges, and what it merges into. */
+    private static boolean carriesTcpPayload(Event event) {
+        long ip = ipHeaderBytes(event);
+        long tcp = ip == 0 ? 0 : tcpHeaderBytes(event);
+        return tcp > 0 && ipPacketLength(event) > ip + tcp;
+    }
+
+    /** The length of the IP packet an event shows (IPv4 total length, IPv6 header and payload), or -1. */
+    private static long ipPacketLength(Event event) {
+        long type = event.has(NetFields.NETWORK_HEADER_TYPE) ? event.getLong(NetFields.NETWORK_HEADER_TYPE) : 0;
+        return type == NetFields.HEADER_IPV4 && event.has(NetFields.IP4_TOT_LEN)
+                ? event.getLong(NetFields.IP4_TOT_LEN)
+                : type == NetFields.HEADER_IPV6 && event.has(NetFields.IP6_PAYLOAD_LEN)
+                ? NetFields.IPV6_HEADER + event.getLong(NetFields.IP6_PAYLOAD_LEN) : -1;
+    }
+
+    /** The smallest Ethernet payload: a shorter packet is padded up to it, and its frame's length says nothing. */
+    private static final long MIN_ETH_PAYLOAD = 46;
 
     private void receiveSkb(Event event) {
         long now = event.timestampNs();
