@@ -3,6 +3,7 @@ package org.vnetscope.analysis;
 import java.util.List;
 import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
+import org.vnetscope.analysis.sync.BoundaryPackets;
 import org.vnetscope.analysis.topology.SenderTraffic;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmTraffic;
@@ -29,13 +30,15 @@ import org.vnetscope.analysis.topology.VmTraffic;
  * @param host       the traced host's name (the trace's {@code hostname}), or null when the trace does not say
  * @param senderTraffic IPv4 traffic by address pair and the device it was sent from, binned (what a VM traffic
  *                   matrix over several hosts is built from, each packet counted where it was sent)
+ * @param boundaryPackets the packets that left or entered the host, with their keys and times and the trace's
+ *                   clock: what {@link org.vnetscope.analysis.sync.ClockSync} matches across hosts' reports
  */
 public record AnalysisReport(String trace, long startNs, long endNs, long binNs, List<InterfaceReport> interfaces,
                              List<StreamReport> streams, List<DropReport> drops, List<OffloadReport> offload,
                              Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
                              List<Datapath> datapaths,
                              List<LostRange> lostEvents, List<String> notes, String host,
-                             List<SenderTraffic.Row> senderTraffic) {
+                             List<SenderTraffic.Row> senderTraffic, BoundaryPackets boundaryPackets) {
 
     public AnalysisReport {
         interfaces = List.copyOf(interfaces);
@@ -48,6 +51,17 @@ public record AnalysisReport(String trace, long startNs, long endNs, long binNs,
         lostEvents = List.copyOf(lostEvents);
         notes = List.copyOf(notes);
         senderTraffic = List.copyOf(senderTraffic);
+        boundaryPackets = boundaryPackets == null ? BoundaryPackets.NONE : boundaryPackets;
+    }
+
+    /** A report without the packets clock synchronization matches (a report built before there were any). */
+    public AnalysisReport(String trace, long startNs, long endNs, long binNs, List<InterfaceReport> interfaces,
+                          List<StreamReport> streams, List<DropReport> drops, List<OffloadReport> offload,
+                          Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
+                          List<Datapath> datapaths, List<LostRange> lostEvents, List<String> notes, String host,
+                          List<SenderTraffic.Row> senderTraffic) {
+        this(trace, startNs, endNs, binNs, interfaces, streams, drops, offload, topology, paths, chains, vmMatrix,
+                datapaths, lostEvents, notes, host, senderTraffic, BoundaryPackets.NONE);
     }
 
     /** A report that names no host and keeps no sender table (a part of a trace, a test's). */
@@ -56,6 +70,6 @@ public record AnalysisReport(String trace, long startNs, long endNs, long binNs,
                           Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
                           List<Datapath> datapaths, List<LostRange> lostEvents, List<String> notes) {
         this(trace, startNs, endNs, binNs, interfaces, streams, drops, offload, topology, paths, chains, vmMatrix,
-                datapaths, lostEvents, notes, null, List.of());
+                datapaths, lostEvents, notes, null, List.of(), BoundaryPackets.NONE);
     }
 }

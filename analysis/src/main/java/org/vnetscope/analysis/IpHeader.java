@@ -29,6 +29,21 @@ final class IpHeader {
     int sourcePort;
     int destinationPort;
     long sequence;
+    /**
+     * What matching the packet on another host needs beyond telling it apart here, filled once per chain
+     * ({@link #details}) from the event that first showed the header: the IP total length (IPv6: header and
+     * payload), the IP header's length, and of TCP the acknowledgment number and the header's length.
+     */
+    int length;
+    int headerLength;
+    long ack;
+    int tcpHeaderLength;
+    /** Which transport header the event recorded: {@link #NO_TRANSPORT}, {@link #TCP} or {@link #UDP}. */
+    int transport;
+
+    static final int NO_TRANSPORT = 0;
+    static final int TCP = 1;
+    static final int UDP = 2;
 
     /** Takes the header of the event being handled, as {@link PacketHeader} read it; {@link #type} tells what it had. */
     void read(PacketHeader event) {
@@ -54,6 +69,15 @@ final class IpHeader {
             case PacketHeader.NONE -> type = NONE;
             default -> type = NOT_IP;
         }
+    }
+
+    /** Takes the details of the same event's header, which {@link PacketHeader#readDetails} read. */
+    void details(PacketHeader event) {
+        length = (int) event.ipLength;
+        headerLength = (int) event.ipHeaderLength;
+        transport = event.tcp ? TCP : event.udp ? UDP : NO_TRANSPORT;
+        ack = event.tcp ? event.tcpAck : 0;
+        tcpHeaderLength = event.tcp ? event.tcpHeaderLength : 0;
     }
 
     private void readTransport(PacketHeader event) {
@@ -123,5 +147,10 @@ final class IpHeader {
         sourcePort = other.sourcePort;
         destinationPort = other.destinationPort;
         sequence = other.sequence;
+        length = other.length;
+        headerLength = other.headerLength;
+        ack = other.ack;
+        tcpHeaderLength = other.tcpHeaderLength;
+        transport = other.transport;
     }
 }

@@ -24,6 +24,7 @@ final class JourneyLog implements Journey {
     /** The hop whose event showed the header first, -1 before any did. */
     int headerHop = -1;
     private static final IpHeader NO_HEADER = new IpHeader();
+    private static final long IPV4_MAPPED = 0xFFFFL << 32;
     private int bytes;
     private boolean bytesFromReceive;
     private int receiverHop;
@@ -271,5 +272,70 @@ final class JourneyLog implements Journey {
     @Override
     public int destinationPort() {
         return header.destinationPort;
+    }
+
+    @Override
+    public boolean hasIpv6() {
+        return header.type == IpHeader.IPV6;
+    }
+
+    @Override
+    public long sourceAddressHigh() {
+        return header.type == IpHeader.IPV4 ? 0 : header.sourceHigh;
+    }
+
+    @Override
+    public long sourceAddressLow() {
+        return header.type == IpHeader.IPV4 ? IPV4_MAPPED | header.source : header.source;
+    }
+
+    @Override
+    public long destinationAddressHigh() {
+        return header.type == IpHeader.IPV4 ? 0 : header.destinationHigh;
+    }
+
+    @Override
+    public long destinationAddressLow() {
+        return header.type == IpHeader.IPV4 ? IPV4_MAPPED | header.destination : header.destination;
+    }
+
+    @Override
+    public int ipId() {
+        return header.type == IpHeader.IPV4 ? (int) header.id & 0xFFFF : -1;
+    }
+
+    @Override
+    public int ipLength() {
+        return header.length;
+    }
+
+    @Override
+    public int ipHeaderLength() {
+        return header.headerLength;
+    }
+
+    @Override
+    public boolean hasTcp() {
+        return header.transport == IpHeader.TCP;
+    }
+
+    @Override
+    public boolean hasUdp() {
+        return header.transport == IpHeader.UDP;
+    }
+
+    @Override
+    public long tcpSequence() {
+        return header.sequence;
+    }
+
+    @Override
+    public long tcpAck() {
+        return header.ack;
+    }
+
+    @Override
+    public int tcpHeaderLength() {
+        return header.tcpHeaderLength;
     }
 }

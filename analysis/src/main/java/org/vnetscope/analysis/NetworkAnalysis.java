@@ -14,6 +14,7 @@ import org.vnetscope.analysis.paths.DeviceRef;
 import org.vnetscope.analysis.paths.Journey;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.paths.PathGraph;
+import org.vnetscope.analysis.sync.BoundaryCollector;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.TopologyBuilder;
 import org.vnetscope.analysis.topology.SenderTraffic;
@@ -46,6 +47,7 @@ public final class NetworkAnalysis {
     private final SenderTraffic senderTraffic;
     private final TopologyBuilder topology = new TopologyBuilder();
     private final DatapathAnalysis datapaths = new DatapathAnalysis();
+    private final BoundaryCollector boundary = new BoundaryCollector();
     private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
     private final List<LostRange> lost = new ArrayList<>();
     /** The handlers' names of the interrupts the state dump listed (a NIC driver names its own after its device). */
@@ -66,6 +68,7 @@ public final class NetworkAnalysis {
                     paths.accept(journey);
                     topology.accept(journey);
                     senderTraffic.accept(journey);
+                    boundary.accept(journey);
                 }
                 for (int i = 0; i < journeyListeners.size(); i++) { // no iterator per journey
                     journeyListeners.get(i).accept(journey);
@@ -121,6 +124,7 @@ public final class NetworkAnalysis {
         streams.subscribe(stream);
         topology.subscribe(stream);
         datapaths.subscribe(stream);
+        boundary.subscribe(stream);
         stream.onEvent(event -> {
             long time = event.timestampNs();
             if (time < startNs) {
@@ -184,7 +188,7 @@ public final class NetworkAnalysis {
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities, knownDevices(map)),
                 streams.report(), dropList, offload.report(identities), map, pathList, chains,
                 VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes, hostname(traces),
-                senderTraffic.result(identities::resolve));
+                senderTraffic.result(identities::resolve), boundary.result(traces));
     }
 
     /**
@@ -336,6 +340,7 @@ public final class NetworkAnalysis {
         senderTraffic.merge(other.senderTraffic);
         topology.merge(other.topology);
         datapaths.merge(other.datapaths);
+        boundary.merge(other.boundary);
         interruptActions.addAll(other.interruptActions);
         lost.addAll(other.lost);
         startNs = Math.min(startNs, other.startNs);

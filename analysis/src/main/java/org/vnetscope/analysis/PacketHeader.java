@@ -49,7 +49,10 @@ final class PacketHeader {
     int destinationPort;
     /** TCP sequence number as traced. */
     long tcpSequence;
-    /** TCP acknowledgment number, read for IPv6 only (which has no IP id to tell packets apart). */
+    /**
+     * TCP acknowledgment number: read for IPv6 with the header (it has no IP id to tell packets apart), for IPv4
+     * with the details.
+     */
     long tcpAck;
     int tcpHeaderLength;
     int tcpFlags;
@@ -58,6 +61,8 @@ final class PacketHeader {
     long icmpType;
     /** ICMP gateway word (echo id and sequence); 0 without the field. */
     long icmpGateway;
+    /** {@link #readDetails} already read the current event's details. */
+    private boolean detailed;
 
     /** Reads the header of every event of the names that carry one (and of transmits, which have none). */
     void subscribe(EventStream stream) {
@@ -72,6 +77,7 @@ final class PacketHeader {
     }
 
     void read(Event event) {
+        detailed = false;
         tcp = false;
         udp = false;
         icmp = false;
@@ -103,18 +109,21 @@ final class PacketHeader {
 
     /**
      * Completes the header of an IPv4 or IPv6 event {@link #read} just read (the same event): its lengths, TCP
-     * header length and flags, ICMP type and gateway. An IPv6 header was read whole already.
+     * header length, acknowledgment number and flags, ICMP type and gateway. An IPv6 header was read whole
+     * already. Several analyses may ask for the same event: it is read once.
      */
     void readDetails(Event event) {
-        if (kind != IPV4) {
+        if (kind != IPV4 || detailed) {
             return;
         }
+        detailed = true;
         ipLength = event.getLong(NetFields.IP4_TOT_LEN);
         ipHeaderLength = 4 * event.getLong(NetFields.IP4_IHL);
         NetFields.Transport keys = NetFields.IP4_TRANSPORT;
         if (tcp) {
             tcpHeaderLength = 4 * (int) event.getLong(keys.tcpDataOffset());
             tcpFlags = (int) event.getLong(keys.tcpFlags());
+            tcpAck = event.getLong(keys.tcpAck());
         } else if (!udp && event.has(NetFields.ICMP_TYPE)) {
             icmp = true;
             icmpType = event.getLong(NetFields.ICMP_TYPE);

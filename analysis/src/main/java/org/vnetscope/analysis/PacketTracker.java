@@ -982,7 +982,13 @@ final class PacketTracker {
         current = chain;
         currentDevice = device;
         currentKind = kind;
+        boolean hadHeader = journey.header.ip();
         journey.add(device, kind, event, seen);
+        if (!hadHeader && journey.header.ip()) {
+            // once per chain: what finding the same packet in another host's trace needs
+            header.readDetails(event);
+            journey.header.details(header);
+        }
         if (datapathPorts.length > 0 && kind != HopKind.XMIT) {
             // an xmit hop leaves the state alone: an internal port's xmit returns after the datapath ran
             chain.datapath = entersDatapath(device, kind) ? Datapath.AWAITING : Datapath.NONE;

@@ -100,6 +100,13 @@ final class ClusterJson {
             }
             change.put("first_packet_ns", migration.firstPacketNs());
             change.put("downtime_ns", migration.downtimeNs());
+            if (migration.lostPackets() == null) {
+                change.putNull("lost_packets");
+                change.putNull("lost_bytes");
+            } else {
+                change.put("lost_packets", migration.lostPackets());
+                change.put("lost_bytes", migration.lostBytes());
+            }
         }
         ObjectNode chains = root.putObject("chains");
         ArrayNode chainsByHost = ReportJson.MAPPER.createArrayNode();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
                 "  vnetscope help analyze"},
         subcommands = {CommandLine.HelpCommand.class, AnalyzeCommand.class, TopologyCommand.class,
                 ReportCommand.class, RecordCommand.class, DumpCommand.class, DemoCommand.class,
-                PlacementCommand.class})
+                PlacementCommand.class, SyncCommand.class})
 public final class Main {
 
     /** Exit code of a run that found the trace unusable (picocli uses 2 for bad arguments). */
@@ -63,7 +63,8 @@ public final class Main {
     /** The subcommands by name, as {@link Main}'s annotation lists them. */
     private static final Map<String, Class<?>> SUBCOMMANDS = Map.of("analyze", AnalyzeCommand.class,
             "topology", TopologyCommand.class, "report", ReportCommand.class, "record", RecordCommand.class,
-            "dump", DumpCommand.class, "demo", DemoCommand.class, "placement", PlacementCommand.class);
+            "dump", DumpCommand.class, "demo", DemoCommand.class, "placement", PlacementCommand.class,
+            "sync", SyncCommand.class);
 
     /**
      * The top command with only the subcommand being run: picocli builds a command's model by reflection, and

@@ -19,8 +19,11 @@ import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.Kallsyms;
 import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.cluster.ClusterTraffic;
 import org.vnetscope.analysis.cluster.Migrations;
 import org.vnetscope.analysis.cluster.TraceHosts;
+import org.vnetscope.analysis.sync.ClockSync;
+import org.vnetscope.analysis.sync.LinearMap;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.TraceReader;
 import picocli.CommandLine.Model.CommandSpec;
@@ -172,26 +175,45 @@ final class TraceAnalysis {
     }
 
     /**
-     * What several hosts' analyses tell together: how each host's clock maps to the reference one, and the VMs
-     * that moved between them.
+     * What several hosts' analyses tell together: how each host's clock maps to the reference one (from the packets
+     * they exchanged), and the VMs that moved between them.
      */
-    record Cluster(List<HostAnalysis> hosts, Map<String, LongUnaryOperator> toReference,
+    record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<String, LongUnaryOperator> toReference,
                    List<Migrations.Migration> migrations) {
 
         /** The document of several hosts on one time line (see {@link ClusterJson}). */
         ObjectNode document() {
-            return ClusterJson.of(hosts, toReference, migrations);
+            ObjectNode document = ClusterJson.of(hosts, toReference, migrations);
+            document.set("sync", SyncReport.json(sync).get("sync"));
+            return document;
         }
     }
 
+    /** The hosts' clocks tied from the packets they exchanged; {@code reference} null for the best tied host. */
+    static ClockSync.Result synchronize(List<HostAnalysis> hosts, String reference) {
+        return ClockSync.synchronize(hosts.stream().map(host -> new ClockSync.Host(host.host().name(), host.trace(),
+                host.report().boundaryPackets().clockUuid(), host.report().startNs(), host.report().endNs(),
+                host.report().boundaryPackets())).toList(), reference);
+    }
+
     Cluster cluster(List<HostAnalysis> hosts) {
+        ClockSync.Result sync = synchronize(hosts, null);
         Map<String, LongUnaryOperator> toReference = new LinkedHashMap<>();
-        hosts.forEach(host -> toReference.put(host.host().name(), LongUnaryOperator.identity()));
-        List<Migrations.Migration> migrations = Migrations.find(hosts.stream()
+        Map<String, LongUnaryOperator> fromReference = new LinkedHashMap<>();
+        for (ClockSync.Transform transform : sync.transforms()) {
+            toReference.put(transform.host(), transform::toReference);
+            LinearMap inverse = transform.map().inverse();
+            fromReference.put(transform.host(), inverse::apply);
+        }
+        List<Migrations.Migration> migrations = new ArrayList<>();
+        for (Migrations.Migration migration : Migrations.find(hosts.stream()
                 .map(host -> new Migrations.HostReport(host.host().name(), host.report(),
                         toReference.get(host.host().name())))
-                .toList());
-        return new Cluster(hosts, toReference, migrations);
+                .toList())) {
+            migrations.add(Migrations.withLoss(migration, downtimeTraffic(hosts, fromReference,
+                    migration.lastPacketNs(), migration.firstPacketNs())));
+        }
+        return new Cluster(hosts, sync, toReference, migrations);
     }
 
     /** The document of several hosts' analyses on one time line (see {@link ClusterJson}). */
@@ -202,6 +224,28 @@ final class TraceAnalysis {
     /** What only several hosts together tell, after each host's own tables. */
     void printCluster(List<HostAnalysis> hosts, PrintWriter out) {
         ClusterText.print(cluster(hosts), out);
+    }
+
+    /**
+     * The cluster's VM traffic over a time range of the reference clock: each host's traces read again over that
+     * range alone (their index files find it without decoding what comes before), the VMs those of the whole traces.
+     */
+    private ClusterTraffic.Result downtimeTraffic(List<HostAnalysis> hosts, Map<String, LongUnaryOperator> fromReference,
+                                                  long beginNs, long endNs) {
+        AnalysisOptions options = options();
+        List<AnalysisReport> window = new ArrayList<>();
+        for (HostAnalysis host : hosts) {
+            LongUnaryOperator clock = fromReference.get(host.host().name());
+            long begin = clock.applyAsLong(beginNs) + 1; // the last frame before is not part of the downtime
+            long end = clock.applyAsLong(endNs) - 1;
+            if (end < begin) {
+                continue;
+            }
+            TraceReader reader = TraceReader.open(host.host().directories(), TraceReader.Warnings.IGNORE);
+            reader.limitTo(begin, end);
+            window.add(NetworkAnalysis.analyze(reader, host.trace(), options, null));
+        }
+        return ClusterTraffic.of(hosts.stream().map(HostAnalysis::report).toList(), window);
     }
 
     /** The document of {@code analyze --format json} (described by docs/schema/analyze.schema.json). */

@@ -103,6 +103,23 @@ class MultiHostCommandsTest {
         assertThat(migration.get("downtime_ns").asLong())
                 .isEqualTo(migration.get("first_packet_ns").asLong() - migration.get("last_packet_ns").asLong())
                 .isPositive();
+        // on the recording's clocks: the last frame left between the pause and the port going down on hosta, the
+        // first came on hostb between the VM's recreation and the end of its announcements
+        Map<String, Long> a = times(UPLINK.resolve("hosta/groundtruth/times.txt"));
+        Map<String, Long> b = times(UPLINK.resolve("hostb/groundtruth/times.txt"));
+        assertThat(onHost(json, "hosta", migration.get("last_packet_ns").asLong()))
+                .isBetween(a.get("PAUSE_NS"), a.get("DOWN_NS"));
+        assertThat(onHost(json, "hostb", migration.get("first_packet_ns").asLong()))
+                .isBetween(b.get("RECREATE_NS"), b.get("ANN_END_NS"));
+        // the pings to the VM that went unanswered while it was away were sent and lost: 98-byte frames
+        long unanswered = 0;
+        for (Path ping : List.of(UPLINK.resolve("hosta/groundtruth/ping-M2.txt"),
+                UPLINK.resolve("hostb/groundtruth/ping-M1.txt"))) {
+            unanswered += Files.readAllLines(ping).stream().filter(line -> line.contains("no answer yet")).count();
+        }
+        assertThat(unanswered).isEqualTo(50);
+        assertThat(migration.get("lost_packets").asLong()).isEqualTo(unanswered);
+        assertThat(migration.get("lost_bytes").asLong()).isEqualTo(unanswered * 98);
         // the VM pinged from hosta crossed hosts only after it moved: part of its traffic, not all
         JsonNode pair = pair(json, "52:54:00:0a:00:11", "52:54:00:0a:00:13");
         assertThat(pair.get("to_hosts")).extracting(JsonNode::asText).containsExactly("hosta", "hostb");
@@ -153,6 +170,29 @@ class MultiHostCommandsTest {
         JsonNode json = analyze(UPLINK.resolve("hosta/trace/kernel").toString());
         assertThat(json.has("hosts")).isFalse();
         assertThat(json.get("interfaces").get(0).has("host")).isFalse();
+    }
+
+    /** A reference time on a host's own clock, by the document's synchronization. */
+    private static long onHost(JsonNode json, String host, long referenceNs) {
+        for (JsonNode transform : json.get("sync").get("transforms")) {
+            if (transform.get("host").asText().equals(host)) {
+                // exact enough for windows of milliseconds: the double keeps epoch times to 256 ns
+                return Math.round((referenceNs - transform.get("offset_ns").asLong())
+                        / transform.get("slope").asDouble());
+            }
+        }
+        throw new AssertionError("no transform for " + host);
+    }
+
+    private static Map<String, Long> times(Path file) throws Exception {
+        Map<String, Long> times = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length == 2) {
+                times.put(parts[0], Long.parseLong(parts[1]));
+            }
+        }
+        return times;
     }
 
     private static JsonNode pair(JsonNode json, String a, String b) {

@@ -98,6 +98,14 @@ public final class ClusterTraffic {
     }
 
     public static Result of(List<AnalysisReport> reports) {
+        return of(reports, reports);
+    }
+
+    /**
+     * The VMs of {@code reports} (whole traces), and the traffic between them that {@code traffic} (the same hosts'
+     * traces over a part of their time, e.g. while a VM was migrating) saw.
+     */
+    public static Result of(List<AnalysisReport> reports, List<AnalysisReport> traffic) {
         List<String> hostNames = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         for (AnalysisReport report : reports) {
@@ -179,7 +187,7 @@ public final class ClusterTraffic {
         Map<String, TreeMap<Long, Long>> series = new HashMap<>();
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
-        for (AnalysisReport report : reports) {
+        for (AnalysisReport report : traffic) {
             String host = hostName(report);
             start = Math.min(start, report.startNs());
             end = Math.max(end, report.endNs());

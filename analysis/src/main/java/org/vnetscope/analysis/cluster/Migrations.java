@@ -32,10 +32,19 @@ public final class Migrations {
      *                       there, an announcement when it is QEMU's RARP or a gratuitous ARP (reference clock)
      * @param firstPacketNs  the first frame through its new port (reference clock)
      * @param downtimeNs     from the last frame on the old host to the first on the new one
+     * @param lostPackets    packets other VMs sent it during the downtime (none reached it), or null when not
+     *                       counted
+     * @param lostBytes      their bytes, or null
      */
     public record Migration(String vm, String mac, List<String> ipv4, String fromHost, String fromPort,
                             String toHost, String toPort, long lastPacketNs, Long announceNs, long firstPacketNs,
-                            long downtimeNs) {
+                            long downtimeNs, Long lostPackets, Long lostBytes) {
+
+        /** The same migration with the traffic sent to the VM while it was away. */
+        public Migration withLoss(long packets, long bytes) {
+            return new Migration(vm, mac, ipv4, fromHost, fromPort, toHost, toPort, lastPacketNs, announceNs,
+                    firstPacketNs, downtimeNs, packets, bytes);
+        }
     }
 
     /** One host's analysis and how its clock maps to the reference clock. */
@@ -78,7 +87,31 @@ public final class Migrations {
         String name = from.vm() != null ? from.vm() : to.vm() != null ? to.vm() : mac != null ? mac
                 : String.join(",", ipv4);
         return new Migration(name, mac, List.copyOf(ipv4), from.host(), from.port(), to.host(), to.port(),
-                from.lastNs(), to.learntNs(), to.firstNs(), to.firstNs() - from.lastNs());
+                from.lastNs(), to.learntNs(), to.firstNs(), to.firstNs() - from.lastNs(), null, null);
+    }
+
+    /**
+     * The traffic other VMs sent a migrating VM while it was away: the pairs of {@code window} (the cluster's
+     * traffic over the downtime, each packet counted once where it was sent) that involve it. The VM sends nothing
+     * while it is stopped, so every such packet was one it never received.
+     */
+    public static Migration withLoss(Migration migration, ClusterTraffic.Result window) {
+        long packets = 0;
+        long bytes = 0;
+        for (ClusterTraffic.Vm vm : window.vms()) {
+            boolean same = migration.mac() != null ? vm.macs().contains(migration.mac())
+                    : vm.ipv4().stream().anyMatch(migration.ipv4()::contains);
+            if (!same) {
+                continue;
+            }
+            for (ClusterTraffic.Pair pair : window.pairs()) {
+                if (pair.a().equals(vm.name()) || pair.b().equals(vm.name())) {
+                    packets += pair.packets();
+                    bytes += pair.bytes();
+                }
+            }
+        }
+        return migration.withLoss(packets, bytes);
     }
 
     private static boolean sameVm(Stay a, Stay b) {

@@ -74,4 +74,47 @@ public interface Journey {
     int sourcePort();
 
     int destinationPort();
+
+    /** Whether an IPv6 header was seen; then the addresses are {@link #sourceAddressHigh} and the others. */
+    boolean hasIpv6();
+
+    /**
+     * The source address as a 128-bit value, its first eight bytes: an IPv4 address maps into IPv6
+     * ({@code ::ffff:a.b.c.d}), so that both kinds compare the same way.
+     */
+    long sourceAddressHigh();
+
+    /** The source address's last eight bytes (see {@link #sourceAddressHigh}). */
+    long sourceAddressLow();
+
+    long destinationAddressHigh();
+
+    long destinationAddressLow();
+
+    /** The IPv4 identification (16 bits), or -1 for IPv6, which has none in its fixed header. */
+    int ipId();
+
+    /**
+     * The IP total length as the event that first showed the header gave it (IPv6: its header and payload): of a
+     * GSO super-packet or a GRO-merged one, the whole.
+     */
+    int ipLength();
+
+    /** The IP header's length (IPv4 with its options; 40 for IPv6). */
+    int ipHeaderLength();
+
+    /** Whether that event recorded a TCP header: then the sequence numbers and TCP header length hold. */
+    boolean hasTcp();
+
+    /** Whether that event recorded a UDP header: then the ports hold. */
+    boolean hasUdp();
+
+    /** The TCP sequence number (unsigned 32 bits). */
+    long tcpSequence();
+
+    /** The TCP acknowledgment number (unsigned 32 bits). */
+    long tcpAck();
+
+    /** The TCP header's length with its options. */
+    int tcpHeaderLength();
 }
