@@ -1,5 +1,6 @@
 package org.vnetscope.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,10 +9,13 @@ import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
 import org.vnetscope.placement.HostSpec;
+import org.vnetscope.placement.MappingResult;
+import org.vnetscope.placement.NetworkMapper;
 import org.vnetscope.placement.PlacementOptions;
 import org.vnetscope.placement.PlacementProblem;
 import org.vnetscope.placement.PlacementResult;
 import org.vnetscope.placement.Placer;
+import org.vnetscope.placement.Substrate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vnetscope placement TRACE... --hosts HOSTS.json}: a VM placement that cuts the traffic between hosts,
- * from the VM traffic matrix the traces measured (or one the user brings), within each host's CPU, memory and NIC.
+ * from the VM traffic matrix the traces measured (or one the user brings), within each host's CPU, memory and NIC;
+ * with {@code --substrate SUBSTRATE.json}, the tenants' virtual networks mapped onto the switches and links between
+ * the hosts, within every link's capacity.
  */
 @Command(name = "placement", mixinStandardHelpOptions = true,
         description = "Proposes VM migrations that cut cross-host traffic, from the measured VM traffic matrix, "
@@ -31,9 +37,12 @@ import picocli.CommandLine.Spec;
         footer = {"  vnetscope placement samples/bridge-basic/trace/kernel --hosts samples/bridge-basic/hosts.json",
                 "  vnetscope placement hostA/kernel hostB/kernel --hosts hosts.json --max-moves 2 --format json",
                 "  vnetscope placement --matrix matrix.json --hosts hosts.json --pin db1=host3",
+                "  vnetscope placement hostA/kernel hostB/kernel --substrate samples/lab5/substrate.json",
                 "",
                 "HOSTS.json: {\"hosts\":[{\"name\",\"cpu\",\"memory_mib\",\"nic_bits_per_second\"}]}",
-                "MATRIX.json: {\"vms\":[{\"name\",\"host\",\"cpu\",\"memory_mib\"}],\"traffic\":[{\"a\",\"b\",\"bytes\"}]}"})
+                "MATRIX.json: {\"vms\":[{\"name\",\"host\",\"cpu\",\"memory_mib\"}],\"traffic\":[{\"a\",\"b\",\"bytes\"}]}",
+                "SUBSTRATE.json: {\"hosts\":[...],\"switches\":[{\"name\"}],\"links\":[{\"a\",\"b\",\"bits_per_second\"}],"
+                        + "\"tenants\":[{\"name\",\"vms\":[...]}]}"})
 public final class PlacementCommand implements Callable<Integer> {
 
     enum Format { text, json }
@@ -43,9 +52,20 @@ public final class PlacementCommand implements Callable<Integer> {
                     + "trace's hostname.")
     List<Path> traces = new ArrayList<>();
 
-    @Option(names = "--hosts", paramLabel = "HOSTS.json", required = true,
-            description = "The hosts and their capacities.")
+    @Option(names = "--hosts", paramLabel = "HOSTS.json",
+            description = "The hosts and their capacities (or in SUBSTRATE.json).")
     Path hostsFile;
+
+    @Option(names = "--substrate", paramLabel = "SUBSTRATE.json",
+            description = "Switches and links between the hosts, with their capacities, and optionally the tenants' "
+                    + "networks: maps the VMs and routes their traffic so that no link exceeds its capacity, the "
+                    + "busiest link as little used as can be (docs/placement.md).")
+    Path substrateFile;
+
+    @Option(names = "--paths", paramLabel = "K", defaultValue = "4",
+            description = "With --substrate: candidate paths per host pair, the K shortest by hop count "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int paths;
 
     @Option(names = "--matrix", paramLabel = "MATRIX.json",
             description = "A VM traffic matrix to place instead of traces'.")
@@ -68,13 +88,27 @@ public final class PlacementCommand implements Callable<Integer> {
         if (traces.isEmpty() == (matrixFile == null)) {
             throw new ParameterException(spec.commandLine(), "give either traces or --matrix");
         }
+        if (hostsFile == null && substrateFile == null) {
+            throw new ParameterException(spec.commandLine(), "give --hosts HOSTS.json or --substrate SUBSTRATE.json");
+        }
+        if (paths < 1) {
+            throw new ParameterException(spec.commandLine(), "--paths must be at least 1");
+        }
         PrintWriter out = spec.commandLine().getOut();
         long limitNs = analysis.parseDuration(setup.timeLimit);
         PlacementProblem problem;
         List<String> notes = new ArrayList<>();
         ClusterTraffic.Result cluster = null;
+        Substrate substrate = null;
         try {
-            List<HostSpec> hosts = PlacementInput.hosts(hostsFile);
+            List<HostSpec> hosts = hostsFile == null ? null : PlacementInput.hosts(hostsFile);
+            if (substrateFile != null) {
+                substrate = PlacementInput.substrate(substrateFile);
+                hosts = PlacementInput.agreeingHosts(hostsFile, hosts, substrateFile, substrate.hosts());
+                Substrate checked = substrate;
+                List<HostSpec> known = hosts;
+                inFile(substrateFile, () -> checked.check(known));
+            }
             if (matrixFile != null) {
                 PlacementInput.Matrix matrix = PlacementInput.matrix(matrixFile);
                 problem = new PlacementProblem(hosts, setup.pinned(matrix.vms()), matrix.demands(), matrix.binNs(),
@@ -87,7 +121,14 @@ public final class PlacementCommand implements Callable<Integer> {
                 }
                 cluster = ClusterTraffic.of(reports);
                 notes.addAll(cluster.notes());
-                problem = setup.fromTraces(cluster, hosts, hostsFile, analysis.options().vms(), notes);
+                problem = setup.fromTraces(cluster, hosts, hostsFile != null ? hostsFile : substrateFile,
+                        analysis.options().vms(), notes);
+            }
+            if (substrate != null) {
+                Substrate checked = substrate;
+                java.util.Set<String> vms = new java.util.HashSet<>();
+                problem.vms().forEach(vm -> vms.add(vm.name()));
+                inFile(substrateFile, () -> checked.checkTenants(vms));
             }
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("vnetscope: error: " + e.getMessage());
@@ -95,17 +136,36 @@ public final class PlacementCommand implements Callable<Integer> {
         }
         PlacementOptions options = setup.options(limitNs);
         PlacementResult result;
+        MappingResult mapping = null;
         try {
-            result = Placer.solve(problem, options);
+            if (substrate != null) {
+                mapping = NetworkMapper.solve(problem, substrate, options, paths);
+                result = mapping.placement();
+            } else {
+                result = Placer.solve(problem, options);
+            }
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("vnetscope: error: " + e.getMessage());
             return Main.EXIT_BAD_INPUT;
         }
         if (format == Format.json) {
-            out.println(PlacementReport.json(result, problem, cluster, notes).toPrettyString());
+            ObjectNode json = PlacementReport.json(result, problem, cluster, notes);
+            if (mapping != null) {
+                json.set("substrate", PlacementReport.substrateJson(mapping, substrate));
+            }
+            out.println(json.toPrettyString());
         } else {
-            out.print(PlacementReport.text(result, problem, notes));
+            out.print(PlacementReport.text(result, problem, notes, mapping));
         }
         return 0;
+    }
+
+    /** Runs a check of a file's content, its refusal naming the file. */
+    private static void inFile(Path file, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 }

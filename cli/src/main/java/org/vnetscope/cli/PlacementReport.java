@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
 import org.vnetscope.placement.HostSpec;
+import org.vnetscope.placement.MappingResult;
 import org.vnetscope.placement.PlacementProblem;
 import org.vnetscope.placement.PlacementResult;
+import org.vnetscope.placement.Substrate;
 
 /** {@code vnetscope placement}'s output: the JSON document (docs/schema/placement.schema.json) and the text form. */
 final class PlacementReport {
@@ -67,7 +69,28 @@ final class PlacementReport {
         return array;
     }
 
+    /** The {@code substrate} section of the JSON document, present with {@code --substrate}. */
+    static ObjectNode substrateJson(MappingResult mapping, Substrate substrate) {
+        ObjectNode node = ReportJson.MAPPER.createObjectNode();
+        ArrayNode switches = node.putArray("switches");
+        substrate.switches().forEach(switches::add);
+        node.put("paths_per_pair", mapping.pathsPerPair());
+        node.put("bin_ns", mapping.linkBinNs());
+        node.put("max_link_utilization_before", mapping.maxLinkUtilizationBefore());
+        node.put("max_link_utilization_after", mapping.maxLinkUtilizationAfter());
+        node.set("links", SNAKE_CASE.valueToTree(mapping.links()));
+        node.put("tenants_from", mapping.tenantsFrom());
+        node.set("tenants", SNAKE_CASE.valueToTree(mapping.tenants()));
+        node.set("routes", SNAKE_CASE.valueToTree(mapping.routes()));
+        node.set("baselines", SNAKE_CASE.valueToTree(mapping.baselines()));
+        return node;
+    }
+
     static String text(PlacementResult result, PlacementProblem problem, List<String> notes) {
+        return text(result, problem, notes, null);
+    }
+
+    static String text(PlacementResult result, PlacementProblem problem, List<String> notes, MappingResult mapping) {
         StringBuilder sb = new StringBuilder();
         PlacementResult.Figures before = result.before();
         PlacementResult.Figures after = result.after();
@@ -82,8 +105,16 @@ final class PlacementReport {
             sb.append(String.format("busiest NIC (p95 of cross-host rate): %.1f%% before, %.1f%% after%n",
                     100 * before.maxNicUtilization(), 100 * after.maxNicUtilization()));
         }
+        if (mapping != null) {
+            sb.append(String.format("busiest link (p95 of its binned rate): %.1f%% before, %.1f%% after%n",
+                    100 * mapping.maxLinkUtilizationBefore(), 100 * mapping.maxLinkUtilizationAfter()));
+            long refused = mapping.tenants().stream().filter(t -> !t.embedded()).count();
+            sb.append(String.format("tenant networks: %d, %d embedded%s%n", mapping.tenants().size(),
+                    mapping.tenants().size() - refused, refused > 0 ? ", " + refused + " not (below, with why)" : ""));
+        }
         if (!before.feasible()) {
-            sb.append("the current placement breaks a capacity\n");
+            sb.append(mapping != null ? "the current placement breaks a capacity (a host's or a link's)\n"
+                    : "the current placement breaks a capacity\n");
         }
         sb.append('\n');
         if (result.moves().isEmpty() && result.unordered().isEmpty()) {
@@ -117,6 +148,9 @@ final class PlacementReport {
                             : "") + " (" + rate(was.nicP95BitsPerSecond()) + ")"));
             sb.append("      ").append(now.vms().isEmpty() ? "-" : String.join(" ", now.vms())).append('\n');
         }
+        if (mapping != null) {
+            substrateText(sb, mapping);
+        }
         sb.append("\nbytes between hosts, before -> after (diagonal: within a host)\n");
         matrix(sb, result.hostNames(), before.hostMatrix(), after.hostMatrix());
         if (!result.remaining().isEmpty()) {
@@ -134,6 +168,15 @@ final class PlacementReport {
         }
         sb.setLength(sb.length() - 2);
         sb.append('\n');
+        if (mapping != null) {
+            sb.append("baselines (busiest link): ");
+            for (MappingResult.Baseline baseline : mapping.baselines()) {
+                sb.append(baseline.name()).append(String.format(" %.1f%%", 100 * baseline.maxLinkUtilization()))
+                        .append(baseline.feasible() ? "" : " (breaks a rule)").append("; ");
+            }
+            sb.setLength(sb.length() - 2);
+            sb.append('\n');
+        }
         for (String warning : result.warnings()) {
             sb.append("warning: ").append(warning).append('\n');
         }
@@ -141,6 +184,39 @@ final class PlacementReport {
             sb.append("note: ").append(note).append('\n');
         }
         return sb.toString();
+    }
+
+    private static void substrateText(StringBuilder sb, MappingResult mapping) {
+        sb.append(String.format("%nlinks after (before): p95 of the binned rate (%s bins), both directions together%n",
+                mapping.linkBinNs() % 1_000_000_000L == 0 ? mapping.linkBinNs() / 1_000_000_000L + " s"
+                        : String.format("%.3f s", mapping.linkBinNs() / 1e9)));
+        int width = Math.max(16, mapping.links().stream().mapToInt(l -> l.a().length() + l.b().length() + 1).max()
+                .orElse(0) + 2);
+        sb.append(String.format("  %-" + width + "s %-12s %-22s %s%n", "link", "capacity", "after", "before"));
+        for (MappingResult.LinkLoad link : mapping.links()) {
+            sb.append(String.format("  %-" + width + "s %-12s %-22s %s%n", link.a() + "-" + link.b(),
+                    rate(link.capacityBitsPerSecond()),
+                    rate(link.afterBitsPerSecond()) + String.format(" (%.1f%%)", 100 * link.afterUtilization()),
+                    rate(link.beforeBitsPerSecond()) + String.format(" (%.1f%%)", 100 * link.beforeUtilization())));
+        }
+        sb.append(String.format("%ntenant networks (%s)%n", switch (mapping.tenantsFrom()) {
+            case "declared" -> "as SUBSTRATE.json declares them";
+            case "traffic" -> "the connected groups of the VM traffic graph: SUBSTRATE.json declares none";
+            default -> "declared, and the traffic graph's connected groups among the VMs no tenant names";
+        }));
+        for (MappingResult.TenantOutcome tenant : mapping.tenants()) {
+            sb.append(String.format("  %-16s %d VM(s), %s: %s%n", tenant.name(), tenant.vms().size(),
+                    ReportText.bytes(tenant.bytes()), tenant.embedded() ? "embedded" : "NOT embedded: " + tenant.reason()));
+            sb.append("      ").append(String.join(" ", tenant.vms())).append('\n');
+        }
+        if (!mapping.routes().isEmpty()) {
+            sb.append("\nroutes of the heaviest pairs across hosts\n");
+            mapping.routes().stream()
+                    .sorted(java.util.Comparator.comparingLong(MappingResult.Route::bytes).reversed()).limit(10)
+                    .forEach(route -> sb.append(String.format("  %s - %s: %s, %s p95: %s%n", route.a(), route.b(),
+                            ReportText.bytes(route.bytes()), rate(route.p95BitsPerSecond()),
+                            String.join(" > ", route.path()))));
+        }
     }
 
     private static void matrix(StringBuilder sb, List<String> hosts, long[][] before, long[][] after) {

@@ -241,7 +241,7 @@ final class ExactSearch {
     }
 
     /** Pinned VMs first, then each next VM the one with the most bytes to those already ordered. */
-    private static int[] order(Instance instance) {
+    static int[] order(Instance instance) {
         int n = instance.vms();
         int[] order = new int[n];
         boolean[] taken = new boolean[n];

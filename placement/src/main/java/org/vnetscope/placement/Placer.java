@@ -129,7 +129,7 @@ public final class Placer {
         return solver.solve(new SolverPlacement(instance, warm)).assignment();
     }
 
-    private static List<String> warnings(Instance instance) {
+    static List<String> warnings(Instance instance) {
         List<String> warnings = new ArrayList<>();
         long window = instance.problem.windowNs();
         if (window > 0 && window < SHORT_WINDOW_NS) {
@@ -143,7 +143,7 @@ public final class Placer {
         return warnings;
     }
 
-    private static PlacementResult.Figures figures(Loads loads) {
+    static PlacementResult.Figures figures(Loads loads) {
         Instance instance = loads.instance;
         List<PlacementResult.HostLoad> hosts = new ArrayList<>();
         for (int h = 0; h < instance.hosts(); h++) {
