@@ -127,7 +127,7 @@ final class ClusterJson {
         for (int i = 0; i < hosts.size(); i++) {
             addRows(hostMatrix, documents[i].path("vm_matrix"), hosts.get(i).host().name());
         }
-        vmMatrix(root.putArray("vm_matrix"), hosts, migrations);
+        vmMatrix(root.putArray("vm_matrix"), hosts, toReference, migrations);
         ArrayNode notes = root.putArray("notes");
         for (int i = 0; i < hosts.size(); i++) {
             String name = hosts.get(i).host().name();
@@ -141,9 +141,10 @@ final class ClusterJson {
      * it was sent) and the part of it that crossed hosts, bin by bin, from where each VM ran then.
      */
     private static void vmMatrix(ArrayNode rows, List<TraceAnalysis.HostAnalysis> hosts,
-                                 List<Migrations.Migration> migrations) {
-        ClusterTraffic.Result traffic = ClusterTraffic.of(hosts.stream().map(TraceAnalysis.HostAnalysis::report)
-                .toList());
+                                 Map<String, LongUnaryOperator> toReference, List<Migrations.Migration> migrations) {
+        List<org.vnetscope.analysis.AnalysisReport> reports = hosts.stream().map(TraceAnalysis.HostAnalysis::report)
+                .toList();
+        ClusterTraffic.Result traffic = ClusterTraffic.of(reports, reports, toReference);
         Map<String, ClusterTraffic.Vm> vms = new java.util.HashMap<>();
         traffic.vms().forEach(vm -> vms.put(vm.name(), vm));
         for (ClusterTraffic.Pair pair : traffic.pairs()) {

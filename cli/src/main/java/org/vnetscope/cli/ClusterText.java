@@ -2,7 +2,6 @@ package org.vnetscope.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import org.vnetscope.analysis.cluster.ClusterTraffic;
 import org.vnetscope.analysis.cluster.Migrations;
 
 /** The text form of what several hosts' traces tell together: the hosts and the cluster's VM traffic matrix. */
@@ -18,21 +17,24 @@ final class ClusterText {
             out.printf("  %-16s %s  clock %s%n", host.host().name(), host.trace(),
                     host.host().clockUuid() == null ? "?" : host.host().clockUuid());
         }
-        ClusterTraffic.Result traffic = ClusterTraffic.of(hosts.stream().map(TraceAnalysis.HostAnalysis::report).toList());
+        out.println();
+        out.print(SyncReport.text(cluster.sync()));
+        com.fasterxml.jackson.databind.JsonNode matrix = cluster.document().get("vm_matrix");
         out.println();
         out.println("VM traffic matrix (each packet counted once, where it was sent)");
-        out.printf("  %-24s %-24s %12s %14s  %s%n", "vm", "vm", "packets", "bytes", "hosts");
-        for (ClusterTraffic.Pair pair : traffic.pairs()) {
-            out.printf("  %-24s %-24s %,12d %14s  %s%n", pair.a(), pair.b(), pair.packets(),
-                    ReportText.bytes(pair.bytes()), pair.crossHost() ? "across hosts" : "one host");
+        out.printf("  %-24s %-24s %12s %14s  %s%n", "vm", "vm", "packets", "bytes", "across hosts");
+        for (com.fasterxml.jackson.databind.JsonNode pair : matrix) {
+            out.printf("  %-24s %-24s %,12d %14s  %5.1f%%%n", pair.get("from").asText(), pair.get("to").asText(),
+                    pair.get("packets").asLong(), ReportText.bytes(pair.get("bytes").asLong()),
+                    100 * pair.get("cross_host_share").asDouble());
         }
-        traffic.notes().forEach(note -> out.println("  note: " + note));
         out.println();
         migrations(cluster.migrations(), hosts.get(0).report().startNs(), out);
     }
 
     /** Each VM that moved between hosts: from where to where, and how long it was gone. */
     static void migrations(List<Migrations.Migration> migrations, long originNs, PrintWriter out) {
+        // originNs: the first host's start, on its own clock; the reference is usually that host
         if (migrations.isEmpty()) {
             out.println("No VM moved between hosts.");
             return;
@@ -44,7 +46,9 @@ final class ClusterText {
                     m.toHost(), m.toPort(), m.fromHost(), ReportText.instant(m.lastPacketNs(), originNs), m.toHost(),
                     ReportText.instant(m.firstPacketNs(), originNs),
                     m.announceNs() == null ? "" : ", announced at " + ReportText.instant(m.announceNs(), originNs),
-                    ReportText.duration(m.downtimeNs()));
+                    ReportText.duration(m.downtimeNs()) + (m.lostPackets() == null ? ""
+                            : ", " + m.lostPackets() + " packets (" + ReportText.bytes(m.lostBytes())
+                            + ") sent to it meanwhile, lost"));
         }
     }
 }

@@ -106,6 +106,16 @@ public final class ClusterTraffic {
      * traces over a part of their time, e.g. while a VM was migrating) saw.
      */
     public static Result of(List<AnalysisReport> reports, List<AnalysisReport> traffic) {
+        return of(reports, traffic, Map.of());
+    }
+
+    /**
+     * As {@link #of(List, List)}, each host's time bins moved onto the reference clock by {@code toReference} (per
+     * host name; a host it does not name keeps its own clock), to the nearest bin, so that hosts' series add up bin by
+     * bin as the same moments.
+     */
+    public static Result of(List<AnalysisReport> reports, List<AnalysisReport> traffic,
+                            Map<String, java.util.function.LongUnaryOperator> toReference) {
         List<String> hostNames = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         for (AnalysisReport report : reports) {
@@ -191,7 +201,10 @@ public final class ClusterTraffic {
             String host = hostName(report);
             start = Math.min(start, report.startNs());
             end = Math.max(end, report.endNs());
+            java.util.function.LongUnaryOperator clock = toReference.get(host);
             for (SenderTraffic.Row row : report.senderTraffic()) {
+                long binShift = clock == null || row.binNs() <= 0 ? 0
+                        : Math.round((double) (clock.applyAsLong(row.firstBinNs()) - row.firstBinNs()) / row.binNs());
                 Vm sender = vmOfPort.get(host + "\t" + row.device());
                 if (sender == null && row.peer() != null) {
                     sender = vmOfPort.get(host + "\t" + row.peer());
@@ -209,7 +222,7 @@ public final class ClusterTraffic {
                 TreeMap<Long, Long> bins = series.computeIfAbsent(key, k -> new TreeMap<>());
                 for (int i = 0; i < row.binBytes().length; i++) {
                     if (row.binBytes()[i] != 0) {
-                        bins.merge(row.firstBinNs() / row.binNs() + i, row.binBytes()[i], Long::sum);
+                        bins.merge(row.firstBinNs() / row.binNs() + binShift + i, row.binBytes()[i], Long::sum);
                     }
                 }
             }
@@ -237,7 +250,7 @@ public final class ClusterTraffic {
         }
         pairs.sort(Comparator.comparingLong(Pair::bytes).reversed().thenComparing(Pair::a).thenComparing(Pair::b));
         List<String> notes = new ArrayList<>();
-        if (hostNames.size() > 1) {
+        if (hostNames.size() > 1 && toReference.isEmpty()) {
             notes.add("time bins follow each host's own clock: hosts' series are added as their clocks read");
         }
         return new Result(List.copyOf(hostNames), List.copyOf(vms), List.copyOf(pairs), binNs,
