@@ -397,21 +397,78 @@ public final class StreamAnalysis {
     /** Streams by total bytes, largest first. */
     public List<StreamReport> report() {
         List<StreamReport> reports = new ArrayList<>(all.size());
+        java.util.Map<Stream, Stream> homeOf = portlessDatagramHomes();
+        java.util.Map<Stream, List<Stream>> foldedInto = new java.util.IdentityHashMap<>();
+        homeOf.forEach((portless, home) -> foldedInto.computeIfAbsent(home, h -> new ArrayList<>()).add(portless));
         for (Stream s : all) {
-            if (s.ab.packets + s.ba.packets == 0) {
+            if (s.ab.packets + s.ba.packets == 0 || homeOf.containsKey(s)) {
                 continue;
             }
-            double seconds = (s.endNs - s.startNs) / 1e9;
+            Direction ab = copy(s.ab);
+            Direction ba = copy(s.ba);
+            long startNs = s.startNs;
+            long endNs = s.endNs;
+            for (Stream portless : foldedInto.getOrDefault(s, List.of())) {
+                boolean sameWay = s.aHigh == portless.aHigh && s.aLow == portless.aLow;
+                add(sameWay ? ab : ba, portless.ab);
+                add(sameWay ? ba : ab, portless.ba);
+                startNs = Math.min(startNs, portless.startNs);
+                endNs = Math.max(endNs, portless.endNs);
+            }
+            double seconds = (endNs - startNs) / 1e9;
             reports.add(new StreamReport(protocolName(s), endpoint(s.protocol, s.aHigh, s.aLow, s.aPort),
-                    endpoint(s.protocol, s.bHigh, s.bLow, s.bPort), s.ab.packets, s.ab.bytes, s.ba.packets,
-                    s.ba.bytes, s.ab.payload, s.ba.payload, s.retransmittedPackets, s.retransmittedBytes, s.startNs,
-                    s.endNs, seconds > 0 ? s.ab.bytes * 8 / seconds : 0, seconds > 0 ? s.ba.bytes * 8 / seconds : 0,
+                    endpoint(s.protocol, s.bHigh, s.bLow, s.bPort), ab.packets, ab.bytes, ba.packets,
+                    ba.bytes, ab.payload, ba.payload, s.retransmittedPackets, s.retransmittedBytes, startNs,
+                    endNs, seconds > 0 ? ab.bytes * 8 / seconds : 0, seconds > 0 ? ba.bytes * 8 / seconds : 0,
                     s.retransmittedSegments, closed(s)));
         }
         reports.sort(Comparator.comparingLong((StreamReport r) -> r.bytesAb() + r.bytesBa()).reversed()
                 .thenComparingLong(StreamReport::startNs).thenComparing(StreamReport::a)
                 .thenComparing(StreamReport::b).thenComparing(StreamReport::protocol));
         return reports;
+    }
+
+    private static Direction copy(Direction from) {
+        Direction copy = new Direction();
+        add(copy, from);
+        return copy;
+    }
+
+    /**
+     * UDP datagrams whose recorded transport header is all zeros: a packet received and forwarded (bridged to a VM)
+     * is traced before any layer set its transport header, and the event reads zeros where the ports would be (seen
+     * on virtio-net receives in the lab recordings). Port 0 is reserved, so such a "stream" is the datagrams of the
+     * one UDP stream between the same two addresses that was active at the time; with several such streams the
+     * datagrams cannot be told apart and stay listed under port 0.
+     *
+     * @return each portless stream that has one, with the stream its datagrams belong to
+     */
+    private java.util.Map<Stream, Stream> portlessDatagramHomes() {
+        java.util.Map<Stream, Stream> homes = new java.util.IdentityHashMap<>();
+        for (Stream portless : all) {
+            if (portless.protocol != NetFields.IPPROTO_UDP || portless.aPort != 0 || portless.bPort != 0) {
+                continue;
+            }
+            Stream home = null;
+            int candidates = 0;
+            for (Stream other : all) {
+                if (other != portless && other.protocol == NetFields.IPPROTO_UDP && (other.aPort != 0 || other.bPort != 0)
+                        && sameAddresses(other, portless) && other.startNs - DUPLICATE_WINDOW_NS <= portless.endNs
+                        && portless.startNs <= other.endNs + DUPLICATE_WINDOW_NS) {
+                    home = other;
+                    candidates++;
+                }
+            }
+            if (candidates == 1) {
+                homes.put(portless, home);
+            }
+        }
+        return homes;
+    }
+
+    private static boolean sameAddresses(Stream a, Stream b) {
+        return a.aHigh == b.aHigh && a.aLow == b.aLow && a.bHigh == b.bHigh && a.bLow == b.bLow
+                || a.aHigh == b.bHigh && a.aLow == b.bLow && a.bHigh == b.aHigh && a.bLow == b.aLow;
     }
 
     private static String closed(Stream s) {
