@@ -241,9 +241,11 @@ public final class StreamAnalysis {
             transportHeader = 8;
             return true;
         }
-        if (h.protocol == NetFields.IPPROTO_ICMP && h.icmp && !ipv6) {
-            // echo id and sequence live in the "gateway" word: they tell pings apart
-            sequence = h.icmpGateway << 8 | h.icmpType;
+        if (h.protocol == NetFields.IPPROTO_ICMP && !ipv6) {
+            // echo id and sequence live in the "gateway" word: they tell pings apart. A packet received through a
+            // tunnel (VXLAN) is traced with no ICMP header (nothing set it yet): its IP id, in the fingerprint,
+            // still tells it apart
+            sequence = h.icmp ? h.icmpGateway << 8 | h.icmpType : 0;
             discriminator = 0;
             transportHeader = 8;
             return true;
