@@ -33,6 +33,9 @@ final class JourneyLog implements Journey {
     private Outcome outcome;
     private String reason;
     private boolean overlapsLostEvents;
+    /** See {@link Journey#headerChangeBefore()} and {@link Journey#headerChangeAfter()}. */
+    long headerChangeBefore;
+    long headerChangeAfter;
     /** The steps once a listener asked, until the hops change. */
     private List<DeviceStep> steps;
     /** Where the steps of every hop sequence are kept. */
@@ -53,6 +56,8 @@ final class JourneyLog implements Journey {
         receiverNetns = 0;
         reason = null;
         overlapsLostEvents = false;
+        headerChangeBefore = 0;
+        headerChangeAfter = 0;
     }
 
     /** The tracer lost events while this chain was alive, on a stream it used: see {@link PacketTracker}. */
@@ -232,6 +237,16 @@ final class JourneyLog implements Journey {
     @Override
     public boolean overlapsLostEvents() {
         return overlapsLostEvents;
+    }
+
+    @Override
+    public long headerChangeBefore() {
+        return headerChangeBefore;
+    }
+
+    @Override
+    public long headerChangeAfter() {
+        return headerChangeAfter;
     }
 
     @Override

@@ -176,7 +176,8 @@ public final class NetworkAnalysis {
             String then = topology.bridgeOf(port, timeNs);
             return then != null && !then.contains("?") ? then : bridgeOfPort.get(port);
         }, address -> kallsyms == null ? null : kallsyms.symbolize(address));
-        List<PacketPath> pathList = paths.result(identities::resolve, pathLabels(map));
+        Function<DeviceRef, String> pathLabels = pathLabels(map);
+        List<PacketPath> pathList = paths.result(identities::resolve, pathLabels);
         ChainStats chains = tracker.stats();
         List<String> notes = new ArrayList<>();
         if (!lost.isEmpty()) {
@@ -188,7 +189,7 @@ public final class NetworkAnalysis {
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities, knownDevices(map)),
                 streams.report(), dropList, offload.report(identities), map, pathList, chains,
                 VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes, hostname(traces),
-                senderTraffic.result(identities::resolve), boundary.result(traces));
+                senderTraffic.result(identities::resolve), boundary.result(traces, identities::resolve, pathLabels));
     }
 
     /**

@@ -218,6 +218,9 @@ final class PacketTracker {
     private final IpHeader seen = new IpHeader();
     private long journeys;
     private long splits;
+    /** Header changes numbered so far, and the address whose chain the last one cut (0 once taken). */
+    private long headerChanges;
+    private long headerChangeSkb;
     private long ambiguous;
     private long unterminated;
     private int maxLive;
@@ -409,6 +412,13 @@ final class PacketTracker {
         Chain before = live(skb, now);
         if (before != null && ipPacket > 0) {
             encapsulatedBy(before, device, event, ipPacket);
+        }
+        if (before != null && before.step == Step.SENT) {
+            // its packet left through a device whose transmit returned: a queue now is another packet (the free
+            // had no tracepoint, or the xmit was a tunnel's, returning after the packet it wrapped was cut and freed)
+            splits++;
+            end(skb, before, before.lastNs, Outcome.UNTERMINATED, null);
+            before = null;
         }
         Chain chain = sameHeader(skb, before);
         boolean created = chain == null;
@@ -960,8 +970,12 @@ final class PacketTracker {
     /** The chain, or null when the event's header says it is another packet on the same address. */
     private Chain sameHeader(long skb, Chain chain) {
         seen.read(header);
+        headerChangeSkb = 0;
         if (chain != null && chain.journey.header.contradictedBy(seen)) {
             splits++;
+            // the chain the caller creates next at this address takes the number too (a tunnel's two headers)
+            chain.journey.headerChangeAfter = ++headerChanges;
+            headerChangeSkb = skb;
             end(skb, chain, chain.lastNs, Outcome.UNTERMINATED, null);
             return null;
         }
@@ -1036,6 +1050,10 @@ final class PacketTracker {
         chain.awaitingSegments = false;
         chain.parent = null;
         chain.journey.reset();
+        if (skb == headerChangeSkb) {
+            chain.journey.headerChangeBefore = headerChanges;
+            headerChangeSkb = 0;
+        }
         chains.put(skb, chain);
         maxLive = Math.max(maxLive, chains.size());
         return chain;

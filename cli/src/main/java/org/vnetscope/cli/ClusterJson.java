@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongUnaryOperator;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
+import org.vnetscope.analysis.cluster.CrossHostPaths;
 import org.vnetscope.analysis.cluster.Migrations;
+import org.vnetscope.analysis.paths.PacketPath;
 
 /**
  * The JSON document of {@code analyze --format json} over several hosts' traces: the sections of the one-host
  * document (docs/schema/analyze.schema.json), each row with the {@code host} it belongs to (two hosts'
- * {@code eth0} are two interfaces), every time on the reference host's clock, and {@code hosts[]}.
+ * {@code eth0} are two interfaces), every time on the reference host's clock, and {@code hosts[]}. Each path's
+ * hops name their host, and the paths packets took from one host to another are rows of {@code paths[]} too.
  */
 final class ClusterJson {
 
@@ -35,7 +38,7 @@ final class ClusterJson {
      * the reference clock; a host it does not name keeps its own clock.
      */
     static ObjectNode of(List<TraceAnalysis.HostAnalysis> hosts, Map<String, LongUnaryOperator> toReference,
-                         List<Migrations.Migration> migrations) {
+                         List<Migrations.Migration> migrations, List<CrossHostPaths.Path> crossHostPaths) {
         ObjectNode root = ReportJson.MAPPER.createObjectNode();
         root.put("trace", String.join(" ", hosts.stream().map(TraceAnalysis.HostAnalysis::trace).toList()));
         long start = Long.MAX_VALUE;
@@ -65,7 +68,14 @@ final class ClusterJson {
         for (String section : ROW_SECTIONS) {
             ArrayNode rows = root.putArray(section);
             for (int i = 0; i < hosts.size(); i++) {
-                addRows(rows, documents[i].path(section), hosts.get(i).host().name());
+                if (section.equals("paths")) {
+                    addHostPaths(rows, documents[i].path(section), hosts.get(i).host().name());
+                } else {
+                    addRows(rows, documents[i].path(section), hosts.get(i).host().name());
+                }
+            }
+            if (section.equals("paths")) {
+                crossHostPaths.forEach(path -> addCrossHostPath(rows, path));
             }
         }
         ObjectNode topology = root.putObject("topology");
@@ -203,6 +213,89 @@ final class ClusterJson {
             }
             rows.add(withHost);
         }
+    }
+
+    /**
+     * A host's own paths as rows of the cluster's: each hop an object naming its device and host, as a cross-host
+     * path's are, so that every path reads the same way; the hop latencies and drops say their host too.
+     */
+    private static void addHostPaths(ArrayNode rows, JsonNode paths, String host) {
+        for (JsonNode path : paths) {
+            ObjectNode row = withHost(host);
+            row.put("cross_host", false);
+            row.putArray("hosts").add(host);
+            row.setAll((ObjectNode) path);
+            ArrayNode hops = ReportJson.MAPPER.createArrayNode();
+            path.path("hops").forEach(hop -> hop(hops, hop.asText(), host));
+            row.set("hops", hops);
+            for (JsonNode entry : row.path("hop_latency_ns")) {
+                ((ObjectNode) entry).put("from_host", host);
+                ((ObjectNode) entry).put("to_host", host);
+            }
+            for (JsonNode drop : row.path("drops")) {
+                ((ObjectNode) drop).put("host", host);
+            }
+            rows.add(row);
+        }
+    }
+
+    private static void hop(ArrayNode hops, String device, String host) {
+        ObjectNode hop = hops.addObject();
+        hop.put("device", device);
+        hop.put("host", host);
+    }
+
+    /** A path from one host to another, its hop between the hosts marked {@code wire}. */
+    private static void addCrossHostPath(ArrayNode rows, CrossHostPaths.Path path) {
+        ObjectNode row = withHost(path.fromHost());
+        row.put("cross_host", true);
+        ArrayNode hosts = row.putArray("hosts");
+        path.hosts().forEach(hosts::add);
+        ArrayNode hops = row.putArray("hops");
+        path.hops().forEach(hop -> hop(hops, hop.device(), hop.host()));
+        row.put("packets", path.packets());
+        row.put("bytes", path.bytes());
+        row.put("delivered", path.delivered());
+        row.put("dropped", path.dropped());
+        row.put("unterminated", path.unterminated());
+        row.put("segmented", path.segmented());
+        row.set("latency_ns", latency(path.latencyNs()));
+        ArrayNode hopLatency = row.putArray("hop_latency_ns");
+        for (CrossHostPaths.HopLatency hop : path.hopLatencyNs()) {
+            ObjectNode entry = hopLatency.addObject();
+            entry.put("from", hop.from());
+            entry.put("to", hop.to());
+            entry.set("latency_ns", latency(hop.latencyNs()));
+            entry.put("from_host", hop.fromHost());
+            entry.put("to_host", hop.toHost());
+            if (hop.wire()) {
+                entry.put("wire", true);
+            }
+        }
+        ArrayNode drops = row.putArray("drops");
+        for (CrossHostPaths.Drop drop : path.drops()) {
+            ObjectNode entry = drops.addObject();
+            entry.put("at", drop.at());
+            entry.put("reason", drop.reason());
+            entry.put("packets", drop.packets());
+            entry.put("host", drop.host());
+        }
+        row.set("wire_latency_ns", latency(path.wireLatencyNs()));
+        row.put("payload_bytes", path.payloadBytes());
+        row.put("arrived_before_sent", path.arrivedBeforeSent());
+        ObjectNode protocols = row.putObject("protocols");
+        path.protocols().forEach(protocols::put);
+        rows.add(row);
+    }
+
+    private static ObjectNode latency(PacketPath.Latency latency) {
+        ObjectNode node = ReportJson.MAPPER.createObjectNode();
+        node.put("samples", latency.samples());
+        node.put("p50", latency.p50());
+        node.put("p90", latency.p90());
+        node.put("p99", latency.p99());
+        node.put("max", latency.max());
+        return node;
     }
 
     private static ObjectNode withHost(String host) {

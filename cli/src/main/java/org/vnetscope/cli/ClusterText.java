@@ -2,9 +2,13 @@ package org.vnetscope.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import org.vnetscope.analysis.cluster.CrossHostPaths;
 import org.vnetscope.analysis.cluster.Migrations;
 
-/** The text form of what several hosts' traces tell together: the hosts and the cluster's VM traffic matrix. */
+/**
+ * The text form of what several hosts' traces tell together: the hosts, the cluster's VM traffic matrix, the
+ * heaviest paths from one host to another with their wire latency, and the VMs that moved.
+ */
 final class ClusterText {
 
     private ClusterText() {
@@ -29,7 +33,39 @@ final class ClusterText {
                     100 * pair.get("cross_host_share").asDouble());
         }
         out.println();
+        crossHostPaths(cluster.crossHostPaths(), out);
+        out.println();
         migrations(cluster.migrations(), hosts.get(0).report().startNs(), out);
+    }
+
+    /** How many cross-host paths the text lists; the JSON document has them all. */
+    static final int CROSS_HOST_PATHS_SHOWN = 10;
+
+    /** The heaviest paths from one host to another, with the hop between the hosts on its own. */
+    static void crossHostPaths(List<CrossHostPaths.Path> paths, PrintWriter out) {
+        if (paths.isEmpty()) {
+            out.println("No packet was followed from one host to another (no packet matched between the hosts).");
+            return;
+        }
+        out.println("Paths between hosts (most packets first; wire: last queue on the sender to first receive on the"
+                + " receiver, reference clock)");
+        out.printf("  %10s %10s %10s %10s %10s  %s%n", "packets", "bytes", "wire p50", "wire p99", "total p50", "path");
+        for (CrossHostPaths.Path path : paths.subList(0, Math.min(CROSS_HOST_PATHS_SHOWN, paths.size()))) {
+            out.printf("  %,10d %10s %10s %10s %10s  %s%s%n", path.packets(), ReportText.bytes(path.bytes()),
+                    ReportText.duration(path.wireLatencyNs().p50()), ReportText.duration(path.wireLatencyNs().p99()),
+                    ReportText.duration(path.latencyNs().p50()), hops(path),
+                    path.dropped() == 0 ? "" : "  (" + path.dropped() + " dropped on " + path.toHost() + ")");
+        }
+        if (paths.size() > CROSS_HOST_PATHS_SHOWN) {
+            out.println("  ... " + (paths.size() - CROSS_HOST_PATHS_SHOWN) + " more in --format json (paths[] with"
+                    + " cross_host)");
+        }
+    }
+
+    /** {@code eth0@vm1 -> vnet0 -> phy0 [hosta] -> phy0 -> vnet3 -> eth0@vm7 [hostb]}. */
+    static String hops(CrossHostPaths.Path path) {
+        return String.join(" -> ", path.fromHops()) + " [" + path.fromHost() + "] -> "
+                + String.join(" -> ", path.toHops()) + " [" + path.toHost() + "]";
     }
 
     /** Each VM that moved between hosts: from where to where, and how long it was gone. */

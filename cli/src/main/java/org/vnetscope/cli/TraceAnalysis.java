@@ -20,6 +20,7 @@ import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.Kallsyms;
 import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
+import org.vnetscope.analysis.cluster.CrossHostPaths;
 import org.vnetscope.analysis.cluster.Migrations;
 import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.analysis.sync.ClockSync;
@@ -176,14 +177,14 @@ final class TraceAnalysis {
 
     /**
      * What several hosts' analyses tell together: how each host's clock maps to the reference one (from the packets
-     * they exchanged), and the VMs that moved between them.
+     * they exchanged), the VMs that moved between them, and the packets' paths from one host to another.
      */
     record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<String, LongUnaryOperator> toReference,
-                   List<Migrations.Migration> migrations) {
+                   List<Migrations.Migration> migrations, List<CrossHostPaths.Path> crossHostPaths) {
 
         /** The document of several hosts on one time line (see {@link ClusterJson}). */
         ObjectNode document() {
-            ObjectNode document = ClusterJson.of(hosts, toReference, migrations);
+            ObjectNode document = ClusterJson.of(hosts, toReference, migrations, crossHostPaths);
             document.set("sync", SyncReport.json(sync).get("sync"));
             return document;
         }
@@ -213,7 +214,7 @@ final class TraceAnalysis {
             migrations.add(Migrations.withLoss(migration, downtimeTraffic(hosts, fromReference,
                     migration.lastPacketNs(), migration.firstPacketNs())));
         }
-        return new Cluster(hosts, sync, toReference, migrations);
+        return new Cluster(hosts, sync, toReference, migrations, CrossHostPaths.of(sync));
     }
 
     /** The document of several hosts' analyses on one time line (see {@link ClusterJson}). */

@@ -52,6 +52,21 @@ public interface Journey {
      */
     boolean overlapsLostEvents();
 
+    /**
+     * Nonzero when this journey began where the tracker cut its packet's chain because the headers changed at the
+     * same skb (a tunnel device wrapping the packet in an outer header, or handing up the inner one; or an address
+     * reused after a free no event showed): the number the journey that ended there has as its
+     * {@link #headerChangeAfter}. Unique within one tracker's pass.
+     */
+    default long headerChangeBefore() {
+        return 0;
+    }
+
+    /** Nonzero when this journey ended because its skb's headers changed: see {@link #headerChangeBefore}. */
+    default long headerChangeAfter() {
+        return 0;
+    }
+
     /** Frame length in bytes (Ethernet header included). */
     int bytes();
 

@@ -25,7 +25,7 @@ public record PacketPath(List<String> hops, long packets, long bytes, long deliv
 
     /** Latency percentiles in ns, with the number of samples behind them. */
     public record Latency(long samples, long p50, long p90, long p99, long max) {
-        static Latency of(Histogram histogram) {
+        public static Latency of(Histogram histogram) {
             if (histogram.getTotalCount() == 0) {
                 return new Latency(0, 0, 0, 0, 0);
             }

@@ -52,10 +52,20 @@ public final class BoundaryPackets {
     final int[] lengths;
     /** Index in {@link #devices()} of the device the packet left or entered through. */
     final short[] deviceIndexes;
+    /** The row in {@link #journeys()} of each packet's journey, -1 for the addon events; null without journeys. */
+    private final int[] journeyIndexes;
+    private final BoundaryJourneys journeys;
 
     BoundaryPackets(String clockName, UUID clockUuid, long clockFrequency, long clockOriginNs, List<String> devices,
                     int size, byte[] kinds, long[] times, long[] flows, long[] sequences, int[] ids, int[] lengths,
                     short[] deviceIndexes) {
+        this(clockName, clockUuid, clockFrequency, clockOriginNs, devices, size, kinds, times, flows, sequences, ids,
+                lengths, deviceIndexes, null, BoundaryJourneys.NONE);
+    }
+
+    BoundaryPackets(String clockName, UUID clockUuid, long clockFrequency, long clockOriginNs, List<String> devices,
+                    int size, byte[] kinds, long[] times, long[] flows, long[] sequences, int[] ids, int[] lengths,
+                    short[] deviceIndexes, int[] journeyIndexes, BoundaryJourneys journeys) {
         this.clockName = clockName;
         this.clockUuid = clockUuid;
         this.clockFrequency = clockFrequency;
@@ -69,6 +79,18 @@ public final class BoundaryPackets {
         this.ids = ids;
         this.lengths = lengths;
         this.deviceIndexes = deviceIndexes;
+        this.journeyIndexes = journeyIndexes;
+        this.journeys = journeys;
+    }
+
+    /** The journeys the packets belong to: their paths through the host and their times. */
+    public BoundaryJourneys journeys() {
+        return journeys;
+    }
+
+    /** The row in {@link #journeys()} of packet {@code i}'s journey, or -1 (an addon event, or no journeys kept). */
+    public int journeyOf(int i) {
+        return journeyIndexes == null ? -1 : journeyIndexes[i];
     }
 
     /** The name of the clock the trace's events are timed by, or null. */

@@ -173,10 +173,16 @@ public final class ClockSync {
     }
 
     /**
-     * The packets matched between two hosts, for checking a result: sent on {@code sender} at {@code sentNs[i]},
-     * received on {@code receiver} at {@code receivedNs[i]}.
+     * The packets matched between two hosts: sent on {@code sender} at {@code sentNs[i]}, received on
+     * {@code receiver} at {@code receivedNs[i]}; {@code sentIndexes[i]} and {@code receivedIndexes[i]} are the
+     * packet's rows in the two hosts' {@link BoundaryPackets} (one send matches each segment received from it).
      */
-    public record PairMatches(String sender, String receiver, long[] sentNs, long[] receivedNs) {
+    public record PairMatches(String sender, String receiver, long[] sentNs, long[] receivedNs, int[] sentIndexes,
+                              int[] receivedIndexes) {
+
+        public int size() {
+            return sentNs.length;
+        }
     }
 
     private ClockSync() {
@@ -211,9 +217,9 @@ public final class ClockSync {
                 Edge edge = edge(hosts.get(i), hosts.get(j), i, j);
                 all.add(edge);
                 matches.add(new PairMatches(hosts.get(i).name(), hosts.get(j).name(), edge.aToB.sentNs(),
-                        edge.aToB.receivedNs()));
+                        edge.aToB.receivedNs(), edge.aToB.sentIndexes(), edge.aToB.receivedIndexes()));
                 matches.add(new PairMatches(hosts.get(j).name(), hosts.get(i).name(), edge.bToA.sentNs(),
-                        edge.bToA.receivedNs()));
+                        edge.bToA.receivedNs(), edge.bToA.sentIndexes(), edge.bToA.receivedIndexes()));
             }
         }
         // Kruskal: best quality first, then the smallest accuracy
@@ -305,7 +311,7 @@ public final class ClockSync {
         if (sameClock(a.packets(), b.packets())) {
             // one clock, its value turned into epoch time from two samples of the realtime clock: nothing to fit
             // (and a packet between them is one host's, seen twice)
-            PacketMatcher.Matches none = new PacketMatcher.Matches(new long[0], new long[0], new byte[0], 0);
+            PacketMatcher.Matches none = PacketMatcher.Matches.NONE;
             long shift = a.packets().clockOriginNs() - b.packets().clockOriginNs();
             PiecewiseMap exact = PiecewiseMap.shift(shift, b.middleNs(), SyncQuality.EXACT, 0);
             return new Edge(ia, ib, none, none, new HullFit.Result(List.of(), 0), exact, SyncQuality.EXACT, 0);

@@ -40,8 +40,13 @@ final class PacketMatcher {
      *
      * @param kinds        each match's key kind ({@link BoundaryPackets#TCP} and the others)
      * @param droppedKeys  keys dropped because they stood for several packets
+     * @param sentIndexes  each match's packet in the sender's table (the earliest copy of its key)
+     * @param receivedIndexes its packet in the receiver's table
      */
-    record Matches(long[] sentNs, long[] receivedNs, byte[] kinds, int droppedKeys) {
+    record Matches(long[] sentNs, long[] receivedNs, byte[] kinds, int droppedKeys, int[] sentIndexes,
+                   int[] receivedIndexes) {
+
+        static final Matches NONE = new Matches(new long[0], new long[0], new byte[0], 0, new int[0], new int[0]);
 
         int size() {
             return sentNs.length;
@@ -58,24 +63,31 @@ final class PacketMatcher {
         matchExact(sender, receiver, found, dropped);
         matchTcp(sender, receiver, found, dropped);
         return new Matches(Arrays.copyOf(found.sent, found.size), Arrays.copyOf(found.received, found.size),
-                Arrays.copyOf(found.kinds, found.size), dropped[0]);
+                Arrays.copyOf(found.kinds, found.size), dropped[0], Arrays.copyOf(found.sentIndexes, found.size),
+                Arrays.copyOf(found.receivedIndexes, found.size));
     }
 
     private static final class Builder {
         long[] sent = new long[64];
         long[] received = new long[64];
         byte[] kinds = new byte[64];
+        int[] sentIndexes = new int[64];
+        int[] receivedIndexes = new int[64];
         int size;
 
-        void add(long sentNs, long receivedNs, byte kind) {
+        void add(BoundaryPackets sender, int sentIndex, BoundaryPackets receiver, int receivedIndex, byte kind) {
             if (size == sent.length) {
                 sent = Arrays.copyOf(sent, size * 2);
                 received = Arrays.copyOf(received, size * 2);
                 kinds = Arrays.copyOf(kinds, size * 2);
+                sentIndexes = Arrays.copyOf(sentIndexes, size * 2);
+                receivedIndexes = Arrays.copyOf(receivedIndexes, size * 2);
             }
-            sent[size] = sentNs;
-            received[size] = receivedNs;
+            sent[size] = sender.times[sentIndex];
+            received[size] = receiver.times[receivedIndex];
             kinds[size] = kind;
+            sentIndexes[size] = sentIndex;
+            receivedIndexes[size] = receivedIndex;
             size++;
         }
     }
@@ -144,7 +156,7 @@ final class PacketMatcher {
                 dropped[0]++;
                 continue;
             }
-            found.add(send.earliest, receive.earliest, receiver.kind(receive.index));
+            found.add(sender, send.index, receiver, receive.index, receiver.kind(receive.index));
         }
     }
 
@@ -197,7 +209,7 @@ final class PacketMatcher {
         }
         // receives by their own key (flow, ack, first byte, IP id): a repeat far apart is two packets
         Map<Long, Seen> receives = new HashMap<>();
-        Map<Long, Long> sendOfReceive = new HashMap<>();
+        Map<Long, Integer> sendOfReceive = new HashMap<>();
         for (int i = 0; i < receiver.size(); i++) {
             if (receiver.isOutgoing(i) || receiver.kind(i) != BoundaryPackets.TCP) {
                 continue;
@@ -207,8 +219,8 @@ final class PacketMatcher {
             if (group == null) {
                 continue;
             }
-            long sentNs = earliestSend(sender, group, receiver.sequence(i), receiver.ids[i]);
-            if (sentNs == Long.MAX_VALUE) {
+            int send = earliestSend(sender, group, receiver.sequence(i), receiver.ids[i]);
+            if (send < 0) {
                 continue;
             }
             long key = BoundaryCollector.mix(groupKey, receiver.sequence(i) << 32 | (receiver.ids[i] & 0xFFFF_FFFFL));
@@ -218,14 +230,14 @@ final class PacketMatcher {
                 a.add(time, index);
                 return a;
             });
-            sendOfReceive.merge(key, sentNs, Math::min);
+            sendOfReceive.merge(key, send, (a, b) -> sender.times[b] < sender.times[a] ? b : a);
         }
         for (Map.Entry<Long, Seen> entry : receives.entrySet()) {
             if (!entry.getValue().onePacket()) {
                 dropped[0]++;
                 continue;
             }
-            found.add(sendOfReceive.get(entry.getKey()), entry.getValue().earliest, BoundaryPackets.TCP);
+            found.add(sender, sendOfReceive.get(entry.getKey()), receiver, entry.getValue().index, BoundaryPackets.TCP);
         }
     }
 
@@ -266,9 +278,9 @@ final class PacketMatcher {
 
     /**
      * The earliest send of the group whose range holds {@code sequence} and whose IP id agrees with
-     * {@code id}, or {@link Long#MAX_VALUE}.
+     * {@code id} (its index in the sender's table), or -1.
      */
-    private static long earliestSend(BoundaryPackets sender, Group group, long sequence, int id) {
+    private static int earliestSend(BoundaryPackets sender, Group group, long sequence, int id) {
         long target = relative(sequence, group.base);
         // the last send starting at or before the byte, then back while a send that long could still reach it
         int low = 0;
@@ -283,15 +295,15 @@ final class PacketMatcher {
                 high = middle - 1;
             }
         }
-        long earliest = Long.MAX_VALUE;
+        int earliest = -1;
         for (int k = last; k >= 0; k--) {
             int send = group.sends[k];
             long delta = target - relative(sender.sequence(send), group.base);
             if (delta >= MAX_IP_PAYLOAD) {
                 break;
             }
-            if (holds(sender, send, delta, id) && sender.times[send] < earliest) {
-                earliest = sender.times[send];
+            if (holds(sender, send, delta, id) && (earliest < 0 || sender.times[send] < sender.times[earliest])) {
+                earliest = send;
             }
         }
         return earliest;

@@ -125,10 +125,14 @@
     function on(host, name) { return name === null || name === undefined || host === undefined ? name : host + ':' + name; }
     arr(d.interfaces).forEach(function (r) { r.name = on(r.host, r.name); });
     ['drops', 'offload'].forEach(function (k) { arr(d[k]).forEach(function (r) { r.interface = on(r.host, r.interface); }); });
+    // a hop names its host ({device, host}); documents written before hops did so carry the path's host
     arr(d.paths).forEach(function (p) {
-      p.hops = arr(p.hops).map(function (h) { return on(p.host, h); });
-      arr(p.hop_latency_ns).forEach(function (e) { e.from = on(p.host, e.from); e.to = on(p.host, e.to); });
-      arr(p.drops).forEach(function (e) { if (e.at !== undefined) e.at = on(p.host, e.at); });
+      p.hops = arr(p.hops).map(function (h) { return h !== null && typeof h === 'object' ? on(h.host, h.device) : on(p.host, h); });
+      arr(p.hop_latency_ns).forEach(function (e) {
+        e.from = on(e.from_host !== undefined ? e.from_host : p.host, e.from);
+        e.to = on(e.to_host !== undefined ? e.to_host : p.host, e.to);
+      });
+      arr(p.drops).forEach(function (e) { if (e.at !== undefined) e.at = on(e.host !== undefined ? e.host : p.host, e.at); });
     });
     var topo = d.topology || {};
     arr(topo.bridges).forEach(function (b) {
@@ -715,17 +719,19 @@
     return parts.length > 1 ? {name: parts[0], detail: '\u2194 ' + parts[1], key: parts[0] + '<->' + parts[1], raw: String(h)}
       : {name: parts[0], detail: '', key: parts[0], raw: String(h)};
   }
-  function hopLatency(path, i) {
+  // The entry of hop_latency_ns from hop i - 1 to hop i; a path between hosts marks the hop between them wire.
+  function hopEntry(path, i) {
     var hops = arr(path.hops), entries = arr(path.hop_latency_ns);
-    var match = entries.filter(function (e) { return e.from === hops[i - 1] && e.to === hops[i]; })[0] || entries[i - 1];
-    return match ? match.latency_ns || null : null;
+    return entries.filter(function (e) { return e.from === hops[i - 1] && e.to === hops[i]; })[0] || entries[i - 1] || null;
   }
   function drawPaths(section) {
     var paths = arr(doc.paths).slice().sort(function (a, b) { return (num(b, ['packets']) || 0) - (num(a, ['packets']) || 0); });
     if (!paths.length) { el('p', {'class': 'empty'}, section, 'No packet path in this trace.'); return; }
     el('p', {'class': 'hint'}, section, 'Each lane is one device sequence shared by the packets counted on its right. ' +
       'Above an arrow: median latency of that hop; below: 99th percentile (hover for all percentiles and sample counts). ' +
-      'Red: where packets were dropped, with the kernel\u2019s reason.');
+      'Red: where packets were dropped, with the kernel\u2019s reason.' +
+      (paths.some(function (p) { return p.cross_host; }) ? ' Dashed purple: the wire between two hosts, from the ' +
+        'packet\u2019s last queue on the sender to its first receive on the receiver, on the reference clock.' : ''));
     var controls = el('div', {'class': 'controls'}, section);
     var filter = el('input', {'class': 'filter', type: 'search', placeholder: 'filter paths (device)'}, controls);
     var count = el('span', {'class': 'rowcount'}, controls);
@@ -739,6 +745,8 @@
       shown = shown.slice(0, LIMIT);
       var maxHops = shown.reduce(function (m, p) { return Math.max(m, arr(p.hops).length); }, 1);
       var W = CHART_WIDTH, info = 300, laneH = 78, arrowW = 70;
+      // a path through two hosts has twice the devices: wider lanes, so that its boxes keep their size
+      if (shown.some(function (p) { return p.cross_host; })) W = Math.max(W, 10 + maxHops * (70 + arrowW) - arrowW + info + 20);
       var nodeW = Math.min(130, Math.max(70, (W - info - 20 - (maxHops - 1) * arrowW) / maxHops));
       var svg = svgRoot(holder, W, Math.max(1, shown.length) * laneH + 10, 'packet path graph');
       var defs = sv('defs', null, svg);
@@ -763,12 +771,16 @@
             tooltip(t, 'dropped at ' + label.key + ': ' + dropText);
           }
           if (i > 0) {
-            var ax = x0 - arrowW, lat = hopLatency(p, i);
-            var arrow = sv('line', {x1: ax + 2, x2: x0 - 2, y1: y0 + 25, y2: y0 + 25, stroke: '#5d6678', 'stroke-width': 1.5, 'marker-end': 'url(#arrow-hop)'}, svg);
+            var ax = x0 - arrowW, entry = hopEntry(p, i), lat = entry ? entry.latency_ns || null : null;
+            var wire = !!(entry && entry.wire);
+            var line = {x1: ax + 2, x2: x0 - 2, y1: y0 + 25, y2: y0 + 25, stroke: wire ? '#8e44ad' : '#5d6678', 'stroke-width': wire ? 2.5 : 1.5, 'marker-end': 'url(#arrow-hop)'};
+            if (wire) { line['stroke-dasharray'] = '5 3'; line['class'] = 'wire'; }
+            var arrow = sv('line', line, svg);
+            if (wire) sv('text', {x: ax + arrowW / 2, y: y0 + 7, 'text-anchor': 'middle', 'font-size': 9, style: 'fill:#8e44ad'}, svg, 'wire');
             if (lat) {
               sv('text', {x: ax + arrowW / 2, y: y0 + 19, 'text-anchor': 'middle', 'font-size': 10}, svg, fmtDuration(num(lat, ['p50'])));
               sv('text', {x: ax + arrowW / 2, y: y0 + 38, 'text-anchor': 'middle', 'font-size': 9, 'class': 'tick'}, svg, fmtDuration(num(lat, ['p99'])));
-              tooltip(arrow, hops[i - 1] + ' \u2192 ' + hops[i] + ': ' + latencyText(lat));
+              tooltip(arrow, (wire ? 'wire between the hosts: ' : '') + hops[i - 1] + ' \u2192 ' + hops[i] + ': ' + latencyText(lat));
             }
           }
         });

@@ -152,6 +152,28 @@ class HtmlReportBrowserTest {
         assertThat(unknown).contains("#only: no view \"nosuchview\"");
     }
 
+    @Test
+    void clusterReportDrawsPathsBetweenHostsWithTheirWire() throws Exception {
+        Path page = report(REPO.resolve("samples/lab5/recordings/mh-vxlan"), "lab5-vxlan");
+        String dom = chromium().dumpDom(page, "#selftest");
+        JsonNode result = selfTest(dom);
+        assertThat(result.get("errors")).as("script errors").isEmpty();
+        String paths = section(dom, "paths");
+        // a lane through both hosts: its devices named host:device, the hop between the hosts dashed and labelled
+        assertThat(paths).contains("hosta:vxlan100").contains("hostb:vxlan100").contains(">wire<")
+                .contains("wire between the hosts: hosta:phy0 \u2192 hostb:phy0");
+        assertThat(paths.split("class=\"wire\"", -1).length - 1).isGreaterThanOrEqualTo(6);
+        Files.createDirectories(SCREENSHOTS);
+        chromium().screenshot(page, SCREENSHOTS.resolve("lab5-vxlan-paths.png"), 1400, 2400);
+    }
+
+    @Test
+    void oneHostReportDrawsNoWire() throws Exception {
+        String dom = chromium().dumpDom(report(SAMPLE, "no-wire"), "#selftest");
+        assertThat(selfTest(dom).get("errors")).isEmpty();
+        assertThat(section(dom, "paths")).doesNotContain("class=\"wire\"").doesNotContain(">wire<");
+    }
+
     static Stream<Path> labTraces() throws IOException {
         // Skipped, not failed: a parameterized test with no arguments is a configuration error in JUnit.
         assumeTrue(Files.isDirectory(LAB), "no lab traces at " + LAB + ": lab trace reports not checked");
