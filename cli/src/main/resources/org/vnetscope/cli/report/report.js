@@ -592,19 +592,31 @@
       'Port outline colour: VLAN (badge: VLAN id, hollow when inferred rather than seen in an FDB event); dashed: port removed during the trace; purple arrows: a MAC or an address that moved to another port (a migration).');
     var W = CHART_WIDTH, portW = 124, gapX = 12, left = 58;
     var perRow = Math.max(1, Math.floor((W - left - 10) / (portW + gapX)));
-    var rowH = 138, layout = {}, y = 10, blocks = [];
+    var rowH = 138, layout = {}, y = 10, blocks = [], hostFrames = [];
     bridges.forEach(function (b) {
+      // several hosts: each host's bridges in a frame of their own, headed by the host's name
+      if (b.host !== undefined && (!hostFrames.length || hostFrames[hostFrames.length - 1].host !== b.host)) {
+        if (hostFrames.length) { hostFrames[hostFrames.length - 1].bottom = y; y += 14; }
+        hostFrames.push({host: b.host, top: y});
+        y += 26;
+      }
       var ports = arr(b.ports);
       var rows = Math.max(1, Math.ceil(ports.length / perRow));
       blocks.push({bridge: b, ports: ports, y: y, rows: rows});
       y += 44 + rows * rowH + 10;
     });
+    if (hostFrames.length) hostFrames[hostFrames.length - 1].bottom = y;
     var changeStripH = changes.length ? 74 : 0;
     var H = y + changeStripH + 36;
     var svg = svgRoot(section, W, H, 'topology diagram');
     var defs = sv('defs', null, svg);
     var marker = sv('marker', {id: 'arrow-move', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'}, defs);
     sv('path', {d: 'M0 0L10 5L0 10z', fill: '#8e44ad'}, marker);
+    hostFrames.forEach(function (frame) {
+      sv('rect', {x: 4, y: frame.top, width: W - 8, height: frame.bottom - frame.top, rx: 8, fill: '#f8fafc',
+        stroke: '#9aa3b2', 'stroke-dasharray': '6 4', 'class': 'host-frame'}, svg);
+      sv('text', {x: 14, y: frame.top + 18, 'font-weight': 'bold', 'font-size': 13}, svg, 'host ' + frame.host);
+    });
     blocks.forEach(function (blk) {
       var b = blk.bridge, top = blk.y;
       var head = sv('g', {'class': 'bridge'}, svg);
@@ -632,7 +644,7 @@
         sv('line', {x1: cx, x2: cx, y1: busY, y2: busY + 14, stroke: '#1d2330', 'stroke-width': 2}, g);
         sv('rect', {x: px, y: busY + 14, width: portW, height: 40, rx: 4, fill: removed ? '#f3f4f6' : '#fff',
           stroke: vlanColor(vlans[0]), 'stroke-width': 2.5, 'stroke-dasharray': removed ? '5 3' : null}, g);
-        sv('text', {x: px + 6, y: busY + 30, 'font-weight': 'bold', 'font-size': 12}, g, port.name + (port.kind ? ' (' + port.kind + ')' : ''));
+        sv('text', {x: px + 6, y: busY + 30, 'font-weight': 'bold', 'font-size': 12}, g, shownName(port.name, b.host) + (port.kind ? ' (' + port.kind + ')' : ''));
         var macs = arr(port.macs).map(function (m) { return m.mac; }).filter(Boolean);
         sv('text', {x: px + 6, y: busY + 46, 'font-size': 10, 'class': 'tick'}, g,
           removed ? 'removed at ' + relSeconds(gone).toFixed(2) + ' s' : macs.length ? macs[0] + (macs.length > 1 ? ' +' + (macs.length - 1) : '') : 'no MAC learned');
@@ -689,6 +701,10 @@
       el('li', {'class': isMarked(c) ? 'marked' : null}, list, fmtAt(c.time) + ': ' + changeText(c) +
         (c.left !== null ? ' (left ' + c.from + ' at ' + fmtAt(c.left) + ')' : ''));
     });
+  }
+  // Inside its host's frame a device needs no "host:" before its name.
+  function shownName(name, host) {
+    return host !== undefined && String(name).indexOf(host + ':') === 0 ? String(name).slice(host.length + 1) : name;
   }
   function drawChangeStrip(svg, top, W, changes) {
     var L = 58, R = 20, span = T1 - T0;
