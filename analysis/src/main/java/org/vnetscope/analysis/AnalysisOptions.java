@@ -1,5 +1,6 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
 import org.vnetscope.analysis.topology.VmDirectory;
 
 /**
@@ -10,7 +11,7 @@ import org.vnetscope.analysis.topology.VmDirectory;
  * @param kallsyms kernel symbols naming drop locations, or null
  * @param vms      VM names for the topology and the VM matrix (a mapping file, libvirt XML), possibly empty
  */
-public record AnalysisOptions(long binNs, int mtu, Kallsyms kallsyms, VmDirectory vms) {
+public record AnalysisOptions(long binNs, int mtu, Kallsyms kallsyms, VmDirectory vms) implements Serializable {
 
     public static final long DEFAULT_BIN_NS = 1_000_000_000L;
     public static final int DEFAULT_MTU = 1500;

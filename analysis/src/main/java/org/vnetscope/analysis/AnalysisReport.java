@@ -1,5 +1,6 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
 import java.util.List;
 import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
@@ -38,7 +39,8 @@ public record AnalysisReport(String trace, long startNs, long endNs, long binNs,
                              Topology topology, List<PacketPath> paths, ChainStats chains, List<VmTraffic> vmMatrix,
                              List<Datapath> datapaths,
                              List<LostRange> lostEvents, List<String> notes, String host,
-                             List<SenderTraffic.Row> senderTraffic, BoundaryPackets boundaryPackets) {
+                             List<SenderTraffic.Row> senderTraffic, BoundaryPackets boundaryPackets)
+        implements Serializable {
 
     public AnalysisReport {
         interfaces = List.copyOf(interfaces);

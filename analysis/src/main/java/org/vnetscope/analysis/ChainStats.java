@@ -1,5 +1,7 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
+
 /**
  * How packets were followed.
  *
@@ -12,5 +14,5 @@ package org.vnetscope.analysis;
  * @param overlappingLostEvents journeys the tracer lost events during: left out of the paths and the topology
  */
 public record ChainStats(long journeys, long splitOnHeaders, long ambiguous, long unterminated, int maxLive,
-                         long overlappingLostEvents) {
+                         long overlappingLostEvents) implements Serializable {
 }

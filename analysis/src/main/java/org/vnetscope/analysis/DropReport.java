@@ -1,5 +1,7 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
+
 /**
  * Drops of one kind: same interface, reason and freeing code.
  *
@@ -14,5 +16,5 @@ package org.vnetscope.analysis;
  *                 rows of pairs with the same names (a user-space relay per VM)
  */
 public record DropReport(String iface, String reason, long address, String location, int ethertype,
-                         long packets, Long netns) {
+                         long packets, Long netns) implements Serializable {
 }

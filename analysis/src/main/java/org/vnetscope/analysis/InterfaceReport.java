@@ -1,5 +1,6 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -17,10 +18,11 @@ import java.util.List;
  * @param timeline per-bin traffic
  */
 public record InterfaceReport(String name, String peer, Long netns, DeviceKind kind, boolean ambiguous,
-                              TrafficCounts rx, TrafficCounts tx, DropCount drops, List<TimelineBin> timeline) {
+                              TrafficCounts rx, TrafficCounts tx, DropCount drops, List<TimelineBin> timeline)
+        implements Serializable {
 
     /** Dropped packets, and their share of what the interface received and sent. */
-    public record DropCount(long packets, double rate) {
+    public record DropCount(long packets, double rate) implements Serializable {
     }
 
     public InterfaceReport {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.zip.GZIPInputStream;
  * Kernel symbols from a {@code /proc/kallsyms} copy (plain or gzip), to name the code that freed a packet:
  * {@code icmp_rcv+0x1b1}, {@code br_pass_frame_up [bridge]+0x1b7}. Only text symbols are kept.
  */
-public final class Kallsyms {
+public final class Kallsyms implements Serializable {
 
     private final long[] addresses;
     private final String[] names;

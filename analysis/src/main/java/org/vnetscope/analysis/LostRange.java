@@ -1,5 +1,7 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
+
 /**
  * A time range over which the tracer lost data, so every figure covering it may be short.
  *
@@ -9,5 +11,5 @@ package org.vnetscope.analysis;
  * @param endNs   end of the range
  * @param stream  the stream file that lost them
  */
-public record LostRange(String kind, long count, long beginNs, long endNs, String stream) {
+public record LostRange(String kind, long count, long beginNs, long endNs, String stream) implements Serializable {
 }

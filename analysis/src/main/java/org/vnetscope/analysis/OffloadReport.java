@@ -1,5 +1,7 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
+
 /**
  * Offload use of one interface.
  *
@@ -13,5 +15,5 @@ package org.vnetscope.analysis;
  * @param netns        the interface's namespace inode as the interface table shows it, or null
  */
 public record OffloadReport(String iface, int mtu, TrafficCounts queued, TrafficCounts gso, double gsoByteShare,
-                            long groEntered, long received, Long netns) {
+                            long groEntered, long received, Long netns) implements Serializable {
 }

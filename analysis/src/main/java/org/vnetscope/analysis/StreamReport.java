@@ -1,5 +1,7 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
+
 /**
  * One conversation, from the network headers; A is the endpoint that sent the first packet seen. Each packet
  * counts once however many devices it crossed.
@@ -30,7 +32,7 @@ package org.vnetscope.analysis;
 public record StreamReport(String protocol, String a, String b, long packetsAb, long bytesAb, long packetsBa,
                            long bytesBa, long payloadAb, long payloadBa, long retransmittedPackets,
                            long retransmittedBytes, long startNs, long endNs, double bitsPerSecondAb,
-                           double bitsPerSecondBa, long retransmittedSegments, String closed) {
+                           double bitsPerSecondBa, long retransmittedSegments, String closed) implements Serializable {
 
     public long durationNs() {
         return endNs - startNs;

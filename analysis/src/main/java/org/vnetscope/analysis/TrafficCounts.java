@@ -1,5 +1,7 @@
 package org.vnetscope.analysis;
 
+import java.io.Serializable;
+
 /**
  * Packets and bytes of one direction of an interface.
  *
@@ -7,5 +9,5 @@ package org.vnetscope.analysis;
  * @param bytes    bytes as {@code ip -s link} reports them (frames without FCS; see {@link DeviceKind})
  * @param skbBytes the sum of the {@code len} fields as traced (receive lengths exclude the Ethernet header)
  */
-public record TrafficCounts(long packets, long bytes, long skbBytes) {
+public record TrafficCounts(long packets, long bytes, long skbBytes) implements Serializable {
 }

@@ -6,8 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.document.AnalysisEngine;
+import org.vnetscope.document.HostAnalysis;
+import org.vnetscope.document.ReportJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +28,8 @@ import picocli.CommandLine.ParameterException;
                 "  vnetscope analyze --bin 100ms --kallsyms kallsyms.txt.gz TRACE",
                 "  vnetscope analyze --format json TRACE > analysis.json",
                 "  vnetscope analyze --begin 10:15 --end 10:16 TRACE      # one minute of the trace",
-                "  vnetscope analyze --format csv --output tables/ TRACE"})
+                "  vnetscope analyze --format csv --output tables/ TRACE",
+                "  vnetscope analyze --engine spark --master 'local[2]' --format json TRACE..."})
 final class AnalyzeCommand implements Callable<Integer> {
 
     enum Format { text, json, csv }
@@ -47,13 +52,27 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Directory for the CSV files (required with csv; one sub-directory per host when several).")
     Path output;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = LOCAL_ENGINE,
+            description = "Where the hosts' analyses run: local, this process, a thread per host (default); spark, "
+                    + "a Spark job, a task per host, with the same result (docs/spark.md; the vnetscope launcher "
+                    + "puts Spark on the class path for it).")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "With --engine spark: the Spark master, local[N] or spark://HOST:PORT (default: local[*]).")
+    String master;
+
+    static final String LOCAL_ENGINE = "local";
+
     @Override
     public Integer call() {
         if (format == Format.csv && output == null) {
             throw new ParameterException(spec.commandLine(), "--format csv needs --output DIR");
         }
+        AnalysisEngine chosen = engine();
         PrintWriter out = spec.commandLine().getOut();
-        List<TraceAnalysis.HostAnalysis> hosts = analysis.runHosts(traces);
+        List<HostAnalysis> hosts = analysis.runHosts(traces, chosen, master == null ? Map.of()
+                : Map.of("master", master));
         boolean several = hosts.size() > 1;
         switch (format) {
             case json -> {
@@ -65,14 +84,14 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
             case csv -> {
-                for (TraceAnalysis.HostAnalysis host : hosts) {
+                for (HostAnalysis host : hosts) {
                     Path directory = several ? output.resolve(host.host().name()) : output;
                     List<Path> written = ReportCsv.write(host.report(), directory);
                     written.forEach(path -> out.println("wrote " + path));
                 }
             }
             case text -> {
-                for (TraceAnalysis.HostAnalysis host : hosts) {
+                for (HostAnalysis host : hosts) {
                     if (several) {
                         out.println("=== host " + host.host().name() + " (" + host.trace() + ")");
                     }
@@ -87,6 +106,22 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The engine {@code --engine} names, null for this process. Only another engine is looked up, so that a plain
+     * run loads nothing of the engines (nor their libraries, which are on the class path only when asked for).
+     */
+    private AnalysisEngine engine() {
+        if (engine.equals(LOCAL_ENGINE)) {
+            if (master != null) {
+                throw new ParameterException(spec.commandLine(), "--master needs --engine spark");
+            }
+            return null;
+        }
+        return AnalysisEngine.named(engine).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--engine " + engine + ": no such engine on the class path (local; spark through the vnetscope "
+                        + "launcher, which adds it and Spark's libraries)"));
     }
 
     static void ensureDirectory(Path directory) {

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.vnetscope.analysis.cluster.CrossHostPaths;
 import org.vnetscope.analysis.cluster.Migrations;
+import org.vnetscope.document.Cluster;
+import org.vnetscope.document.HostAnalysis;
 
 /**
  * The text form of what several hosts' traces tell together: the hosts, the cluster's VM traffic matrix, the
@@ -14,10 +16,10 @@ final class ClusterText {
     private ClusterText() {
     }
 
-    static void print(TraceAnalysis.Cluster cluster, PrintWriter out) {
-        List<TraceAnalysis.HostAnalysis> hosts = cluster.hosts();
+    static void print(Cluster cluster, PrintWriter out) {
+        List<HostAnalysis> hosts = cluster.hosts();
         out.println("=== cluster: " + hosts.size() + " hosts");
-        for (TraceAnalysis.HostAnalysis host : hosts) {
+        for (HostAnalysis host : hosts) {
             out.printf("  %-16s %s  clock %s%n", host.host().name(), host.trace(),
                     host.host().clockUuid() == null ? "?" : host.host().clockUuid());
         }

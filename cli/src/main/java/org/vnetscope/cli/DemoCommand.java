@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.cli.report.HtmlReport;
+import org.vnetscope.document.ReportJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

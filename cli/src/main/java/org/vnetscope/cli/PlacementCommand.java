@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
+import org.vnetscope.document.HostAnalysis;
 import org.vnetscope.placement.HostSpec;
 import org.vnetscope.placement.MappingResult;
 import org.vnetscope.placement.NetworkMapper;
@@ -116,7 +117,7 @@ public final class PlacementCommand implements Callable<Integer> {
             } else {
                 // a folder of several hosts' traces is split host by host, as analyze does
                 List<AnalysisReport> reports = new ArrayList<>();
-                for (TraceAnalysis.HostAnalysis host : analysis.runHosts(traces)) {
+                for (HostAnalysis host : analysis.runHosts(traces)) {
                     reports.add(host.report());
                 }
                 cluster = ClusterTraffic.of(reports);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.vnetscope.document.ReportJson;
 import org.vnetscope.placement.Demand;
 import org.vnetscope.placement.HostSpec;
 import org.vnetscope.placement.Substrate;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
+import org.vnetscope.document.ReportJson;
 import org.vnetscope.placement.HostSpec;
 import org.vnetscope.placement.MappingResult;
 import org.vnetscope.placement.PlacementProblem;

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.cli.report.HtmlReport;
+import org.vnetscope.document.HostAnalysis;
+import org.vnetscope.document.ReportJson;
 import org.vnetscope.placement.HostSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -144,12 +146,12 @@ public final class ReportCommand implements Callable<Integer> {
         }
         long timeLimitNs = hostsFile == null ? 0 : analysis.parseDuration(placement.timeLimit);
         List<HostSpec> hosts = hostsFile == null ? null : PlacementInput.hosts(hostsFile);
-        List<TraceAnalysis.HostAnalysis> analysed = analysis.runHosts(traces);
+        List<HostAnalysis> analysed = analysis.runHosts(traces);
         ObjectNode document = analysed.size() > 1 ? analysis.cluster(analysed).document()
                 : ReportJson.of(analysed.get(0).report());
         if (hostsFile != null) {
             document.set("placement", placement.placementJson(
-                    analysed.stream().map(TraceAnalysis.HostAnalysis::report).toList(), hosts, hostsFile,
+                    analysed.stream().map(HostAnalysis::report).toList(), hosts, hostsFile,
                     analysis.options().vms(), timeLimitNs));
         }
         return document;

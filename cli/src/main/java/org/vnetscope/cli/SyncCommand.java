@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vnetscope.analysis.sync.ClockSync;
+import org.vnetscope.document.HostAnalysis;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,7 +53,7 @@ final class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<TraceAnalysis.HostAnalysis> hosts = analysis.runHosts(traces);
+        List<HostAnalysis> hosts = analysis.runHosts(traces);
         ClockSync.Result result;
         try {
             result = TraceAnalysis.synchronize(hosts, reference);

@@ -35,6 +35,19 @@ final class TimeRange {
      *                                  before it begins
      */
     static void apply(TraceReader reader, String begin, String end, String timerange, boolean gmt, ZoneId local) {
+        long[] bounds = bounds(reader, begin, end, timerange, gmt, local);
+        if (bounds != null) {
+            reader.limitTo(bounds[0], bounds[1]);
+        }
+    }
+
+    /**
+     * The range the options give, {@code {beginNs, endNs}} ({@link Long#MIN_VALUE}, {@link Long#MAX_VALUE} for a
+     * side not given), or null when they give none; the reader only tells the day a time of day falls on.
+     *
+     * @throws IllegalArgumentException as {@link #apply}
+     */
+    static long[] bounds(TraceReader reader, String begin, String end, String timerange, boolean gmt, ZoneId local) {
         if (timerange != null) {
             if (begin != null || end != null) {
                 throw new IllegalArgumentException("--timerange replaces --begin and --end: give one or the other");
@@ -49,7 +62,7 @@ final class TimeRange {
             end = inner.substring(comma + 1).trim();
         }
         if (begin == null && end == null) {
-            return;
+            return null;
         }
         ZoneId zone = gmt ? ZoneOffset.UTC : local;
         long beginNs = begin == null ? Long.MIN_VALUE : parse("--begin", begin, zone, reader);
@@ -57,7 +70,7 @@ final class TimeRange {
         if (beginNs > endNs) {
             throw new IllegalArgumentException("the time range begins (" + begin + ") after it ends (" + end + ")");
         }
-        reader.limitTo(beginNs, endNs);
+        return new long[] {beginNs, endNs};
     }
 
     /** A bound in ns since the Unix epoch. */

@@ -12,6 +12,10 @@ import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmDirectory;
 import org.vnetscope.analysis.topology.VmTraffic;
+import org.vnetscope.document.Cluster;
+import org.vnetscope.document.HostAnalysis;
+import org.vnetscope.document.ReportJson;
+import org.vnetscope.document.TopologyJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -51,10 +55,10 @@ public final class TopologyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<TraceAnalysis.HostAnalysis> hosts = analysis.runHosts(traces);
+        List<HostAnalysis> hosts = analysis.runHosts(traces);
         PrintWriter out = spec.commandLine().getOut();
         if (hosts.size() > 1) {
-            TraceAnalysis.Cluster cluster = analysis.cluster(hosts);
+            Cluster cluster = analysis.cluster(hosts);
             switch (format) {
                 case json -> {
                     ObjectNode whole = cluster.document();
@@ -69,7 +73,7 @@ public final class TopologyCommand implements Callable<Integer> {
                 }
                 case dot -> out.print(dot(hosts, cluster.migrations()));
                 case text -> {
-                    for (TraceAnalysis.HostAnalysis host : hosts) {
+                    for (HostAnalysis host : hosts) {
                         out.println("=== host " + host.host().name() + " (" + host.trace() + ")");
                         out.print(tree(host.report()));
                         out.println();
@@ -304,7 +308,7 @@ public final class TopologyCommand implements Callable<Integer> {
      * Several hosts: each a cluster of its own (node names prefixed with the host, since two hosts' {@code virbr0}
      * are two bridges), and each migration a dashed edge from the port the VM left to the one it arrived at.
      */
-    static String dot(List<TraceAnalysis.HostAnalysis> hosts, List<Migrations.Migration> migrations) {
+    static String dot(List<HostAnalysis> hosts, List<Migrations.Migration> migrations) {
         StringBuilder sb = new StringBuilder("graph topology {\n  node [shape=box];\n  compound=true;\n");
         for (int i = 0; i < hosts.size(); i++) {
             String host = hosts.get(i).host().name();

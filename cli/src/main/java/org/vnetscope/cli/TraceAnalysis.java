@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -14,19 +13,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.function.LongUnaryOperator;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.Kallsyms;
 import org.vnetscope.analysis.NetworkAnalysis;
-import org.vnetscope.analysis.cluster.ClusterTraffic;
-import org.vnetscope.analysis.cluster.CrossHostPaths;
-import org.vnetscope.analysis.cluster.Migrations;
 import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.analysis.sync.ClockSync;
-import org.vnetscope.analysis.sync.LinearMap;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.document.AnalysisEngine;
+import org.vnetscope.document.Cluster;
+import org.vnetscope.document.ClusterJson;
+import org.vnetscope.document.Durations;
+import org.vnetscope.document.HostAnalysis;
+import org.vnetscope.document.HostTraces;
+import org.vnetscope.document.ReportJson;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -90,10 +91,6 @@ final class TraceAnalysis {
         }
     }
 
-    /** One traced host's traces and their analysis. */
-    record HostAnalysis(TraceHosts.Host host, String trace, AnalysisReport report) {
-    }
-
     /**
      * Runs every analysis over the traces named, host by host: the traces are grouped by the host that recorded
      * them (their {@code hostname} and clock), since two hosts' events are not one sequence and their devices are
@@ -116,7 +113,7 @@ final class TraceAnalysis {
         try {
             List<Future<HostAnalysis>> running = new ArrayList<>();
             for (TraceHosts.Host host : hosts) {
-                String label = label(host);
+                String label = HostAnalysis.label(host);
                 running.add(pool.submit(() -> {
                     TraceReader hostReader = TraceReader.open(host.directories(), TraceReader.Warnings.IGNORE);
                     limit(hostReader);
@@ -133,19 +130,61 @@ final class TraceAnalysis {
         }
     }
 
-    /** A host's traces as the user would name them: its one trace directory, or the folder holding them. */
-    private static String label(TraceHosts.Host host) {
-        List<Path> directories = host.directories();
-        if (directories.size() == 1) {
-            return directories.get(0).toString();
+    /**
+     * As {@link #runHosts(List)}, each host's analysis run by an engine (null: this process); the traces are
+     * grouped and the time range resolved here, as they are for this process's threads, so the engine reads what
+     * they would have read.
+     */
+    List<HostAnalysis> runHosts(List<Path> inputs, AnalysisEngine engine, Map<String, String> settings) {
+        if (engine == null) {
+            return runHosts(inputs);
         }
-        Path common = directories.get(0);
-        for (Path directory : directories) {
-            while (common != null && !directory.startsWith(common)) {
-                common = common.getParent();
+        AnalysisOptions options = options();
+        List<TraceHosts.Host> hosts;
+        List<HostTraces> work = new ArrayList<>();
+        try (TraceReader reader = inputs.size() == 1
+                ? EarlyOpen.open(inputs.get(0), TraceReader.Warnings.IGNORE)
+                : TraceReader.open(inputs, TraceReader.Warnings.IGNORE)) {
+            hosts = TraceHosts.of(reader.traces());
+            List<HostTraces> whole = HostTraces.of(inputs, hosts);
+            for (int i = 0; i < hosts.size(); i++) {
+                if (begin == null && end == null) {
+                    work.add(whole.get(i));
+                } else if (hosts.size() == 1) {
+                    long[] range = range(reader);
+                    work.add(whole.get(i).limitedTo(range[0], range[1]));
+                } else {
+                    try (TraceReader hostReader = TraceReader.open(hosts.get(i).directories(),
+                            TraceReader.Warnings.IGNORE)) {
+                        long[] range = range(hostReader);
+                        work.add(whole.get(i).limitedTo(range[0], range[1]));
+                    }
+                }
             }
         }
-        return common == null ? directories.get(0).toString() : common.toString();
+        List<AnalysisReport> reports;
+        try {
+            reports = engine.analyze(work, options, settings);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
+        List<HostAnalysis> done = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            done.add(new HostAnalysis(hosts.get(i), work.get(i).label(), reports.get(i)));
+        }
+        return done;
+    }
+
+    private static final long[] UNLIMITED = {Long.MIN_VALUE, Long.MAX_VALUE};
+
+    /** The time range of the options on this reader's clock, unlimited when they give none. */
+    private long[] range(TraceReader reader) {
+        try {
+            long[] bounds = TimeRange.bounds(reader, begin, end, null, false, ZoneId.systemDefault());
+            return bounds == null ? UNLIMITED : bounds;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
     }
 
     private static HostAnalysis await(Future<HostAnalysis> host) {
@@ -175,46 +214,13 @@ final class TraceAnalysis {
         }
     }
 
-    /**
-     * What several hosts' analyses tell together: how each host's clock maps to the reference one (from the packets
-     * they exchanged), the VMs that moved between them, and the packets' paths from one host to another.
-     */
-    record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<String, LongUnaryOperator> toReference,
-                   List<Migrations.Migration> migrations, List<CrossHostPaths.Path> crossHostPaths) {
-
-        /** The document of several hosts on one time line (see {@link ClusterJson}). */
-        ObjectNode document() {
-            ObjectNode document = ClusterJson.of(hosts, toReference, migrations, crossHostPaths);
-            document.set("sync", SyncReport.json(sync).get("sync"));
-            return document;
-        }
-    }
-
     /** The hosts' clocks tied from the packets they exchanged; {@code reference} null for the best tied host. */
     static ClockSync.Result synchronize(List<HostAnalysis> hosts, String reference) {
-        return ClockSync.synchronize(hosts.stream().map(host -> new ClockSync.Host(host.host().name(), host.trace(),
-                host.report().boundaryPackets().clockUuid(), host.report().startNs(), host.report().endNs(),
-                host.report().boundaryPackets())).toList(), reference);
+        return Cluster.synchronize(hosts, reference);
     }
 
     Cluster cluster(List<HostAnalysis> hosts) {
-        ClockSync.Result sync = synchronize(hosts, null);
-        Map<String, LongUnaryOperator> toReference = new LinkedHashMap<>();
-        Map<String, LongUnaryOperator> fromReference = new LinkedHashMap<>();
-        for (ClockSync.Transform transform : sync.transforms()) {
-            toReference.put(transform.host(), transform::toReference);
-            LinearMap inverse = transform.map().inverse();
-            fromReference.put(transform.host(), inverse::apply);
-        }
-        List<Migrations.Migration> migrations = new ArrayList<>();
-        for (Migrations.Migration migration : Migrations.find(hosts.stream()
-                .map(host -> new Migrations.HostReport(host.host().name(), host.report(),
-                        toReference.get(host.host().name())))
-                .toList())) {
-            migrations.add(Migrations.withLoss(migration, downtimeTraffic(hosts, fromReference,
-                    migration.lastPacketNs(), migration.firstPacketNs())));
-        }
-        return new Cluster(hosts, sync, toReference, migrations, CrossHostPaths.of(sync));
+        return Cluster.of(hosts, options());
     }
 
     /** The document of several hosts' analyses on one time line (see {@link ClusterJson}). */
@@ -225,28 +231,6 @@ final class TraceAnalysis {
     /** What only several hosts together tell, after each host's own tables. */
     void printCluster(List<HostAnalysis> hosts, PrintWriter out) {
         ClusterText.print(cluster(hosts), out);
-    }
-
-    /**
-     * The cluster's VM traffic over a time range of the reference clock: each host's traces read again over that
-     * range alone (their index files find it without decoding what comes before), the VMs those of the whole traces.
-     */
-    private ClusterTraffic.Result downtimeTraffic(List<HostAnalysis> hosts, Map<String, LongUnaryOperator> fromReference,
-                                                  long beginNs, long endNs) {
-        AnalysisOptions options = options();
-        List<AnalysisReport> window = new ArrayList<>();
-        for (HostAnalysis host : hosts) {
-            LongUnaryOperator clock = fromReference.get(host.host().name());
-            long begin = clock.applyAsLong(beginNs) + 1; // the last frame before is not part of the downtime
-            long end = clock.applyAsLong(endNs) - 1;
-            if (end < begin) {
-                continue;
-            }
-            TraceReader reader = TraceReader.open(host.host().directories(), TraceReader.Warnings.IGNORE);
-            reader.limitTo(begin, end);
-            window.add(NetworkAnalysis.analyze(reader, host.trace(), options, null));
-        }
-        return ClusterTraffic.of(hosts.stream().map(HostAnalysis::report).toList(), window);
     }
 
     /** The document of {@code analyze --format json} (described by docs/schema/analyze.schema.json). */
@@ -269,27 +253,12 @@ final class TraceAnalysis {
 
     /** {@code 100ms}, {@code 1s}, {@code 250us}, {@code 5000ns}, {@code 2m}. */
     long parseDuration(String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        String[][] units = {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"},
-                {"m", "60000000000"}};
-        for (String[] unit : units) {
-            String number = value.endsWith(unit[0]) ? value.substring(0, value.length() - unit[0].length()) : "";
-            // "ms" also ends in "s": take a unit only when what precedes it is a number
-            if (!number.isEmpty() && (Character.isDigit(number.charAt(number.length() - 1))
-                    || number.endsWith("."))) {
-                try {
-                    double amount = Double.parseDouble(number);
-                    long ns = Math.round(amount * Long.parseLong(unit[1]));
-                    if (ns > 0) {
-                        return ns;
-                    }
-                } catch (NumberFormatException e) {
-                    break;
-                }
-            }
+        try {
+            return Durations.parseNs(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(),
+                    "invalid --bin '" + text + "': use e.g. 100ms, 1s, 500us");
         }
-        throw new ParameterException(command.commandLine(),
-                "invalid --bin '" + text + "': use e.g. 100ms, 1s, 500us");
     }
 
     /**

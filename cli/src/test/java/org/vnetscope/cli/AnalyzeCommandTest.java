@@ -23,6 +23,7 @@ import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
 import org.vnetscope.analysis.TrafficCounts;
 import org.vnetscope.analysis.ovs.Datapath;
+import org.vnetscope.document.ReportJson;
 
 class AnalyzeCommandTest {
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.document.ReportJson;
 
 /**
  * {@code analyze} and {@code topology} over several hosts' traces (samples/lab5: two qemu guests as hosts, a VM

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vnetscope.document.ReportJson;
 
 /**
  * {@code paths[]} in the document of several hosts (samples/lab5): every hop names its host, each host's own paths

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vnetscope.document.ReportJson;
 
 /**
  * {@code vnetscope placement} on the bundled sample and on the two-host lab recording (samples/lab5), against what

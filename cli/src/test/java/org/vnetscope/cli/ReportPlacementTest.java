@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vnetscope.document.ReportJson;
 
 /**
  * {@code vnetscope report --hosts}: the document the page draws holds, under {@code placement}, exactly what

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vnetscope.document.ReportJson;
 
 /**
  * {@code vnetscope sync} on the two-host recording (samples/lab5 mh-uplink), whose hostb clock reads about 2.646 s

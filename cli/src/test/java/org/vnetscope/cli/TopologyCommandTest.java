@@ -17,6 +17,7 @@ import org.vnetscope.analysis.paths.DeviceRef;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
 import org.vnetscope.analysis.topology.VmTraffic;
+import org.vnetscope.document.ReportJson;
 
 /**
  * {@code vnetscope topology}: the JSON names are a public contract, the DOT output a valid graph; on the bundled

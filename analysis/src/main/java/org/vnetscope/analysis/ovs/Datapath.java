@@ -1,5 +1,6 @@
 package org.vnetscope.analysis.ovs;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  * @param flows            executed packets by flow key, most packets first
  */
 public record Datapath(String name, String bridge, List<Port> ports, long upcalls, List<Upcall> upcallList,
-                       long executedPackets, long outputActions, long drops, List<Flow> flows) {
+                       long executedPackets, long outputActions, long drops, List<Flow> flows) implements Serializable {
 
     public Datapath {
         ports = List.copyOf(ports);
@@ -38,7 +39,7 @@ public record Datapath(String name, String bridge, List<Port> ports, long upcall
      * @param drops         packets that came in through it and got no output action
      */
     public record Port(int number, String name, boolean internal, long outputActions, long upcalls,
-                       Long firstUpcallNs, Long lastUpcallNs, long drops) {
+                       Long firstUpcallNs, Long lastUpcallNs, long drops) implements Serializable {
     }
 
     /**
@@ -54,7 +55,7 @@ public record Datapath(String name, String bridge, List<Port> ports, long upcall
      * @param tpDst   transport destination port (ICMP: code)
      */
     public record FlowKey(String ethSrc, String ethDst, int ethType, int ipProto, String ipv4Src, String ipv4Dst,
-                          int tpSrc, int tpDst) {
+                          int tpSrc, int tpDst) implements Serializable {
     }
 
     /**
@@ -64,7 +65,7 @@ public record Datapath(String name, String bridge, List<Port> ports, long upcall
      * @param cmd    the upcall command (1: miss, 2: action)
      * @param key    its flow key
      */
-    public record Upcall(long timeNs, int inPort, String port, int cmd, FlowKey key) {
+    public record Upcall(long timeNs, int inPort, String port, int cmd, FlowKey key) implements Serializable {
     }
 
     /**
@@ -80,7 +81,7 @@ public record Datapath(String name, String bridge, List<Port> ports, long upcall
      * @param lastNs      the last one
      */
     public record Flow(int inPort, String port, FlowKey key, long packets, long bytes, List<Integer> outputPorts,
-                       long firstNs, long lastNs) {
+                       long firstNs, long lastNs) implements Serializable {
 
         public Flow {
             outputPorts = List.copyOf(outputPorts);

@@ -1,5 +1,7 @@
 package org.vnetscope.analysis.paths;
 
+import java.io.Serializable;
+
 /**
  * A device as paths know it: its name, the veth peer it hands packets to or from (null when none was seen),
  * which tells apart equal names in different namespaces, whether the packet left through it, and which of
@@ -8,7 +10,7 @@ package org.vnetscope.analysis.paths;
  * @param part 0 for the only pair with these names; while paths are gathered, the relay whose packets these are,
  *     once resolved, the pair's namespace inode (negative: a relay whose pair no namespace could be found for)
  */
-public record DeviceRef(String name, String partner, boolean transmit, long part) {
+public record DeviceRef(String name, String partner, boolean transmit, long part) implements Serializable {
 
     public DeviceRef(String name, String partner, boolean transmit) {
         this(name, partner, transmit, 0);

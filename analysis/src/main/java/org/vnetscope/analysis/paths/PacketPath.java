@@ -1,5 +1,6 @@
 package org.vnetscope.analysis.paths;
 
+import java.io.Serializable;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -21,10 +22,10 @@ import org.HdrHistogram.Histogram;
  */
 public record PacketPath(List<String> hops, long packets, long bytes, long delivered, long dropped, long unterminated,
                          long segmented, Latency latencyNs, List<HopLatency> hopLatencyNs, List<Drop> drops,
-                         List<DeviceRef> devices) {
+                         List<DeviceRef> devices) implements Serializable {
 
     /** Latency percentiles in ns, with the number of samples behind them. */
-    public record Latency(long samples, long p50, long p90, long p99, long max) {
+    public record Latency(long samples, long p50, long p90, long p99, long max) implements Serializable {
         public static Latency of(Histogram histogram) {
             if (histogram.getTotalCount() == 0) {
                 return new Latency(0, 0, 0, 0, 0);
@@ -34,9 +35,9 @@ public record PacketPath(List<String> hops, long packets, long bytes, long deliv
         }
     }
 
-    public record HopLatency(String from, String to, Latency latencyNs) {
+    public record HopLatency(String from, String to, Latency latencyNs) implements Serializable {
     }
 
-    public record Drop(String at, String reason, long packets) {
+    public record Drop(String at, String reason, long packets) implements Serializable {
     }
 }

@@ -11,7 +11,7 @@ import org.vnetscope.analysis.paths.Outcome;
  * receive on another needs, so that cross-host paths can be aggregated as a host's own paths are. Columns, one
  * row per journey; immutable.
  */
-public final class BoundaryJourneys {
+public final class BoundaryJourneys implements java.io.Serializable {
 
     /** No journeys: a table of packets without them (a test's, or one from before journeys were kept). */
     public static final BoundaryJourneys NONE = new BoundaryJourneys(List.of(), new int[0], new long[0],

@@ -1,5 +1,6 @@
 package org.vnetscope.analysis.sync;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,7 +23,7 @@ import java.util.UUID;
  * </ul>
  * Columns rather than objects: a busy trace has hundreds of thousands of them.
  */
-public final class BoundaryPackets {
+public final class BoundaryPackets implements Serializable {
 
     static final byte TCP = 1;
     static final byte OTHER_IP = 2;

@@ -1,5 +1,6 @@
 package org.vnetscope.analysis.topology;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -114,7 +115,7 @@ public final class SenderTraffic implements Consumer<Journey> {
      * @param binBytes    bytes per bin from the first
      */
     public record Row(String source, String destination, String device, String peer, long packets, long bytes,
-                      long binNs, long firstBinNs, long[] binBytes) {
+                      long binNs, long firstBinNs, long[] binBytes) implements Serializable {
     }
 
     public List<Row> result(UnaryOperator<InterfaceId> resolve) {

@@ -1,5 +1,6 @@
 package org.vnetscope.analysis.topology;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * @param changes    MAC moves, FDB additions and deletions, port removals, in time order
  */
 public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Interface> interfaces,
-                       List<Change> changes) {
+                       List<Change> changes) implements Serializable {
 
     /**
      * @param name           bridge device name ("bridge?N" when the trace never named it)
@@ -30,7 +31,8 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      *                   groups of two ports or more, by first port name
      */
     public record Bridge(String name, List<String> ipv4, List<Port> ports, Boolean vlanFiltering, Integer defaultPvid,
-                         String defaultPvidSource, List<Vlan> vlanMembership, List<List<String>> forwardingGroups) {
+                         String defaultPvidSource, List<Vlan> vlanMembership, List<List<String>> forwardingGroups)
+            implements Serializable {
     }
 
     /**
@@ -49,7 +51,7 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      */
     public record Port(String name, String kind, String vm, List<Mac> macs, List<Integer> vlans,
                        List<Vlan> vlanMembership, Peer peer, List<String> ipv4, Long lastSeenNs, Long removedNs,
-                       Long firstSeenNs) {
+                       Long firstSeenNs) implements Serializable {
 
         /** A port as earlier versions described it, without the time of its first packet. */
         public Port(String name, String kind, String vm, List<Mac> macs, List<Integer> vlans, List<Vlan> vlanMembership,
@@ -76,18 +78,18 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param untilNs     when its local entry was deleted while the device stayed (the VLAN left it), or null
      */
     public record Vlan(int vid, Boolean pvid, Boolean untagged, String source, String flagsSource, Long seenNs,
-                       Long untilNs) {
+                       Long untilNs) implements Serializable {
     }
 
     /** A MAC address with its VLAN (null: none, the bridge does not filter VLANs). */
-    public record Mac(String mac, Integer vlan) {
+    public record Mac(String mac, Integer vlan) implements Serializable {
     }
 
     /**
      * @param name  device name inside its namespace
      * @param netns network namespace inode (as the net_ns context shows it), or null when unknown
      */
-    public record Peer(String name, Long netns) {
+    public record Peer(String name, Long netns) implements Serializable {
     }
 
     /**
@@ -97,10 +99,10 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param tap   the tap a user-space relay copies frames between this pair and (QEMU without vhost), or null;
      *              such a pair is listed once per namespace when every VM has one with the same names
      */
-    public record VethPair(String a, String b, Long netns, String tap) {
+    public record VethPair(String a, String b, Long netns, String tap) implements Serializable {
     }
 
-    public record Interface(String name, String ipv4) {
+    public record Interface(String name, String ipv4) implements Serializable {
     }
 
     /**
@@ -115,6 +117,7 @@ public record Topology(List<Bridge> bridges, List<VethPair> vethPairs, List<Inte
      * @param to     the port it is behind now, or null
      * @param leftNs for a move, when the address was last seen at (or deleted from) its old port, or null
      */
-    public record Change(long timeNs, String kind, String mac, String ip, String from, String to, Long leftNs) {
+    public record Change(long timeNs, String kind, String mac, String ip, String from, String to, Long leftNs)
+            implements Serializable {
     }
 }

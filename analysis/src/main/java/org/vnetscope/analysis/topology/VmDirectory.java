@@ -1,6 +1,7 @@
 package org.vnetscope.analysis.topology;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.w3c.dom.NodeList;
  * <p>Mapping file: one VM per line, {@code name key...}, where each key is a device name, a MAC address
  * ({@code xx:xx:xx:xx:xx:xx}) or a namespace inode (digits); {@code #} starts a comment.
  */
-public final class VmDirectory {
+public final class VmDirectory implements Serializable {
 
     private final Map<String, String> byDevice = new HashMap<>();
     private final Map<String, String> byMac = new HashMap<>();
@@ -30,7 +31,7 @@ public final class VmDirectory {
     private final Map<String, Size> sizes = new HashMap<>();
 
     /** A VM's size as its libvirt domain declares it ({@code <vcpu>}, {@code <memory unit=...>}). */
-    public record Size(double cpu, long memoryMib) {
+    public record Size(double cpu, long memoryMib) implements Serializable {
     }
 
     public static VmDirectory empty() {

@@ -1,5 +1,6 @@
 package org.vnetscope.analysis.topology;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.vnetscope.analysis.paths.PacketPath;
  * @param bytes   frame bytes
  * @param dropped of which dropped
  */
-public record VmTraffic(String from, String to, long packets, long bytes, long dropped) {
+public record VmTraffic(String from, String to, long packets, long bytes, long dropped) implements Serializable {
 
     /** The matrix of the paths over the topology: a VM is a bridge port (named when the topology names it). */
     public static List<VmTraffic> matrix(List<PacketPath> paths, Topology topology) {

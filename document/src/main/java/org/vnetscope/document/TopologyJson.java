@@ -1,4 +1,4 @@
-package org.vnetscope.cli;
+package org.vnetscope.document;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -12,7 +12,7 @@ import org.vnetscope.analysis.paths.PacketPath;
  * {@code vnetscope analyze --format json} and {@code vnetscope topology --format json}: the snake_case forms of the
  * report's records, as {@code docs/schema/analyze.schema.json} describes them.
  */
-final class TopologyJson {
+public final class TopologyJson {
 
     private static final ObjectMapper SNAKE_CASE = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -20,7 +20,7 @@ final class TopologyJson {
     private TopologyJson() {
     }
 
-    static void addTo(ObjectNode root, AnalysisReport report) {
+    public static void addTo(ObjectNode root, AnalysisReport report) {
         root.set("topology", SNAKE_CASE.valueToTree(report.topology()));
         ArrayNode paths = root.putArray("paths");
         for (PacketPath path : report.paths()) {

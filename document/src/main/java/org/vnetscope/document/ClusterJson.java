@@ -1,4 +1,4 @@
-package org.vnetscope.cli;
+package org.vnetscope.document;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +19,7 @@ import org.vnetscope.analysis.paths.PacketPath;
  * {@code eth0} are two interfaces), every time on the reference host's clock, and {@code hosts[]}. Each path's
  * hops name their host, and the paths packets took from one host to another are rows of {@code paths[]} too.
  */
-final class ClusterJson {
+public final class ClusterJson {
 
     /** The members whose numbers are instants (ns since the epoch on a host's clock), not durations. */
     private static final Set<String> INSTANTS = Set.of("start_ns", "end_ns", "begin_ns", "time_ns", "left_ns",
@@ -37,16 +37,16 @@ final class ClusterJson {
      * The document of several hosts. {@code toReference} gives, per host name, how its clock's instants map to
      * the reference clock; a host it does not name keeps its own clock.
      */
-    static ObjectNode of(List<TraceAnalysis.HostAnalysis> hosts, Map<String, LongUnaryOperator> toReference,
+    public static ObjectNode of(List<HostAnalysis> hosts, Map<String, LongUnaryOperator> toReference,
                          List<Migrations.Migration> migrations, List<CrossHostPaths.Path> crossHostPaths) {
         ObjectNode root = ReportJson.MAPPER.createObjectNode();
-        root.put("trace", String.join(" ", hosts.stream().map(TraceAnalysis.HostAnalysis::trace).toList()));
+        root.put("trace", String.join(" ", hosts.stream().map(HostAnalysis::trace).toList()));
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
         ArrayNode hostList = root.putArray("hosts");
         ObjectNode[] documents = new ObjectNode[hosts.size()];
         for (int i = 0; i < hosts.size(); i++) {
-            TraceAnalysis.HostAnalysis host = hosts.get(i);
+            HostAnalysis host = hosts.get(i);
             String name = host.host().name();
             ObjectNode document = ReportJson.of(host.report());
             shift(document, toReference.getOrDefault(name, LongUnaryOperator.identity()));
@@ -150,9 +150,9 @@ final class ClusterJson {
      * The cluster's VM pairs: each VM with the host(s) it ran on, the pair's traffic (each packet counted once, where
      * it was sent) and the part of it that crossed hosts, bin by bin, from where each VM ran then.
      */
-    private static void vmMatrix(ArrayNode rows, List<TraceAnalysis.HostAnalysis> hosts,
+    private static void vmMatrix(ArrayNode rows, List<HostAnalysis> hosts,
                                  Map<String, LongUnaryOperator> toReference, List<Migrations.Migration> migrations) {
-        List<org.vnetscope.analysis.AnalysisReport> reports = hosts.stream().map(TraceAnalysis.HostAnalysis::report)
+        List<org.vnetscope.analysis.AnalysisReport> reports = hosts.stream().map(HostAnalysis::report)
                 .toList();
         ClusterTraffic.Result traffic = ClusterTraffic.of(reports, reports, toReference);
         Map<String, ClusterTraffic.Vm> vms = new java.util.HashMap<>();
@@ -305,7 +305,7 @@ final class ClusterJson {
     }
 
     /** Maps every instant of a host's document onto the reference clock, in place. */
-    static void shift(JsonNode node, LongUnaryOperator toReference) {
+    public static void shift(JsonNode node, LongUnaryOperator toReference) {
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {

@@ -1,4 +1,4 @@
-package org.vnetscope.cli;
+package org.vnetscope.document;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,14 +17,14 @@ import org.vnetscope.analysis.TrafficCounts;
  * described by {@code docs/schema/analyze.schema.json}, so it is written explicitly rather than derived from
  * the Java records.
  */
-final class ReportJson {
+public final class ReportJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ReportJson() {
     }
 
-    static ObjectNode of(AnalysisReport report) {
+    public static ObjectNode of(AnalysisReport report) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("trace", report.trace());
         root.put("start_ns", report.startNs());
