@@ -1,8 +1,10 @@
 package org.vnetscope.analysis;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
-import org.vnetscope.ctf.FieldKey;
+import org.vnetscope.ctf.TraceReader;
 
 /**
  * The network and transport header of the packet event being dispatched, read once per event for every analysis
@@ -64,15 +66,105 @@ final class PacketHeader {
     /** {@link #readDetails} already read the current event's details. */
     private boolean detailed;
 
-    /** Reads the header of every event of the names that carry one (and of transmits, which have none). */
+    /** The reader of the stream subscribed to, whose reading thread may have read the current header. */
+    private TraceReader reader;
+
+    /** The events whose header is read: those of the names that carry one, and transmits, which have none. */
+    static final List<String> EVENT_NAMES = names();
+
+    private static List<String> names() {
+        List<String> names = new ArrayList<>(List.of(NetFields.NET_DEV_QUEUE, NetFields.NET_DEV_XMIT));
+        names.addAll(List.of(NetFields.NETIF_RX));
+        names.addAll(List.of(NetFields.RECEIVE_SKB));
+        return List.copyOf(names);
+    }
+
+    /**
+     * Reads the header of every event of {@link #EVENT_NAMES}; or, where the stream's reading thread reads headers
+     * ahead ({@link Ahead}), takes what it read of those it read.
+     */
     void subscribe(EventStream stream) {
-        stream.onEvent(NetFields.NET_DEV_QUEUE, this::read);
-        stream.onEvent(NetFields.NET_DEV_XMIT, this::read);
-        for (String name : NetFields.NETIF_RX) {
-            stream.onEvent(name, this::read);
+        boolean readAhead = stream.reader().preparation() instanceof Ahead;
+        reader = stream.reader();
+        for (String name : EVENT_NAMES) {
+            stream.onEvent(name, readAhead ? this::readOrCopy : this::read);
         }
-        for (String name : NetFields.RECEIVE_SKB) {
-            stream.onEvent(name, this::read);
+    }
+
+    private void readOrCopy(Event event) {
+        PacketHeader ahead = (PacketHeader) reader.prepared();
+        if (ahead != null) {
+            copyRead(ahead);
+        } else {
+            read(event);
+        }
+    }
+
+    /**
+     * What a reading thread does for the analyses on each event (see {@link TraceReader#readingAhead(
+     * TraceReader.Preparation)}): reads the header of an event of {@link #EVENT_NAMES} into a header of the event's
+     * own, which {@link #copyRead} takes over as it is handled. The header depends on the event alone, so it is the
+     * one the analyses' thread would read.
+     */
+    static final class Ahead implements TraceReader.Preparation<PacketHeader> {
+        /** By event class index: whether it is one of {@link #EVENT_NAMES}; 0 not known yet, 1 yes, 2 no. */
+        private byte[] carries = new byte[64];
+
+        @Override
+        public PacketHeader newSlot() {
+            return new PacketHeader();
+        }
+
+        @Override
+        public void prepare(Event event, PacketHeader slot) {
+            int index = event.classIndex();
+            if (index >= carries.length) {
+                carries = java.util.Arrays.copyOf(carries, Math.max(index + 1, 2 * carries.length));
+            }
+            if (carries[index] == 0) {
+                carries[index] = (byte) (EVENT_NAMES.contains(event.name()) ? 1 : 2);
+            }
+            if (carries[index] == 1) {
+                slot.read(event);
+            }
+        }
+    }
+
+    /**
+     * Takes over from {@code read} the fields {@link #read} wrote there, as it wrote them: exactly those, so that
+     * what only {@link #readDetails} wrote, or an earlier event, stays as reading here would have left it. Follows
+     * {@link #read}'s branches; {@code PacketHeaderAheadTest} checks the two against each other field by field.
+     */
+    void copyRead(PacketHeader read) {
+        detailed = false; // as read starts: the details of an earlier event are not this one's
+        tcp = read.tcp;
+        udp = read.udp;
+        icmp = read.icmp;
+        kind = read.kind;
+        if (kind != IPV4 && kind != IPV6) {
+            return;
+        }
+        protocol = read.protocol;
+        ipId = read.ipId;
+        sourceHigh = read.sourceHigh;
+        sourceLow = read.sourceLow;
+        destinationHigh = read.destinationHigh;
+        destinationLow = read.destinationLow;
+        sourcePort = read.sourcePort;
+        destinationPort = read.destinationPort;
+        if (tcp) {
+            tcpSequence = read.tcpSequence;
+            tcpAck = read.tcpAck;
+        } else if (udp) {
+            udpCheck = read.udpCheck;
+        }
+        if (kind == IPV6) {
+            ipLength = read.ipLength;
+            ipHeaderLength = read.ipHeaderLength;
+            if (tcp) {
+                tcpHeaderLength = read.tcpHeaderLength;
+                tcpFlags = read.tcpFlags;
+            }
         }
     }
 

@@ -160,7 +160,7 @@ final class DumpCommand implements Callable<Integer> {
         }
     }
 
-    private static long streamBytes(TraceReader reader) {
+    static long streamBytes(TraceReader reader) {
         long bytes = 0;
         for (StreamFile stream : reader.streams()) {
             try {

@@ -17,6 +17,7 @@ import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.Kallsyms;
 import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.ReadingAhead;
 import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.analysis.sync.ClockSync;
 import org.vnetscope.ctf.Event;
@@ -72,6 +73,20 @@ final class TraceAnalysis {
             description = "Analyse only what happened at or before END (same formats as --begin).")
     String end;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = {"Threads to use (default: the processors available, and one thread for a trace of less "
+                    + "than 16 MB of stream files). With 2 or more, a trace is read and decoded on a thread of its "
+                    + "own while the analyses take its events, in the same order, on another: the result is that "
+                    + "of one thread, byte for byte. A trace takes at most 2; several hosts' traces take one each, "
+                    + "two when N allows."})
+    Integer threads;
+
+    /**
+     * Below this much stream data a reading thread of its own costs about what it gives (its start, its batches'
+     * frames): the threshold of {@code dump --decode-only}.
+     */
+    private static final long READ_AHEAD_THRESHOLD_BYTES = 16L << 20;
+
     /** Runs every analysis over the trace, with progress on stderr when stderr is a terminal. */
     AnalysisReport run(Path trace) {
         return run(EarlyOpen.open(trace, TraceReader.Warnings.IGNORE), trace.toString());
@@ -80,6 +95,7 @@ final class TraceAnalysis {
     private AnalysisReport run(TraceReader reader, String traceName) {
         AnalysisOptions options = options();
         limit(reader);
+        reader = readAheadIfWorth(reader, threads());
         if (!Progress.stderrIsTerminal()) {
             return NetworkAnalysis.analyze(reader, traceName, options, null);
         }
@@ -94,10 +110,12 @@ final class TraceAnalysis {
     /**
      * Runs every analysis over the traces named, host by host: the traces are grouped by the host that recorded
      * them (their {@code hostname} and clock), since two hosts' events are not one sequence and their devices are
-     * not the same devices. Several hosts are analysed on threads of their own.
+     * not the same devices. Several hosts are analysed on threads of their own, as many at once as --threads
+     * allows; a host's trace is read ahead on a thread of its own when twice as many threads as hosts are allowed.
      */
     List<HostAnalysis> runHosts(List<Path> inputs) {
         AnalysisOptions options = options(); // bad options are told before any trace is opened
+        int threads = threads();
         TraceReader reader = inputs.size() == 1
                 ? EarlyOpen.open(inputs.get(0), TraceReader.Warnings.IGNORE)
                 : TraceReader.open(inputs, TraceReader.Warnings.IGNORE);
@@ -108,8 +126,10 @@ final class TraceAnalysis {
             return List.of(new HostAnalysis(hosts.get(0), label, run(reader, label)));
         }
         reader.close();
-        ExecutorService pool = Executors.newFixedThreadPool(
-                Math.max(1, Math.min(hosts.size(), Runtime.getRuntime().availableProcessors())));
+        int hostThreads = Math.max(1, Math.min(hosts.size(), threads));
+        // threads beyond one per host read the hosts' traces ahead
+        int perHost = threads / hostThreads;
+        ExecutorService pool = Executors.newFixedThreadPool(hostThreads);
         try {
             List<Future<HostAnalysis>> running = new ArrayList<>();
             for (TraceHosts.Host host : hosts) {
@@ -117,7 +137,8 @@ final class TraceAnalysis {
                 running.add(pool.submit(() -> {
                     TraceReader hostReader = TraceReader.open(host.directories(), TraceReader.Warnings.IGNORE);
                     limit(hostReader);
-                    return new HostAnalysis(host, label, NetworkAnalysis.analyze(hostReader, label, options, null));
+                    return new HostAnalysis(host, label, NetworkAnalysis.analyze(readAheadIfWorth(hostReader, perHost),
+                            label, options, null));
                 }));
             }
             List<HostAnalysis> done = new ArrayList<>();
@@ -203,6 +224,30 @@ final class TraceAnalysis {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** The threads --threads allows (the processors available when not given). */
+    private int threads() {
+        if (threads != null && threads < 1) {
+            throw new ParameterException(command.commandLine(), "--threads must be at least 1");
+        }
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The reader read ahead on a thread of its own when {@link #readsAhead} says so for the threads this analysis
+     * may take.
+     */
+    private TraceReader readAheadIfWorth(TraceReader reader, int allowed) {
+        return readsAhead(allowed, threads != null, DumpCommand.streamBytes(reader)) ? ReadingAhead.of(reader) : reader;
+    }
+
+    /**
+     * Whether a trace is read on a thread of its own beside its analyses: when two threads are allowed and, unless
+     * --threads asked for them, the trace is large enough for a second thread to pay.
+     */
+    static boolean readsAhead(int allowed, boolean asked, long streamBytes) {
+        return allowed >= 2 && (asked || streamBytes >= READ_AHEAD_THRESHOLD_BYTES);
     }
 
     private void limit(TraceReader reader) {

@@ -128,6 +128,57 @@ public interface TraceReader extends Closeable {
     }
 
     /**
+     * This reader's records read on a thread of its own, some way ahead of the caller, who handles the earlier ones
+     * meanwhile: the returned reader yields exactly the records this one would, in the same order, and answers every
+     * question about an event as this one would (its values too stay valid only until the next {@link #next()}).
+     * Use it instead of this reader, from one thread; closing it closes this one. Call before the first
+     * {@link #next()}, after {@link #limitTo} if any. A reader that cannot read ahead returns itself.
+     *
+     * @throws IllegalStateException when reading has started
+     */
+    default TraceReader readingAhead() {
+        return readingAhead(null);
+    }
+
+    /**
+     * As {@link #readingAhead()}, the reading thread also running {@code preparation} on events it reads (after
+     * decoding them, before the caller gets them) while it has time to spare: what it works out is the caller's
+     * through {@link #prepared()} while the event is current. Which events it prepares depends on how the two threads
+     * keep pace, so the caller works out itself what it finds unprepared, the same way. Null for none.
+     */
+    default TraceReader readingAhead(Preparation<?> preparation) {
+        return this;
+    }
+
+    /** The preparation the reading thread runs on each event ({@link #readingAhead(Preparation)}), or null. */
+    default Preparation<?> preparation() {
+        return null;
+    }
+
+    /**
+     * What {@link #preparation()} made of the current event: its slot, valid until the next {@link #next()}; null
+     * when the reading thread did not prepare it, when there is no preparation, or for a discard.
+     */
+    default Object prepared() {
+        return null;
+    }
+
+    /**
+     * Work a reading thread does for its caller on events it reads ahead ({@link #readingAhead(Preparation)}), so
+     * that what depends on the event alone is worked out beside the caller's handling of earlier events. Each
+     * record read ahead has a slot of its own, made once and filled again for each event the record holds that is
+     * prepared; the caller reads it while the event is current, the reading thread fills it again only after.
+     *
+     * @param <S> the slot
+     */
+    interface Preparation<S> {
+        S newSlot();
+
+        /** Fills the slot from the event (called on the reading thread, for every event in their order). */
+        void prepare(Event event, S slot);
+    }
+
+    /**
      * When the trace begins: the earliest timestamp_begin of the streams' first packets, in ns since the Unix
      * epoch, or {@link Long#MIN_VALUE} when no packet context has one. babeltrace2 takes the date of a time-of-day
      * bound ({@code --begin 10:15}) from it.

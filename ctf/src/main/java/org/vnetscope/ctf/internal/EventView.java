@@ -28,11 +28,11 @@ final class EventView implements Event {
     private static final Scope[] LOOKUP_ORDER = {
         Scope.EVENT_PAYLOAD, Scope.EVENT_CONTEXT, Scope.STREAM_EVENT_CONTEXT, Scope.PACKET_CONTEXT};
 
-    private StreamDecoder decoder;
+    private DecodedRecord decoder;
     private CompiledTrace.Event compiled;
     private InPlaceWalker walker;
 
-    void set(StreamDecoder current) {
+    void set(DecodedRecord current) {
         decoder = current;
         compiled = current.event;
         walker = null;

@@ -11,13 +11,13 @@ import org.vnetscope.ctf.meta.FloatType;
  * the plan has already bounds-checked. Allocates nothing but a scratch frame once per plan size.
  */
 final class InPlaceWalker {
-    private final StreamDecoder decoder;
+    private final DecodedRecord decoder;
     /** Values of fields inside the element being read, for lengths and tags that refer to them. */
     private long[] elementValues = new long[16];
     private long pos;
     private int frame;
 
-    InPlaceWalker(StreamDecoder decoder) {
+    InPlaceWalker(DecodedRecord decoder) {
         this.decoder = decoder;
     }
 

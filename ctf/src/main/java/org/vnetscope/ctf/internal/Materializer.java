@@ -12,13 +12,13 @@ import org.vnetscope.ctf.meta.IntegerType;
  * printers and tests. It reads bytes the plan has already validated, so it needs no bounds checks of its own.
  */
 final class Materializer {
-    private final StreamDecoder decoder;
+    private final DecodedRecord decoder;
     private final Plan plan;
     /** This scope's values as decoded so far, for references into the scope itself. */
     private final long[] own;
     private long pos;
 
-    Materializer(StreamDecoder decoder, Plan plan, long start) {
+    Materializer(DecodedRecord decoder, Plan plan, long start) {
         this.decoder = decoder;
         this.plan = plan;
         this.own = new long[plan.slotCount()];
@@ -101,7 +101,7 @@ final class Materializer {
     }
 
     /** Reads an integer of more than 64 bits in 64-bit chunks, in the bit order of its byte order. */
-    static java.math.BigInteger wideInteger(StreamDecoder decoder, long at, IntegerType type) {
+    static java.math.BigInteger wideInteger(DecodedRecord decoder, long at, IntegerType type) {
         int size = type.sizeBits();
         boolean bigEndian = type.byteOrder() == ByteOrder.BIG_ENDIAN;
         java.math.BigInteger value = java.math.BigInteger.ZERO;

@@ -278,6 +278,24 @@ final class MergingReader implements TraceReader {
         return ka < kb || (ka == kb && tieRank[a] < tieRank[b]);
     }
 
+    /** The decoder of the current record. */
+    StreamDecoder current() {
+        return current;
+    }
+
+    /** The stream (index in {@link #decoders}) of the current record. */
+    int currentStream() {
+        return winner;
+    }
+
+    @Override
+    public TraceReader readingAhead(Preparation<?> preparation) {
+        if (started) {
+            throw new IllegalStateException("readingAhead must come before the first next()");
+        }
+        return new ReadAhead(this, preparation);
+    }
+
     @Override
     public Event event() {
         return current != null && current.kind == StreamDecoder.EVENT ? view : null;

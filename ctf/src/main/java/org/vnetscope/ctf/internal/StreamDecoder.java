@@ -20,8 +20,7 @@ import org.vnetscope.ctf.TraceReader;
  * most one decoded record (an event or a discard) that the merge has not consumed yet; the field values of
  * that event stay in this decoder's per-scope value frames until {@link #advance()} decodes the next one.
  */
-final class StreamDecoder {
-    private static final int SCOPES = Scope.values().length;
+final class StreamDecoder extends DecodedRecord {
     private static final int HEADER = Scope.PACKET_HEADER.ordinal();
     private static final int PACKET_CONTEXT = Scope.PACKET_CONTEXT.ordinal();
     /** Largest mapping; files beyond it are read through windows that each hold whole packets. */
@@ -32,11 +31,8 @@ final class StreamDecoder {
     static final int EVENT = 0;
     static final int DISCARD = 1;
 
-    final CompiledTrace trace;
     /** The file being read: one of {@link #files}, the first until the stream moves on to the next. */
     Path path;
-    /** The stream: its first file names it. */
-    StreamFile file;
     private final TraceReader.Warnings warnings;
     private FileChannel channel;
     private long fileSize;
@@ -53,25 +49,20 @@ final class StreamDecoder {
     final long firstPacketBeginNs;
     static final long NO_TIME = Long.MIN_VALUE;
 
-    // The mapped window: byte positions below are relative to windowBase; bit positions are too. Typed as mapped
-    // buffers, whose getters have one implementation: C1 then calls them directly instead of through the vtable.
-    private MappedByteBuffer le;
-    private MappedByteBuffer be;
+    // The mapped window (le, be, windowLength): byte positions below are relative to windowBase; bit positions are
+    // too.
     private long windowBase;
-    private long windowLength;
-
-    /** Decoded values by scope ordinal then slot; second words (string/array lengths) in {@link #aux}. */
-    final long[][] values = new long[SCOPES][];
-    final long[][] aux = new long[SCOPES][];
-    /** Bit position where each scope of the current packet / event starts. */
-    final long[] scopeStart = new long[SCOPES];
+    /**
+     * How many times the packet header and context frames were written (once per packet header read, the packet
+     * context after it): a {@link ReadAhead} copies them for its records when this changes.
+     */
+    long packetFramesWritten;
     private long[] loopRemaining = new long[8];
 
     private long pos;
     private long limit;
     private boolean limitIsContent;
 
-    private CompiledTrace.Stream streamClass;
     private boolean inPacket;
     private long nextPacketOffset;
     private long packetOffset;
@@ -89,12 +80,7 @@ final class StreamDecoder {
     private long prevEndClock = -1;
     private final ArrayDeque<Discard> pendingDiscards = new ArrayDeque<>(2);
 
-    // The pending record.
-    int kind;
-    CompiledTrace.Event event;
-    long cycles;
-    long timestampNs;
-    Discard discard;
+    // The pending record: kind, event, cycles, timestampNs, discard.
     private long lastCycles;
     private boolean warnedBackwards;
     /** Whether this stream was said to carry packets of another uuid: shared by its decoders of every time part. */
@@ -702,6 +688,7 @@ final class StreamDecoder {
 
     /** Decodes the packet header at a file offset; returns the packet's stream class. */
     private CompiledTrace.Stream readPacketHeader(long offset) {
+        packetFramesWritten++;
         long remaining = fileSize - offset;
         if (offset < windowBase || offset + Math.min(remaining, 1 << 20) > windowBase + windowLength) {
             mapWindow(offset, Math.min(remaining, MAX_WINDOW));
@@ -1442,36 +1429,10 @@ final class StreamDecoder {
         return -1;
     }
 
-    /** Bit position after the last variable-length integer read by {@link #readVariableLength}. */
-    private long varintEnd;
-
     /**
      * Reads a LEB128 variable-length integer at a byte-aligned bit position and sets {@link #varintEnd}; a signed
      * one is sign-extended from its last value bit. Values that need more than 64 bits are rejected.
      */
-    /**
-     * Reads again a variable-length integer that the plan already checked (for printers and materializers, which
-     * walk decoded data a second time); {@link #varintEnd()} is then the bit position after it.
-     */
-    long rereadVariableLength(long pos, boolean signed) {
-        long value = 0;
-        int shift = 0;
-        long at = pos;
-        int b;
-        do {
-            b = le.get((int) (at >>> 3)) & 0xFF;
-            at += 8;
-            value |= (long) (b & 0x7F) << shift;
-            shift += 7;
-        } while ((b & 0x80) != 0);
-        varintEnd = at;
-        return signed && shift < 64 ? (value << (64 - shift)) >> (64 - shift) : value;
-    }
-
-    long varintEnd() {
-        return varintEnd;
-    }
-
     private long readVariableLength(Plan plan, int pc, long pos, boolean signed) {
         long value = 0;
         int shift = 0;
@@ -1498,40 +1459,6 @@ final class StreamDecoder {
             value = (value << (64 - shift)) >> (64 - shift);
         }
         varintEnd = at;
-        return value;
-    }
-
-    /**
-     * Reads {@code size} bits (1..64) at a bit position of the window, unsigned. Little-endian fields take bits
-     * from the least significant end of each byte; big-endian ones from the most significant end (CTF 1.8).
-     */
-    long readBits(long bitPos, int size, boolean bigEndian) {
-        int index = (int) (bitPos >>> 3);
-        int shift = (int) (bitPos & 7);
-        if (shift + size <= 64 && index + 8 <= windowLength) {
-            if (bigEndian) {
-                long word = be.getLong(index);
-                return (word << shift) >>> (64 - size);
-            }
-            long word = le.getLong(index) >>> shift;
-            return size == 64 ? word : word & ((1L << size) - 1);
-        }
-        long value = 0;
-        int got = 0;
-        int bitInByte = shift;
-        while (got < size) {
-            int b = le.get(index++) & 0xFF;
-            int take = Math.min(8 - bitInByte, size - got);
-            if (bigEndian) {
-                long chunk = (b >>> (8 - bitInByte - take)) & ((1 << take) - 1);
-                value = (value << take) | chunk;
-            } else {
-                long chunk = (b >>> bitInByte) & ((1 << take) - 1);
-                value |= chunk << got;
-            }
-            got += take;
-            bitInByte = 0;
-        }
         return value;
     }
 
@@ -1570,32 +1497,6 @@ final class StreamDecoder {
     }
 
     // ---------------------------------------------------------------- access for the event view
-
-    /** The mapped stream, little-endian whatever the trace's byte order (readers of several bytes rely on it). */
-    MappedByteBuffer buffer() {
-        return le;
-    }
-
-    private InPlaceWalker walker;
-
-    /** This decoder's walker of values in place, made on first use. */
-    InPlaceWalker walker() {
-        if (walker == null) {
-            walker = new InPlaceWalker(this);
-        }
-        return walker;
-    }
-
-    Plan plan(int scope) {
-        return switch (scope) {
-            case 0 -> trace.packetHeader;
-            case 1 -> streamClass.packetContext;
-            case 2 -> streamClass.eventHeader;
-            case 3 -> streamClass.eventContext;
-            case 4 -> event.context;
-            default -> event.payload;
-        };
-    }
 
     void close() {
         try {

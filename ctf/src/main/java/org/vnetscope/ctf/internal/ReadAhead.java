@@ -1,0 +1,358 @@
+package org.vnetscope.ctf.internal;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.vnetscope.ctf.Discard;
+import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.StreamFile;
+import org.vnetscope.ctf.Trace;
+import org.vnetscope.ctf.TraceReader;
+
+/**
+ * A {@link MergingReader} read on a thread of its own, a few batches of records ahead of its caller (see
+ * {@link TraceReader#readingAhead()}). The reading thread decodes and merges as the reader alone does; after each
+ * record it hands the record's value frames over, whole, to a {@link DecodedRecord} of a batch, and its decoder goes
+ * on in other frames, so nothing is copied per field and the caller's {@link EventView} reads the very values the
+ * decoder wrote, through the same code: the records, their order and every answer about them are those of the
+ * reader read alone. The frames of a packet's header and context, which a decoder keeps for all the packet's
+ * events, are copied once per packet.
+ *
+ * <p>Batches go round between the two threads through two queues: the caller hands a batch back once it has moved
+ * past its last record, and the reading thread fills it again, each record trading the frames it held (now read)
+ * for those of the next record it takes over. A {@link TraceReader.Preparation} runs on the events of a batch when a
+ * filled batch is waiting for the caller as the reading thread starts it (the caller is the slower): what the
+ * caller finds unprepared it works out itself, so the work moves to whichever thread has time for it. The reader's
+ * warnings come from the reading thread; an error of the reader reaches the caller after the records before it, as
+ * it would have reading alone.
+ */
+final class ReadAhead implements TraceReader {
+
+    /**
+     * Records per batch, and batches: a hand-over between the threads per batch, and few records in flight, whose
+     * frames go from one core's cache to the other's and back (on lab-large, 4 x 256 records in flight took less
+     * CPU on both threads than 3 x 1,024, and 3 x 256, 4 x 128 or 2 x 512 no less: bench/README.md).
+     */
+    private static final int BATCH = 256;
+    private static final int BATCHES = 4;
+    private static final int HEADER = org.vnetscope.ctf.Scope.PACKET_HEADER.ordinal();
+    private static final int PACKET_CONTEXT = org.vnetscope.ctf.Scope.PACKET_CONTEXT.ordinal();
+    private static final int PAYLOAD = org.vnetscope.ctf.Scope.EVENT_PAYLOAD.ordinal();
+
+    /** A record read ahead: a decoder's record as it was, with the event frames it was decoded into. */
+    private static final class Record extends DecodedRecord {
+        /** The preparation's slot, made on the record's first prepared event. */
+        Object slot;
+        /** Whether the slot holds what the preparation made of this record's event. */
+        boolean prepared;
+    }
+
+    private static final class Batch {
+        final Record[] records = new Record[BATCH];
+        int size;
+        /** The reader ended after this batch's records. */
+        boolean last;
+        /** What the reader threw after this batch's records. */
+        Throwable failure;
+
+        Batch() {
+            for (int i = 0; i < BATCH; i++) {
+                records[i] = new Record();
+            }
+        }
+    }
+
+    /** The copies of a decoder's packet frames that its records of the current packet share. */
+    private static final class PacketCopies {
+        long[] headerValues;
+        long[] headerAux;
+        long[] contextValues;
+        long[] contextAux;
+        long copiedAt = -1;
+    }
+
+    private final MergingReader source;
+    @SuppressWarnings("rawtypes")
+    private final Preparation preparation;
+    private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
+    private final PacketCopies[] packetCopies;
+    /** The slots of every decoder's largest event frame of each scope: the size of the frames records trade. */
+    private final int[] eventSlots = new int[DecodedRecord.SCOPES];
+    private final EventView view = new EventView();
+    private Thread reading;
+    private volatile boolean closed;
+    private volatile long bytesRead;
+    private final long totalBytes;
+    private Batch batch;
+    private int index;
+    private Record current;
+    private boolean ended;
+
+    ReadAhead(MergingReader source, Preparation<?> preparation) {
+        this.source = source;
+        this.preparation = preparation;
+        this.totalBytes = source.totalBytes(); // asked here, as the reading thread will use the decoders
+        this.packetCopies = new PacketCopies[source.decoders.length];
+        for (int i = 0; i < packetCopies.length; i++) {
+            packetCopies[i] = new PacketCopies();
+        }
+        for (StreamDecoder decoder : source.decoders) {
+            for (int scope = 0; scope < eventSlots.length; scope++) {
+                if (scope != HEADER && scope != PACKET_CONTEXT && decoder.values[scope] != null) {
+                    eventSlots[scope] = Math.max(eventSlots[scope], decoder.values[scope].length);
+                }
+            }
+        }
+        // frames go round between decoders (of several traces, whose layouts differ): every one of the largest size
+        for (StreamDecoder decoder : source.decoders) {
+            for (int scope = 0; scope < eventSlots.length; scope++) {
+                if (eventSlots[scope] > 0 && decoder.values[scope].length < eventSlots[scope]) {
+                    decoder.values[scope] = new long[eventSlots[scope]];
+                    decoder.aux[scope] = new long[eventSlots[scope]];
+                }
+            }
+        }
+        for (int i = 0; i < BATCHES; i++) {
+            free.add(new Batch());
+        }
+    }
+
+    @Override
+    public List<Trace> traces() {
+        return source.traces();
+    }
+
+    @Override
+    public List<StreamFile> streams() {
+        return source.streams();
+    }
+
+    @Override
+    public void limitTo(long beginNs, long endNs) {
+        if (reading != null) {
+            throw new IllegalStateException("limitTo must come before the first next()");
+        }
+        source.limitTo(beginNs, endNs);
+    }
+
+    @Override
+    public long startNs() {
+        return source.startNs();
+    }
+
+    @Override
+    public long totalBytes() {
+        return totalBytes;
+    }
+
+    /** As far as the reading thread got at its last batch: a little ahead of the caller. */
+    @Override
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public boolean next() {
+        if (reading == null) {
+            start();
+        }
+        if (batch != null && ++index < batch.size) {
+            current = batch.records[index];
+            setView();
+            return true;
+        }
+        if (ended) {
+            return false;
+        }
+        if (batch != null) {
+            if (batch.failure != null || batch.last) {
+                return end(batch);
+            }
+            free.add(batch); // never full: there are only BATCHES batches
+        }
+        batch = take();
+        index = 0;
+        if (batch.size == 0) {
+            return end(batch);
+        }
+        current = batch.records[0];
+        setView();
+        return true;
+    }
+
+    private void setView() {
+        if (current.kind == StreamDecoder.EVENT) {
+            view.set(current);
+        }
+    }
+
+    private boolean end(Batch last) {
+        ended = true;
+        current = null;
+        Throwable failure = last.failure;
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        return false;
+    }
+
+    private Batch take() {
+        try {
+            return filled.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the trace", e);
+        }
+    }
+
+    @Override
+    public Preparation<?> preparation() {
+        return preparation;
+    }
+
+    @Override
+    public Object prepared() {
+        return current != null && current.prepared ? current.slot : null;
+    }
+
+    @Override
+    public Event event() {
+        return current != null && current.kind == StreamDecoder.EVENT ? view : null;
+    }
+
+    @Override
+    public Discard discard() {
+        return current != null && current.kind == StreamDecoder.DISCARD ? current.discard : null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread thread = reading;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        current = null;
+        source.close();
+    }
+
+    private void start() {
+        reading = new Thread(this::readAll, "vnetscope-read-ahead");
+        reading.setDaemon(true);
+        reading.start();
+    }
+
+    /** The reading thread: fills batches until the reader ends, fails, or the caller closes. */
+    private void readAll() {
+        Batch filling = null;
+        try {
+            while (!closed) {
+                filling = free.take();
+                filling.size = 0;
+                // the preparation only while the caller is behind (a batch waits for it): what is not prepared the
+                // caller works out itself, so the two threads share that work as their pace allows
+                boolean prepare = preparation != null && !filled.isEmpty();
+                boolean more = true;
+                while (filling.size < BATCH && (more = source.next())) {
+                    keep(filling.records[filling.size], prepare);
+                    filling.size++;
+                }
+                filling.last = !more;
+                bytesRead = source.bytesRead();
+                filled.add(filling);
+                filling = null;
+                if (!more) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed by the caller
+        } catch (RuntimeException | Error e) {
+            if (filling != null && !closed) {
+                // the records before the failure, then the failure, as reading alone would have shown them
+                filling.failure = e;
+                filled.add(filling);
+            }
+        }
+    }
+
+    /**
+     * Makes the record the reader's current one: its event frames are traded for the decoder's, which hold the
+     * record's values; its packet frames point to copies of the decoder's, made once per packet.
+     */
+    private void keep(Record record, boolean prepare) {
+        StreamDecoder decoder = source.current();
+        record.trace = decoder.trace;
+        record.streamClass = decoder.streamClass;
+        record.event = decoder.event;
+        record.le = decoder.le;
+        record.be = decoder.be;
+        record.windowLength = decoder.windowLength;
+        record.kind = decoder.kind;
+        record.cycles = decoder.cycles;
+        record.timestampNs = decoder.timestampNs;
+        record.discard = decoder.discard;
+        record.file = decoder.file;
+        record.prepared = false;
+        if (decoder.kind != StreamDecoder.EVENT) {
+            return;
+        }
+        if (prepare) {
+            // while the decoder's frames are its own: the reader's view reads through them
+            if (record.slot == null) {
+                record.slot = preparation.newSlot();
+            }
+            prepare(source.event(), record.slot);
+            record.prepared = true;
+        }
+        System.arraycopy(decoder.scopeStart, 0, record.scopeStart, 0, DecodedRecord.SCOPES);
+        long[][] filled = decoder.values;
+        long[][] filledAux = decoder.aux;
+        long[][] empty = record.values;
+        long[][] emptyAux = record.aux;
+        if (empty[PAYLOAD] == null) {
+            // a record's first event: event frames of its own, large enough for any decoder's, to trade
+            for (int scope = 0; scope < eventSlots.length; scope++) {
+                if (eventSlots[scope] > 0) {
+                    empty[scope] = new long[eventSlots[scope]];
+                    emptyAux[scope] = new long[eventSlots[scope]];
+                }
+            }
+        }
+        // the decoder goes on with its own packet frames in the record's event frames
+        empty[HEADER] = filled[HEADER];
+        empty[PACKET_CONTEXT] = filled[PACKET_CONTEXT];
+        emptyAux[HEADER] = filledAux[HEADER];
+        emptyAux[PACKET_CONTEXT] = filledAux[PACKET_CONTEXT];
+        decoder.values = empty;
+        decoder.aux = emptyAux;
+        PacketCopies copies = packetCopies[source.currentStream()];
+        if (copies.copiedAt != decoder.packetFramesWritten) {
+            copies.copiedAt = decoder.packetFramesWritten;
+            copies.headerValues = filled[HEADER].clone();
+            copies.headerAux = filledAux[HEADER].clone();
+            copies.contextValues = filled[PACKET_CONTEXT].clone();
+            copies.contextAux = filledAux[PACKET_CONTEXT].clone();
+        }
+        filled[HEADER] = copies.headerValues;
+        filled[PACKET_CONTEXT] = copies.contextValues;
+        filledAux[HEADER] = copies.headerAux;
+        filledAux[PACKET_CONTEXT] = copies.contextAux;
+        record.values = filled;
+        record.aux = filledAux;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void prepare(Event event, Object slot) {
+        preparation.prepare(event, slot);
+    }
+}
