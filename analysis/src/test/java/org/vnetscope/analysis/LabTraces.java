@@ -46,4 +46,28 @@ public final class LabTraces {
     public static EventStream stream(Path scenario) {
         return EventStream.open(scenario.resolve("trace").resolve("kernel"), TraceReader.Warnings.IGNORE);
     }
+
+    /**
+     * A trace analysed in {@code parts} time parts ({@link TraceReader#split}), each on its own, the parts merged: the
+     * report a distributed runner would make of it.
+     */
+    public static AnalysisReport inTimeParts(Path trace, int parts) {
+        TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE);
+        TraceReader.Split split = reader.split(parts);
+        org.assertj.core.api.Assertions.assertThat(split.parts()).hasSize(parts);
+        NetworkAnalysis merged = null;
+        for (TraceReader part : split.parts()) {
+            NetworkAnalysis analysis = new NetworkAnalysis(AnalysisOptions.defaults());
+            try (EventStream stream = EventStream.of(part)) {
+                analysis.subscribe(stream);
+                stream.start();
+            }
+            if (merged == null) {
+                merged = analysis;
+            } else {
+                merged.merge(analysis);
+            }
+        }
+        return merged.report(trace.toString(), reader.traces());
+    }
 }

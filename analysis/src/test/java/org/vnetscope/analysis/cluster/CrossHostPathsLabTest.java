@@ -21,8 +21,6 @@ import org.vnetscope.analysis.LabTraces;
 import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.sync.ClockSync;
-import org.vnetscope.ctf.EventStream;
-import org.vnetscope.ctf.TraceReader;
 
 /**
  * Packets followed from one host to the other on the two-host recordings (samples/lab5), against what the
@@ -150,21 +148,7 @@ class CrossHostPathsLabTest {
     @Test
     void timePartsOfOneHostMergeIntoTheOnePassCrossHostPaths() {
         Path trace = RECORDINGS.resolve("mh-vxlan/hosta/trace/kernel");
-        TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE);
-        NetworkAnalysis merged = null;
-        for (TraceReader part : reader.split(2).parts()) {
-            NetworkAnalysis analysis = new NetworkAnalysis(AnalysisOptions.defaults());
-            try (EventStream stream = EventStream.of(part)) {
-                analysis.subscribe(stream);
-                stream.start();
-            }
-            if (merged == null) {
-                merged = analysis;
-            } else {
-                merged.merge(analysis);
-            }
-        }
-        AnalysisReport parts = merged.report(trace.toString(), reader.traces());
+        AnalysisReport parts = LabTraces.inTimeParts(trace, 2);
         List<CrossHostPaths.Path> whole = paths("mh-vxlan");
         List<CrossHostPaths.Path> fromParts = CrossHostPaths.of(ClockSync.of(List.of(parts,
                 report("mh-vxlan", "hostb"))));

@@ -13,9 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.LabTraces;
 import org.vnetscope.analysis.NetworkAnalysis;
-import org.vnetscope.ctf.EventStream;
-import org.vnetscope.ctf.TraceReader;
 
 /**
  * The two-host recordings (samples/lab5): hostb's clock was set ahead at boot, and hosta measured by how much
@@ -116,23 +115,7 @@ class Lab5SyncTest {
     @Test
     void timePartsMergeIntoTheOnePassPackets() {
         Path trace = RECORDINGS.resolve("mh-uplink/hostb/trace/kernel");
-        TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE);
-        TraceReader.Split split = reader.split(2);
-        assertThat(split.parts()).hasSize(2);
-        NetworkAnalysis merged = null;
-        for (TraceReader part : split.parts()) {
-            NetworkAnalysis analysis = new NetworkAnalysis(AnalysisOptions.defaults());
-            try (EventStream stream = EventStream.of(part)) {
-                analysis.subscribe(stream);
-                stream.start();
-            }
-            if (merged == null) {
-                merged = analysis;
-            } else {
-                merged.merge(analysis);
-            }
-        }
-        AnalysisReport parts = merged.report(trace.toString(), reader.traces());
+        AnalysisReport parts = LabTraces.inTimeParts(trace, 2);
         AnalysisReport whole = report("mh-uplink", "hostb");
         // a packet in flight at the cut is two journeys there: at most a few records differ
         assertThat(parts.boundaryPackets().size()).isCloseTo(whole.boundaryPackets().size(),
