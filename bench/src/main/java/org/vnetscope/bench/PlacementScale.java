@@ -4,6 +4,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +22,10 @@ import org.vnetscope.placement.Placer;
 /**
  * The placement solver at scale, on {@link CloudInstances}: for each seed, the time to a first feasible proposal
  * (the baselines and a 1 ms local search; the first one in the JVM, cold, and again warm), optionally the default
- * exhaustive search's cost, then one solve per time limit, and optionally a long run without the unimproved-step
- * termination. The best known cut of a seed is the least of every run's (and of the planted placement's when it
- * fits); gaps are given against it. Prints one line per run, then medians over the seeds, then the JVM's peak
- * heap, collections and peak RSS.
+ * exhaustive search's cost, then one solve per time limit, and optionally long runs whose search goes round until
+ * their time is up. The best known cut of a seed is the least of every run's (and of the planted placement's when it
+ * fits, and of one given with {@code --best}); gaps are given against it. Prints one line per run (wall and CPU
+ * time), then medians over the seeds, then the JVM's peak heap, collections and peak RSS.
  *
  * <pre>
  * java -Xmx512m -cp bench/target/benchmarks.jar org.vnetscope.bench.PlacementScale --vms 1000 --hosts 100 \
@@ -32,8 +33,10 @@ import org.vnetscope.placement.Placer;
  * </pre>
  *
  * Options: {@code --vms N --hosts N --pairs N} (10 per VM unless given), {@code --bins N} (60; 0 for totals only,
- * no NIC rule), {@code --seeds 0,1,2}, {@code --limits 1,10,60} (seconds), {@code --long S} (a run of S seconds with
- * the unimproved-step termination off, 0 for none), {@code --exact} (also time the default 2M-node exhaustive
+ * no NIC rule), {@code --seeds 0,1,2}, {@code --limits 1,10,60} (seconds), {@code --long S} (a run of S seconds
+ * whose local search keeps going round until the time is up, 0 for none), {@code --long-runs K} (K such runs, the
+ * k-th with the solver seed seed + 1000 k: more tries at the best known), {@code --best SEED:BYTES,...} (best
+ * cuts known from other runs, e.g. earlier long ones), {@code --exact} (also time the default 2M-node exhaustive
  * search), {@code --exact-nodes N} (node limit of the timed runs, 0 by default), {@code --unimproved N} (0: the
  * solver's default).
  */
@@ -61,6 +64,14 @@ public final class PlacementScale {
         double[] limits = Arrays.stream(opts.getOrDefault("limits", "1,10,60").split(","))
                 .mapToDouble(Double::parseDouble).toArray();
         double longRun = Double.parseDouble(opts.getOrDefault("long", "0"));
+        int longRuns = Integer.parseInt(opts.getOrDefault("long-runs", "1"));
+        Map<Long, Long> given = new LinkedHashMap<>();
+        for (String entry : opts.getOrDefault("best", "").split(",")) {
+            if (!entry.isBlank()) {
+                String[] parts = entry.split(":");
+                given.put(Long.parseLong(parts[0].trim()), Long.parseLong(parts[1].trim().replace("_", "")));
+            }
+        }
         boolean exact = opts.containsKey("exact");
         long exactNodes = Long.parseLong(opts.getOrDefault("exact-nodes", "0"));
         int unimproved = Integer.parseInt(opts.getOrDefault("unimproved", "0"));
@@ -71,6 +82,7 @@ public final class PlacementScale {
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
         Map<String, List<Double>> gaps = new LinkedHashMap<>();
         Map<String, List<Double>> walls = new LinkedHashMap<>();
+        Map<String, List<Double>> cpus = new LinkedHashMap<>();
         List<Double> plantedGaps = new ArrayList<>();
         List<Double> bestVsPlanted = new ArrayList<>();
         boolean cold = true;
@@ -116,10 +128,10 @@ public final class PlacementScale {
                 print(seed, name, r);
                 runs.put(name, r);
             }
-            if (longRun > 0) {
-                String name = "long " + fmt(longRun) + " s";
+            for (int k = 0; longRun > 0 && k < longRuns; k++) {
+                String name = "long " + fmt(longRun) + " s" + (k == 0 ? "" : " #" + (k + 1));
                 Run r = run(problem, base.withTimeLimit(Duration.ofMillis((long) (longRun * 1000)))
-                        .withUnimprovedSteps(Integer.MAX_VALUE));
+                        .withIdleRounds(Integer.MAX_VALUE).withSeed(seed + 1000L * k));
                 print(seed, name, r);
                 runs.put(name, r);
             }
@@ -132,12 +144,16 @@ public final class PlacementScale {
             if (generated.plantedFits()) {
                 best = Math.min(best, generated.plantedCross());
             }
+            if (given.containsKey(seed)) {
+                best = Math.min(best, given.get(seed));
+            }
             System.out.printf(Locale.ROOT, "seed %d: best known %,d; planted %,d; lower bound %,d%n", seed, best,
                     generated.plantedCross(), first.result.lowerBoundBytes());
             for (Map.Entry<String, Run> e : runs.entrySet()) {
                 long cut = e.getValue().result.after().crossHostBytes();
                 gaps.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(gap(cut, best));
                 walls.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().ms);
+                cpus.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().cpuMs);
             }
             gaps.computeIfAbsent("current", k -> new ArrayList<>())
                     .add(gap(first.result.before().crossHostBytes(), best));
@@ -155,27 +171,33 @@ public final class PlacementScale {
         for (Map.Entry<String, List<Double>> e : gaps.entrySet()) {
             List<Double> wall = walls.get(e.getKey());
             System.out.printf(Locale.ROOT, "median gap %-22s %8.2f%%%s%n", e.getKey(), median(e.getValue()),
-                    wall == null ? "" : String.format(Locale.ROOT, "   (wall %.1f s)", median(wall) / 1000));
+                    wall == null ? "" : String.format(Locale.ROOT, "   (wall %.1f s, CPU %.1f s)", median(wall) / 1000,
+                            median(cpus.get(e.getKey())) / 1000));
         }
         System.out.printf(Locale.ROOT, "median gap planted placement      %8.2f%%; best known / planted %.1f%%%n",
                 median(plantedGaps), median(bestVsPlanted));
         memory();
     }
 
-    private record Run(PlacementResult result, double ms) {
+    /** A solve's wall time and the CPU time its thread got (the machine may be shared: the two differ). */
+    private record Run(PlacementResult result, double ms, double cpuMs) {
     }
 
     private static Run run(PlacementProblem problem, PlacementOptions options) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBegan = threads.getCurrentThreadCpuTime();
         long began = System.nanoTime();
         PlacementResult result = Placer.solve(problem, options);
-        return new Run(result, (System.nanoTime() - began) / 1e6);
+        double cpuMs = (threads.getCurrentThreadCpuTime() - cpuBegan) / 1e6;
+        return new Run(result, (System.nanoTime() - began) / 1e6, cpuMs);
     }
 
     private static void print(long seed, String name, Run r) {
         PlacementResult.Figures after = r.result.after();
-        System.out.printf(Locale.ROOT, "seed %d: %-26s %8.0f ms  cut %,d (%s)  from %,d  moves %d  NIC max %.0f%%"
-                        + "  stopped by %s  nodes %d%n", seed, name, r.ms, after.crossHostBytes(),
-                after.feasible() ? "feasible" : "INFEASIBLE", r.result.before().crossHostBytes(), after.moves(),
+        System.out.printf(Locale.ROOT, "seed %d: %-26s %8.0f ms (CPU %6.0f ms)  cut %,d (%s)  from %,d  moves %d"
+                        + "  NIC max %.0f%%  stopped by %s  nodes %d%n", seed, name, r.ms, r.cpuMs,
+                after.crossHostBytes(), after.feasible() ? "feasible" : "INFEASIBLE", r.result.before().crossHostBytes(),
+                after.moves(),
                 100 * after.maxNicUtilization(), r.result.stoppedBy(), r.result.searchNodes());
     }
 

@@ -29,7 +29,9 @@ final class ExactSearch {
     private final int[] vmsOn;
     private final long[][] nicBins;
     private final boolean checkNic;
-    private final long[] toHost;
+    /** Per VM, its bytes to the VMs placed so far on each host, and their sum: kept as VMs are placed. */
+    private final long[][] placedBytesTo;
+    private final long[] placedBytes;
     private int[] best;
     private long bestCross = Long.MAX_VALUE;
     private int bestMoves = Integer.MAX_VALUE;
@@ -60,7 +62,8 @@ final class ExactSearch {
         vmsOn = new int[hosts];
         checkNic = instance.bins > 0 && Arrays.stream(instance.hostNicBps).anyMatch(c -> c > 0);
         nicBins = new long[hosts][checkNic ? instance.bins : 0];
-        toHost = new long[hosts];
+        placedBytesTo = new long[instance.vms()][hosts];
+        placedBytes = new long[instance.vms()];
     }
 
     /** Searches from a known feasible solution (its cost is the first bound), or from none. */
@@ -122,13 +125,7 @@ final class ExactSearch {
         if (instance.pinned[v] >= 0) {
             return new Integer[] {instance.pinned[v]};
         }
-        Arrays.fill(toHost, 0);
-        for (int d : instance.demandsOf[v]) {
-            int other = assignment[instance.other(d, v)];
-            if (other >= 0) {
-                toHost[other] += instance.demandBytes[d];
-            }
-        }
+        long[] toHost = placedBytesTo[v];
         java.util.List<Integer> list = new java.util.ArrayList<>();
         for (int h = 0; h < instance.hosts(); h++) {
             if (vmsOn[h] == 0 && lastClaim[h] < depth && interchangeableEarlier(h, depth)) {
@@ -157,18 +154,11 @@ final class ExactSearch {
         long bound = 0;
         for (int k = depth; k < order.length; k++) {
             int v = order[k];
-            long total = 0;
-            Arrays.fill(toHost, 0);
-            for (int d : instance.demandsOf[v]) {
-                int other = assignment[instance.other(d, v)];
-                if (other >= 0) {
-                    toHost[other] += instance.demandBytes[d];
-                    total += instance.demandBytes[d];
-                }
-            }
+            long total = placedBytes[v];
             if (total == 0) {
                 continue;
             }
+            long[] toHost = placedBytesTo[v];
             long keep = 0;
             for (int h = 0; h < instance.hosts(); h++) {
                 boolean allowed = instance.pinned[v] < 0 || instance.pinned[v] == h;
@@ -189,7 +179,10 @@ final class ExactSearch {
         vmsOn[h]++;
         long added = 0;
         for (int d : instance.demandsOf[v]) {
-            int other = assignment[instance.other(d, v)];
+            int partner = instance.other(d, v);
+            placedBytesTo[partner][h] += instance.demandBytes[d];
+            placedBytes[partner] += instance.demandBytes[d];
+            int other = assignment[partner];
             if (other >= 0 && other != h) {
                 added += instance.demandBytes[d];
                 nic(d, h, other, 1);
@@ -200,7 +193,10 @@ final class ExactSearch {
 
     private void unplace(int v, int h) {
         for (int d : instance.demandsOf[v]) {
-            int other = assignment[instance.other(d, v)];
+            int partner = instance.other(d, v);
+            placedBytesTo[partner][h] -= instance.demandBytes[d];
+            placedBytes[partner] -= instance.demandBytes[d];
+            int other = assignment[partner];
             if (other >= 0 && other != h) {
                 nic(d, h, other, -1);
             }

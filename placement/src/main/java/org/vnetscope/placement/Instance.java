@@ -34,6 +34,15 @@ final class Instance {
     final long[][] demandBins;
     /** Demand indices touching each VM. */
     final int[][] demandsOf;
+    /** Per VM, the sum of its demands' series (what its NIC load would be alone among strangers); null without. */
+    final long[][] vmSeries;
+    /**
+     * Per VM, the largest bin of the sum of its demands' series taken positive: no move of the VM can raise any bin
+     * of either host's NIC series by more.
+     */
+    final long[] vmPeakBinBytes;
+    /** Per host, the most bytes a bin may carry within the NIC's capacity; Long.MAX_VALUE when not checked. */
+    final long[] nicCapacityBinBytes;
     final int bins;
     final long binNs;
     final int maxMoves;
@@ -125,6 +134,32 @@ final class Instance {
             demandsOf[demandA[d]][degree[demandA[d]]++] = d;
             demandsOf[demandB[d]][degree[demandB[d]]++] = d;
         }
+        vmSeries = new long[n][];
+        long[][] magnitude = new long[n][];
+        for (d = 0; d < m; d++) {
+            if (demandBins[d] != null) {
+                for (int end : new int[] {demandA[d], demandB[d]}) {
+                    if (vmSeries[end] == null) {
+                        vmSeries[end] = new long[bins];
+                        magnitude[end] = new long[bins];
+                    }
+                    for (int i = 0; i < bins; i++) {
+                        vmSeries[end][i] += demandBins[d][i];
+                        magnitude[end][i] += Math.abs(demandBins[d][i]);
+                    }
+                }
+            }
+        }
+        vmPeakBinBytes = new long[n];
+        for (int v = 0; v < n; v++) {
+            if (magnitude[v] != null) {
+                vmPeakBinBytes[v] = Arrays.stream(magnitude[v]).max().orElse(0);
+            }
+        }
+        nicCapacityBinBytes = new long[hosts];
+        for (int h = 0; h < hosts; h++) {
+            nicCapacityBinBytes[h] = bins == 0 || hostNicBps[h] <= 0 ? Long.MAX_VALUE : capacityBinBytes(hostNicBps[h]);
+        }
         maxMoves = problem.maxMoves();
     }
 
@@ -162,6 +197,18 @@ final class Instance {
     /** Bits per second of a bin's bytes. */
     long bitsPerSecond(long binBytes) {
         return binNs <= 0 ? 0 : (long) (binBytes * 8.0 * 1e9 / binNs);
+    }
+
+    /** The most bytes per bin whose rate is within the capacity, exactly as {@link #bitsPerSecond} rounds. */
+    private long capacityBinBytes(long capacityBps) {
+        long bytes = (long) (capacityBps * (binNs / 8e9));
+        while (bytes > 0 && bitsPerSecond(bytes) > capacityBps) {
+            bytes--;
+        }
+        while (bitsPerSecond(bytes + 1) <= capacityBps) {
+            bytes++;
+        }
+        return bytes;
     }
 
     /**

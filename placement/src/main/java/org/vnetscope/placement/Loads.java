@@ -20,6 +20,8 @@ final class Loads {
     final long[][] hostMatrix;
     /** How far the placement breaks the hard rules, in the solver's units; 0 when it is feasible. */
     final long hardExcess;
+    /** The part of {@link #hardExcess} that is NIC load over capacity. */
+    final long nicExcess;
 
     Loads(Instance instance, int[] assignment) {
         this.instance = instance;
@@ -65,6 +67,11 @@ final class Loads {
             }
         }
         crossBytes = cross;
+        long nics = 0;
+        for (int h = 0; h < hosts; h++) {
+            nics += Scoring.hostExcess(instance, h, 0, 0, instance.hostNicBps[h] > 0 ? nicP95Bps(h) : 0);
+        }
+        nicExcess = nics;
         hardExcess = computeHardExcess();
     }
 
@@ -99,6 +106,11 @@ final class Loads {
 
     boolean feasible() {
         return hardExcess == 0;
+    }
+
+    /** Within every CPU, memory, pin and the migration budget; NICs aside. */
+    boolean feasibleButNics() {
+        return hardExcess == nicExcess;
     }
 
     /** Hard excess, then cross-host bytes, then moves: smaller is better. */

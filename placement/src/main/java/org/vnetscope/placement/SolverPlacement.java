@@ -51,6 +51,15 @@ public class SolverPlacement {
         return vms;
     }
 
+    List<SolverHost> hosts() {
+        return hosts;
+    }
+
+    /** The indices of the VMs not pinned. */
+    int[] movableVms() {
+        return vms.stream().filter(vm -> !vm.pinned()).mapToInt(SolverVm::index).toArray();
+    }
+
     int[] assignment() {
         int[] assignment = new int[vms.size()];
         for (SolverVm vm : vms) {

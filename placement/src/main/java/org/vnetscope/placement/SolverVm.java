@@ -35,6 +35,15 @@ public class SolverVm {
         return host;
     }
 
+    /** For moves of our own; the library's moves set the field itself. */
+    void setHost(SolverHost value) {
+        host = value;
+    }
+
+    boolean pinned() {
+        return pinned;
+    }
+
     @Override
     public String toString() {
         return "vm#" + index + "@" + host;
