@@ -365,11 +365,14 @@
       var rect = sv('rect', {x: x(r.start), y: T, width: Math.max(4, x(r.end) - x(r.start)), height: plotH, 'class': 'lost'}, svg);
       tooltip(rect, 'events lost ' + fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end));
     });
+    var markLabels = new LabelRows(1, L, W - R);
     topologyChanges().forEach(function (c) {
       if (c.time === null || !isMarked(c)) return;
       var cx = x(c.time);
       sv('line', {x1: cx, x2: cx, y1: T, y2: T + plotH, 'class': 'change-mark'}, svg);
-      var label = sv('text', {x: cx + 3, y: T + 10, 'class': 'change-label'}, svg, c.kind);
+      var spot = markLabels.place(cx - 3, c.kind, 10);
+      if (!spot) return;
+      var label = sv('text', {x: spot.x, y: T + 10 + spot.row * 11, 'text-anchor': spot.anchor, 'class': 'change-label'}, svg, c.kind);
       tooltip(label, changeText(c) + ' at ' + fmtAt(c.time));
     });
     var plot = sv('g', {'class': 'plot'}, svg);
@@ -716,17 +719,43 @@
     for (var t = 0; t <= span / 1e9 + 1e-9; t += tStep) {
       sv('text', {x: x(T0 + t * 1e9), y: axisY + 16, 'text-anchor': 'middle', 'class': 'tick'}, svg, +t.toFixed(6) + ' s');
     }
-    var labelled = 0;
+    var rows = new LabelRows(2, L, W - R), unlabelled = 0;
     changes.forEach(function (c) {
       if (c.time === null) return;
       var cx = x(c.time), marked = isMarked(c);
       var dot = sv('circle', {cx: cx, cy: axisY, r: marked ? 5 : 3, fill: c.kind === 'move' || c.kind === 'migrated' ? '#8e44ad' : c.kind === 'removal' ? '#c62828' : '#9aa3b2'}, svg);
       tooltip(dot, changeText(c) + ' at ' + fmtAt(c.time));
       if (!marked) return;
-      var ly = top + 26 + (labelled++ % 2) * 12;
-      sv('text', {x: cx + 6, y: ly, 'font-size': 10, 'class': 'change-label'}, svg, changeText(c));
+      var text = changeText(c), spot = rows.place(cx, text, 10);
+      if (!spot) { unlabelled++; return; }
+      sv('text', {x: spot.x, y: top + 26 + spot.row * 12, 'font-size': 10, 'text-anchor': spot.anchor, 'class': 'change-label'}, svg, text);
     });
+    if (unlabelled) {
+      sv('text', {x: W - R, y: top + 12, 'font-size': 10, 'text-anchor': 'end', 'class': 'hint'}, svg,
+        unlabelled + ' more too close to label: hover the dots');
+    }
   }
+  // Labels beside marks on a time axis, each in the first of a few rows where it overlaps no label already placed
+  // (text width estimated from its length), right of its mark, or left of it at the right edge; null when no row
+  // has room, so that close changes never print over each other.
+  function LabelRows(count, left, right) {
+    this.ends = [];
+    for (var i = 0; i < count; i++) this.ends.push([]);
+    this.left = left; this.right = right;
+  }
+  LabelRows.prototype.place = function (cx, text, fontSize) {
+    var width = String(text).length * fontSize * 0.56, from = cx + 6, anchor = 'start';
+    if (from + width > this.right) { from = cx - 6 - width; anchor = 'end'; }
+    if (from < this.left - 40) return null;
+    for (var row = 0; row < this.ends.length; row++) {
+      var spans = this.ends[row], free = spans.every(function (s) { return from + width + 4 < s[0] || from > s[1] + 4; });
+      if (free) {
+        spans.push([from, from + width]);
+        return {row: row, x: anchor === 'start' ? from : from + width, anchor: anchor};
+      }
+    }
+    return null;
+  };
 
   // ---------- packet paths ----------
   // A hop is a device name, or "eth0@vnet2": the eth0 whose veth partner is vnet2 (interfaces call it eth0<->vnet2).
