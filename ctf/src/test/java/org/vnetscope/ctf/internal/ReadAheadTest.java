@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.compact;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.lttng;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.packet;
+import static org.vnetscope.ctf.internal.ReaderBehaviourTest.twoCpus;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.valueEvent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -153,38 +153,14 @@ class ReadAheadTest {
         }
     }
 
-    /** Two CPUs; CPU 0 loses its third packet (a sequence gap), CPU 1 reports 5 discarded events from its third. */
-    private static Map<String, byte[]> twoCpusWithLosses() {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (int cpu = 0; cpu < 2; cpu++) {
-            List<byte[]> packets = new ArrayList<>();
-            for (int p = 0; p < 4; p++) {
-                if (cpu == 0 && p == 2) {
-                    continue;
-                }
-                long begin = 10_000L + p * 1000L;
-                long discarded = cpu == 1 && p >= 2 ? 5 : 0;
-                int first = cpu * 1000 + p * 10;
-                int shift = cpu * 30;
-                packets.add(packet(cpu, begin, begin + 1000, p, discarded, 0, w -> {
-                    for (int e = 0; e < 10; e++) {
-                        compact(w, 1 + e % 2, begin + shift + e * 100, first + e);
-                    }
-                }));
-            }
-            files.put("chan_" + cpu, BitWriter.concat(packets.toArray(byte[][]::new)));
-        }
-        return files;
-    }
-
     @Test
     void discardsComeInTheirPlaceBetweenTheEvents() {
         List<String> alone;
-        try (TraceReader reader = Model.open(dir.resolve("a"), METADATA, twoCpusWithLosses())) {
+        try (TraceReader reader = Model.open(dir.resolve("a"), METADATA, twoCpus())) {
             alone = records(reader);
         }
         List<String> ahead;
-        try (TraceReader reader = Model.open(dir.resolve("b"), METADATA, twoCpusWithLosses()).readingAhead()) {
+        try (TraceReader reader = Model.open(dir.resolve("b"), METADATA, twoCpus()).readingAhead()) {
             ahead = records(reader);
         }
         assertThat(alone).anyMatch(line -> line.contains(" lost EVENTS 5 "))

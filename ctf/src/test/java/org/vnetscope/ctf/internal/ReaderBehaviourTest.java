@@ -53,6 +53,34 @@ class ReaderBehaviourTest {
         w.align(8).le(31, 5).align(8).u32(id).u64(timestamp).u32(value);
     }
 
+    /**
+     * Two CPUs, four packets each of 1000 ns with an event every 100 ns (values 1 and 2 alternating); CPU 0 loses
+     * its third packet (a sequence gap), CPU 1 reports 5 discarded events from its third on. Shared by the tests of
+     * the reader's parts and of reading ahead.
+     */
+    static Map<String, byte[]> twoCpus() {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int cpu = 0; cpu < 2; cpu++) {
+            List<byte[]> packets = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                if (cpu == 0 && p == 2) {
+                    continue;
+                }
+                long begin = 10_000L + p * 1000L;
+                long discarded = cpu == 1 && p >= 2 ? 5 : 0;
+                int first = cpu * 1000 + p * 10;
+                int shift = cpu * 30;
+                packets.add(packet(cpu, begin, begin + 1000, p, discarded, 0, w -> {
+                    for (int e = 0; e < 10; e++) {
+                        compact(w, 1 + e % 2, begin + shift + e * 100, first + e);
+                    }
+                }));
+            }
+            files.put("chan_" + cpu, BitWriter.concat(packets.toArray(byte[][]::new)));
+        }
+        return files;
+    }
+
     /** A whole packet: header, context with sizes filled in, events written by the callback. */
     static byte[] packet(long instance, long begin, long end, long seq, long discarded, int paddingBytes,
                                  java.util.function.Consumer<BitWriter> events) {

@@ -7,6 +7,7 @@ import static org.vnetscope.ctf.internal.ReaderBehaviourTest.compact;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.lttng;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.packet;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.read;
+import static org.vnetscope.ctf.internal.ReaderBehaviourTest.twoCpus;
 import static org.vnetscope.ctf.internal.ReaderBehaviourTest.valueEvent;
 
 import java.io.IOException;
@@ -168,33 +169,6 @@ class SplitTest {
             assertThat(split.seamless()).isTrue();
             assertThat(joined).isEqualTo(whole);
         }
-    }
-
-    /**
-     * Two CPUs, four packets each of 1000 ns with an event every 100 ns; CPU 0 loses packet 3 (sequence gap),
-     * CPU 1 reports 5 discarded events in its third packet.
-     */
-    private static Map<String, byte[]> twoCpus() {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (int cpu = 0; cpu < 2; cpu++) {
-            List<byte[]> packets = new ArrayList<>();
-            for (int p = 0; p < 4; p++) {
-                if (cpu == 0 && p == 2) {
-                    continue;
-                }
-                long begin = 10_000L + p * 1000L;
-                long discarded = cpu == 1 && p >= 2 ? 5 : 0;
-                int first = cpu * 1000 + p * 10;
-                int shift = cpu * 30;
-                packets.add(packet(cpu, begin, begin + 1000, p, discarded, 0, w -> {
-                    for (int e = 0; e < 10; e++) {
-                        compact(w, 1 + e % 2, begin + shift + e * 100, first + e);
-                    }
-                }));
-            }
-            files.put("chan_" + cpu, BitWriter.concat(packets.toArray(byte[][]::new)));
-        }
-        return files;
     }
 
     @Test
