@@ -2,8 +2,6 @@ package org.vnetscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -16,36 +14,26 @@ class AnalyzeEngineOptionTest {
     private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", "..")).toAbsolutePath();
     private static final String SAMPLE = REPO.resolve("samples/bridge-basic/trace/kernel").toString();
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void anEngineNotOnTheClassPathIsAUsageError() {
-        Run run = run("analyze", "--engine", "spark", SAMPLE);
-        assertThat(run.exitCode()).isEqualTo(2);
+        CommandRun run = CommandRun.of("analyze", "--engine", "spark", SAMPLE);
+        assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("--engine spark: no such engine on the class path");
         assertThat(run.out()).isEmpty();
     }
 
     @Test
     void masterNeedsTheSparkEngine() {
-        Run run = run("analyze", "--master", "local[2]", SAMPLE);
-        assertThat(run.exitCode()).isEqualTo(2);
+        CommandRun run = CommandRun.of("analyze", "--master", "local[2]", SAMPLE);
+        assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("--master needs --engine spark");
     }
 
     @Test
     void theLocalEngineIsTheDefault() {
-        Run named = run("analyze", "--engine", "local", "--format", "json", SAMPLE);
-        Run plain = run("analyze", "--format", "json", SAMPLE);
-        assertThat(named.exitCode()).isZero();
+        CommandRun named = CommandRun.of("analyze", "--engine", "local", "--format", "json", SAMPLE);
+        CommandRun plain = CommandRun.of("analyze", "--format", "json", SAMPLE);
+        assertThat(named.exit()).isZero();
         assertThat(named.out()).isEqualTo(plain.out()).contains("\"interfaces\"");
     }
 }

@@ -27,7 +27,7 @@ class MultiHostCommandsTest {
     private static JsonNode analyze(String... traces) throws Exception {
         List<String> args = new ArrayList<>(List.of("analyze", "--format", "json"));
         args.addAll(List.of(traces));
-        PlacementCommandTest.Run run = PlacementCommandTest.run(args.toArray(String[]::new));
+        CommandRun run = CommandRun.of(args.toArray(String[]::new));
         assertThat(run.exit()).as(run.err()).isZero();
         return run.json();
     }
@@ -132,11 +132,11 @@ class MultiHostCommandsTest {
 
     @Test
     void topologyShowsEachHostAsAClusterAndTheMigrationBetweenThem() {
-        PlacementCommandTest.Run run = PlacementCommandTest.run("topology", "--format", "dot", UPLINK.toString());
+        CommandRun run = CommandRun.of("topology", "--format", "dot", UPLINK.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("subgraph \"cluster_hosta\"", "subgraph \"cluster_hostb\"",
                 "\"hosta:virbr0\"", "\"hostb:virbr0\"", "\"hosta:vnet2\" -- \"hostb:vnet2\" [style=dashed");
-        PlacementCommandTest.Run text = PlacementCommandTest.run("topology", UPLINK.toString());
+        CommandRun text = CommandRun.of("topology", UPLINK.toString());
         assertThat(text.out()).contains("=== host hosta", "=== host hostb",
                 "52:54:00:0a:00:13 (192.168.122.13): hosta vnet2 -> hostb vnet2");
     }
@@ -144,9 +144,9 @@ class MultiHostCommandsTest {
     @Test
     void placementOfAFolderOfHostsIsThatOfItsTraces() {
         String hosts = REPO.resolve("samples/lab5/hosts.json").toString();
-        PlacementCommandTest.Run folder = PlacementCommandTest.run("placement", UPLINK.toString(), "--hosts", hosts,
+        CommandRun folder = CommandRun.of("placement", UPLINK.toString(), "--hosts", hosts,
                 "--format", "json");
-        PlacementCommandTest.Run traces = PlacementCommandTest.run("placement",
+        CommandRun traces = CommandRun.of("placement",
                 UPLINK.resolve("hosta/trace/kernel").toString(), UPLINK.resolve("hostb/trace/kernel").toString(),
                 "--hosts", hosts, "--format", "json");
         assertThat(folder.exit()).as(folder.err()).isZero();
@@ -156,7 +156,7 @@ class MultiHostCommandsTest {
     @Test
     void theReportOfSeveralHostsEmbedsTheClusterDocument(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path html = dir.resolve("cluster.html");
-        PlacementCommandTest.Run run = PlacementCommandTest.run("report", UPLINK.toString(), "-o", html.toString());
+        CommandRun run = CommandRun.of("report", UPLINK.toString(), "-o", html.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         String page = Files.readString(html);
         JsonNode embedded = ReportJson.MAPPER.readTree(page.substring(

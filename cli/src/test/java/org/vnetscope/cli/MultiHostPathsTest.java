@@ -27,7 +27,7 @@ class MultiHostPathsTest {
 
     private static JsonNode analyze(String trace) {
         return DOCUMENTS.computeIfAbsent(trace, key -> {
-            PlacementCommandTest.Run run = PlacementCommandTest.run("analyze", "--format", "json", key);
+            CommandRun run = CommandRun.of("analyze", "--format", "json", key);
             assertThat(run.exit()).as(run.err()).isZero();
             try {
                 return run.json();
@@ -91,7 +91,7 @@ class MultiHostPathsTest {
     @ParameterizedTest
     @ValueSource(strings = {"mh-uplink", "mh-vxlan"})
     void theTextListsTheHeaviestPathsBetweenTheHosts(String scenario) {
-        PlacementCommandTest.Run run = PlacementCommandTest.run("analyze", RECORDINGS.resolve(scenario).toString());
+        CommandRun run = CommandRun.of("analyze", RECORDINGS.resolve(scenario).toString());
         assertThat(run.exit()).as(run.err()).isZero();
         String uplink = scenario.equals("mh-uplink") ? "phy0" : "vxlan100 -> phy0";
         String received = scenario.equals("mh-uplink") ? "phy0" : "phy0 -> vxlan100";

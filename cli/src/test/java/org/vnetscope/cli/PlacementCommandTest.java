@@ -3,8 +3,6 @@ package org.vnetscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,19 +21,6 @@ class PlacementCommandTest {
     private static final Path SAMPLE = REPO.resolve("samples/bridge-basic");
     private static final Path UPLINK = REPO.resolve("samples/lab5/recordings/mh-uplink");
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return ReportJson.MAPPER.readTree(out);
-        }
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     private static Path twoHosts(Path dir, int cpu, int memory) throws Exception {
         Path hosts = dir.resolve("hosts.json");
         Files.writeString(hosts, "{\"hosts\":[{\"name\":\"hosta\",\"cpu\":" + cpu + ",\"memory_mib\":" + memory
@@ -46,7 +31,7 @@ class PlacementCommandTest {
 
     @Test
     void twoHostRecordingCountsEachPacketOnceWhereItWasSent(@TempDir Path dir) throws Exception {
-        Run run = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+        CommandRun run = CommandRun.of("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
                 UPLINK.resolve("hostb/trace/kernel").toString(), "--hosts", twoHosts(dir, 4, 4096).toString(),
                 "--format", "json");
         assertThat(run.exit()).as(run.err()).isZero();
@@ -92,7 +77,7 @@ class PlacementCommandTest {
     @Test
     void aMigrationBudgetAndPinsAreKept(@TempDir Path dir) throws Exception {
         Path hosts = twoHosts(dir, 4, 4096);
-        Run run = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+        CommandRun run = CommandRun.of("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
                 UPLINK.resolve("hostb/trace/kernel").toString(), "--hosts", hosts.toString(), "--format", "json",
                 "--max-moves", "1", "--pin", "52:54:00:0b:00:22=hostb");
         assertThat(run.exit()).as(run.err()).isZero();
@@ -108,7 +93,7 @@ class PlacementCommandTest {
 
     @Test
     void anOverfullHostSendsVmsWhereTheyFit() throws Exception {
-        Run run = run("placement", SAMPLE.resolve("trace/kernel").toString(), "--hosts",
+        CommandRun run = CommandRun.of("placement", SAMPLE.resolve("trace/kernel").toString(), "--hosts",
                 SAMPLE.resolve("hosts.json").toString(), "--format", "json", "--max-moves", "1");
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode json = run.json();
@@ -138,7 +123,8 @@ class PlacementCommandTest {
                 + "{\"name\":\"db\",\"host\":\"hostb\",\"cpu\":2,\"memory_mib\":2048},"
                 + "{\"name\":\"batch\",\"host\":\"hosta\",\"cpu\":2,\"memory_mib\":2048}],"
                 + "\"traffic\":[{\"a\":\"web\",\"b\":\"db\",\"bytes\":1000000},{\"a\":\"batch\",\"b\":\"db\",\"bytes\":10}]}");
-        Run run = run("placement", "--matrix", matrix.toString(), "--hosts", twoHosts(dir, 4, 4096).toString(),
+        CommandRun run = CommandRun.of("placement", "--matrix", matrix.toString(), "--hosts", twoHosts(dir, 4,
+                4096).toString(),
                 "--format", "json");
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode json = run.json();
@@ -146,7 +132,8 @@ class PlacementCommandTest {
         // each host holds two VMs at most: web and db together, batch alone
         assertThat(json.get("after").get("cross_host_bytes").asLong()).isEqualTo(10);
         assertThat(json.get("moves")).hasSize(1);
-        Run text = run("placement", "--matrix", matrix.toString(), "--hosts", dir.resolve("hosts.json").toString());
+        CommandRun text = CommandRun.of("placement", "--matrix", matrix.toString(), "--hosts",
+                dir.resolve("hosts.json").toString());
         assertThat(text.out()).contains("virsh migrate --live").contains("batch").contains("keeps them apart");
     }
 
@@ -154,17 +141,18 @@ class PlacementCommandTest {
     void badInputIsOneLineNamingTheFile(@TempDir Path dir) throws Exception {
         Path broken = dir.resolve("hosts.json");
         Files.writeString(broken, "{\"hosts\": [{\"name\": \"a\"}]}");
-        Run run = run("placement", "--matrix", broken.toString(), "--hosts", broken.toString());
+        CommandRun run = CommandRun.of("placement", "--matrix", broken.toString(), "--hosts", broken.toString());
         assertThat(run.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(run.err().strip()).doesNotContain("\n").contains(broken.toString()).contains("cpu");
 
         Path oneHost = dir.resolve("one.json");
         Files.writeString(oneHost, "{\"hosts\":[{\"name\":\"elsewhere\",\"cpu\":4,\"memory_mib\":4096}]}");
-        Run missing = run("placement", SAMPLE.resolve("trace/kernel").toString(), "--hosts", oneHost.toString());
+        CommandRun missing = CommandRun.of("placement", SAMPLE.resolve("trace/kernel").toString(), "--hosts",
+                oneHost.toString());
         assertThat(missing.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(missing.err().strip()).doesNotContain("\n").contains("labguest").contains(oneHost.toString());
 
-        Run neither = run("placement", "--hosts", oneHost.toString());
+        CommandRun neither = CommandRun.of("placement", "--hosts", oneHost.toString());
         assertThat(neither.exit()).isEqualTo(2);
         assertThat(neither.err()).contains("either traces or --matrix");
     }
@@ -180,7 +168,7 @@ class PlacementCommandTest {
     @Test
     void aSubstrateOfTwoHostsAndASwitchCarriesNothingAfterTheBulkPairJoins() throws Exception {
         Path substrate = REPO.resolve("samples/lab5/substrate.json");
-        Run run = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+        CommandRun run = CommandRun.of("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
                 UPLINK.resolve("hostb/trace/kernel").toString(), "--substrate", substrate.toString(), "--format", "json");
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode json = run.json();
@@ -216,7 +204,7 @@ class PlacementCommandTest {
         SchemaShape.check(schema, schema, json, "$", problems);
         assertThat(problems).isEmpty();
 
-        Run text = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+        CommandRun text = CommandRun.of("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
                 UPLINK.resolve("hostb/trace/kernel").toString(), "--substrate", substrate.toString());
         assertThat(text.out()).contains("busiest link (p95 of its binned rate): ").contains("hosta-sw")
                 .contains("tenant networks (the connected groups of the VM traffic graph");
@@ -232,7 +220,7 @@ class PlacementCommandTest {
         Files.writeString(substrate, Files.readString(REPO.resolve("samples/lab5/substrate.json")).replaceFirst(
                 "\\}\\s*$", ",\"tenants\":[{\"name\":\"bulk\",\"vms\":[\"52:54:00:0a:00:12\",\"52:54:00:0b:00:22\"]},"
                         + "{\"name\":\"pings\",\"vms\":[\"52:54:00:0a:00:11\",\"52:54:00:0a:00:13\",\"52:54:00:0b:00:21\"]}]}"));
-        Run run = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+        CommandRun run = CommandRun.of("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
                 UPLINK.resolve("hostb/trace/kernel").toString(), "--substrate", substrate.toString(), "--format", "json",
                 "--pin", "52:54:00:0a:00:12=hosta", "--pin", "52:54:00:0b:00:22=hostb");
         assertThat(run.exit()).as(run.err()).isZero();
@@ -273,7 +261,8 @@ class PlacementCommandTest {
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path substrate = dir.resolve("substrate" + i++ + ".json");
             Files.writeString(substrate, c.getKey());
-            Run run = run("placement", trace, "--hosts", hosts.toString(), "--substrate", substrate.toString());
+            CommandRun run = CommandRun.of("placement", trace, "--hosts", hosts.toString(), "--substrate",
+                    substrate.toString());
             assertThat(run.exit()).as(c.getKey()).isEqualTo(Main.EXIT_BAD_INPUT);
             assertThat(run.err().strip()).as(c.getKey()).doesNotContain("\n").startsWith("vnetscope: error: "
                     + substrate).contains(c.getValue());
@@ -283,11 +272,12 @@ class PlacementCommandTest {
         Path other = dir.resolve("other.json");
         Files.writeString(other, "{\"hosts\":[{\"name\":\"labguest\",\"cpu\":64,\"memory_mib\":2048}],"
                 + "\"switches\":[\"tor\"],\"links\":[{\"a\":\"labguest\",\"b\":\"tor\",\"bits_per_second\":1000}]}");
-        Run disagree = run("placement", trace, "--hosts", hosts.toString(), "--substrate", other.toString());
+        CommandRun disagree = CommandRun.of("placement", trace, "--hosts", hosts.toString(), "--substrate",
+                other.toString());
         assertThat(disagree.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(disagree.err().strip()).doesNotContain("\n").contains(other.toString()).contains("64.0 vCPU");
 
-        Run nothing = run("placement", trace);
+        CommandRun nothing = CommandRun.of("placement", trace);
         assertThat(nothing.exit()).isEqualTo(2);
         assertThat(nothing.err()).contains("give --hosts HOSTS.json or --substrate SUBSTRATE.json");
     }

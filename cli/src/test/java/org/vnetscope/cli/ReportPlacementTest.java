@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,16 +27,6 @@ class ReportPlacementTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     /** The document embedded in a report page. */
     static JsonNode embedded(Path page) throws Exception {
         Matcher data = Pattern.compile("<script type=\"application/json\" id=\"vnetscope-data\">(.*?)</script>",
@@ -54,7 +42,7 @@ class ReportPlacementTest {
         System.arraycopy(args, 0, command, 1, args.length);
         command[args.length + 1] = "-o";
         command[args.length + 2] = page.toString();
-        Run run = run(command);
+        CommandRun run = CommandRun.of(command);
         assertThat(run.exit()).as(run.err()).isZero();
         return page;
     }
@@ -66,7 +54,7 @@ class ReportPlacementTest {
         // The pin keeps the VM that would leave otherwise: the options must reach the report's search.
         String[] options = {"--hosts", hosts, "--max-moves", "1", "--pin", "labguest:vnet2=labguest", "--seed", "3",
                 "--time-limit", "5s"};
-        Run placement = run(concat(new String[] {"placement", trace, "--format", "json"}, options));
+        CommandRun placement = CommandRun.of(concat(new String[] {"placement", trace, "--format", "json"}, options));
         assertThat(placement.exit()).as(placement.err()).isZero();
         JsonNode printed = ReportJson.MAPPER.readTree(placement.out());
 
@@ -95,7 +83,7 @@ class ReportPlacementTest {
 
     @Test
     void aSavedPlacementIsDrawnAsTheReportsPlacement() throws Exception {
-        Run placement = run("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
+        CommandRun placement = CommandRun.of("placement", UPLINK.resolve("hosta/trace/kernel").toString(),
                 UPLINK.resolve("hostb/trace/kernel").toString(), "--hosts", REPO.resolve("samples/lab5/hosts.json")
                         .toString(), "--format", "json");
         assertThat(placement.exit()).as(placement.err()).isZero();
@@ -122,19 +110,20 @@ class ReportPlacementTest {
         String trace = SAMPLE.resolve("trace/kernel").toString();
         String page = dir.resolve("x.html").toString();
 
-        Run budgetAlone = run("report", trace, "-o", page, "--max-moves", "1");
+        CommandRun budgetAlone = CommandRun.of("report", trace, "-o", page, "--max-moves", "1");
         assertThat(budgetAlone.exit()).isEqualTo(2);
         assertThat(budgetAlone.err().lines().findFirst().orElse(""))
                 .contains("--max-moves").contains("give --hosts HOSTS.json too");
 
         Path document = Files.writeString(dir.resolve("doc.json"), "{\"interfaces\": []}");
-        Run hostsForADocument = run("report", document.toString(), "-o", page, "--hosts",
+        CommandRun hostsForADocument = CommandRun.of("report", document.toString(), "-o", page, "--hosts",
                 SAMPLE.resolve("hosts.json").toString());
         assertThat(hostsForADocument.exit()).isEqualTo(2);
         assertThat(hostsForADocument.err().lines().findFirst().orElse("")).contains("--hosts places the VMs of a trace");
 
         // The lab's hosts do not include the sample's host.
-        Run unknownHost = run("report", trace, "-o", page, "--hosts", REPO.resolve("samples/lab5/hosts.json").toString());
+        CommandRun unknownHost = CommandRun.of("report", trace, "-o", page, "--hosts",
+                REPO.resolve("samples/lab5/hosts.json").toString());
         assertThat(unknownHost.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(unknownHost.err()).startsWith("vnetscope: error: ").contains("does not list host labguest")
                 .hasLineCount(1);

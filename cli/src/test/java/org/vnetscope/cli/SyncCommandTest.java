@@ -3,8 +3,6 @@ package org.vnetscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,22 +23,9 @@ class SyncCommandTest {
     private static final String HOSTA = UPLINK.resolve("hosta/trace/kernel").toString();
     private static final String HOSTB = UPLINK.resolve("hostb/trace/kernel").toString();
 
-    record Run(int exit, String out, String err) {
-        JsonNode json() throws Exception {
-            return ReportJson.MAPPER.readTree(out);
-        }
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void jsonHasTheContractFieldsAndTheirNumbersAgree() throws Exception {
-        Run run = run("sync", "--format", "json", HOSTA, HOSTB);
+        CommandRun run = CommandRun.of("sync", "--format", "json", HOSTA, HOSTB);
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode json = run.json();
         JsonNode schema = ReportJson.MAPPER.readTree(REPO.resolve("docs/schema/sync.schema.json").toFile());
@@ -79,7 +64,7 @@ class SyncCommandTest {
 
     @Test
     void aFolderOfHostsTracesIsSplitByHostAndPrintedAsATable() {
-        Run run = run("sync", UPLINK.toString());
+        CommandRun run = CommandRun.of("sync", UPLINK.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("reference hosta");
         String hostbRow = run.out().lines().filter(line -> line.startsWith("hostb ") && line.contains("accurate"))
@@ -91,7 +76,8 @@ class SyncCommandTest {
 
     @Test
     void anotherReferenceInvertsTheTransform() throws Exception {
-        JsonNode sync = run("sync", "--format", "json", "--reference", "hostb", HOSTA, HOSTB).json().get("sync");
+        JsonNode sync = CommandRun.of("sync", "--format", "json", "--reference", "hostb", HOSTA,
+                HOSTB).json().get("sync");
         assertThat(sync.get("reference").asText()).isEqualTo("hostb");
         JsonNode hosta = sync.get("transforms").get(0);
         assertThat(hosta.get("quality").asText()).isEqualTo("accurate");
@@ -102,7 +88,7 @@ class SyncCommandTest {
 
     @Test
     void oneHostIsItsOwnReference() throws Exception {
-        Run run = run("sync", "--format", "json", HOSTA);
+        CommandRun run = CommandRun.of("sync", "--format", "json", HOSTA);
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode sync = run.json().get("sync");
         assertThat(sync.get("transforms")).hasSize(1);
@@ -112,17 +98,17 @@ class SyncCommandTest {
 
     @Test
     void badInputGivesOneLine(@TempDir Path empty) throws Exception {
-        Run missing = run("sync", empty.resolve("nowhere").toString(), HOSTA);
+        CommandRun missing = CommandRun.of("sync", empty.resolve("nowhere").toString(), HOSTA);
         assertThat(missing.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(missing.err().strip()).startsWith("vnetscope: error:").contains("nowhere").doesNotContain("\n")
                 .doesNotContain("Exception");
 
         Files.createDirectories(empty.resolve("folder"));
-        Run noTrace = run("sync", empty.resolve("folder").toString());
+        CommandRun noTrace = CommandRun.of("sync", empty.resolve("folder").toString());
         assertThat(noTrace.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(noTrace.err().strip()).contains("no CTF trace").doesNotContain("\n");
 
-        Run unknown = run("sync", "--reference", "hostz", HOSTA, HOSTB);
+        CommandRun unknown = CommandRun.of("sync", "--reference", "hostz", HOSTA, HOSTB);
         assertThat(unknown.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(unknown.err().strip()).contains("hostz").doesNotContain("\n");
     }
