@@ -489,28 +489,36 @@ public final class StreamAnalysis {
     }
 
     private static String protocolName(Stream s) {
-        return switch (s.protocol) {
+        return protocolName(s.protocol);
+    }
+
+    /** An IP protocol number as the stream list names it: tcp, udp, icmp, icmpv6, else the number. */
+    static String protocolName(int protocol) {
+        return switch (protocol) {
             case NetFields.IPPROTO_TCP -> "tcp";
             case NetFields.IPPROTO_UDP -> "udp";
             case NetFields.IPPROTO_ICMP -> "icmp";
             case NetFields.IPPROTO_ICMPV6 -> "icmpv6";
-            default -> Integer.toString(s.protocol);
+            default -> Integer.toString(protocol);
         };
     }
 
     /** {@code 192.0.2.1:80}, {@code [2001:db8::1]:80}, or the address alone for ICMP and ICMPv6. */
     static String endpoint(int protocol, long high, long low, int port) {
-        String address;
+        String address = address(high, low);
         boolean v4 = high == 0 && (low >>> 32) == 0xFFFF;
-        if (v4) {
-            address = (low >>> 24 & 0xFF) + "." + (low >>> 16 & 0xFF) + "." + (low >>> 8 & 0xFF) + "." + (low & 0xFF);
-        } else {
-            address = ipv6Text(high, low);
-        }
         if (protocol == NetFields.IPPROTO_ICMP || protocol == NetFields.IPPROTO_ICMPV6) {
             return address;
         }
         return v4 ? address + ":" + port : "[" + address + "]:" + port;
+    }
+
+    /** An address as two longs (IPv4 mapped into IPv6) as text: {@code 192.0.2.1}, {@code 2001:db8::1}. */
+    static String address(long high, long low) {
+        if (high == 0 && (low >>> 32) == 0xFFFF) {
+            return (low >>> 24 & 0xFF) + "." + (low >>> 16 & 0xFF) + "." + (low >>> 8 & 0xFF) + "." + (low & 0xFF);
+        }
+        return ipv6Text(high, low);
     }
 
     /** RFC 5952 text: lower-case hex words, the longest run of two or more zero words as {@code ::}. */

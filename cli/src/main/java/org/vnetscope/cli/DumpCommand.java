@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.vnetscope.ctf.StreamFile;
 import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.ctf.text.PrettyPrinter;
+import org.vnetscope.document.TimeRange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

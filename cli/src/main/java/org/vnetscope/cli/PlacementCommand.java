@@ -96,7 +96,7 @@ public final class PlacementCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--paths must be at least 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        long limitNs = analysis.parseDuration(setup.timeLimit);
+        long limitNs = analysis.duration("--time-limit", setup.timeLimit);
         PlacementProblem problem;
         List<String> notes = new ArrayList<>();
         ClusterTraffic.Result cluster = null;

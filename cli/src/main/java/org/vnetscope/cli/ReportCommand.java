@@ -144,7 +144,7 @@ public final class ReportCommand implements Callable<Integer> {
                 throw new IOException(trace + ": no such trace directory or analysis document");
             }
         }
-        long timeLimitNs = hostsFile == null ? 0 : analysis.parseDuration(placement.timeLimit);
+        long timeLimitNs = hostsFile == null ? 0 : analysis.duration("--time-limit", placement.timeLimit);
         List<HostSpec> hosts = hostsFile == null ? null : PlacementInput.hosts(hostsFile);
         List<HostAnalysis> analysed = analysis.runHosts(traces);
         ObjectNode document = analysed.size() > 1 ? analysis.cluster(analysed).document()

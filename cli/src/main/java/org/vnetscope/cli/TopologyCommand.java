@@ -10,7 +10,6 @@ import org.vnetscope.analysis.cluster.Migrations;
 import org.vnetscope.analysis.ovs.Datapath;
 import org.vnetscope.analysis.paths.PacketPath;
 import org.vnetscope.analysis.topology.Topology;
-import org.vnetscope.analysis.topology.VmDirectory;
 import org.vnetscope.analysis.topology.VmTraffic;
 import org.vnetscope.document.Cluster;
 import org.vnetscope.document.HostAnalysis;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -95,20 +93,6 @@ public final class TopologyCommand implements Callable<Integer> {
             case text -> out.print(tree(report));
         }
         return 0;
-    }
-
-    /** The VM names of the options; a file that cannot be read is a usage error. */
-    static VmDirectory vms(CommandSpec spec, Path vmMap, List<Path> libvirt) {
-        VmDirectory vms = VmDirectory.empty();
-        try {
-            if (vmMap != null) {
-                vms.addMapping(vmMap);
-            }
-            libvirt.forEach(vms::addLibvirt);
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        return vms;
     }
 
     static String tree(AnalysisReport result) {

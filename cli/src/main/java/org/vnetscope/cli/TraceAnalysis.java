@@ -3,7 +3,6 @@ package org.vnetscope.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,63 +14,29 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
-import org.vnetscope.analysis.Kallsyms;
 import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.ReadingAhead;
 import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.analysis.sync.ClockSync;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.document.AnalysisArguments;
 import org.vnetscope.document.AnalysisEngine;
 import org.vnetscope.document.Cluster;
 import org.vnetscope.document.ClusterJson;
-import org.vnetscope.document.Durations;
 import org.vnetscope.document.HostAnalysis;
 import org.vnetscope.document.HostTraces;
 import org.vnetscope.document.ReportJson;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * How {@code analyze} and {@code report} analyse a trace: the same options, the same analysis entry point and
- * the same JSON document, so that a report always shows what {@code analyze --format json} prints.
+ * the same JSON document, so that a report always shows what {@code analyze --format json} prints. The analysis
+ * options themselves are {@link AnalysisArguments}, which spark-submit's {@code analyze} takes too; --threads is
+ * this process's own.
  */
-final class TraceAnalysis {
-
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec command;
-
-    @Option(names = "--bin", paramLabel = "DURATION", defaultValue = "1s",
-            description = "Timeline bin width, e.g. 100ms, 1s, 500us (default: ${DEFAULT-VALUE}).")
-    String bin;
-
-    @Option(names = "--kallsyms", paramLabel = "FILE",
-            description = "A copy of /proc/kallsyms (or .gz) of the traced kernel, to name drop locations.")
-    Path kallsyms;
-
-    @Option(names = "--mtu", paramLabel = "N", defaultValue = "1500",
-            description = "MTU telling GSO super-packets from frames (default: ${DEFAULT-VALUE}).")
-    int mtu;
-
-    @Option(names = "--vm-map", paramLabel = "FILE",
-            description = "VM names: lines 'name key...', keys being device names, MACs or netns inodes.")
-    Path vmMap;
-
-    @Option(names = "--libvirt", paramLabel = "PATH",
-            description = "libvirt domain XML file, or a folder of them, naming VMs.")
-    List<Path> libvirt = List.of();
-
-    @Option(names = "--begin", paramLabel = "BEGIN",
-            description = "Analyse only what happened at or after BEGIN: YYYY-MM-DD hh:mm[:ss[.ns]], YYYY-MM-DD, "
-                    + "hh:mm[:ss[.ns]] (on the day the trace begins), local time, or [-]seconds[.ns] since the "
-                    + "Unix epoch (as babeltrace2 --begin).")
-    String begin;
-
-    @Option(names = "--end", paramLabel = "END",
-            description = "Analyse only what happened at or before END (same formats as --begin).")
-    String end;
+final class TraceAnalysis extends AnalysisArguments {
 
     @Option(names = "--threads", paramLabel = "N",
             description = {"Threads to use (default: the processors available, and one thread for a trace of less "
@@ -162,26 +127,12 @@ final class TraceAnalysis {
         }
         AnalysisOptions options = options();
         List<TraceHosts.Host> hosts;
-        List<HostTraces> work = new ArrayList<>();
+        List<HostTraces> work;
         try (TraceReader reader = inputs.size() == 1
                 ? EarlyOpen.open(inputs.get(0), TraceReader.Warnings.IGNORE)
                 : TraceReader.open(inputs, TraceReader.Warnings.IGNORE)) {
             hosts = TraceHosts.of(reader.traces());
-            List<HostTraces> whole = HostTraces.of(inputs, hosts);
-            for (int i = 0; i < hosts.size(); i++) {
-                if (begin == null && end == null) {
-                    work.add(whole.get(i));
-                } else if (hosts.size() == 1) {
-                    long[] range = range(reader);
-                    work.add(whole.get(i).limitedTo(range[0], range[1]));
-                } else {
-                    try (TraceReader hostReader = TraceReader.open(hosts.get(i).directories(),
-                            TraceReader.Warnings.IGNORE)) {
-                        long[] range = range(hostReader);
-                        work.add(whole.get(i).limitedTo(range[0], range[1]));
-                    }
-                }
-            }
+            work = hostTraces(inputs, reader, hosts);
         }
         List<AnalysisReport> reports;
         try {
@@ -194,18 +145,6 @@ final class TraceAnalysis {
             done.add(new HostAnalysis(hosts.get(i), work.get(i).label(), reports.get(i)));
         }
         return done;
-    }
-
-    private static final long[] UNLIMITED = {Long.MIN_VALUE, Long.MAX_VALUE};
-
-    /** The time range of the options on this reader's clock, unlimited when they give none. */
-    private long[] range(TraceReader reader) {
-        try {
-            long[] bounds = TimeRange.bounds(reader, begin, end, null, false, ZoneId.systemDefault());
-            return bounds == null ? UNLIMITED : bounds;
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), e.getMessage());
-        }
     }
 
     private static HostAnalysis await(Future<HostAnalysis> host) {
@@ -250,15 +189,6 @@ final class TraceAnalysis {
         return allowed >= 2 && (asked || streamBytes >= READ_AHEAD_THRESHOLD_BYTES);
     }
 
-    private void limit(TraceReader reader) {
-        try {
-            TimeRange.apply(reader, begin, end, null, false, ZoneId.systemDefault());
-        } catch (IllegalArgumentException e) {
-            reader.close();
-            throw new ParameterException(command.commandLine(), e.getMessage());
-        }
-    }
-
     /** The hosts' clocks tied from the packets they exchanged; {@code reference} null for the best tied host. */
     static ClockSync.Result synchronize(List<HostAnalysis> hosts, String reference) {
         return Cluster.synchronize(hosts, reference);
@@ -281,29 +211,6 @@ final class TraceAnalysis {
     /** The document of {@code analyze --format json} (described by docs/schema/analyze.schema.json). */
     ObjectNode document(Path trace) {
         return ReportJson.of(run(trace));
-    }
-
-    AnalysisOptions options() {
-        long binNs = parseDuration(bin);
-        if (mtu < 68) {
-            throw new ParameterException(command.commandLine(), "--mtu must be at least 68");
-        }
-        try {
-            return new AnalysisOptions(binNs, mtu, kallsyms == null ? null : Kallsyms.read(kallsyms),
-                    TopologyCommand.vms(command, vmMap, libvirt));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), e.getMessage());
-        }
-    }
-
-    /** {@code 100ms}, {@code 1s}, {@code 250us}, {@code 5000ns}, {@code 2m}. */
-    long parseDuration(String text) {
-        try {
-            return Durations.parseNs(text);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(),
-                    "invalid --bin '" + text + "': use e.g. 100ms, 1s, 500us");
-        }
     }
 
     /**

@@ -39,10 +39,43 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
     }
 
     /**
+     * Reads hosts' traces again over a time range of each one's own clock (a migration's downtime), wherever the
+     * traces can be read: this process by default, an engine's tasks where only they reach the traces.
+     */
+    public interface Rereading {
+        /** The analysis of each window, in the order of {@code windows}. */
+        List<AnalysisReport> analyse(List<Window> windows, AnalysisOptions options);
+    }
+
+    /**
+     * A host's traces over [beginNs, endNs] of its clock.
+     *
+     * @param index the host's rank among the cluster's hosts
+     */
+    public record Window(int index, HostAnalysis host, long beginNs, long endNs) {
+    }
+
+    /** Each window read by this process: the host's trace directories opened and limited to the window. */
+    public static final Rereading ON_THIS_MACHINE = (windows, options) -> {
+        List<AnalysisReport> reports = new ArrayList<>();
+        for (Window window : windows) {
+            TraceReader reader = TraceReader.open(window.host().host().directories(), TraceReader.Warnings.IGNORE);
+            reader.limitTo(window.beginNs(), window.endNs());
+            reports.add(NetworkAnalysis.analyze(reader, window.host().trace(), options, null));
+        }
+        return reports;
+    };
+
+    /**
      * The hosts together; {@code options} are those the hosts were analysed with, for reading their traces again
      * over a migration's downtime.
      */
     public static Cluster of(List<HostAnalysis> hosts, AnalysisOptions options) {
+        return of(hosts, options, ON_THIS_MACHINE);
+    }
+
+    /** As {@link #of(List, AnalysisOptions)}, the downtime windows read by {@code rereading}. */
+    public static Cluster of(List<HostAnalysis> hosts, AnalysisOptions options, Rereading rereading) {
         ClockSync.Result sync = synchronize(hosts, null);
         Map<String, LongUnaryOperator> toReference = new LinkedHashMap<>();
         Map<String, LongUnaryOperator> fromReference = new LinkedHashMap<>();
@@ -57,7 +90,7 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
                         toReference.get(host.host().name())))
                 .toList())) {
             migrations.add(Migrations.withLoss(migration, downtimeTraffic(hosts, fromReference, options,
-                    migration.lastPacketNs(), migration.firstPacketNs())));
+                    migration.lastPacketNs(), migration.firstPacketNs(), rereading)));
         }
         return new Cluster(hosts, sync, toReference, migrations, CrossHostPaths.of(sync));
     }
@@ -68,19 +101,19 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
      */
     private static ClusterTraffic.Result downtimeTraffic(List<HostAnalysis> hosts,
                                                          Map<String, LongUnaryOperator> fromReference,
-                                                         AnalysisOptions options, long beginNs, long endNs) {
-        List<AnalysisReport> window = new ArrayList<>();
-        for (HostAnalysis host : hosts) {
+                                                         AnalysisOptions options, long beginNs, long endNs,
+                                                         Rereading rereading) {
+        List<Window> windows = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            HostAnalysis host = hosts.get(i);
             LongUnaryOperator clock = fromReference.get(host.host().name());
             long begin = clock.applyAsLong(beginNs) + 1; // the last frame before is not part of the downtime
             long end = clock.applyAsLong(endNs) - 1;
-            if (end < begin) {
-                continue;
+            if (end >= begin) {
+                windows.add(new Window(i, host, begin, end));
             }
-            TraceReader reader = TraceReader.open(host.host().directories(), TraceReader.Warnings.IGNORE);
-            reader.limitTo(begin, end);
-            window.add(NetworkAnalysis.analyze(reader, host.trace(), options, null));
         }
+        List<AnalysisReport> window = windows.isEmpty() ? List.of() : rereading.analyse(windows, options);
         return ClusterTraffic.of(hosts.stream().map(HostAnalysis::report).toList(), window);
     }
 }

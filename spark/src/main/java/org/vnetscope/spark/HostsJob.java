@@ -7,9 +7,11 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.ctf.CtfException;
+import org.vnetscope.document.Cluster;
 import org.vnetscope.document.HostTraces;
 
 /**
@@ -24,20 +26,52 @@ final class HostsJob {
 
     /** Each host's report, in the order of {@code hosts}. */
     static List<AnalysisReport> run(SparkSession session, List<HostTraces> hosts, AnalysisOptions options) {
-        List<TracePart> parts = TracePart.plan(hosts);
+        return runParts(session, TracePart.plan(hosts), options);
+    }
+
+    /**
+     * Each host's report, in host order, from its parts (a host's rank is {@link TracePart#host()}; every host from
+     * 0 up has a part). Traces on another Hadoop file system are read with the session's Hadoop configuration.
+     */
+    static List<AnalysisReport> runParts(SparkSession session, List<TracePart> parts, AnalysisOptions options) {
+        int hosts = parts.stream().mapToInt(TracePart::host).max().orElse(-1) + 1;
         JavaSparkContext context = JavaSparkContext.fromSparkContext(session.sparkContext());
-        context.setJobDescription("vnetscope: " + hosts.size() + " hosts' traces, " + parts.size() + " parts");
+        context.setJobDescription("vnetscope: " + hosts + " hosts' traces, " + parts.size() + " parts");
         // the options once per executor (a kallsyms table is megabytes), not once per task
         Broadcast<AnalysisOptions> shared = context.broadcast(options);
+        // the file systems' settings (and credentials) only when a task has traces to copy
+        Broadcast<SerializableConfiguration> hadoop = parts.stream().anyMatch(TracePart::remote)
+                ? context.broadcast(new SerializableConfiguration(session.sparkContext().hadoopConfiguration()))
+                : null;
         try {
-            return fold(hosts.size(), context.parallelize(parts, parts.size())
-                    .map(part -> part.analyse(shared.value()))
+            return fold(hosts, context.parallelize(parts, parts.size())
+                    .map(part -> part.analyse(shared.value(), hadoop == null ? null : hadoop.value().value()))
                     .collect());
         } catch (Exception e) { // a task's failure comes as Spark's (checked) SparkException
             throw asUserError(e);
         } finally {
             shared.destroy();
+            if (hadoop != null) {
+                hadoop.destroy();
+            }
         }
+    }
+
+    /**
+     * Migrations' downtime windows read again by tasks, for traces only the executors reach (copies from another
+     * file system): each window a part of its host's traces over the window's range.
+     *
+     * @param parts the hosts' parts, in host order, as the hosts were analysed
+     */
+    static Cluster.Rereading rereading(SparkSession session, List<TracePart> parts) {
+        return (windows, options) -> {
+            List<TracePart> windowParts = new ArrayList<>();
+            for (int i = 0; i < windows.size(); i++) {
+                Cluster.Window window = windows.get(i);
+                windowParts.add(parts.get(window.index()).over(i, window.beginNs(), window.endNs()));
+            }
+            return runParts(session, windowParts, options);
+        };
     }
 
     /**

@@ -7,34 +7,26 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
-import org.vnetscope.analysis.Kallsyms;
-import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.ctf.CtfException;
-import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.document.AnalysisArguments;
 import org.vnetscope.document.Cluster;
-import org.vnetscope.document.Durations;
 import org.vnetscope.document.HostAnalysis;
-import org.vnetscope.document.HostTraces;
 import org.vnetscope.document.ReportJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code spark-submit --class org.vnetscope.spark.Main vnetscope-spark.jar analyze --output DIR PATHS...}: the
@@ -60,9 +52,10 @@ public final class Main {
         commandLine.setOut(outWriter);
         commandLine.setErr(errWriter);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-            // a bad trace or path is the user's input, not our crash: one line, no stack trace
+            // a bad trace or path is the user's input, not our crash: one line, no stack trace (a time range that
+            // a task could not resolve on its host's traces comes back as an IllegalArgumentException)
             if (exception instanceof CtfException || exception instanceof UncheckedIOException
-                    || exception instanceof IOException) {
+                    || exception instanceof IOException || exception instanceof IllegalArgumentException) {
                 cmd.getErr().println("vnetscope-spark: error: " + exception.getMessage());
                 return EXIT_BAD_INPUT;
             }
@@ -81,23 +74,18 @@ public final class Main {
     }
 
     /**
-     * Analyses the traces under the paths as {@code vnetscope analyze} does, each host by a task of a Spark job,
-     * and what needs every host on the driver.
+     * Analyses the traces of a plan as {@code vnetscope analyze} does, each host by a task of a Spark job, and what
+     * needs every host on the driver (a migration's downtime read again by tasks when only they reach the traces).
      */
-    static Analysed analyse(SparkSession session, List<Path> inputs, AnalysisOptions options) {
-        List<TraceHosts.Host> hosts;
-        try (TraceReader reader = inputs.size() == 1 ? TraceReader.open(inputs.get(0), TraceReader.Warnings.IGNORE)
-                : TraceReader.open(inputs, TraceReader.Warnings.IGNORE)) {
-            hosts = TraceHosts.of(reader.traces());
-        }
-        List<HostTraces> work = HostTraces.of(inputs, hosts);
-        List<AnalysisReport> reports = HostsJob.run(session, work, options);
+    static Analysed analyse(SparkSession session, TracePlan plan, AnalysisOptions options) {
+        List<AnalysisReport> reports = HostsJob.runParts(session, plan.parts(), options);
         List<HostAnalysis> analysed = new ArrayList<>();
-        for (int i = 0; i < hosts.size(); i++) {
-            analysed.add(new HostAnalysis(hosts.get(i), work.get(i).label(), reports.get(i)));
+        for (int i = 0; i < plan.hosts().size(); i++) {
+            analysed.add(new HostAnalysis(plan.hosts().get(i), plan.label(i), reports.get(i)));
         }
         ObjectNode document = analysed.size() == 1 ? ReportJson.of(analysed.get(0).report())
-                : Cluster.of(analysed, options).document();
+                : Cluster.of(analysed, options, plan.remote() ? HostsJob.rereading(session, plan.parts())
+                        : Cluster.ON_THIS_MACHINE).document();
         return new Analysed(analysed, document);
     }
 
@@ -113,10 +101,13 @@ public final class Main {
     @Command(name = "analyze", mixinStandardHelpOptions = true,
             description = "Analyses the traces under PATHS (trace directories, session folders, folders of several "
                     + "hosts' traces, or globs of them) with a task per host, and writes DIR/analyze.json (the "
-                    + "document of vnetscope analyze --format json) and Parquet tables partitioned by host.",
+                    + "document of vnetscope analyze --format json) and Parquet tables partitioned by host. The "
+                    + "analysis options are those of vnetscope analyze.",
             footerHeading = "%nExamples:%n",
             footer = {"  spark-submit --class org.vnetscope.spark.Main vnetscope-spark.jar analyze --output out "
-                    + "'/traces/host*/kernel'"})
+                    + "'/traces/host*/kernel'",
+                "  spark-submit --class org.vnetscope.spark.Main vnetscope-spark.jar analyze --output hdfs://nn/out "
+                        + "--vm-map vms.txt --begin 10:15 --end 10:16 'hdfs://nn/traces/*/kernel'"})
     static final class Analyze implements Callable<Integer> {
 
         @Spec
@@ -126,32 +117,25 @@ public final class Main {
                 description = "Where to write analyze.json and the tables (a Hadoop file system location).")
         String output;
 
-        @Option(names = "--bin", paramLabel = "DURATION", defaultValue = "1s",
-                description = "Timeline bin width, e.g. 100ms, 1s, 500us (default: ${DEFAULT-VALUE}).")
-        String bin;
-
-        @Option(names = "--mtu", paramLabel = "N", defaultValue = "1500",
-                description = "MTU telling GSO super-packets from frames (default: ${DEFAULT-VALUE}).")
-        int mtu;
-
-        @Option(names = "--kallsyms", paramLabel = "FILE",
-                description = "A copy of /proc/kallsyms (or .gz) of the traced kernel, to name drop locations.")
-        Path kallsyms;
+        /** The options of {@code vnetscope analyze}'s analyses, declared once for both. */
+        @Mixin
+        AnalysisArguments analysis;
 
         @Parameters(paramLabel = "PATHS", arity = "1..*",
-                description = "Trace directories or folders of them, or globs ('/traces/*/kernel'), on a file "
-                        + "system the driver and the executors see alike.")
+                description = "Trace directories or folders of them, or globs ('/traces/*/kernel'): local paths "
+                        + "that the driver and the executors see alike, or locations of any Hadoop file system "
+                        + "(hdfs://, s3a://), which the executors copy.")
         List<String> paths;
 
         @Override
         public Integer call() throws IOException {
-            AnalysisOptions options = options();
+            AnalysisOptions options = analysis.options();
             PrintWriter out = spec.commandLine().getOut();
             try (Sessions.Lease lease = Sessions.lease(null, "vnetscope analyze")) {
                 SparkSession session = lease.session();
                 tableSettings(session);
                 Configuration hadoop = session.sparkContext().hadoopConfiguration();
-                Analysed analysed = analyse(session, expand(paths, hadoop), options);
+                Analysed analysed = analyse(session, TracePlan.of(paths, analysis, hadoop), options);
                 List<String> tables = ParquetTables.write(session, analysed.document(),
                         analysed.hosts().size() == 1 ? analysed.hosts().get(0).host() : null, output);
                 org.apache.hadoop.fs.Path json = new org.apache.hadoop.fs.Path(output, "analyze.json");
@@ -174,56 +158,5 @@ public final class Main {
             session.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
             session.conf().set("spark.sql.debug.maxToStringFields", "100"); // the widest table, without a warning
         }
-
-        private AnalysisOptions options() {
-            long binNs;
-            try {
-                binNs = Durations.parseNs(bin);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "invalid --bin '" + bin
-                        + "': use e.g. 100ms, 1s, 500us");
-            }
-            if (mtu < 68) {
-                throw new ParameterException(spec.commandLine(), "--mtu must be at least 68");
-            }
-            try {
-                return new AnalysisOptions(binNs, mtu, kallsyms == null ? null : Kallsyms.read(kallsyms), null);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * The paths the arguments name: each as written, or a glob's matches (in name order). Only file systems that
-     * every executor sees alike as local files (a local or shared mount) can be read yet: the project's reader
-     * maps the trace files.
-     */
-    static List<Path> expand(List<String> arguments, Configuration hadoop) throws IOException {
-        List<Path> paths = new ArrayList<>();
-        for (String argument : arguments) {
-            URI uri = new org.apache.hadoop.fs.Path(argument).toUri();
-            if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
-                throw new IOException(argument + ": only local or shared file systems are read yet ("
-                        + uri.getScheme() + ": is not)");
-            }
-            String local = uri.getScheme() == null ? argument : uri.getPath();
-            if (!local.matches(".*[*?\\[{].*")) {
-                paths.add(Path.of(local));
-                continue;
-            }
-            FileSystem files = FileSystem.getLocal(hadoop);
-            FileStatus[] matches = files.globStatus(new org.apache.hadoop.fs.Path(local));
-            if (matches == null || matches.length == 0) {
-                throw new IOException(argument + ": no such file or directory");
-            }
-            Path here = Path.of("").toAbsolutePath();
-            for (FileStatus match : matches) {
-                Path found = Path.of(match.getPath().toUri().getPath());
-                // a relative glob gives paths relative to here, as the shell would have
-                paths.add(Path.of(local).isAbsolute() ? found : here.relativize(found));
-            }
-        }
-        return paths;
     }
 }

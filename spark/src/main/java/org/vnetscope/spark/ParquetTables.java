@@ -156,27 +156,17 @@ final class ParquetTables {
      */
     static List<String> write(SparkSession session, ObjectNode document, TraceHosts.Host onlyHost,
                               String directory) {
-        Document source = new Document(document, onlyHost);
         List<String> written = new ArrayList<>();
         for (Table table : TABLES) {
-            List<JsonNode> rows = table.rows().apply(source);
+            List<Object[]> rows = rows(table.name(), document, onlyHost);
             if (rows.isEmpty()) {
                 continue; // an empty folder has no schema to read; docs/spark.md lists which tables may be absent
             }
-            StructType schema = new StructType(table.columns().stream()
-                    .map(column -> DataTypes.createStructField(column.name(), column.type(), true))
-                    .toArray(StructField[]::new));
             List<Row> sparkRows = new ArrayList<>(rows.size());
-            for (JsonNode row : rows) {
-                Object[] values = new Object[table.columns().size()];
-                for (int i = 0; i < values.length; i++) {
-                    Column column = table.columns().get(i);
-                    values[i] = value(row.at(column.pointer()), column.type());
-                }
-                sparkRows.add(RowFactory.create(values));
-            }
+            rows.forEach(values -> sparkRows.add(RowFactory.create(values)));
             // the tables are small beside the traces: one file per host folder
-            var writer = session.createDataFrame(sparkRows, schema).coalesce(1).write().mode(SaveMode.Overwrite);
+            var writer = session.createDataFrame(sparkRows, schema(table.name())).coalesce(1).write()
+                    .mode(SaveMode.Overwrite);
             if (table.byHost()) {
                 writer = writer.partitionBy("host");
             }
@@ -184,6 +174,48 @@ final class ParquetTables {
             written.add(table.name());
         }
         return written;
+    }
+
+    /**
+     * A table's columns as Spark types them.
+     *
+     * @throws IllegalArgumentException for a table there is not
+     */
+    static StructType schema(String name) {
+        return new StructType(table(name).columns().stream()
+                .map(column -> DataTypes.createStructField(column.name(), column.type(), true))
+                .toArray(StructField[]::new));
+    }
+
+    /**
+     * A table's rows in the document, each its values in column order as a {@link Row} holds them (Long, Double,
+     * Boolean, String, a List for a list, a Row for an object); null where the document has none.
+     *
+     * @param onlyHost the host of a one-host document (whose rows name none); null for a document of several
+     */
+    static List<Object[]> rows(String name, ObjectNode document, TraceHosts.Host onlyHost) {
+        Table table = table(name);
+        List<Object[]> rows = new ArrayList<>();
+        for (JsonNode row : table.rows().apply(new Document(document, onlyHost))) {
+            Object[] values = new Object[table.columns().size()];
+            for (int i = 0; i < values.length; i++) {
+                Column column = table.columns().get(i);
+                values[i] = value(row.at(column.pointer()), column.type());
+            }
+            rows.add(values);
+        }
+        return rows;
+    }
+
+    /** Whether a table's rows each belong to a host (its folder is partitioned by host), not to the cluster. */
+    static boolean byHost(String name) {
+        return table(name).byHost();
+    }
+
+    private static Table table(String name) {
+        return TABLES.stream().filter(table -> table.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no table '" + name + "': " + String.join(", ",
+                        names())));
     }
 
     /**

@@ -1,38 +1,59 @@
 package org.vnetscope.spark;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.ctf.CtfException;
+import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.document.HostTraces;
+import org.vnetscope.document.TimeRange;
 
 /**
- * What one task of the job reads: one partition, a part of one host's traces, named by path (each executor opens
- * the trace files with the project's reader, which maps them and reads their index; nothing is shipped but the
- * paths). Today a part is a host's traces whole ({@code parts == 1}, the host's own time range). The range is
- * where one big trace will be cut into consecutive time parts, chosen on the driver from LTTng's index files:
- * each part then its own task, and the parts of a host merged in {@code part} order before the hosts meet
- * ({@link HostsJob#fold}).
+ * What one task of the job reads: one partition, a part of one host's traces, named by location. Local traces are
+ * opened where they are with the project's reader, which maps them and reads their index (nothing is shipped but
+ * the paths); traces on another Hadoop file system (HDFS, S3A) are copied into a local folder of the executor
+ * first ({@link LocalCopy}), deleted once read. Today a part is a host's traces whole ({@code parts == 1}, the
+ * host's own time range). The range is where one big trace will be cut into consecutive time parts, chosen on the
+ * driver from LTTng's index files: each part then its own task, and the parts of a host merged in {@code part}
+ * order before the hosts meet ({@link HostsJob#fold}).
  *
  * @param host    the host's rank among the job's hosts
  * @param part    the part's rank among its host's parts, in time order
  * @param parts   how many parts the host's traces are cut into
- * @param paths   the host's traces, as {@link HostTraces#paths()}, made absolute
+ * @param paths   the host's traces, as {@link HostTraces#paths()}: absolute local paths, or locations of a Hadoop
+ *                file system ({@code hdfs://namenode/traces/hosta/kernel})
  * @param asNamed as {@link HostTraces#asNamed()}
  * @param label   the traces as the user named them
  * @param beginNs the part's first instant on the host's clock ({@link Long#MIN_VALUE}: from the start)
  * @param endNs   its last instant ({@link Long#MAX_VALUE}: to the end)
+ * @param range   --begin/--end as given, resolved on the traces where the task reads them (traces the driver has
+ *                only the metadata of cannot tell the day a time of day falls on); null when resolved already
  */
 public record TracePart(int host, int part, int parts, List<String> paths, boolean asNamed, String label,
-                        long beginNs, long endNs) implements Serializable {
+                        long beginNs, long endNs, RangeText range) implements Serializable {
 
     public TracePart {
         paths = List.copyOf(paths);
+    }
+
+    public TracePart(int host, int part, int parts, List<String> paths, boolean asNamed, String label, long beginNs,
+                     long endNs) {
+        this(host, part, parts, paths, asNamed, label, beginNs, endNs, null);
+    }
+
+    /**
+     * {@code --begin}/{@code --end} as the user wrote them (either may be null) and the driver's time zone, for times
+     * of day.
+     */
+    public record RangeText(String begin, String end, String zone) implements Serializable {
     }
 
     /** The parts of the hosts' traces: one per host, each the host's traces whole. */
@@ -47,18 +68,84 @@ public record TracePart(int host, int part, int parts, List<String> paths, boole
         return parts;
     }
 
+    /** Whether some of the traces are on a file system the task copies them from. */
+    boolean remote() {
+        return paths.stream().anyMatch(LocalCopy::isRemote);
+    }
+
+    /** The same traces over another range of their clock, resolved. */
+    TracePart over(int host, long beginNs, long endNs) {
+        return new TracePart(host, part, parts, paths, asNamed, label, beginNs, endNs, null);
+    }
+
     /**
      * Runs every analysis over this part, where the task runs. A trace the reader cannot read comes back as the
      * part's failure, for the driver to tell in one line (a task that throws has Spark log it with its stack).
+     *
+     * @param hadoop the driver's Hadoop configuration, for traces on another file system (null when none are)
      */
-    PartReport analyse(AnalysisOptions options) {
+    PartReport analyse(AnalysisOptions options, Configuration hadoop) {
+        LocalCopy copy = remote() ? LocalCopy.create() : null;
         try {
-            AnalysisReport report = NetworkAnalysis.analyze(HostTraces.open(paths.stream().map(Path::of).toList(),
-                    asNamed, beginNs, endNs), label, options, null);
+            AnalysisReport report = NetworkAnalysis.analyze(open(copy, hadoop), label, options, null);
             return new PartReport(host, part, report, null);
-        } catch (CtfException | UncheckedIOException e) {
-            return new PartReport(host, part, null, e);
+        } catch (CtfException | UncheckedIOException | IllegalArgumentException e) {
+            return new PartReport(host, part, null, namingLocations(e, copy));
+        } finally {
+            if (copy != null) {
+                copy.close();
+            }
         }
+    }
+
+    /**
+     * Opens the part's traces as the command line opens them, limited to the part's range; those on another file
+     * system are copied into {@code copy} first (null when none are).
+     *
+     * @throws CtfException             for a trace the reader cannot read
+     * @throws UncheckedIOException     for a location that cannot be copied
+     * @throws IllegalArgumentException for --begin/--end that cannot be resolved on these traces
+     */
+    TraceReader open(LocalCopy copy, Configuration hadoop) {
+        List<Path> local = new ArrayList<>();
+        for (String path : paths) {
+            if (!LocalCopy.isRemote(path)) {
+                local.add(Path.of(path));
+                continue;
+            }
+            try {
+                local.add(copy.copyTraces(path, hadoop, false));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
+        if (range == null) {
+            return HostTraces.open(local, asNamed, beginNs, endNs);
+        }
+        TraceReader reader = HostTraces.open(local, asNamed, Long.MIN_VALUE, Long.MAX_VALUE);
+        try {
+            TimeRange.apply(reader, range.begin(), range.end(), null, false, ZoneId.of(range.zone()));
+        } catch (IllegalArgumentException e) {
+            reader.close();
+            throw e;
+        }
+        return reader;
+    }
+
+    /** A failure as the user should read it: naming the traces' locations, not their local copies. */
+    static RuntimeException namingLocations(RuntimeException failure, LocalCopy copy) {
+        if (copy == null) {
+            return failure;
+        }
+        String message = copy.locationsIn(failure.getMessage());
+        if (message == null || message.equals(failure.getMessage())) {
+            return failure;
+        }
+        if (failure instanceof CtfException) {
+            return new CtfException(null, -1, message, failure);
+        }
+        return failure instanceof IllegalArgumentException ? new IllegalArgumentException(message, failure)
+                : new UncheckedIOException(message, new IOException(failure));
     }
 
     /** What a task sends back to the driver: the analysis of one part, or why the part could not be read. */

@@ -1,4 +1,4 @@
-package org.vnetscope.cli;
+package org.vnetscope.document;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,9 +13,10 @@ import org.vnetscope.ctf.TraceReader;
  * The {@code --begin}, {@code --end} and {@code --timerange} options of babeltrace2, with its formats:
  * {@code YYYY-MM-DD hh:mm[:ss[.nnnnnnnnn]]}, {@code YYYY-MM-DD}, {@code hh:mm[:ss[.nnnnnnnnn]]} (on the day the
  * trace begins) and {@code [-]s[.nnnnnnnnn]} (seconds since the Unix epoch). Dates and times of day are local
- * time, or UTC with {@code --clock-gmt}, as for babeltrace2.
+ * time, or UTC with {@code --clock-gmt}, as for babeltrace2. Shared by every command that reads a time range
+ * ({@code dump}, and the analyses' {@link AnalysisArguments}), so that they read times alike.
  */
-final class TimeRange {
+public final class TimeRange {
     private static final String DATE = "(\\d{4})-(\\d{2})-(\\d{2})";
     private static final String TIME = "(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?";
     private static final Pattern DATE_TIME = Pattern.compile(DATE + " " + TIME);
@@ -34,7 +35,7 @@ final class TimeRange {
      * @throws IllegalArgumentException naming the option whose value is not a time, or when the range ends
      *                                  before it begins
      */
-    static void apply(TraceReader reader, String begin, String end, String timerange, boolean gmt, ZoneId local) {
+    public static void apply(TraceReader reader, String begin, String end, String timerange, boolean gmt, ZoneId local) {
         long[] bounds = bounds(reader, begin, end, timerange, gmt, local);
         if (bounds != null) {
             reader.limitTo(bounds[0], bounds[1]);
@@ -47,7 +48,7 @@ final class TimeRange {
      *
      * @throws IllegalArgumentException as {@link #apply}
      */
-    static long[] bounds(TraceReader reader, String begin, String end, String timerange, boolean gmt, ZoneId local) {
+    public static long[] bounds(TraceReader reader, String begin, String end, String timerange, boolean gmt, ZoneId local) {
         if (timerange != null) {
             if (begin != null || end != null) {
                 throw new IllegalArgumentException("--timerange replaces --begin and --end: give one or the other");
@@ -73,8 +74,20 @@ final class TimeRange {
         return new long[] {beginNs, endNs};
     }
 
+    /**
+     * Checks that a bound is written in one of the formats, without a trace to place a time of day on: for a
+     * caller that resolves the bound later, where the trace is (a Spark task), and tells a typo before that.
+     *
+     * @throws IllegalArgumentException as {@link #parse}
+     */
+    public static void checkFormat(String option, String text) {
+        if (!TIME_ONLY.matcher(text).matches()) {
+            parse(option, text, ZoneOffset.UTC, null);
+        }
+    }
+
     /** A bound in ns since the Unix epoch. */
-    static long parse(String option, String text, ZoneId zone, TraceReader reader) {
+    public static long parse(String option, String text, ZoneId zone, TraceReader reader) {
         Matcher m = DATE_TIME.matcher(text);
         if (m.matches()) {
             return nsOf(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), zone);

@@ -1,0 +1,209 @@
+package org.vnetscope.spark;
+
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.SerializableConfiguration;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.AnalysisReport;
+import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.PacketEvents;
+import org.vnetscope.analysis.cluster.TraceHosts;
+import org.vnetscope.ctf.CtfException;
+import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.document.ReportJson;
+
+/**
+ * How the executors read {@link TraceSource}'s partitions: a host's packet events as its traces are read (a row at a
+ * time, the trace never held whole), a host's table rows from its analysis, or rows the driver computed.
+ */
+final class TraceReaders implements PartitionReaderFactory {
+
+    private final StructType schema;
+    private final Broadcast<AnalysisOptions> options;
+    /** The driver's Hadoop settings, for traces on another file system; null when there are none. */
+    private final Broadcast<SerializableConfiguration> hadoop;
+
+    TraceReaders(StructType schema, Broadcast<AnalysisOptions> options, Broadcast<SerializableConfiguration> hadoop) {
+        this.schema = schema;
+        this.options = options;
+        this.hadoop = hadoop;
+    }
+
+    /**
+     * One host's partition of a table.
+     *
+     * @param traces    the host's traces, read by the executor; null when {@code rows} holds the rows already
+     * @param host      the host's name (null for rows of the cluster as a whole)
+     * @param clockUuid its clock's uuid, for the {@code hosts} table of one host
+     * @param table     the table
+     * @param rows      the rows, in the table's column order, when the driver computed them
+     */
+    record HostPartition(TracePart traces, String host, String clockUuid, String table, List<Object[]> rows)
+            implements InputPartition {
+    }
+
+    @Override
+    public PartitionReader<InternalRow> createReader(InputPartition partition) {
+        HostPartition part = (HostPartition) partition;
+        if (part.rows() != null) {
+            return rowsOf(part.rows().iterator());
+        }
+        Configuration files = hadoop == null ? null : hadoop.value().value();
+        LocalCopy copy = part.traces().remote() ? LocalCopy.create() : null;
+        TraceReader reader;
+        try {
+            reader = part.traces().open(copy, files);
+        } catch (CtfException | UncheckedIOException | IllegalArgumentException e) {
+            if (copy != null) {
+                copy.close();
+            }
+            throw TracePart.namingLocations(e, copy);
+        }
+        if (part.table().equals(TraceSource.PACKETS)) {
+            return new PacketReader(part.host(), PacketEvents.of(reader), copy);
+        }
+        // a table of one host: its rows come from the analysis, as the document's (the copies are no longer needed)
+        AnalysisReport report;
+        try {
+            report = NetworkAnalysis.analyze(reader, part.traces().label(), options.value(), null);
+        } catch (CtfException | UncheckedIOException e) {
+            throw TracePart.namingLocations(e, copy);
+        } finally {
+            if (copy != null) {
+                copy.close();
+            }
+        }
+        TraceHosts.Host host = new TraceHosts.Host(part.host(), part.clockUuid(), List.of());
+        return rowsOf(ParquetTables.rows(part.table(), ReportJson.of(report), host).iterator());
+    }
+
+    /** Rows of values as {@link ParquetTables#rows} gives them. */
+    private PartitionReader<InternalRow> rowsOf(Iterator<Object[]> rows) {
+        return new PartitionReader<>() {
+            private InternalRow current;
+
+            @Override
+            public boolean next() {
+                if (!rows.hasNext()) {
+                    return false;
+                }
+                current = (InternalRow) internal(rows.next(), schema);
+                return true;
+            }
+
+            @Override
+            public InternalRow get() {
+                return current;
+            }
+
+            @Override
+            public void close() {
+                current = null;
+            }
+        };
+    }
+
+    /** A value as Spark holds it inside: strings as UTF8String, lists as ArrayData, objects as InternalRows. */
+    static Object internal(Object value, DataType type) {
+        if (value == null) {
+            return null;
+        }
+        if (type.equals(DataTypes.StringType)) {
+            return UTF8String.fromString((String) value);
+        }
+        if (type instanceof ArrayType array) {
+            List<?> elements = (List<?>) value;
+            Object[] converted = new Object[elements.size()];
+            for (int i = 0; i < converted.length; i++) {
+                converted[i] = internal(elements.get(i), array.elementType());
+            }
+            return new GenericArrayData(converted);
+        }
+        if (type instanceof StructType struct) {
+            Object[] fields = value instanceof Row row ? new Object[row.length()] : (Object[]) value;
+            if (value instanceof Row row) {
+                for (int i = 0; i < fields.length; i++) {
+                    fields[i] = row.get(i);
+                }
+            }
+            Object[] converted = new Object[struct.fields().length];
+            for (int i = 0; i < converted.length; i++) {
+                converted[i] = internal(fields[i], struct.fields()[i].dataType());
+            }
+            return new GenericInternalRow(converted);
+        }
+        return value; // Long, Double, Boolean as they are
+    }
+
+    /** A host's packet events, a row each, read as Spark asks for them; closing deletes the copies read. */
+    private static final class PacketReader implements PartitionReader<InternalRow> {
+        private final UTF8String host;
+        private final PacketEvents events;
+        private final LocalCopy copy;
+        private InternalRow current;
+
+        PacketReader(String host, PacketEvents events, LocalCopy copy) {
+            this.host = UTF8String.fromString(host);
+            this.events = events;
+            this.copy = copy;
+        }
+
+        @Override
+        public boolean next() {
+            PacketEvents.PacketEvent event;
+            try {
+                event = events.next();
+            } catch (CtfException e) {
+                throw TracePart.namingLocations(e, copy);
+            }
+            if (event == null) {
+                return false;
+            }
+            current = new GenericInternalRow(new Object[] {host, event.timestampNs(),
+                UTF8String.fromString(event.device()), event.netns(), UTF8String.fromString(event.transmit() ? "tx"
+                    : "rx"), UTF8String.fromString(event.event()), event.length(), longOf(event.ethertype()),
+                string(event.protocol()), string(event.source()), string(event.destination()),
+                longOf(event.sourcePort()), longOf(event.destinationPort()), event.skbaddr(), event.rc()});
+            return true;
+        }
+
+        @Override
+        public InternalRow get() {
+            return current;
+        }
+
+        @Override
+        public void close() {
+            try {
+                events.close();
+            } finally {
+                if (copy != null) {
+                    copy.close();
+                }
+            }
+        }
+
+        private static UTF8String string(String text) {
+            return text == null ? null : UTF8String.fromString(text);
+        }
+
+        private static Long longOf(Integer value) {
+            return value == null ? null : value.longValue();
+        }
+    }
+}

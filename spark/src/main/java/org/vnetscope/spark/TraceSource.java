@@ -1,0 +1,277 @@
+package org.vnetscope.spark;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.catalog.TableProvider;
+import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.sources.DataSourceRegister;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.apache.spark.util.SerializableConfiguration;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.cluster.TraceHosts;
+import org.vnetscope.document.AnalysisArguments;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code spark.read.format("vnetscope").option("table", T).load(PATHS)}: traces read straight into a DataFrame, one
+ * partition per host (the hosts grouped on the driver as {@link HostsJob} groups them), read by the executors with
+ * the project's reader. T is {@code packets} (the default: one row per packet event at a device, {@link
+ * TraceReaders}) or any table {@code spark-submit ... analyze --output} writes in Parquet, with the same columns
+ * ({@link ParquetTables}). PATHS are those of spark-submit's {@code analyze}: local paths, or locations of any Hadoop
+ * file system, or globs of them. The analysis options are the command line's, without their dashes
+ * ({@code .option("bin", "100ms")}, {@code mtu}, {@code kallsyms}, {@code vm-map}, {@code libvirt}, {@code begin},
+ * {@code end}).
+ */
+public final class TraceSource implements TableProvider, DataSourceRegister {
+
+    /** The name {@code format(...)} takes. */
+    public static final String SHORT_NAME = "vnetscope";
+    /** The table of packet events, the default. */
+    static final String PACKETS = "packets";
+    /** The options naming what to read, besides the analysis options. */
+    static final String TABLE_OPTION = "table";
+
+    @Override
+    public String shortName() {
+        return SHORT_NAME;
+    }
+
+    @Override
+    public StructType inferSchema(CaseInsensitiveStringMap options) {
+        return schema(tableOf(options));
+    }
+
+    @Override
+    public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+        return new TraceTable(tableOf(new CaseInsensitiveStringMap(properties)));
+    }
+
+    /** The packets table's columns; the others are those of their Parquet tables. */
+    static final StructType PACKET_COLUMNS = new StructType()
+            .add("host", DataTypes.StringType)
+            .add("timestamp_ns", DataTypes.LongType)
+            .add("interface", DataTypes.StringType)
+            .add("netns", DataTypes.LongType)
+            .add("direction", DataTypes.StringType)
+            .add("event", DataTypes.StringType)
+            .add("length", DataTypes.LongType)
+            .add("ethertype", DataTypes.LongType)
+            .add("protocol", DataTypes.StringType)
+            .add("src_address", DataTypes.StringType)
+            .add("dst_address", DataTypes.StringType)
+            .add("src_port", DataTypes.LongType)
+            .add("dst_port", DataTypes.LongType)
+            .add("skbaddr", DataTypes.LongType)
+            .add("rc", DataTypes.LongType);
+
+    static StructType schema(String table) {
+        return table.equals(PACKETS) ? PACKET_COLUMNS : ParquetTables.schema(table);
+    }
+
+    /**
+     * The table the options name.
+     *
+     * @throws IllegalArgumentException naming the tables there are
+     */
+    static String tableOf(CaseInsensitiveStringMap options) {
+        String table = options.getOrDefault(TABLE_OPTION, PACKETS);
+        if (!table.equals(PACKETS) && !ParquetTables.names().contains(table)) {
+            throw new IllegalArgumentException("vnetscope: no table '" + table + "': packets, "
+                    + String.join(", ", ParquetTables.names()));
+        }
+        return table;
+    }
+
+    /** The analyses' options of the command line, given as the source's options without their dashes. */
+    @Command(name = "vnetscope")
+    static final class Arguments {
+        static final List<String> NAMES = List.of("bin", "mtu", "kallsyms", "vm-map", "libvirt", "begin", "end");
+
+        @Mixin
+        AnalysisArguments analysis;
+
+        /**
+         * Parsed as the command line parses them.
+         *
+         * @throws IllegalArgumentException with the command line's message for a value it would refuse
+         */
+        static AnalysisArguments of(CaseInsensitiveStringMap options) {
+            List<String> args = new ArrayList<>();
+            for (String name : NAMES) {
+                String value = options.get(name);
+                if (value != null) {
+                    args.add("--" + name);
+                    args.add(value);
+                }
+            }
+            Arguments parsed = new Arguments();
+            try {
+                new CommandLine(parsed).parseArgs(args.toArray(String[]::new));
+                parsed.analysis.options(); // told now, not in a task
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException("vnetscope: " + e.getMessage(), e);
+            }
+            return parsed.analysis;
+        }
+    }
+
+    /** The traces under the paths, as one table. */
+    static final class TraceTable implements SupportsRead {
+        private final String table;
+
+        TraceTable(String table) {
+            this.table = table;
+        }
+
+        @Override
+        public String name() {
+            return "vnetscope " + table;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // the columns are given as a schema, which Spark turns into columns
+        public StructType schema() {
+            return TraceSource.schema(table);
+        }
+
+        @Override
+        public Set<TableCapability> capabilities() {
+            return EnumSet.of(TableCapability.BATCH_READ);
+        }
+
+        @Override
+        public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+            return () -> new TraceScan(table, paths(options), Arguments.of(options));
+        }
+    }
+
+    /**
+     * The paths {@code load} was given: Spark passes one as {@code path}, several as {@code paths} (a JSON array).
+     *
+     * @throws IllegalArgumentException when there are none
+     */
+    static List<String> paths(CaseInsensitiveStringMap options) {
+        List<String> paths = new ArrayList<>();
+        if (options.containsKey("paths")) {
+            try {
+                paths.addAll(new ObjectMapper().readValue(options.get("paths"), new TypeReference<List<String>>() {
+                }));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("vnetscope: paths " + options.get("paths") + ": " + e.getMessage());
+            }
+        }
+        if (options.containsKey("path")) {
+            paths.add(options.get("path"));
+        }
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("vnetscope: no traces: load(PATHS...) names them");
+        }
+        return paths;
+    }
+
+    /**
+     * What a read of the table plans on the driver: a partition per host. The packets, and every table of one host,
+     * are read by the executors (each its host's analysis, there); the tables of several hosts need the step that
+     * needs every host (the clocks' synchronization, the paths between hosts, the migrations), so the hosts are
+     * analysed by a job first, as spark-submit's analyze does, and each partition carries its host's rows.
+     */
+    static final class TraceScan implements Scan, Batch {
+        private final String table;
+        private final List<String> paths;
+        private final AnalysisArguments arguments;
+        private TracePlan plan;
+
+        TraceScan(String table, List<String> paths, AnalysisArguments arguments) {
+            this.table = table;
+            this.paths = List.copyOf(paths);
+            this.arguments = arguments;
+        }
+
+        @Override
+        public StructType readSchema() {
+            return TraceSource.schema(table);
+        }
+
+        @Override
+        public String description() {
+            return "vnetscope " + table + " of " + String.join(" ", paths);
+        }
+
+        @Override
+        public Batch toBatch() {
+            return this;
+        }
+
+        private TracePlan plan() {
+            if (plan == null) {
+                try {
+                    plan = TracePlan.of(paths, arguments, SparkSession.active().sparkContext().hadoopConfiguration());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("vnetscope: " + e.getMessage(), e);
+                } catch (CommandLine.ParameterException e) {
+                    throw new IllegalArgumentException("vnetscope: " + e.getMessage(), e);
+                }
+            }
+            return plan;
+        }
+
+        @Override
+        public InputPartition[] planInputPartitions() {
+            TracePlan traces = plan();
+            List<InputPartition> partitions = new ArrayList<>();
+            if (table.equals(PACKETS) || traces.hosts().size() == 1) {
+                for (int i = 0; i < traces.parts().size(); i++) {
+                    TraceHosts.Host host = traces.hosts().get(i);
+                    partitions.add(new TraceReaders.HostPartition(traces.parts().get(i), host.name(),
+                            host.clockUuid(), table, null));
+                }
+                return partitions.toArray(InputPartition[]::new);
+            }
+            Main.Analysed analysed = Main.analyse(SparkSession.active(), traces, arguments.options());
+            List<Object[]> rows = ParquetTables.rows(table, analysed.document(), null);
+            if (!ParquetTables.byHost(table)) {
+                return new InputPartition[] {new TraceReaders.HostPartition(null, null, null, table, rows)};
+            }
+            Map<String, List<Object[]>> byHost = new LinkedHashMap<>();
+            traces.hosts().forEach(host -> byHost.put(host.name(), new ArrayList<>()));
+            int hostColumn = List.of(readSchema().fieldNames()).indexOf("host");
+            rows.forEach(row -> byHost.get((String) row[hostColumn]).add(row));
+            byHost.forEach((host, hostRows) -> partitions.add(new TraceReaders.HostPartition(null, host, null, table,
+                    hostRows)));
+            return partitions.toArray(InputPartition[]::new);
+        }
+
+        @Override
+        public PartitionReaderFactory createReaderFactory() {
+            JavaSparkContext context = JavaSparkContext.fromSparkContext(SparkSession.active().sparkContext());
+            // once per executor (a kallsyms table is megabytes), the file systems' settings only when needed
+            Broadcast<AnalysisOptions> options = context.broadcast(arguments.options());
+            Broadcast<SerializableConfiguration> hadoop = plan().remote()
+                    ? context.broadcast(new SerializableConfiguration(context.hadoopConfiguration())) : null;
+            return new TraceReaders(TraceSource.schema(table), options, hadoop);
+        }
+    }
+}
