@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongUnaryOperator;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
@@ -55,16 +59,47 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
     public record Window(int index, HostAnalysis host, long beginNs, long endNs) {
     }
 
-    /** Each window read by this process: the host's trace directories opened and limited to the window. */
+    /**
+     * Each window read by this process, several at once on as many threads as there are processors (a window is a
+     * few seconds of one host's traces, found through their index files); the reports in the order of the windows.
+     */
     public static final Rereading ON_THIS_MACHINE = (windows, options) -> {
-        List<AnalysisReport> reports = new ArrayList<>();
-        for (Window window : windows) {
-            TraceReader reader = TraceReader.open(window.host().host().directories(), TraceReader.Warnings.IGNORE);
-            reader.limitTo(window.beginNs(), window.endNs());
-            reports.add(NetworkAnalysis.analyze(reader, window.host().trace(), options, null));
+        int threads = Math.min(windows.size(), Runtime.getRuntime().availableProcessors());
+        if (threads <= 1) {
+            return windows.stream().map(window -> reread(window, options)).toList();
         }
-        return reports;
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "vnetscope-downtime");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<AnalysisReport>> reports = new ArrayList<>();
+            for (Window window : windows) {
+                reports.add(pool.submit(() -> reread(window, options)));
+            }
+            List<AnalysisReport> done = new ArrayList<>();
+            for (Future<AnalysisReport> report : reports) {
+                done.add(report.get());
+            }
+            return done;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the traces again over a downtime", e);
+        } catch (ExecutionException e) {
+            // the window's own error (a trace that cannot be read: its file and offset), as one thread would give it
+            throw e.getCause() instanceof RuntimeException failure ? failure
+                    : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     };
+
+    private static AnalysisReport reread(Window window, AnalysisOptions options) {
+        TraceReader reader = TraceReader.open(window.host().host().directories(), TraceReader.Warnings.IGNORE);
+        reader.limitTo(window.beginNs(), window.endNs());
+        return NetworkAnalysis.analyze(reader, window.host().trace(), options, null);
+    }
 
     /**
      * The hosts together; {@code options} are those the hosts were analysed with, for reading their traces again
@@ -84,25 +119,39 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
             LinearMap inverse = transform.map().inverse();
             fromReference.put(transform.host(), inverse::apply);
         }
-        List<Migrations.Migration> migrations = new ArrayList<>();
-        for (Migrations.Migration migration : Migrations.find(hosts.stream()
+        List<Migrations.Migration> found = Migrations.find(hosts.stream()
                 .map(host -> new Migrations.HostReport(host.host().name(), host.report(),
                         toReference.get(host.host().name())))
-                .toList())) {
-            migrations.add(Migrations.withLoss(migration, downtimeTraffic(hosts, fromReference, options,
-                    migration.lastPacketNs(), migration.firstPacketNs(), rereading)));
+                .toList());
+        // every migration's windows read in one go: one job of an engine, or threads side by side, not one by one
+        List<List<Window>> windowsOf = new ArrayList<>();
+        List<Window> allWindows = new ArrayList<>();
+        for (Migrations.Migration migration : found) {
+            List<Window> windows = downtimeWindows(hosts, fromReference, migration.lastPacketNs(),
+                    migration.firstPacketNs());
+            windowsOf.add(windows);
+            allWindows.addAll(windows);
+        }
+        List<AnalysisReport> reread = allWindows.isEmpty() ? List.of() : rereading.analyse(allWindows, options);
+        List<AnalysisReport> wholeTraces = hosts.stream().map(HostAnalysis::report).toList();
+        List<Migrations.Migration> migrations = new ArrayList<>();
+        int next = 0;
+        for (int i = 0; i < found.size(); i++) {
+            int count = windowsOf.get(i).size();
+            // the cluster's VM traffic over the downtime, the VMs those of the whole traces
+            migrations.add(Migrations.withLoss(found.get(i),
+                    ClusterTraffic.of(wholeTraces, reread.subList(next, next + count))));
+            next += count;
         }
         return new Cluster(hosts, sync, toReference, migrations, CrossHostPaths.of(sync));
     }
 
     /**
-     * The cluster's VM traffic over a time range of the reference clock: each host's traces read again over that
-     * range alone (their index files find it without decoding what comes before), the VMs those of the whole traces.
+     * Each host's traces over a time range of the reference clock, on the host's own clock (their index files find
+     * it without decoding what comes before).
      */
-    private static ClusterTraffic.Result downtimeTraffic(List<HostAnalysis> hosts,
-                                                         Map<String, LongUnaryOperator> fromReference,
-                                                         AnalysisOptions options, long beginNs, long endNs,
-                                                         Rereading rereading) {
+    private static List<Window> downtimeWindows(List<HostAnalysis> hosts, Map<String, LongUnaryOperator> fromReference,
+                                                long beginNs, long endNs) {
         List<Window> windows = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             HostAnalysis host = hosts.get(i);
@@ -113,7 +162,6 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
                 windows.add(new Window(i, host, begin, end));
             }
         }
-        List<AnalysisReport> window = windows.isEmpty() ? List.of() : rereading.analyse(windows, options);
-        return ClusterTraffic.of(hosts.stream().map(HostAnalysis::report).toList(), window);
+        return windows;
     }
 }
