@@ -26,6 +26,7 @@ import org.vnetscope.document.Cluster;
 import org.vnetscope.document.ClusterJson;
 import org.vnetscope.document.HostAnalysis;
 import org.vnetscope.document.HostTraces;
+import org.vnetscope.document.PhaseTimes;
 import org.vnetscope.document.ReportJson;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -95,6 +96,7 @@ final class TraceAnalysis extends AnalysisArguments {
         // threads beyond one per host read the hosts' traces ahead
         int perHost = threads / hostThreads;
         ExecutorService pool = Executors.newFixedThreadPool(hostThreads);
+        long started = PhaseTimes.start();
         try {
             List<Future<HostAnalysis>> running = new ArrayList<>();
             for (TraceHosts.Host host : hosts) {
@@ -110,6 +112,7 @@ final class TraceAnalysis extends AnalysisArguments {
             for (Future<HostAnalysis> host : running) {
                 done.add(await(host));
             }
+            PhaseTimes.done("hosts' analyses on " + hostThreads + " threads, " + hosts.size() + " hosts", started);
             return done;
         } finally {
             pool.shutdownNow();
@@ -135,8 +138,10 @@ final class TraceAnalysis extends AnalysisArguments {
             work = hostTraces(inputs, reader, hosts);
         }
         List<AnalysisReport> reports;
+        long started = PhaseTimes.start();
         try {
             reports = engine.analyze(work, options, settings);
+            PhaseTimes.done("engine " + engine.name() + ", " + hosts.size() + " hosts", started);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage());
         }
@@ -195,7 +200,10 @@ final class TraceAnalysis extends AnalysisArguments {
     }
 
     Cluster cluster(List<HostAnalysis> hosts) {
-        return Cluster.of(hosts, options());
+        long started = PhaseTimes.start();
+        Cluster cluster = Cluster.of(hosts, options());
+        PhaseTimes.done("every-host step (clocks, migrations, cross-host paths), " + hosts.size() + " hosts", started);
+        return cluster;
     }
 
     /** The document of several hosts' analyses on one time line (see {@link ClusterJson}). */

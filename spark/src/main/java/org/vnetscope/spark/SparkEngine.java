@@ -6,6 +6,7 @@ import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.document.AnalysisEngine;
 import org.vnetscope.document.HostTraces;
+import org.vnetscope.document.PhaseTimes;
 
 /**
  * {@code vnetscope analyze --engine spark}: the hosts' analyses as a Spark job ({@link HostsJob}), on the master
@@ -22,8 +23,12 @@ public final class SparkEngine implements AnalysisEngine {
     @Override
     public List<AnalysisReport> analyze(List<HostTraces> hosts, AnalysisOptions options, Map<String, String> settings) {
         String master = Sessions.checkMaster(settings.getOrDefault("master", Sessions.DEFAULT_MASTER));
+        long started = PhaseTimes.start();
         try (Sessions.Lease lease = Sessions.lease(master, "vnetscope analyze")) {
-            return HostsJob.run(lease.session(), hosts, options);
+            started = PhaseTimes.done("spark session start-up (" + master + ")", started);
+            List<AnalysisReport> reports = HostsJob.run(lease.session(), hosts, options);
+            PhaseTimes.done("spark job, " + hosts.size() + " hosts", started);
+            return reports;
         }
     }
 }
