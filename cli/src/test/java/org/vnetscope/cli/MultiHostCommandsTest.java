@@ -54,6 +54,19 @@ class MultiHostCommandsTest {
     }
 
     @Test
+    void everyBundledTraceAtOnceIsOneDocumentOfHostsNamedApart() throws Exception {
+        // lab4's hostA and lab5's hosta are names one letter's case apart: the clocks must still be told apart
+        JsonNode json = analyze(REPO.resolve("samples").toString());
+        List<String> hosts = new ArrayList<>();
+        json.get("hosts").forEach(host -> hosts.add(host.get("name").asText()));
+        assertThat(hosts).contains("hostA").anyMatch(name -> name.startsWith("hosta#"));
+        assertThat(hosts.stream().map(name -> name.toLowerCase(java.util.Locale.ROOT)).distinct()).hasSameSizeAs(hosts);
+        List<String> tied = new ArrayList<>();
+        json.get("sync").get("transforms").forEach(transform -> tied.add(transform.get("host").asText()));
+        assertThat(tied).containsExactlyElementsOf(hosts);
+    }
+
+    @Test
     void everyVmPortAndBridgeOfBothHostsEqualsItsKernelCounters() throws Exception {
         JsonNode json = analyze(UPLINK.toString());
         int compared = 0;

@@ -49,6 +49,21 @@ class SparkMatchesCliTest {
     }
 
     @Test
+    void everyBundledTraceAtOnce() throws Exception {
+        // every lab trace in one document: each boot a host, some of them named one letter's case apart
+        Path samples = SparkTests.REPO.resolve("samples");
+        SparkTests.Run local = SparkTests.cli("analyze", "--format", "json", samples.toString());
+        assertThat(local.exitCode()).as(local.err()).isZero();
+        int tasksBefore = SparkTests.tasksEnded();
+        SparkTests.Run spark = SparkTests.cli("analyze", "--engine", "spark", "--format", "json", samples.toString());
+        assertThat(spark.exitCode()).as(spark.err()).isZero();
+        assertThat(spark.out()).isEqualTo(local.out());
+        int hosts = new ObjectMapper().readTree(local.out()).path("hosts").size();
+        assertThat(hosts).isGreaterThan(2);
+        assertThat(SparkTests.tasksEnded() - tasksBefore).as("one task per host").isEqualTo(hosts);
+    }
+
+    @Test
     void optionsReachTheTasks() {
         Path path = SparkTests.REPO.resolve("samples/lab5/recordings/mh-uplink");
         // a bin, an MTU and a time range of each host's own clock (seconds since the epoch), as the CLI gives them

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.vnetscope.ctf.Trace;
@@ -61,8 +62,10 @@ public final class TraceHosts {
         Map<String, Integer> boots = new LinkedHashMap<>();
         for (Builder host : hosts.values()) {
             String name = host.hostname != null ? host.hostname : folderName(host.directories.get(0));
-            int boot = boots.merge(name, 1, Integer::sum);
-            // A second boot of the same host is another clock: a host of its own, told apart by its rank.
+            // A second boot of the same host is another clock: a host of its own, told apart by its rank. Names
+            // are told apart regardless of case (hostA and hosta), as host names are, and as the folders of
+            // tables partitioned by host must be on file systems that ignore case.
+            int boot = boots.merge(name.toLowerCase(Locale.ROOT), 1, Integer::sum);
             result.add(new Host(boot == 1 ? name : name + "#" + boot, host.clockUuid, host.directories));
         }
         return result;

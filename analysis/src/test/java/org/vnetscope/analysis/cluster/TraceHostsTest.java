@@ -54,6 +54,16 @@ class TraceHostsTest {
     }
 
     @Test
+    void namesThatDifferOnlyInCaseAreToldApartAsBootsAre() {
+        // two recordings' hosts, hostA and hosta: one name for two clocks, as the clock synchronization and
+        // folders partitioned by host on a file system that ignores case see them
+        List<TraceHosts.Host> hosts = TraceHosts.of(List.of(
+                trace("lab4/hostA/kernel", "hostA", "kernel", BOOT_1),
+                trace("lab5/hosta/kernel", "hosta", "kernel", BOOT_2)));
+        assertThat(hosts).extracting(TraceHosts.Host::name).containsExactly("hostA", "hosta#2");
+    }
+
+    @Test
     void tracesThatNameNoHostAreEachAHostNamedAfterTheirFolder() {
         List<TraceHosts.Host> hosts = TraceHosts.of(List.of(
                 trace("recordings/node7/trace/kernel", null, "kernel", null),
