@@ -28,6 +28,8 @@ public final class Main {
 
     /** Exit code of a run that found the trace unusable (picocli uses 2 for bad arguments). */
     public static final int EXIT_BAD_INPUT = 1;
+    /** Exit code of a run stopped by a defect of vnetscope rather than by its input. */
+    public static final int EXIT_INTERNAL_ERROR = 3;
 
     public static void main(String[] args) {
         EarlyOpen.start(args);
@@ -54,10 +56,30 @@ public final class Main {
         commandLine.setErr(err);
         try {
             return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("vnetscope: error: out of memory (" + e.getMessage() + "): give the JVM more with"
+                    + " VNETSCOPE_JAVA_OPTS=-Xmx4g, or analyse a time range (--begin/--end)");
+            return EXIT_INTERNAL_ERROR;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /** An unexpected exception in one line: its type, its message, and the first place in vnetscope's code. */
+    static String internalError(Throwable exception) {
+        StringBuilder line = new StringBuilder(exception.getClass().getName());
+        if (exception.getMessage() != null) {
+            line.append(": ").append(exception.getMessage().lines().findFirst().orElse(""));
+        }
+        for (StackTraceElement frame : exception.getStackTrace()) {
+            if (frame.getClassName().startsWith("org.vnetscope.")) {
+                line.append(" at ").append(frame.getClassName()).append('.').append(frame.getMethodName())
+                        .append(':').append(frame.getLineNumber());
+                break;
+            }
+        }
+        return line.toString();
     }
 
     /** The subcommands by name, as {@link Main}'s annotation lists them. */
@@ -106,7 +128,14 @@ public final class Main {
                 cmd.getErr().println("vnetscope: error: " + exception.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            throw exception;
+            // Anything else is a defect of ours: one line saying where, the stack trace only when asked for.
+            cmd.getErr().println("vnetscope: internal error: " + internalError(exception)
+                    + " (a defect of vnetscope: please report it with the command line; VNETSCOPE_DEBUG=1 prints"
+                    + " the stack trace)");
+            if (System.getenv("VNETSCOPE_DEBUG") != null && !System.getenv("VNETSCOPE_DEBUG").isEmpty()) {
+                exception.printStackTrace(cmd.getErr());
+            }
+            return EXIT_INTERNAL_ERROR;
         });
         return commandLine;
     }
