@@ -2,7 +2,8 @@
 # How `vnetscope analyze` scales on Spark: local[1] against local[2] (or --masters), beside the single-process
 # command line, on the same set of hosts' traces (bench/scripts/make-host-set.py makes one). Runs each RUNS times,
 # alternating, and prints the medians of the whole run's wall time and of its phases as the process reports them
-# (-Dvnetscope.timings=true): Spark's session start-up apart from its job, and the every-host step on the driver.
+# (-Dvnetscope.timings=true): Spark's session start-up apart from its job (and the sum of its tasks' times: when it
+# grows with the task threads, they are sharing cores), and the every-host step on the driver.
 # First checks that each engine's document is the command line's, byte for byte.
 #
 # usage: bench/scripts/compare-spark.sh [--runs N] [--masters 'local[1] local[2]'] TRACE_SET
@@ -39,7 +40,10 @@ measure() {
   ended=$(date +%s%N)
   {
     printf '%s wall=%d' "$name" $(((ended - started) / 1000000))
-    awk '/^vnetscope: time: / {
+    awk 'BEGIN { tasks = 0; sum = 0 }
+      /^vnetscope: time: task / { tasks++; sum += $(NF - 1); next }
+      END { if (tasks > 0) printf " task_sum=%s", sum }
+      /^vnetscope: time: / {
         key = ""
         if (index($0, "spark session") > 0) key = "session"
         else if (index($0, "spark job") > 0) key = "job"
@@ -69,7 +73,7 @@ for line in open(sys.argv[1]):
     for field in fields:
         key, value = field.split('=')
         rows.setdefault(name, {}).setdefault(key, []).append(float(value))
-phases = ['wall', 'session', 'job', 'analyses', 'every_host']
+phases = ['wall', 'session', 'job', 'task_sum', 'analyses', 'every_host']
 print('%-16s' % 'median ms' + ''.join('%12s' % p for p in phases))
 for name, values in rows.items():
     print('%-16s' % name + ''.join('%12s' % ('%.0f' % statistics.median(values[p]) if p in values else '-')

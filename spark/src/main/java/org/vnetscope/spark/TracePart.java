@@ -14,6 +14,7 @@ import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.document.HostTraces;
+import org.vnetscope.document.PhaseTimes;
 import org.vnetscope.document.TimeRange;
 
 /**
@@ -87,7 +88,9 @@ public record TracePart(int host, int part, int parts, List<String> paths, boole
     PartReport analyse(AnalysisOptions options, Configuration hadoop) {
         LocalCopy copy = remote() ? LocalCopy.create() : null;
         try {
+            long started = PhaseTimes.start();
             AnalysisReport report = NetworkAnalysis.analyze(open(copy, hadoop), label, options, null);
+            PhaseTimes.done("task " + label, started);
             return new PartReport(host, part, report, null);
         } catch (CtfException | UncheckedIOException | IllegalArgumentException e) {
             return new PartReport(host, part, null, namingLocations(e, copy));
