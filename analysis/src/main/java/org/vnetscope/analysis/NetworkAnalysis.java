@@ -118,10 +118,9 @@ public final class NetworkAnalysis {
 
     /** Subscribes every analysis to the stream; call {@link EventStream#start()} next. */
     public void subscribe(EventStream stream) {
-        header.subscribe(stream); // first: the tracker and the stream list read the header it reads
-        // the tracker before the stream list, which asks it about the chain of the event
-        tracker.subscribe(stream);
-        streams.subscribe(stream);
+        // a packet event's header first, then the tracker, then the stream list, which asks the tracker about the
+        // chain of the event: in one handler
+        tracker.subscribe(stream, streams);
         topology.subscribe(stream);
         datapaths.subscribe(stream);
         boundary.subscribe(stream);

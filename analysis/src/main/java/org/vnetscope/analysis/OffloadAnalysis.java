@@ -3,6 +3,7 @@ package org.vnetscope.analysis;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,8 @@ public final class OffloadAnalysis implements PacketObserver {
     private final int mtu;
     private final Map<InterfaceId, long[]> counts = new HashMap<>();
     private final Map<String, long[]> groByName = new HashMap<>();
+    /** The same count arrays as {@link #counts}, by the id's reference. */
+    private final Map<InterfaceId, long[]> byReference = new IdentityHashMap<>();
 
     public OffloadAnalysis(int mtu) {
         this.mtu = mtu;
@@ -53,7 +56,13 @@ public final class OffloadAnalysis implements PacketObserver {
     }
 
     private long[] of(InterfaceId iface) {
-        return counts.computeIfAbsent(iface, i -> new long[5]);
+        // ids are interned: a device's counts are found by reference before the record's hash code is computed
+        long[] known = byReference.get(iface);
+        if (known == null) {
+            known = counts.computeIfAbsent(iface, i -> new long[5]);
+            byReference.put(iface, known);
+        }
+        return known;
     }
 
     public void merge(OffloadAnalysis other) {

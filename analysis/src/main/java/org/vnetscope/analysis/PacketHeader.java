@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.FieldGroup;
 import org.vnetscope.ctf.TraceReader;
 
 /**
@@ -66,8 +67,10 @@ final class PacketHeader {
     /** {@link #readDetails} already read the current event's details. */
     private boolean detailed;
 
-    /** The reader of the stream subscribed to, whose reading thread may have read the current header. */
+    /** The reader of the stream read, whose reading thread may have read the current header. */
     private TraceReader reader;
+    /** Whether that reading thread reads headers ahead ({@link Ahead}). */
+    private boolean readAhead;
 
     /** The events whose header is read: those of the names that carry one, and transmits, which have none. */
     static final List<String> EVENT_NAMES = names();
@@ -80,14 +83,20 @@ final class PacketHeader {
     }
 
     /**
-     * Reads the header of every event of {@link #EVENT_NAMES}; or, where the stream's reading thread reads headers
-     * ahead ({@link Ahead}), takes what it read of those it read.
+     * Prepares to read the headers of the stream's events of {@link #EVENT_NAMES} ({@link #take}): where its
+     * reading thread reads headers ahead ({@link Ahead}), to take what it read of those it read.
      */
-    void subscribe(EventStream stream) {
-        boolean readAhead = stream.reader().preparation() instanceof Ahead;
+    void readFrom(EventStream stream) {
         reader = stream.reader();
-        for (String name : EVENT_NAMES) {
-            stream.onEvent(name, readAhead ? this::readOrCopy : this::read);
+        readAhead = reader.preparation() instanceof Ahead;
+    }
+
+    /** The header of an event of {@link #EVENT_NAMES} of the stream given to {@link #readFrom}, as it comes. */
+    void take(Event event) {
+        if (readAhead) {
+            readOrCopy(event);
+        } else {
+            read(event);
         }
     }
 
@@ -168,7 +177,106 @@ final class PacketHeader {
         }
     }
 
+    /**
+     * What {@link #read} reads of an IPv4 header, read as one group: each of these fields lies behind the network
+     * header's variant option, the ports behind the transport header's too, and reading them one by one checks
+     * those options again for every field.
+     */
+    private static final FieldGroup IPV4_FIELDS = FieldGroup.builder()
+            .integer(NetFields.NETWORK_HEADER_TYPE)
+            .bytes(NetFields.IP4_SADDR, 4)
+            .bytes(NetFields.IP4_DADDR, 4)
+            .integer(NetFields.IP4_PROTOCOL)
+            .integer(NetFields.IP4_ID)
+            .integer(NetFields.IP4_TRANSPORT.tcpSport())
+            .integer(NetFields.IP4_TRANSPORT.tcpDport())
+            .integer(NetFields.IP4_TRANSPORT.tcpSeq())
+            .integer(NetFields.IP4_TRANSPORT.udpSport())
+            .integer(NetFields.IP4_TRANSPORT.udpDport())
+            .build();
+    private static final int TYPE = 0;
+    private static final int SADDR = 1;
+    private static final int DADDR = 2;
+    private static final int PROTOCOL = 3;
+    private static final int ID = 4;
+    private static final int TCP_SPORT = 5;
+    private static final int TCP_DPORT = 6;
+    private static final int TCP_SEQ = 7;
+    private static final int UDP_SPORT = 8;
+    private static final int UDP_DPORT = 9;
+    /** An IPv4 header as read together ({@link #IPV4_FIELDS}). */
+    private static final long IPV4_READ = 1L << TYPE | 1L << SADDR | 1L << DADDR | 1L << PROTOCOL | 1L << ID;
+    private static final long TCP_READ = 1L << TCP_SPORT | 1L << TCP_DPORT | 1L << TCP_SEQ;
+    private static final long UDP_READ = 1L << UDP_SPORT | 1L << UDP_DPORT;
+    private final long[] values = new long[IPV4_FIELDS.size()];
+
     void read(Event event) {
+        long present = event.readLongs(IPV4_FIELDS, values);
+        if (present != Event.READ_ONE_BY_ONE && readIpv4Together(present)) {
+            return;
+        }
+        readOneByOne(event);
+    }
+
+    /**
+     * What {@link #readOneByOne} does to an event without a network header or with an IPv4 header whose fields
+     * {@link #IPV4_FIELDS} holds, from the group's values: the same fields written with the same values, the address
+     * scratch too; true then. False, having written nothing, for the others (IPv6, a header of another kind, or one
+     * that a read would fail on), which are read one by one.
+     */
+    private boolean readIpv4Together(long present) {
+        if ((present & IPV4_READ) != IPV4_READ || values[TYPE] != NetFields.HEADER_IPV4) {
+            // no header at all is read here; IPv6, another kind, or a field missing are read one by one
+            return (present & 1L << TYPE) == 0 && none();
+        }
+        boolean tcpHeader = (present & 1L << TCP_SPORT) != 0;
+        boolean udpHeader = !tcpHeader && (present & 1L << UDP_SPORT) != 0;
+        if (tcpHeader && (present & TCP_READ) != TCP_READ || udpHeader && (present & UDP_READ) != UDP_READ) {
+            return false; // reading them one by one fails as it does
+        }
+        detailed = false;
+        icmp = false;
+        tcp = tcpHeader;
+        udp = udpHeader;
+        kind = IPV4;
+        protocol = (int) values[PROTOCOL];
+        ipId = values[ID];
+        sourceHigh = 0;
+        sourceLow = IPV4_MAPPED | values[SADDR];
+        destinationHigh = 0;
+        destinationLow = IPV4_MAPPED | values[DADDR];
+        long lastAddress = values[DADDR]; // the scratch holds the last address copied, as ipv4Address leaves it
+        address[0] = (byte) (lastAddress >>> 24);
+        address[1] = (byte) (lastAddress >>> 16);
+        address[2] = (byte) (lastAddress >>> 8);
+        address[3] = (byte) lastAddress;
+        if (tcpHeader) {
+            sourcePort = (int) values[TCP_SPORT];
+            destinationPort = (int) values[TCP_DPORT];
+            tcpSequence = values[TCP_SEQ];
+            tcpAck = 0;
+        } else if (udpHeader) {
+            sourcePort = (int) values[UDP_SPORT];
+            destinationPort = (int) values[UDP_DPORT];
+            udpCheck = 0;
+        } else {
+            sourcePort = 0;
+            destinationPort = 0;
+        }
+        return true;
+    }
+
+    /** An event without a network header, as reading it alone finds it. */
+    private boolean none() {
+        detailed = false;
+        tcp = false;
+        udp = false;
+        icmp = false;
+        kind = NONE;
+        return true;
+    }
+
+    private void readOneByOne(Event event) {
         detailed = false;
         tcp = false;
         udp = false;
@@ -199,6 +307,27 @@ final class PacketHeader {
         readTransport(event, NetFields.IP4_TRANSPORT, false);
     }
 
+    /** What {@link #readDetails} reads, read as one group ({@link #IPV4_FIELDS} says why). */
+    private static final FieldGroup DETAIL_FIELDS = FieldGroup.builder()
+            .integer(NetFields.IP4_TOT_LEN)
+            .integer(NetFields.IP4_IHL)
+            .integer(NetFields.IP4_TRANSPORT.tcpDataOffset())
+            .integer(NetFields.IP4_TRANSPORT.tcpFlags())
+            .integer(NetFields.IP4_TRANSPORT.tcpAck())
+            .integer(NetFields.ICMP_TYPE)
+            .integer(NetFields.ICMP_GATEWAY)
+            .build();
+    private static final int TOT_LEN = 0;
+    private static final int IHL = 1;
+    private static final int TCP_DOFF = 2;
+    private static final int TCP_FLAGS = 3;
+    private static final int TCP_ACK = 4;
+    private static final int ICMP_TYPE = 5;
+    private static final int ICMP_GATEWAY = 6;
+    private static final long LENGTHS_READ = 1L << TOT_LEN | 1L << IHL;
+    private static final long TCP_DETAILS_READ = 1L << TCP_DOFF | 1L << TCP_FLAGS | 1L << TCP_ACK;
+    private final long[] details = new long[DETAIL_FIELDS.size()];
+
     /**
      * Completes the header of an IPv4 or IPv6 event {@link #read} just read (the same event): its lengths, TCP
      * header length, acknowledgment number and flags, ICMP type and gateway. An IPv6 header was read whole
@@ -206,6 +335,23 @@ final class PacketHeader {
      */
     void readDetails(Event event) {
         if (kind != IPV4 || detailed) {
+            return;
+        }
+        long present = event.readLongs(DETAIL_FIELDS, details);
+        if (present != Event.READ_ONE_BY_ONE && (present & LENGTHS_READ) == LENGTHS_READ
+                && (!tcp || (present & TCP_DETAILS_READ) == TCP_DETAILS_READ)) {
+            detailed = true;
+            ipLength = details[TOT_LEN];
+            ipHeaderLength = 4 * details[IHL];
+            if (tcp) {
+                tcpHeaderLength = 4 * (int) details[TCP_DOFF];
+                tcpFlags = (int) details[TCP_FLAGS];
+                tcpAck = details[TCP_ACK];
+            } else if (!udp && (present & 1L << ICMP_TYPE) != 0) {
+                icmp = true;
+                icmpType = details[ICMP_TYPE];
+                icmpGateway = (present & 1L << ICMP_GATEWAY) != 0 ? details[ICMP_GATEWAY] : 0;
+            }
             return;
         }
         detailed = true;

@@ -303,17 +303,36 @@ final class PacketTracker {
     }
 
     /**
-     * Subscribes to the events it needs, under every name they have had; the header it was given must be
-     * subscribed first.
+     * Subscribes to the events it needs, under every name they have had. A packet event is read by the header, then
+     * this tracker, then the stream list (which asks the tracker about the event's chain), in one handler: the
+     * stream's handler call site sees a class per handler, so each call there is an interface lookup, and a pass
+     * makes millions of them.
      */
-    void subscribe(EventStream stream) {
-        stream.onEvent(NetFields.NET_DEV_QUEUE, this::onQueue);
-        stream.onEvent(NetFields.NET_DEV_XMIT, this::onXmit);
+    void subscribe(EventStream stream, StreamAnalysis streams) {
+        header.readFrom(stream);
+        PacketHeader header = this.header;
+        stream.onEvent(NetFields.NET_DEV_QUEUE, event -> {
+            header.take(event);
+            onQueue(event);
+            streams.onHeader(event);
+        });
+        stream.onEvent(NetFields.NET_DEV_XMIT, event -> {
+            header.take(event);
+            onXmit(event);
+        });
         for (String name : NetFields.NETIF_RX) {
-            stream.onEvent(name, this::onNetifRx);
+            stream.onEvent(name, event -> {
+                header.take(event);
+                onNetifRx(event);
+                streams.onHeader(event);
+            });
         }
         for (String name : NetFields.RECEIVE_SKB) {
-            stream.onEvent(name, this::onReceiveSkb);
+            stream.onEvent(name, event -> {
+                header.take(event);
+                onReceiveSkb(event);
+                streams.onHeader(event);
+            });
         }
         for (String name : NetFields.GRO_ENTRY) {
             stream.onEvent(name, this::onGroEntry);

@@ -23,7 +23,14 @@ final class PerStream<T> {
 
     T of(StreamFile stream) {
         if (last == null || stream != lastStream) {
-            last = states.computeIfAbsent(stream, s -> make.get());
+            // looked up and put apart rather than through computeIfAbsent, whose lambda (capturing this) would be
+            // made anew each time the stream changes, which on a host of several CPUs is nearly every event
+            T state = states.get(stream);
+            if (state == null) {
+                state = make.get();
+                states.put(stream, state);
+            }
+            last = state;
             lastStream = stream;
         }
         return last;

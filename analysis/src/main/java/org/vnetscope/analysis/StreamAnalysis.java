@@ -47,8 +47,11 @@ public final class StreamAnalysis {
      * this packet: far more than a window in flight, far less than the 64 Ki segments one id wrap takes.
      */
     private static final long SENT_SEQ_REACH = 1 << 24;
-    /** Segments one super-packet can be cut into: 64 KiB over a small MSS, with margin. */
-    private static final int MAX_SEGMENT_OFFSET = 64;
+    /**
+     * Segments one super-packet can be cut into: 64 KiB over a small MSS, with margin. The ids probed are the bits
+     * of one long ({@link RecentIdBits#mayHoldBelow}).
+     */
+    private static final int MAX_SEGMENT_OFFSET = Long.SIZE;
     private static final long SEQ_MASK = 0xFFFF_FFFFL;
     private static final int FIN_A = 1;
     private static final int FIN_B = 2;
@@ -117,6 +120,12 @@ public final class StreamAnalysis {
     private final RecentKeys fingerprints = new RecentKeys(15, true);
     /** TCP data packets by direction and IP id, with their sequence range (start << 32 | end). */
     private final RecentKeys sent = new RecentKeys(13, true);
+    /**
+     * The ids {@link #sent} was given lately, by direction: a retransmission check probes up to
+     * {@link #MAX_SEGMENT_OFFSET} ids and nearly all of them were never sent (on lab-large 4.3 million probes for
+     * 5,122 ids sent), so the probes this says would find nothing are not made.
+     */
+    private final RecentIdBits sentIds = new RecentIdBits(10, SENT_WINDOW_NS);
 
     /** The header of the event being counted: read here, or by whoever shares it before this reads it. */
     private final PacketHeader header;
@@ -289,6 +298,7 @@ public final class StreamAnalysis {
             newData = 0;
         }
         if (header.ipId >= 0) {
+            sentIds.add(directionTag(stream, forward), (int) header.ipId & 0xFFFF, now);
             sent.put(sentTag(stream, forward, header.ipId), sequence << 32 | end, now);
         } else if (header.ipLength > mtu) {
             direction.superKnown = true;
@@ -306,8 +316,13 @@ public final class StreamAnalysis {
             return direction.superKnown
                     && seqAfterOrEqual(sequence, direction.superSeqStart) && seqAfterOrEqual(direction.superSeqEnd, end);
         }
-        for (int offset = 0; offset < MAX_SEGMENT_OFFSET; offset++) {
-            int entry = sent.find(sentTag(stream, forward, (ipId - offset) & 0xFFFF), now, SENT_WINDOW_NS);
+        long tag = directionTag(stream, forward);
+        // the offsets whose id the table may hold, in order: find would answer -1 for the others
+        long candidates = sentIds.mayHoldBelow(tag, (int) ipId & 0xFFFF, now);
+        while (candidates != 0) {
+            int offset = Long.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            int entry = sent.find(mix(tag, (ipId - offset) & 0xFFFF), now, SENT_WINDOW_NS);
             if (entry < 0) {
                 continue;
             }
@@ -328,7 +343,11 @@ public final class StreamAnalysis {
     }
 
     private static long sentTag(Stream stream, boolean forward, long id) {
-        return mix(stream.hash + (forward ? 1 : 2), id);
+        return mix(directionTag(stream, forward), id);
+    }
+
+    private static long directionTag(Stream stream, boolean forward) {
+        return stream.hash + (forward ? 1 : 2);
     }
 
     private static boolean seqAfter(long a, long b) {

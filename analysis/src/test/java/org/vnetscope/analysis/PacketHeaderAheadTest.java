@@ -16,7 +16,8 @@ import org.vnetscope.ctf.TraceReader;
 /**
  * A header read on the reading thread ({@link PacketHeader.Ahead}) and taken over by {@link PacketHeader#copyRead}
  * leaves the analyses' header exactly as reading it there would: every field, whatever an earlier event or
- * {@link PacketHeader#readDetails} left in it, on IPv4 and IPv6 traffic of TCP, UDP, ICMP and other frames.
+ * {@link PacketHeader#readDetails} left in it, on IPv4 and IPv6 traffic of TCP, UDP, ICMP and other frames. So does
+ * reading it as a group of fields rather than field by field.
  */
 class PacketHeaderAheadTest {
 
@@ -95,6 +96,120 @@ class PacketHeaderAheadTest {
         assertThat(events).isGreaterThan(1000);
         assertThat(kinds & (1 << PacketHeader.IPV4 | 1 << PacketHeader.NONE))
                 .isEqualTo(1 << PacketHeader.IPV4 | 1 << PacketHeader.NONE);
+    }
+
+    /**
+     * The header and its details read through groups of fields ({@link Event#readLongs}) are those read field by
+     * field (an event that reads no groups): every field and the address scratch, from scrambled states.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lab2/ipv6", "lab2/discards", "lab2/record-live"})
+    void aHeaderReadAsAGroupIsTheHeaderReadFieldByField(String name) throws Exception {
+        Path trace = LabTraces.scenario(name).resolve("trace").resolve("kernel");
+        Random random = new Random(name.hashCode() + 1);
+        PacketHeader together = new PacketHeader();
+        PacketHeader oneByOne = new PacketHeader();
+        Field address = PacketHeader.class.getDeclaredField("address");
+        address.setAccessible(true);
+        long events = 0;
+        try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
+            while (reader.next()) {
+                Event event = reader.event();
+                if (event == null || !PacketHeader.EVENT_NAMES.contains(event.name())) {
+                    continue;
+                }
+                scramble(together, random);
+                random.nextBytes((byte[]) address.get(together));
+                for (Field field : FIELDS) {
+                    field.set(oneByOne, field.get(together));
+                }
+                System.arraycopy(address.get(together), 0, address.get(oneByOne), 0, 16);
+                Event fieldByField = new FieldByField(event);
+                together.read(event);
+                oneByOne.read(fieldByField);
+                if (random.nextBoolean()) {
+                    together.readDetails(event);
+                    oneByOne.readDetails(fieldByField);
+                }
+                assertThat(state(together)).as("event %d (%s)", events, event.name()).isEqualTo(state(oneByOne));
+                assertThat((byte[]) address.get(together)).isEqualTo((byte[]) address.get(oneByOne));
+                events++;
+            }
+        }
+        assertThat(events).isGreaterThan(1000);
+    }
+
+    /** An event that reads no groups ({@link Event#readLongs}'s default): its reader reads field by field. */
+    private record FieldByField(Event event) implements Event {
+        @Override
+        public org.vnetscope.ctf.meta.EventClass eventClass() {
+            return event.eventClass();
+        }
+
+        @Override
+        public int classIndex() {
+            return event.classIndex();
+        }
+
+        @Override
+        public long timestampNs() {
+            return event.timestampNs();
+        }
+
+        @Override
+        public long cycles() {
+            return event.cycles();
+        }
+
+        @Override
+        public org.vnetscope.ctf.StreamFile stream() {
+            return event.stream();
+        }
+
+        @Override
+        public boolean has(org.vnetscope.ctf.FieldKey key) {
+            return event.has(key);
+        }
+
+        @Override
+        public long getLong(org.vnetscope.ctf.FieldKey key) {
+            return event.getLong(key);
+        }
+
+        @Override
+        public String getString(org.vnetscope.ctf.FieldKey key) {
+            return event.getString(key);
+        }
+
+        @Override
+        public byte[] getBytes(org.vnetscope.ctf.FieldKey key) {
+            return event.getBytes(key);
+        }
+
+        @Override
+        public int copyBytes(org.vnetscope.ctf.FieldKey key, byte[] into) {
+            return event.copyBytes(key, into);
+        }
+
+        @Override
+        public double getDouble(org.vnetscope.ctf.FieldKey key) {
+            return event.getDouble(key);
+        }
+
+        @Override
+        public String[] getEnumLabels(org.vnetscope.ctf.FieldKey key) {
+            return event.getEnumLabels(key);
+        }
+
+        @Override
+        public Object[] scope(org.vnetscope.ctf.Scope scope) {
+            return event.scope(scope);
+        }
+
+        @Override
+        public long decodeAll() {
+            return event.decodeAll();
+        }
     }
 
     @ParameterizedTest

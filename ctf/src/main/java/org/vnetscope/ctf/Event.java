@@ -60,6 +60,21 @@ public interface Event {
      */
     int copyBytes(FieldKey key, byte[] into);
 
+    /** What {@link #readLongs} returns when the caller is to read the group's fields one by one instead. */
+    long READ_ONE_BY_ONE = Long.MIN_VALUE;
+
+    /**
+     * Reads the members of a group at once: bit {@code i} of the result is set when the event has member {@code i}
+     * ({@link #has}), and {@code into[i]} then holds its value, as {@link #getLong} reads an integer member and as
+     * {@link FieldGroup.Builder#bytes} says for a byte array; the other elements of {@code into} are left as they
+     * were. Returns {@link #READ_ONE_BY_ONE} instead, having read nothing meaningful, when the event has a member
+     * of another kind (a byte array of another length, say) or cannot read groups: the caller then reads the
+     * fields one by one, and gets whatever answer or error each read gives.
+     */
+    default long readLongs(FieldGroup group, long[] into) {
+        return READ_ONE_BY_ONE;
+    }
+
     /** A floating-point field. */
     double getDouble(FieldKey key);
 

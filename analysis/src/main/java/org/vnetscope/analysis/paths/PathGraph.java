@@ -30,6 +30,18 @@ public final class PathGraph implements Consumer<Journey> {
     private final Map<List<DeviceRef>, Accumulator> paths = new HashMap<>();
     /** The same accumulators by the steps' interned device ids: found per journey without building a key. */
     private final StepIndex byDevices = new StepIndex();
+    /**
+     * The accumulator and the steps' first hops by the journey's steps, which every journey along the same hops
+     * shares (so found by reference, and the last one at hand: a flow's journeys come in runs); at most
+     * {@link #MAX_SHAPES}.
+     */
+    private final Map<List<DeviceStep>, Shape> byShape = new IdentityHashMap<>();
+    private static final int MAX_SHAPES = 1 << 16;
+    private List<DeviceStep> lastSteps;
+    private Shape lastShape;
+
+    private record Shape(Accumulator path, int[] firstHops) {
+    }
 
     @Override
     public void accept(Journey journey) {
@@ -37,24 +49,31 @@ public final class PathGraph implements Consumer<Journey> {
         if (steps.isEmpty()) {
             return;
         }
-        Accumulator path = byDevices.get(steps);
-        if (path == null) {
-            List<DeviceRef> key = new ArrayList<>(steps.size());
-            for (DeviceStep step : steps) {
-                key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit(), step.device().part()));
+        Shape shape = steps == lastSteps ? lastShape : byShape.get(steps);
+        if (shape == null) {
+            shape = new Shape(accumulator(steps), firstHops(steps));
+            if (byShape.size() < MAX_SHAPES) { // a journey that builds its steps anew has no shared list
+                byShape.put(steps, shape);
             }
-            path = paths.computeIfAbsent(key, k -> new Accumulator(k.size()));
-            byDevices.put(steps, path);
         }
+        lastSteps = steps;
+        lastShape = shape;
+        Accumulator path = shape.path;
+        int[] firstHops = shape.firstHops;
+        int stepCount = firstHops.length;
         path.packets++;
         path.bytes += journey.bytes();
         long[] latencies = path.pending;
-        int at = path.pendingJourneys * (steps.size() + 1);
-        for (int i = 0; i < steps.size(); i++) {
-            long next = i + 1 < steps.size() ? journey.timeNs(steps.get(i + 1).firstHop()) : journey.endTimeNs();
-            latencies[at + i] = Math.max(0, next - journey.timeNs(steps.get(i).firstHop()));
+        int at = path.pendingJourneys * (stepCount + 1);
+        long startNs = journey.timeNs(firstHops[0]);
+        long endNs = journey.endTimeNs();
+        long stepNs = startNs;
+        for (int i = 0; i < stepCount; i++) {
+            long next = i + 1 < stepCount ? journey.timeNs(firstHops[i + 1]) : endNs;
+            latencies[at + i] = Math.max(0, next - stepNs);
+            stepNs = next;
         }
-        latencies[at + steps.size()] = Math.max(0, journey.endTimeNs() - journey.timeNs(steps.get(0).firstHop()));
+        latencies[at + stepCount] = Math.max(0, endNs - startNs);
         if (++path.pendingJourneys == BATCH) {
             path.flush();
         }
@@ -68,6 +87,27 @@ public final class PathGraph implements Consumer<Journey> {
             case UNTERMINATED -> path.unterminated++;
             case SEGMENTED -> path.segmented++;
         }
+    }
+
+    private Accumulator accumulator(List<DeviceStep> steps) {
+        Accumulator path = byDevices.get(steps);
+        if (path == null) {
+            List<DeviceRef> key = new ArrayList<>(steps.size());
+            for (DeviceStep step : steps) {
+                key.add(new DeviceRef(step.name(), step.device().peer(), step.transmit(), step.device().part()));
+            }
+            path = paths.computeIfAbsent(key, k -> new Accumulator(k.size()));
+            byDevices.put(steps, path);
+        }
+        return path;
+    }
+
+    private static int[] firstHops(List<DeviceStep> steps) {
+        int[] hops = new int[steps.size()];
+        for (int i = 0; i < hops.length; i++) {
+            hops[i] = steps.get(i).firstHop();
+        }
+        return hops;
     }
 
     /** Adds another graph's paths (a shard of the same trace) to this one. */

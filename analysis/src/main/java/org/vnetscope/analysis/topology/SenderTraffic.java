@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,6 +26,55 @@ public final class SenderTraffic implements Consumer<Journey> {
     /** The last key looked up, reused: one conversation's packets come in runs. */
     private Key lastKey;
     private Accumulator last;
+    /**
+     * The same accumulators by device (interned: found by reference) and address pair, so that a conversation found
+     * before is found again without hashing its key record.
+     */
+    private final Map<InterfaceId, LongKeyed> byDevice = new IdentityHashMap<>();
+
+    /** Accumulators by address pair ({@code source << 32 | destination}), open addressing, grown at half full. */
+    private static final class LongKeyed {
+        long[] pairs = new long[16];
+        Accumulator[] values = new Accumulator[16];
+        int size;
+
+        Accumulator get(long pair) {
+            int mask = values.length - 1;
+            for (int slot = slot(pair, mask); values[slot] != null; slot = (slot + 1) & mask) {
+                if (pairs[slot] == pair) {
+                    return values[slot];
+                }
+            }
+            return null;
+        }
+
+        void put(long pair, Accumulator value) {
+            if (2 * (size + 1) > values.length) {
+                long[] oldPairs = pairs;
+                Accumulator[] oldValues = values;
+                pairs = new long[oldPairs.length * 2];
+                values = new Accumulator[oldValues.length * 2];
+                size = 0;
+                for (int i = 0; i < oldValues.length; i++) {
+                    if (oldValues[i] != null) {
+                        put(oldPairs[i], oldValues[i]);
+                    }
+                }
+            }
+            int mask = values.length - 1;
+            int slot = slot(pair, mask);
+            while (values[slot] != null) {
+                slot = (slot + 1) & mask;
+            }
+            pairs[slot] = pair;
+            values[slot] = value;
+            size++;
+        }
+
+        private static int slot(long pair, int mask) {
+            return (int) (pair * 0x9E3779B97F4A7C15L >>> 40) & mask;
+        }
+    }
 
     public SenderTraffic(long binNs) {
         this.binNs = binNs;
@@ -86,7 +136,13 @@ public final class SenderTraffic implements Consumer<Journey> {
             accumulator = last;
         } else {
             lastKey = new Key(journey.ipv4Source(), journey.ipv4Destination(), device);
-            accumulator = table.computeIfAbsent(lastKey, k -> new Accumulator());
+            long pair = (long) journey.ipv4Source() << 32 | journey.ipv4Destination() & 0xFFFF_FFFFL;
+            LongKeyed pairs = byDevice.computeIfAbsent(device, d -> new LongKeyed());
+            accumulator = pairs.get(pair);
+            if (accumulator == null) {
+                accumulator = table.computeIfAbsent(lastKey, k -> new Accumulator());
+                pairs.put(pair, accumulator);
+            }
             last = accumulator;
         }
         accumulator.add(Math.floorDiv(journey.timeNs(0), binNs), journey.bytes());

@@ -1,8 +1,10 @@
 package org.vnetscope.analysis.topology;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +58,9 @@ public final class TopologyBuilder implements Consumer<Journey> {
 
     private final Map<String, String> statedump = new LinkedHashMap<>();
     private final Map<String, String> forwardParent = new HashMap<>();
-    private final Map<String, Map<String, Integer>> uppers = new HashMap<>();
-    private final Map<String, Map<String, Integer>> lowers = new HashMap<>();
-    private final Map<String, Integer> tapStarts = new HashMap<>();
+    private final Map<String, Map<String, Count>> uppers = new HashMap<>();
+    private final Map<String, Map<String, Count>> lowers = new HashMap<>();
+    private final Map<String, Count> tapStarts = new HashMap<>();
     /** The last time each device carried a packet, in a cell updated in place: every journey moves it on. */
     private final Map<String, long[]> lastSeen = new HashMap<>();
     /** ip -> port -> [first, last] time a packet from that address entered a bridge through that port. */
@@ -77,6 +79,36 @@ public final class TopologyBuilder implements Consumer<Journey> {
     /** bridge -> {last entry it learned with VLAN id 0, last one with another id} */
     private final Map<String, long[]> learnedVids = new HashMap<>();
     private final List<Topology.Change> fdbChanges = new ArrayList<>();
+    /**
+     * What the journeys along each hop sequence do, worked out on its first journey, by the journey's steps (shared
+     * by every journey along the same hops, so found by reference); at most {@link #MAX_SHAPES}.
+     */
+    private final Map<List<DeviceStep>, ShapeEffects> effectsByShape = new IdentityHashMap<>();
+    private static final int MAX_SHAPES = 1 << 16;
+    private List<DeviceStep> lastShape;
+    private ShapeEffects lastEffects;
+
+    /** A count updated in place: every journey adds one to a few of them. */
+    private static final class Count {
+        int n;
+    }
+
+    /**
+     * The cells a journey along one hop sequence updates: the devices' last-seen times, the link counts it adds
+     * to, and the steps where it entered a bridge (whose cells depend on the packet's source address). The links
+     * it joins were joined by the first journey: joining them again changes nothing.
+     */
+    private static final class ShapeEffects {
+        final long[][] seenCells;
+        final Count[] counts;
+        final int[] bridgeEntries;
+
+        ShapeEffects(long[][] seenCells, Count[] counts, int[] bridgeEntries) {
+            this.seenCells = seenCells;
+            this.counts = counts;
+            this.bridgeEntries = bridgeEntries;
+        }
+    }
 
     /** Subscribes to state-dump and forwarding-database events. */
     public void subscribe(EventStream stream) {
@@ -209,35 +241,75 @@ public final class TopologyBuilder implements Consumer<Journey> {
     @Override
     public void accept(Journey journey) {
         List<DeviceStep> steps = journey.steps();
+        ShapeEffects effects = steps == lastShape ? lastEffects : effectsByShape.get(steps);
+        if (effects == null) {
+            effects = firstAlong(journey, steps);
+            if (effectsByShape.size() < MAX_SHAPES) { // a journey that builds its steps anew has no shared list
+                effectsByShape.put(steps, effects);
+            }
+        } else {
+            // what firstAlong did, without the lookups: every key is in its map already
+            long[][] cells = effects.seenCells;
+            for (int i = 0; i < cells.length; i++) {
+                long timeNs = journey.timeNs(steps.get(i).firstHop());
+                long[] lastAndFirst = cells[i];
+                lastAndFirst[0] = Math.max(lastAndFirst[0], timeNs);
+                lastAndFirst[1] = Math.min(lastAndFirst[1], timeNs);
+            }
+            for (Count count : effects.counts) {
+                count.n++;
+            }
+            for (int step : effects.bridgeEntries) {
+                enteredBridge(journey, steps.get(step));
+            }
+        }
+        lastShape = steps;
+        lastEffects = effects;
+    }
+
+    /** A journey's effect on the maps, looked up step by step; returns what a journey along the same steps does. */
+    private ShapeEffects firstAlong(Journey journey, List<DeviceStep> steps) {
+        long[][] seenCells = new long[steps.size()][];
+        List<Count> counts = new ArrayList<>();
+        int[] bridgeEntries = new int[steps.size()];
+        int entries = 0;
         for (int i = 0; i < steps.size(); i++) {
             DeviceStep step = steps.get(i);
-            seenAt(step.name(), journey.timeNs(step.firstHop()));
+            seenCells[i] = seenAt(step.name(), journey.timeNs(step.firstHop()));
             if (i + 1 < steps.size()) {
                 DeviceStep next = steps.get(i + 1);
                 if (!step.transmit() && next.transmit() && !next.name().equals(step.name())) {
                     union(step.name(), next.name());
                     enteredBridge(journey, step);
+                    bridgeEntries[entries++] = i;
                 } else if (!step.transmit() && !next.transmit() && next.firstKind() == HopKind.RECEIVE) {
-                    count(uppers, step.name(), next.name());
+                    counts.add(count(uppers, step.name(), next.name()));
                     enteredBridge(journey, step);
+                    bridgeEntries[entries++] = i;
                 } else if (step.transmit() && next.transmit() && step.device().peer() == null) {
-                    count(lowers, step.name(), next.name());
+                    counts.add(count(lowers, step.name(), next.name()));
                 }
             }
         }
         if (!steps.isEmpty() && !steps.get(0).transmit() && steps.get(0).firstKind() == HopKind.RECEIVE) {
-            tapStarts.merge(steps.get(0).name(), 1, Integer::sum);
+            Count starts = tapStarts.computeIfAbsent(steps.get(0).name(), port -> new Count());
+            starts.n++;
+            counts.add(starts);
         }
+        return new ShapeEffects(seenCells, counts.toArray(new Count[0]), Arrays.copyOf(bridgeEntries, entries));
     }
 
-    private void seenAt(String device, long timeNs) {
+    /** Moves the device's last-seen times on; returns its cell, which stays in the map for good. */
+    private long[] seenAt(String device, long timeNs) {
         long[] lastAndFirst = lastSeen.get(device);
         if (lastAndFirst == null) {
-            lastSeen.put(device, new long[] {timeNs, timeNs});
+            lastAndFirst = new long[] {timeNs, timeNs};
+            lastSeen.put(device, lastAndFirst);
         } else {
             lastAndFirst[0] = Math.max(lastAndFirst[0], timeNs);
             lastAndFirst[1] = Math.min(lastAndFirst[1], timeNs);
         }
+        return lastAndFirst;
     }
 
     private void enteredBridge(Journey journey, DeviceStep port) {
@@ -265,8 +337,18 @@ public final class TopologyBuilder implements Consumer<Journey> {
         return lastPorts;
     }
 
-    private static void count(Map<String, Map<String, Integer>> map, String from, String to) {
-        map.computeIfAbsent(from, f -> new HashMap<>()).merge(to, 1, Integer::sum);
+    /** Adds one to the link's count; returns the count, which stays in the map for good. */
+    private static Count count(Map<String, Map<String, Count>> map, String from, String to) {
+        Count count = map.computeIfAbsent(from, f -> new HashMap<>()).computeIfAbsent(to, t -> new Count());
+        count.n++;
+        return count;
+    }
+
+    /** Adds another part's link counts into this one's counts (kept: the shapes' effects point at them). */
+    private static void addCounts(Map<String, Map<String, Count>> into, Map<String, Map<String, Count>> from) {
+        from.forEach((source, targets) -> targets.forEach((target, count) ->
+                into.computeIfAbsent(source, f -> new HashMap<>()).computeIfAbsent(target, t -> new Count()).n
+                        += count.n));
     }
 
     private String root(String device) {
@@ -296,11 +378,9 @@ public final class TopologyBuilder implements Consumer<Journey> {
     public void merge(TopologyBuilder later) {
         later.statedump.forEach(statedump::putIfAbsent);
         later.forwardParent.keySet().forEach(device -> union(device, later.root(device)));
-        later.uppers.forEach((from, to) -> to.forEach((name, n) -> uppers.computeIfAbsent(from, f -> new HashMap<>())
-                .merge(name, n, Integer::sum)));
-        later.lowers.forEach((from, to) -> to.forEach((name, n) -> lowers.computeIfAbsent(from, f -> new HashMap<>())
-                .merge(name, n, Integer::sum)));
-        later.tapStarts.forEach((port, n) -> tapStarts.merge(port, n, Integer::sum));
+        addCounts(uppers, later.uppers);
+        addCounts(lowers, later.lowers);
+        later.tapStarts.forEach((port, n) -> tapStarts.computeIfAbsent(port, p -> new Count()).n += n.n);
         later.lastSeen.forEach((port, time) -> {
             seenAt(port, time[0]);
             seenAt(port, time[1]);
@@ -391,7 +471,7 @@ public final class TopologyBuilder implements Consumer<Journey> {
                 if (known != null) {
                     names.merge(known, 1000, Integer::sum);
                 }
-                uppers.getOrDefault(member, Map.of()).forEach((upper, n) -> names.merge(upper, n, Integer::sum));
+                uppers.getOrDefault(member, Map.of()).forEach((upper, n) -> names.merge(upper, n.n, Integer::sum));
             }
             lowers.forEach((bridge, ports) -> ports.keySet().stream().filter(members::contains)
                     .forEach(p -> names.merge(bridge, 1, Integer::sum)));

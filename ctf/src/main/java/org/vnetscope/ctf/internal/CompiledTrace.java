@@ -287,6 +287,8 @@ final class CompiledTrace {
         final boolean fixedAfterHeader;
         /** Resolved {@link org.vnetscope.ctf.FieldKey} locations by key id: 0 unresolved, else location + 1. */
         int[] keyLocations = new int[16];
+        /** Resolved {@link org.vnetscope.ctf.FieldGroup}s by group id, null until first read. */
+        EventView.GroupPlan[] groupPlans = new EventView.GroupPlan[4];
 
         Event(Stream stream, EventClass eventClass, int index, Plan[] streamScopes, PlanCompiler.Interned plans) {
             this.stream = stream;

@@ -2,7 +2,9 @@ package org.vnetscope.ctf.internal;
 
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.FieldGroup;
 import org.vnetscope.ctf.FieldKey;
 import org.vnetscope.ctf.Scope;
 import org.vnetscope.ctf.StreamFile;
@@ -302,6 +304,172 @@ final class EventView implements Event {
             }
         }
         return (int) total;
+    }
+
+    @Override
+    public long readLongs(FieldGroup group, long[] into) {
+        GroupPlan plan = groupPlan(group);
+        if (plan.oneByOne) {
+            return READ_ONE_BY_ONE;
+        }
+        long[][] frames = decoder.values;
+        // each variant option the members lie in, checked once: bit g set when guard g holds
+        int[] guardScopes = plan.guardScopes;
+        int[] guardSlots = plan.guardSlots;
+        long[] guardOptions = plan.guardOptions;
+        long holding = 0;
+        for (int g = 0; g < guardScopes.length; g++) {
+            if (frames[guardScopes[g]][guardSlots[g]] == guardOptions[g]) {
+                holding |= 1L << g;
+            }
+        }
+        int[] reads = plan.reads;
+        int[] scopes = plan.scopes;
+        int[] slots = plan.slots;
+        long[] needs = plan.needs;
+        long present = 0;
+        for (int i = 0; i < reads.length; i++) {
+            int read = reads[i];
+            if (read == GroupPlan.NO_FIELD || (needs[i] & ~holding) != 0) {
+                continue; // has() would be false: no such field, or an option not selected
+            }
+            if (read == GroupPlan.INTEGER) {
+                into[i] = frames[scopes[i]][slots[i]];
+            } else if (read == GroupPlan.BYTES) {
+                int length = plan.byteLengths[i];
+                long start = frames[scopes[i]][slots[i]];
+                if (decoder.aux[scopes[i]][slots[i]] != length || (start & 7) != 0) {
+                    return READ_ONE_BY_ONE; // another length, or bits not on a byte boundary
+                }
+                into[i] = bigEndian((int) (start >>> 3), length);
+            } else {
+                return READ_ONE_BY_ONE;
+            }
+            present |= 1L << i;
+        }
+        return present;
+    }
+
+    /** The bytes from {@code start} as an unsigned number, the first most significant (as {@link #copy} copies them). */
+    private long bigEndian(int start, int length) {
+        MappedByteBuffer buffer = decoder.buffer();
+        if (length == Integer.BYTES) {
+            return Integer.reverseBytes(buffer.getInt(start)) & 0xFFFF_FFFFL; // the buffer is little-endian
+        }
+        long value = 0;
+        for (int i = 0; i < length; i++) {
+            value = value << 8 | (buffer.get(start + i) & 0xFF);
+        }
+        return value;
+    }
+
+    private GroupPlan groupPlan(FieldGroup group) {
+        int id = group.id();
+        GroupPlan[] plans = compiled.groupPlans;
+        if (id < plans.length) {
+            GroupPlan known = plans[id];
+            if (known != null) {
+                return known;
+            }
+        } else {
+            // another thread's view may resolve the same group at the same time: a lost plan is made again
+            plans = Arrays.copyOf(plans, Math.max(id + 1, plans.length * 2));
+            compiled.groupPlans = plans;
+        }
+        GroupPlan plan = new GroupPlan(this, group);
+        plans[id] = plan;
+        return plan;
+    }
+
+    /**
+     * A group resolved for one event class: each member's place and how it reads, and the distinct variant guards
+     * its members lie behind. Immutable (final fields), so that a view on another thread may take it as made.
+     */
+    static final class GroupPlan {
+        static final int NO_FIELD = 0;
+        static final int INTEGER = 1;
+        static final int BYTES = 2;
+        /** Any other kind: a read finding the field present leaves the group to be read one by one. */
+        static final int OTHER = 3;
+
+        final int[] reads;
+        final int[] scopes;
+        final int[] slots;
+        final int[] byteLengths;
+        /** Per member, the guards it needs, as bits. */
+        final long[] needs;
+        final int[] guardScopes;
+        final int[] guardSlots;
+        final long[] guardOptions;
+        /** More distinct guards than bits: the group is always read one by one. */
+        final boolean oneByOne;
+
+        /** Resolves the group for the event class the view is on. */
+        GroupPlan(EventView view, FieldGroup group) {
+            int size = group.size();
+            reads = new int[size];
+            scopes = new int[size];
+            slots = new int[size];
+            byteLengths = new int[size];
+            needs = new long[size];
+            int[] gScopes = new int[8];
+            int[] gSlots = new int[8];
+            long[] gOptions = new long[8];
+            int guards = 0;
+            boolean tooMany = false;
+            for (int i = 0; i < size; i++) {
+                int location = view.location(group.key(i));
+                byteLengths[i] = group.byteLength(i);
+                if (location == ABSENT) { // the view's: no such field in this event class
+                    reads[i] = NO_FIELD;
+                    continue;
+                }
+                int scope = location >>> SCOPE_SHIFT;
+                int slot = location & SLOT_MASK;
+                int kind = (location >>> KIND_SHIFT) & 7;
+                Node node = (scope == PAYLOAD ? view.compiled.payload : view.decoder.plan(scope)).nodes[slot];
+                scopes[i] = scope;
+                slots[i] = slot;
+                if (byteLengths[i] == 0) {
+                    reads[i] = ((1 << kind) & INTEGER_KINDS) != 0 ? INTEGER : OTHER;
+                } else {
+                    Node element = kind == Node.ARRAY || kind == Node.SEQUENCE ? node.children[0] : null;
+                    IntegerType integer = element == null ? null : element.integer;
+                    reads[i] = integer != null && integer.sizeBits() == 8 && integer.alignmentBits() <= 8
+                            ? BYTES : OTHER;
+                }
+                if ((location & GUARDED) != 0) {
+                    int[] pairs = node.guards;
+                    for (int p = 0; p < pairs.length; p += 2) {
+                        int g = 0;
+                        while (g < guards && !(gScopes[g] == scope && gSlots[g] == pairs[p]
+                                && gOptions[g] == pairs[p + 1])) {
+                            g++;
+                        }
+                        if (g == guards) {
+                            if (guards == Long.SIZE) {
+                                tooMany = true;
+                                break;
+                            }
+                            if (guards == gScopes.length) {
+                                gScopes = Arrays.copyOf(gScopes, guards * 2);
+                                gSlots = Arrays.copyOf(gSlots, guards * 2);
+                                gOptions = Arrays.copyOf(gOptions, guards * 2);
+                            }
+                            gScopes[guards] = scope;
+                            gSlots[guards] = pairs[p];
+                            gOptions[guards] = pairs[p + 1];
+                            guards++;
+                        }
+                        needs[i] |= 1L << g;
+                    }
+                }
+            }
+            guardScopes = Arrays.copyOf(gScopes, guards);
+            guardSlots = Arrays.copyOf(gSlots, guards);
+            guardOptions = Arrays.copyOf(gOptions, guards);
+            oneByOne = tooMany;
+        }
     }
 
     /**

@@ -20,8 +20,8 @@ import org.vnetscope.ctf.TraceReader;
  *
  * <p>Batches go round between the two threads through two queues: the caller hands a batch back once it has moved
  * past its last record, and the reading thread fills it again, each record trading the frames it held (now read)
- * for those of the next record it takes over. A {@link TraceReader.Preparation} runs on the events of a batch when a
- * filled batch is waiting for the caller as the reading thread starts it (the caller is the slower): what the
+ * for those of the next record it takes over. A {@link TraceReader.Preparation} runs on the events of a batch when
+ * two filled batches are waiting for the caller as the reading thread starts it (the caller is the slower): what the
  * caller finds unprepared it works out itself, so the work moves to whichever thread has time for it. The reader's
  * warnings come from the reading thread; an error of the reader reaches the caller after the records before it, as
  * it would have reading alone.
@@ -35,6 +35,8 @@ final class ReadAhead implements TraceReader {
      */
     private static final int BATCH = 256;
     private static final int BATCHES = 4;
+    /** Filled batches waiting for the caller from which the reading thread also prepares the batch it fills. */
+    private static final int PREPARE_BEHIND = 2;
     private static final int HEADER = org.vnetscope.ctf.Scope.PACKET_HEADER.ordinal();
     private static final int PACKET_CONTEXT = org.vnetscope.ctf.Scope.PACKET_CONTEXT.ordinal();
     private static final int PAYLOAD = org.vnetscope.ctf.Scope.EVENT_PAYLOAD.ordinal();
@@ -258,9 +260,11 @@ final class ReadAhead implements TraceReader {
             while (!closed) {
                 filling = free.take();
                 filling.size = 0;
-                // the preparation only while the caller is behind (a batch waits for it): what is not prepared the
-                // caller works out itself, so the two threads share that work as their pace allows
-                boolean prepare = preparation != null && !filled.isEmpty();
+                // the preparation only while the caller is behind: what is not prepared the caller works out itself,
+                // so the two threads share that work as their pace allows. One filled batch waiting is the usual
+                // pipeline (the caller is in the batch before it), two mean the caller is the slower (on lab-large,
+                // preparing on one already left the reading thread the slower by a tenth: bench/README.md)
+                boolean prepare = preparation != null && filled.size() >= PREPARE_BEHIND;
                 boolean more = true;
                 while (filling.size < BATCH && (more = source.next())) {
                     keep(filling.records[filling.size], prepare);
