@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Whole-process time of `vnetscope analyze` on one thread and on two (the trace read ahead on a thread of its own)
 # beside `babeltrace2 -o dummy` on the same trace, JVM start-up included. Runs the three RUNS times, alternating,
-# and prints each one's median wall and CPU (user + sys) times, the load average seen, and the ratios.
+# and prints each one's median wall and CPU (user + sys) times, the load average seen, and the ratios. Before each
+# two-thread run it measures how long a cache line takes between two cores (bench CoreLatency, when the bench jar
+# is built): on a virtual machine that changes from minute to minute and decides the two-thread figures, so they are
+# also given by the kind of core pair they ran on.
 #
 # usage: bench/scripts/compare-analyze.sh [--runs N] [--threads N] TRACE
 #   --threads N: the threads of the second vnetscope run (default 2)
@@ -38,15 +41,23 @@ measure() {
   /usr/bin/time -o "$times" -f "%e %U %S" "$@" >/dev/null
   awk -v load="$load" '{printf "%d %d %s\n", $1 * 1000, ($2 + $3) * 1000, load}' "$times"
 }
+bench_jar="$repo/bench/target/benchmarks.jar"
+# Prints the round trip of a cache line between two threads now, in ns ("-" without the bench jar).
+core_latency() {
+  if [ -f "$bench_jar" ]; then java -cp "$bench_jar" org.vnetscope.bench.CoreLatency 2>/dev/null || echo -; else echo -; fi
+}
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
 declare -A wall cpu
 loads=()
+pairs=()
 for ((i = 0; i < runs; i++)); do
   for name in one two theirs; do
     declare -n command=$name
+    [ "$name" = two ] && latency=$(core_latency)
     read -r w c l < <(measure "${command[@]}")
     wall[$name]+="$w "; cpu[$name]+="$c "; loads+=("$l")
+    [ "$name" = two ] && pairs+=("$latency $w $c")
   done
 done
 echo "runs: $runs, load average $(printf '%s\n' "${loads[@]}" | sort -n | head -1) to $(printf '%s\n' "${loads[@]}" | sort -n | tail -1)"
@@ -60,3 +71,15 @@ wt=$(tr ' ' '\n' <<<"${wall[theirs]}" | grep . | median); ct=$(tr ' ' '\n' <<<"$
 awk -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" -v wt="$wt" -v ct="$ct" -v n="$threads" 'BEGIN {
   printf "median wall / cpu: 1 thread %.0f / %.0f ms, %d threads %.0f / %.0f ms, babeltrace2 %.0f / %.0f ms\n", w1, c1, n, w2, c2, wt, ct
   printf "wall ratios: babeltrace2 / %d threads %.2fx, 1 thread / %d threads %.2fx\n", n, wt / w2, n, w1 / w2 }'
+if [ -f "$bench_jar" ]; then
+  echo "$threads-thread runs by the cache line's round trip between two cores just before (ns: wall ms / cpu ms):"
+  printf '  %s\n' "${pairs[@]}" | sort -n | awk '{printf "  %s ns: %s / %s\n", $1, $2, $3}'
+  printf '%s\n' "${pairs[@]}" | awk -v wt="$wt" '
+    $1 == "-" { next }
+    { kind = $1 < 50 ? "two hardware threads of one core (< 50 ns)" : ($1 < 150 ? "cores sharing a cache (50-150 ns)" : "cores not sharing a cache (>= 150 ns)")
+      n[kind]++; w[kind, n[kind]] = $2 }
+    END { for (kind in n) { m = n[kind]; for (i = 1; i <= m; i++) v[i] = w[kind, i]
+            for (i = 2; i <= m; i++) for (j = i; j > 1 && v[j] < v[j - 1]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+            med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+            printf "  %s: %d runs, median wall %.0f ms, babeltrace2 / it %.2fx\n", kind, m, med, wt / med } }'
+fi
