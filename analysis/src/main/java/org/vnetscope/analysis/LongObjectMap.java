@@ -3,19 +3,27 @@ package org.vnetscope.analysis;
 import java.util.Arrays;
 
 /** An open-addressing map from long keys to objects, without boxing; for per-skb state on the hot path. */
-final class LongObjectMap<V> {
+public final class LongObjectMap<V> {
 
     private long[] keys;
     private Object[] values;
     private int size;
 
-    LongObjectMap() {
-        keys = new long[1024];
-        values = new Object[1024];
+    public LongObjectMap() {
+        this(1024);
+    }
+
+    /** @param capacity the slots to start with, a power of two (the map grows when half full) */
+    public LongObjectMap(int capacity) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two from 2, not " + capacity);
+        }
+        keys = new long[capacity];
+        values = new Object[capacity];
     }
 
     @SuppressWarnings("unchecked")
-    V get(long key) {
+    public V get(long key) {
         int mask = keys.length - 1;
         for (int slot = slot(key, mask); values[slot] != null; slot = (slot + 1) & mask) {
             if (keys[slot] == key) {
@@ -25,7 +33,7 @@ final class LongObjectMap<V> {
         return null;
     }
 
-    void put(long key, V value) {
+    public void put(long key, V value) {
         if (2 * (size + 1) > keys.length) {
             grow();
         }
@@ -45,7 +53,7 @@ final class LongObjectMap<V> {
 
     /** Removes the key; returns its value or null. Shifts later entries back so probing stays correct. */
     @SuppressWarnings("unchecked")
-    V remove(long key) {
+    public V remove(long key) {
         int mask = keys.length - 1;
         int slot = slot(key, mask);
         while (values[slot] != null && keys[slot] != key) {
@@ -72,7 +80,7 @@ final class LongObjectMap<V> {
 
     /** Calls the action for every value, in no particular order. */
     @SuppressWarnings("unchecked")
-    void forEachValue(java.util.function.Consumer<V> action) {
+    public void forEachValue(java.util.function.Consumer<V> action) {
         for (Object value : values) {
             if (value != null) {
                 action.accept((V) value);
@@ -80,12 +88,12 @@ final class LongObjectMap<V> {
         }
     }
 
-    void clear() {
+    public void clear() {
         Arrays.fill(values, null);
         size = 0;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.vnetscope.analysis.InterfaceId;
+import org.vnetscope.analysis.LongObjectMap;
 import org.vnetscope.analysis.paths.Journey;
 
 /**
@@ -28,53 +29,9 @@ public final class SenderTraffic implements Consumer<Journey> {
     private Accumulator last;
     /**
      * The same accumulators by device (interned: found by reference) and address pair, so that a conversation found
-     * before is found again without hashing its key record.
+     * before is found again without hashing its key record. The pair is {@code source << 32 | destination}.
      */
-    private final Map<InterfaceId, LongKeyed> byDevice = new IdentityHashMap<>();
-
-    /** Accumulators by address pair ({@code source << 32 | destination}), open addressing, grown at half full. */
-    private static final class LongKeyed {
-        long[] pairs = new long[16];
-        Accumulator[] values = new Accumulator[16];
-        int size;
-
-        Accumulator get(long pair) {
-            int mask = values.length - 1;
-            for (int slot = slot(pair, mask); values[slot] != null; slot = (slot + 1) & mask) {
-                if (pairs[slot] == pair) {
-                    return values[slot];
-                }
-            }
-            return null;
-        }
-
-        void put(long pair, Accumulator value) {
-            if (2 * (size + 1) > values.length) {
-                long[] oldPairs = pairs;
-                Accumulator[] oldValues = values;
-                pairs = new long[oldPairs.length * 2];
-                values = new Accumulator[oldValues.length * 2];
-                size = 0;
-                for (int i = 0; i < oldValues.length; i++) {
-                    if (oldValues[i] != null) {
-                        put(oldPairs[i], oldValues[i]);
-                    }
-                }
-            }
-            int mask = values.length - 1;
-            int slot = slot(pair, mask);
-            while (values[slot] != null) {
-                slot = (slot + 1) & mask;
-            }
-            pairs[slot] = pair;
-            values[slot] = value;
-            size++;
-        }
-
-        private static int slot(long pair, int mask) {
-            return (int) (pair * 0x9E3779B97F4A7C15L >>> 40) & mask;
-        }
-    }
+    private final Map<InterfaceId, LongObjectMap<Accumulator>> byDevice = new IdentityHashMap<>();
 
     public SenderTraffic(long binNs) {
         this.binNs = binNs;
@@ -137,7 +94,7 @@ public final class SenderTraffic implements Consumer<Journey> {
         } else {
             lastKey = new Key(journey.ipv4Source(), journey.ipv4Destination(), device);
             long pair = (long) journey.ipv4Source() << 32 | journey.ipv4Destination() & 0xFFFF_FFFFL;
-            LongKeyed pairs = byDevice.computeIfAbsent(device, d -> new LongKeyed());
+            LongObjectMap<Accumulator> pairs = byDevice.computeIfAbsent(device, d -> new LongObjectMap<>(16));
             accumulator = pairs.get(pair);
             if (accumulator == null) {
                 accumulator = table.computeIfAbsent(lastKey, k -> new Accumulator());
