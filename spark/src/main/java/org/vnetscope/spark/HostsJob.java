@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -44,7 +45,8 @@ final class HostsJob {
                 ? context.broadcast(new SerializableConfiguration(session.sparkContext().hadoopConfiguration()))
                 : null;
         try {
-            return fold(hosts, context.parallelize(parts, parts.size())
+            return fold(hosts, context.parallelize(largestFirst(parts, session.sparkContext().hadoopConfiguration()),
+                            parts.size())
                     .map(part -> part.analyse(shared.value(), hadoop == null ? null : hadoop.value().value()))
                     .collect());
         } catch (Exception e) { // a task's failure comes as Spark's (checked) SparkException
@@ -55,6 +57,25 @@ final class HostsJob {
                 hadoop.destroy();
             }
         }
+    }
+
+    /**
+     * The parts in the order their tasks should start: the largest traces first, so that the job does not end with
+     * one long task running alone while the other task slots are idle (the longest-first rule). Sizes are those of
+     * the traces' files (a listing, nothing read); a part whose size cannot be had counts as empty, and equal sizes
+     * keep host order. The results are put back in host order by {@link #fold}.
+     */
+    static List<TracePart> largestFirst(List<TracePart> parts, Configuration hadoop) {
+        long[] bytes = new long[parts.size()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = parts.get(i).traceBytes(hadoop);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingLong((Integer i) -> bytes[i]).reversed()); // a stable sort: ties in host order
+        return order.stream().map(parts::get).toList();
     }
 
     /**
@@ -83,10 +104,13 @@ final class HostsJob {
         for (int i = 0; i < hosts; i++) {
             byHost.add(new ArrayList<>());
         }
+        // the first failure in host order, whatever order the tasks ran and came back in
+        done.stream().filter(part -> part.failure() != null)
+                .min(Comparator.comparingInt(TracePart.PartReport::host).thenComparingInt(TracePart.PartReport::part))
+                .ifPresent(failed -> {
+                    throw failed.failure();
+                });
         for (TracePart.PartReport part : done) {
-            if (part.failure() != null) {
-                throw part.failure();
-            }
             byHost.get(part.host()).add(part);
         }
         List<AnalysisReport> reports = new ArrayList<>();

@@ -69,6 +69,30 @@ public record TracePart(int host, int part, int parts, List<String> paths, boole
         return parts;
     }
 
+    /**
+     * The bytes of the part's trace files, to order the tasks by (a listing: local folders walked, another file
+     * system's summed by it); 0 when they cannot be listed, which the task will then report.
+     */
+    long traceBytes(Configuration hadoop) {
+        long total = 0;
+        for (String path : paths) {
+            try {
+                if (LocalCopy.isRemote(path)) {
+                    total += LocalCopy.fileSystemOf(path, hadoop).getContentSummary(new org.apache.hadoop.fs.Path(path))
+                            .getLength();
+                } else {
+                    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(Path.of(path))) {
+                        total += files.filter(java.nio.file.Files::isRegularFile).mapToLong(file -> file.toFile().length())
+                                .sum();
+                    }
+                }
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+                // unlisted: counted as empty, the task tells what is wrong with it
+            }
+        }
+        return total;
+    }
+
     /** Whether some of the traces are on a file system the task copies them from. */
     boolean remote() {
         return paths.stream().anyMatch(LocalCopy::isRemote);

@@ -54,6 +54,42 @@ class HostsJobTest {
                 .isInstanceOf(CtfException.class).hasMessageContaining(missing.toString());
     }
 
+    @Test
+    void tasksStartWithTheLargestTracesTiesInHostOrder(@TempDir Path scratch) throws Exception {
+        Path small = folder(scratch.resolve("small"), 100);
+        Path large = folder(scratch.resolve("large"), 5_000);
+        Path alsoSmall = folder(scratch.resolve("also-small"), 100);
+        List<TracePart> parts = TracePart.plan(List.of(host(small), host(large), host(alsoSmall),
+                host(scratch.resolve("missing"))));
+
+        List<TracePart> ordered = HostsJob.largestFirst(parts, new org.apache.hadoop.conf.Configuration());
+
+        assertThat(ordered).extracting(TracePart::host).containsExactly(1, 0, 2, 3);
+        assertThat(parts.get(1).traceBytes(null)).isEqualTo(5_000);
+        assertThat(parts.get(3).traceBytes(null)).isZero();
+    }
+
+    @Test
+    void theFirstFailureToldIsTheFirstHostsWhateverOrderTasksEnd() {
+        CtfException third = new CtfException(Path.of("c"), -1, "third host's trace");
+        CtfException second = new CtfException(Path.of("b"), -1, "second host's trace");
+        assertThatThrownBy(() -> HostsJob.fold(3, List.of(new TracePart.PartReport(2, 0, null, third),
+                new TracePart.PartReport(0, 0, report("a"), null), new TracePart.PartReport(1, 0, null, second))))
+                .isSameAs(second);
+    }
+
+    private static HostTraces host(Path trace) {
+        return new HostTraces(List.of(trace), true, trace.toString(), Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** A folder holding this many bytes, in two files, one of them a level down. */
+    private static Path folder(Path folder, int bytes) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(folder.resolve("index"));
+        java.nio.file.Files.write(folder.resolve("channel0_0"), new byte[bytes - 10]);
+        java.nio.file.Files.write(folder.resolve("index/channel0_0.idx"), new byte[10]);
+        return folder;
+    }
+
     private static AnalysisReport report(String trace) {
         return new AnalysisReport(trace, 0, 0, 1, List.of(), List.of(), List.of(), List.of(), null, List.of(),
                 null, List.of(), List.of(), List.of(), List.of());
