@@ -21,12 +21,16 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** Renders the page; {@code title} names the trace in the heading. */
+    /**
+     * Renders the page; {@code title} names the trace in the heading. A long trace's interface series are shown in
+     * coarser bins ({@link ReportBins}).
+     */
     public static String render(JsonNode analysis, String title) {
         String template = resource("report.html");
         // Fill the data last and by position, so text inside the script or the data never acts as a placeholder.
         return fill(template, "@TITLE@", escapeHtml(title), "@CSS@", resource("report.css"),
-                "@JS@", resource("report.js"), "@DATA@", scriptSafeJson(analysis));
+                "@JS@", resource("report.js"), "@DATA@",
+                scriptSafeJson(ReportBins.coarsened(analysis, ReportBins.MAX_BINS)));
     }
 
     private static String fill(String template, String... placeholdersAndValues) {
