@@ -5,13 +5,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
@@ -19,7 +18,6 @@ import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.ReadingAhead;
 import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.analysis.sync.ClockSync;
-import org.vnetscope.ctf.CorePair;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.document.AnalysisArguments;
@@ -185,21 +183,15 @@ final class TraceAnalysis extends AnalysisArguments {
      * may take.
      */
     private TraceReader readAheadIfWorth(TraceReader reader, int allowed) {
-        return readsAhead(allowed, threads != null, DumpCommand.streamBytes(reader), CorePair::farApart)
-                ? ReadingAhead.of(reader) : reader;
+        return readsAhead(allowed, threads != null, DumpCommand.streamBytes(reader)) ? ReadingAhead.of(reader) : reader;
     }
 
     /**
      * Whether a trace is read on a thread of its own beside its analyses: when two threads are allowed and, unless
-     * --threads asked for them, the trace is large enough for a second thread to pay and the cores the two threads
-     * would run on share a cache (between cores that do not, handing every event over costs more than the second
-     * thread gives: {@link CorePair}). The cores are probed only when the rest says yes.
+     * --threads asked for them, the trace is large enough for a second thread to pay.
      */
-    static boolean readsAhead(int allowed, boolean asked, long streamBytes, BooleanSupplier coresFarApart) {
-        if (allowed < 2) {
-            return false;
-        }
-        return asked || streamBytes >= READ_AHEAD_THRESHOLD_BYTES && !coresFarApart.getAsBoolean();
+    static boolean readsAhead(int allowed, boolean asked, long streamBytes) {
+        return allowed >= 2 && (asked || streamBytes >= READ_AHEAD_THRESHOLD_BYTES);
     }
 
     /** The hosts' clocks tied from the packets they exchanged; {@code reference} null for the best tied host. */
