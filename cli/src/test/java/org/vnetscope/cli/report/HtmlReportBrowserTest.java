@@ -129,6 +129,26 @@ class HtmlReportBrowserTest {
         assertThat(dom).doesNotContain("id=\"lost-events-banner\"");
     }
 
+    /** bridge-basic at 10 ms bins spans 1,600 of them: the page shows 20 ms bins and says so, and still draws. */
+    @Test
+    void aLongSeriesIsDrawnInCoarserBinsWithANote() throws Exception {
+        Path page = dir.resolve("fine-bins.html");
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"report", SAMPLE.toString(), "--bin", "10ms", "-o", page.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"vnetscope-data\">(.*?)</script>",
+                Pattern.DOTALL).matcher(Files.readString(page));
+        assertThat(data.find()).isTrue();
+        assertThat(JSON.readTree(data.group(1)).get("bin_ns").asLong()).isEqualTo(20_000_000L);
+
+        String dom = chromium().dumpDom(page, "#selftest");
+        JsonNode result = selfTest(dom);
+        assertThat(result.get("errors")).as("script errors").isEmpty();
+        assertThat(result.at("/views/bandwidth/svg").asInt()).isEqualTo(1);
+        assertThat(dom).contains("bins of 20 ms (the analysis's 10 ms bins added up by 2)");
+    }
+
     @Test
     void onlyFragmentShowsThatViewAlone() throws Exception {
         Path page = report(SAMPLE, "only");
