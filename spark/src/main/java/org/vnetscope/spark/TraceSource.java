@@ -23,7 +23,14 @@ import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
 import org.apache.spark.sql.sources.DataSourceRegister;
+import org.apache.spark.sql.sources.EqualTo;
+import org.apache.spark.sql.sources.Filter;
+import org.apache.spark.sql.sources.GreaterThan;
+import org.apache.spark.sql.sources.GreaterThanOrEqual;
+import org.apache.spark.sql.sources.LessThan;
+import org.apache.spark.sql.sources.LessThanOrEqual;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -164,7 +171,86 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
 
         @Override
         public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-            return () -> new TraceScan(table, paths(options), Arguments.of(options));
+            return new TraceScanBuilder(table, paths(options), Arguments.of(options));
+        }
+    }
+
+    /**
+     * A scan, told the filters of the query first: comparisons of the packets' {@code timestamp_ns} with constants
+     * narrow the time range each host's traces are read over (the reader then skips the packets of its stream files
+     * that end before it or begin after it, by their index). Spark still applies every filter to the rows read, so
+     * the range only has to hold them all. The other tables come from the analyses of whole traces, whose results
+     * a range would change: nothing is pushed for them.
+     */
+    static final class TraceScanBuilder implements ScanBuilder, SupportsPushDownFilters {
+        private final String table;
+        private final List<String> paths;
+        private final AnalysisArguments arguments;
+        private long beginNs = Long.MIN_VALUE;
+        private long endNs = Long.MAX_VALUE;
+        private Filter[] pushed = new Filter[0];
+
+        TraceScanBuilder(String table, List<String> paths, AnalysisArguments arguments) {
+            this.table = table;
+            this.paths = paths;
+            this.arguments = arguments;
+        }
+
+        @Override
+        public Filter[] pushFilters(Filter[] filters) {
+            if (!table.equals(PACKETS)) {
+                return filters;
+            }
+            List<Filter> used = new ArrayList<>();
+            for (Filter filter : filters) {
+                if (narrow(filter)) {
+                    used.add(filter);
+                }
+            }
+            pushed = used.toArray(Filter[]::new);
+            return filters; // all evaluated again on the rows: the range is only where to read
+        }
+
+        /** Narrows the range by a comparison of timestamp_ns with a whole number; false for any other filter. */
+        private boolean narrow(Filter filter) {
+            if (filter instanceof GreaterThan f && isTime(f.attribute(), f.value())) {
+                beginNs = Math.max(beginNs, saturatedIncrement(((Number) f.value()).longValue()));
+            } else if (filter instanceof GreaterThanOrEqual f && isTime(f.attribute(), f.value())) {
+                beginNs = Math.max(beginNs, ((Number) f.value()).longValue());
+            } else if (filter instanceof LessThan f && isTime(f.attribute(), f.value())) {
+                endNs = Math.min(endNs, saturatedDecrement(((Number) f.value()).longValue()));
+            } else if (filter instanceof LessThanOrEqual f && isTime(f.attribute(), f.value())) {
+                endNs = Math.min(endNs, ((Number) f.value()).longValue());
+            } else if (filter instanceof EqualTo f && isTime(f.attribute(), f.value())) {
+                beginNs = Math.max(beginNs, ((Number) f.value()).longValue());
+                endNs = Math.min(endNs, ((Number) f.value()).longValue());
+            } else {
+                return false;
+            }
+            return true;
+        }
+
+        private static boolean isTime(String attribute, Object value) {
+            return attribute.equals("timestamp_ns")
+                    && (value instanceof Long || value instanceof Integer || value instanceof Short);
+        }
+
+        private static long saturatedIncrement(long value) {
+            return value == Long.MAX_VALUE ? value : value + 1;
+        }
+
+        private static long saturatedDecrement(long value) {
+            return value == Long.MIN_VALUE ? value : value - 1;
+        }
+
+        @Override
+        public Filter[] pushedFilters() {
+            return pushed.clone();
+        }
+
+        @Override
+        public Scan build() {
+            return new TraceScan(table, paths, arguments, beginNs, endNs);
         }
     }
 
@@ -202,12 +288,17 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
         private final String table;
         private final List<String> paths;
         private final AnalysisArguments arguments;
+        /** The packets' time range the query's filters allow, on each host's clock (the whole traces: MIN, MAX). */
+        private final long beginNs;
+        private final long endNs;
         private TracePlan plan;
 
-        TraceScan(String table, List<String> paths, AnalysisArguments arguments) {
+        TraceScan(String table, List<String> paths, AnalysisArguments arguments, long beginNs, long endNs) {
             this.table = table;
             this.paths = List.copyOf(paths);
             this.arguments = arguments;
+            this.beginNs = beginNs;
+            this.endNs = endNs;
         }
 
         @Override
@@ -217,7 +308,13 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
 
         @Override
         public String description() {
-            return "vnetscope " + table + " of " + String.join(" ", paths);
+            return "vnetscope " + table + " of " + String.join(" ", paths) + (beginNs == Long.MIN_VALUE
+                    && endNs == Long.MAX_VALUE ? "" : ", read over timestamp_ns " + bound(beginNs) + " to "
+                    + bound(endNs));
+        }
+
+        private static String bound(long ns) {
+            return ns == Long.MIN_VALUE ? "the start" : ns == Long.MAX_VALUE ? "the end" : Long.toString(ns);
         }
 
         @Override
@@ -245,7 +342,7 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
             if (table.equals(PACKETS) || traces.hosts().size() == 1) {
                 for (int i = 0; i < traces.parts().size(); i++) {
                     TraceHosts.Host host = traces.hosts().get(i);
-                    partitions.add(new TraceReaders.HostPartition(traces.parts().get(i), host.name(),
+                    partitions.add(new TraceReaders.HostPartition(narrowed(traces.parts().get(i)), host.name(),
                             host.clockUuid(), table, null));
                 }
                 return partitions.toArray(InputPartition[]::new);
@@ -262,6 +359,20 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
             byHost.forEach((host, hostRows) -> partitions.add(new TraceReaders.HostPartition(null, host, null, table,
                     hostRows)));
             return partitions.toArray(InputPartition[]::new);
+        }
+
+        /**
+         * The part read over the range the filters allow, within its own. A part whose --begin/--end the task
+         * resolves (a time of day) is read as it is: the filters still apply to its rows.
+         */
+        private TracePart narrowed(TracePart part) {
+            if (!table.equals(PACKETS) || part.range() != null
+                    || (beginNs <= part.beginNs() && endNs >= part.endNs())) {
+                return part;
+            }
+            long begin = Math.max(part.beginNs(), beginNs);
+            long end = Math.min(part.endNs(), endNs);
+            return part.over(part.host(), begin, Math.max(begin, end));
         }
 
         @Override

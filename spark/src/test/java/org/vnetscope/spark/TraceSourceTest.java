@@ -161,6 +161,32 @@ class TraceSourceTest {
                 .anyMatch(row -> "tcp".equals(row.getAs("protocol")) && row.getAs("src_port") != null);
     }
 
+    /**
+     * A filter on the packets' time is read as a range of the traces (shown in the scan's description), and gives the
+     * rows the whole table gives under that filter: every one, bounds included, on one host and on two.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {ONE_HOST, "samples/lab5/recordings/mh-uplink"})
+    void aTimeFilterIsReadAsARangeAndKeepsEveryRowInIt(String name) {
+        String trace = SparkTests.REPO.resolve(name).toString();
+        List<Row> all = source("packets", trace).collectAsList();
+        List<Long> times = all.stream().map(row -> (Long) row.getAs("timestamp_ns")).sorted().toList();
+        long from = times.get(times.size() / 3);
+        long to = times.get(2 * times.size() / 3);
+
+        Dataset<Row> filtered = source("packets", trace).filter(org.apache.spark.sql.functions.col("timestamp_ns")
+                .geq(from).and(org.apache.spark.sql.functions.col("timestamp_ns").leq(to)));
+
+        assertThat(filtered.queryExecution().executedPlan().toString())
+                .contains("read over timestamp_ns " + from + " to " + to);
+        List<String> expected = all.stream().filter(row -> (Long) row.getAs("timestamp_ns") >= from
+                && (Long) row.getAs("timestamp_ns") <= to).map(Row::toString).sorted().toList();
+        assertThat(expected).hasSizeGreaterThan(times.size() / 4);
+        assertThat(filtered.collectAsList().stream().map(Row::toString).sorted().toList()).isEqualTo(expected);
+        assertThat(source("packets", trace).filter(org.apache.spark.sql.functions.col("timestamp_ns").gt(to))
+                .count()).isEqualTo(all.stream().filter(row -> (Long) row.getAs("timestamp_ns") > to).count());
+    }
+
     @Test
     void aTableThereIsNotIsNamed() {
         String trace = SparkTests.REPO.resolve(ONE_HOST).toString();
