@@ -75,7 +75,7 @@ final class TraceReaders implements PartitionReaderFactory {
             throw TracePart.namingLocations(e, copy);
         }
         if (part.table().equals(TraceSource.PACKETS)) {
-            return new PacketReader(part.host(), PacketEvents.of(reader), copy);
+            return new PacketReader(part.host(), PacketEvents.of(reader), copy, schema);
         }
         // a table of one host: its rows come from the analysis, as the document's (the copies are no longer needed)
         AnalysisReport report;
@@ -150,17 +150,24 @@ final class TraceReaders implements PartitionReaderFactory {
         return value; // Long, Double, Boolean as they are
     }
 
-    /** A host's packet events, a row each, read as Spark asks for them; closing deletes the copies read. */
+    /**
+     * A host's packet events, a row each, read as Spark asks for them, holding only the columns asked for (the others
+     * are not made); closing deletes the copies read.
+     */
     private static final class PacketReader implements PartitionReader<InternalRow> {
         private final UTF8String host;
         private final PacketEvents events;
         private final LocalCopy copy;
+        /** For each column of the rows, its rank among the packets table's columns. */
+        private final int[] columns;
         private InternalRow current;
 
-        PacketReader(String host, PacketEvents events, LocalCopy copy) {
+        PacketReader(String host, PacketEvents events, LocalCopy copy, StructType schema) {
             this.host = UTF8String.fromString(host);
             this.events = events;
             this.copy = copy;
+            List<String> all = List.of(TraceSource.PACKET_COLUMNS.fieldNames());
+            this.columns = java.util.Arrays.stream(schema.fieldNames()).mapToInt(all::indexOf).toArray();
         }
 
         @Override
@@ -174,12 +181,34 @@ final class TraceReaders implements PartitionReaderFactory {
             if (event == null) {
                 return false;
             }
-            current = new GenericInternalRow(new Object[] {host, event.timestampNs(),
-                UTF8String.fromString(event.device()), event.netns(), UTF8String.fromString(event.transmit() ? "tx"
-                    : "rx"), UTF8String.fromString(event.event()), event.length(), longOf(event.ethertype()),
-                string(event.protocol()), string(event.source()), string(event.destination()),
-                longOf(event.sourcePort()), longOf(event.destinationPort()), event.skbaddr(), event.rc()});
+            Object[] values = new Object[columns.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = value(columns[i], event);
+            }
+            current = new GenericInternalRow(values);
             return true;
+        }
+
+        /** The value of the packets table's column of that rank, as Spark holds it. */
+        private Object value(int column, PacketEvents.PacketEvent event) {
+            return switch (column) {
+                case 0 -> host;
+                case 1 -> event.timestampNs();
+                case 2 -> UTF8String.fromString(event.device());
+                case 3 -> event.netns();
+                case 4 -> UTF8String.fromString(event.transmit() ? "tx" : "rx");
+                case 5 -> UTF8String.fromString(event.event());
+                case 6 -> event.length();
+                case 7 -> longOf(event.ethertype());
+                case 8 -> string(event.protocol());
+                case 9 -> string(event.source());
+                case 10 -> string(event.destination());
+                case 11 -> longOf(event.sourcePort());
+                case 12 -> longOf(event.destinationPort());
+                case 13 -> event.skbaddr();
+                case 14 -> event.rc();
+                default -> throw new IllegalArgumentException("no packets column of rank " + column);
+            };
         }
 
         @Override

@@ -24,6 +24,7 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
+import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.sources.DataSourceRegister;
 import org.apache.spark.sql.sources.EqualTo;
 import org.apache.spark.sql.sources.Filter;
@@ -182,10 +183,13 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
      * the range only has to hold them all. The other tables come from the analyses of whole traces, whose results
      * a range would change: nothing is pushed for them.
      */
-    static final class TraceScanBuilder implements ScanBuilder, SupportsPushDownFilters {
+    static final class TraceScanBuilder implements ScanBuilder, SupportsPushDownFilters,
+            SupportsPushDownRequiredColumns {
         private final String table;
         private final List<String> paths;
         private final AnalysisArguments arguments;
+        /** The columns the query reads: of the packets, only those are made; the other tables' rows come whole. */
+        private StructType columns;
         private long beginNs = Long.MIN_VALUE;
         private long endNs = Long.MAX_VALUE;
         private Filter[] pushed = new Filter[0];
@@ -194,6 +198,14 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
             this.table = table;
             this.paths = paths;
             this.arguments = arguments;
+            this.columns = TraceSource.schema(table);
+        }
+
+        @Override
+        public void pruneColumns(StructType required) {
+            if (table.equals(PACKETS)) {
+                columns = required;
+            }
         }
 
         @Override
@@ -250,7 +262,7 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
 
         @Override
         public Scan build() {
-            return new TraceScan(table, paths, arguments, beginNs, endNs);
+            return new TraceScan(table, paths, arguments, columns, beginNs, endNs);
         }
     }
 
@@ -288,22 +300,26 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
         private final String table;
         private final List<String> paths;
         private final AnalysisArguments arguments;
+        /** The columns of the rows read: the table's, or of the packets those the query reads. */
+        private final StructType columns;
         /** The packets' time range the query's filters allow, on each host's clock (the whole traces: MIN, MAX). */
         private final long beginNs;
         private final long endNs;
         private TracePlan plan;
 
-        TraceScan(String table, List<String> paths, AnalysisArguments arguments, long beginNs, long endNs) {
+        TraceScan(String table, List<String> paths, AnalysisArguments arguments, StructType columns, long beginNs,
+                  long endNs) {
             this.table = table;
             this.paths = List.copyOf(paths);
             this.arguments = arguments;
+            this.columns = columns;
             this.beginNs = beginNs;
             this.endNs = endNs;
         }
 
         @Override
         public StructType readSchema() {
-            return TraceSource.schema(table);
+            return columns;
         }
 
         @Override
@@ -382,7 +398,7 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
             Broadcast<AnalysisOptions> options = context.broadcast(arguments.options());
             Broadcast<SerializableConfiguration> hadoop = plan().remote()
                     ? context.broadcast(new SerializableConfiguration(context.hadoopConfiguration())) : null;
-            return new TraceReaders(TraceSource.schema(table), options, hadoop);
+            return new TraceReaders(columns, options, hadoop);
         }
     }
 }

@@ -187,6 +187,24 @@ class TraceSourceTest {
                 .count()).isEqualTo(all.stream().filter(row -> (Long) row.getAs("timestamp_ns") > to).count());
     }
 
+    /** The columns a query reads are the only ones made, with the values the whole rows have, in any order. */
+    @Test
+    void packetsOfSomeColumnsAreThoseOfTheWholeRows() {
+        String trace = SparkTests.REPO.resolve("samples/lab5/recordings/mh-uplink").toString();
+        List<String> expected = source("packets", trace).collectAsList().stream()
+                .map(row -> row.getAs("dst_port") + "|" + row.getAs("host") + "|" + row.getAs("timestamp_ns") + "|"
+                        + row.getAs("direction"))
+                .sorted().toList();
+
+        Dataset<Row> some = source("packets", trace).select("dst_port", "host", "timestamp_ns", "direction");
+
+        List<Row> rows = some.collectAsList();
+        assertThat(rows).allMatch(row -> row.length() == 4);
+        assertThat(rows.stream().map(row -> row.get(0) + "|" + row.get(1) + "|" + row.get(2) + "|" + row.get(3))
+                .sorted().toList()).isEqualTo(expected);
+        assertThat(source("packets", trace).count()).isEqualTo(expected.size());
+    }
+
     @Test
     void aTableThereIsNotIsNamed() {
         String trace = SparkTests.REPO.resolve(ONE_HOST).toString();
