@@ -74,12 +74,13 @@ awk -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" -v wt="$wt" -v ct="$ct" -v n
 if [ -f "$bench_jar" ]; then
   echo "$threads-thread runs by the cache line's round trip between two cores just before (ns: wall ms / cpu ms):"
   printf '  %s\n' "${pairs[@]}" | sort -n | awk '{printf "  %s ns: %s / %s\n", $1, $2, $3}'
-  printf '%s\n' "${pairs[@]}" | awk -v wt="$wt" '
-    $1 == "-" { next }
-    { kind = $1 < 50 ? "two hardware threads of one core (< 50 ns)" : ($1 < 150 ? "cores sharing a cache (50-150 ns)" : "cores not sharing a cache (>= 150 ns)")
-      n[kind]++; w[kind, n[kind]] = $2 }
-    END { for (kind in n) { m = n[kind]; for (i = 1; i <= m; i++) v[i] = w[kind, i]
-            for (i = 2; i <= m; i++) for (j = i; j > 1 && v[j] < v[j - 1]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-            med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-            printf "  %s: %d runs, median wall %.0f ms, babeltrace2 / it %.2fx\n", kind, m, med, wt / med } }'
+  # each kind of core pair: its runs' median wall (the script's median), and babeltrace2's against it
+  for kind in "0 50 two hardware threads of one core (< 50 ns)" "50 150 cores sharing a cache (50-150 ns)" \
+      "150 999999 cores not sharing a cache (>= 150 ns)"; do
+    read -r low high label <<<"$kind"
+    walls=$(printf '%s\n' "${pairs[@]}" | awk -v low="$low" -v high="$high" '$1 != "-" && $1 >= low && $1 < high { print $2 }')
+    [ -n "$walls" ] || continue
+    awk -v label="$label" -v n="$(wc -l <<<"$walls")" -v med="$(median <<<"$walls")" -v wt="$wt" \
+      'BEGIN { printf "  %s: %d runs, median wall %.0f ms, babeltrace2 / it %.2fx\n", label, n, med, wt / med }'
+  done
 fi
