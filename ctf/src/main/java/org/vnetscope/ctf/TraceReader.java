@@ -111,6 +111,23 @@ public interface TraceReader extends Closeable {
         };
     }
 
+    /**
+     * Where {@link #split} would cut this reader into at most {@code parts} time parts, without opening them: the
+     * last instant (ns since the Unix epoch) of each part but the last, in increasing order; part {@code i} holds
+     * the records of times after cut {@code i - 1} up to cut {@code i} included. Chosen from LTTng's index files (or
+     * the packets' headers) without decoding events, so that another process can read each part through
+     * {@link #limitTo} on a reader of its own: an event's part is the one its time falls in. Empty when the trace
+     * cannot be cut (one part). Call before the first {@link #next()}; this reader can still be read whole after.
+     *
+     * @throws IllegalStateException when reading has started
+     */
+    default long[] cutTimes(int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("cannot cut into " + parts + " parts");
+        }
+        return new long[0];
+    }
+
     /** The time parts of a reader (see {@link #split}). */
     interface Split {
         /** The parts in time order; the first is the reader that was split. Each is read by one thread at a time. */

@@ -21,10 +21,10 @@ import org.vnetscope.document.TimeRange;
  * What one task of the job reads: one partition, a part of one host's traces, named by location. Local traces are
  * opened where they are with the project's reader, which maps them and reads their index (nothing is shipped but
  * the paths); traces on another Hadoop file system (HDFS, S3A) are copied into a local folder of the executor
- * first ({@link LocalCopy}), deleted once read. Today a part is a host's traces whole ({@code parts == 1}, the
- * host's own time range). The range is where one big trace will be cut into consecutive time parts, chosen on the
- * driver from LTTng's index files: each part then its own task, and the parts of a host merged in {@code part}
- * order before the hosts meet ({@link HostsJob#fold}).
+ * first ({@link LocalCopy}), deleted once read. A part of the analyses' job is a host's traces whole ({@code parts ==
+ * 1}, the host's own time range): their states do not merge exactly over time parts yet. The packets table cuts big
+ * traces into consecutive time parts chosen on the driver from LTTng's index files ({@link TimeParts}), each a task
+ * of its own.
  *
  * @param host    the host's rank among the job's hosts
  * @param part    the part's rank among its host's parts, in time order
@@ -100,6 +100,11 @@ public record TracePart(int host, int part, int parts, List<String> paths, boole
 
     /** The same traces over another range of their clock, resolved. */
     TracePart over(int host, long beginNs, long endNs) {
+        return new TracePart(host, part, parts, paths, asNamed, label, beginNs, endNs, null);
+    }
+
+    /** This host's part {@code part} of {@code parts} in time order, over [beginNs, endNs], resolved. */
+    TracePart piece(int part, int parts, long beginNs, long endNs) {
         return new TracePart(host, part, parts, paths, asNamed, label, beginNs, endNs, null);
     }
 

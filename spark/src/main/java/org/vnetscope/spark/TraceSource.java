@@ -10,8 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.Table;
@@ -61,6 +63,10 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
     static final String PACKETS = "packets";
     /** The options naming what to read, besides the analysis options. */
     static final String TABLE_OPTION = "table";
+    /** The largest time part of the packets table a task reads, overriding the session's file setting. */
+    static final String MAX_PARTITION_BYTES_OPTION = "maxPartitionBytes";
+    private static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
+    private static final String OPEN_COST_IN_BYTES = "spark.sql.files.openCostInBytes";
 
     @Override
     public String shortName() {
@@ -172,7 +178,7 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
 
         @Override
         public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-            return new TraceScanBuilder(table, paths(options), Arguments.of(options));
+            return new TraceScanBuilder(table, paths(options), Arguments.of(options), maxPartitionBytes(options));
         }
     }
 
@@ -193,11 +199,13 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
         private long beginNs = Long.MIN_VALUE;
         private long endNs = Long.MAX_VALUE;
         private Filter[] pushed = new Filter[0];
+        private final Long maxPartitionBytes;
 
-        TraceScanBuilder(String table, List<String> paths, AnalysisArguments arguments) {
+        TraceScanBuilder(String table, List<String> paths, AnalysisArguments arguments, Long maxPartitionBytes) {
             this.table = table;
             this.paths = paths;
             this.arguments = arguments;
+            this.maxPartitionBytes = maxPartitionBytes;
             this.columns = TraceSource.schema(table);
         }
 
@@ -262,8 +270,32 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
 
         @Override
         public Scan build() {
-            return new TraceScan(table, paths, arguments, columns, beginNs, endNs);
+            return new TraceScan(table, paths, arguments, columns, beginNs, endNs, maxPartitionBytes);
         }
+    }
+
+    /**
+     * The {@code maxPartitionBytes} option (as Spark writes sizes: {@code 64m}, {@code 1g}, bytes without a unit),
+     * null when not given.
+     *
+     * @throws IllegalArgumentException for a size Spark would not read, or one below a byte
+     */
+    static Long maxPartitionBytes(CaseInsensitiveStringMap options) {
+        String value = options.get(MAX_PARTITION_BYTES_OPTION);
+        if (value == null) {
+            return null;
+        }
+        long bytes;
+        try {
+            bytes = JavaUtils.byteStringAsBytes(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("vnetscope: maxPartitionBytes '" + value + "' is not a size (64m, 1g,"
+                    + " bytes)", e);
+        }
+        if (bytes < 1) {
+            throw new IllegalArgumentException("vnetscope: maxPartitionBytes '" + value + "' must be at least a byte");
+        }
+        return bytes;
     }
 
     /**
@@ -305,16 +337,19 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
         /** The packets' time range the query's filters allow, on each host's clock (the whole traces: MIN, MAX). */
         private final long beginNs;
         private final long endNs;
+        /** The read's {@code maxPartitionBytes} option, else null: the session's setting. */
+        private final Long maxPartitionBytes;
         private TracePlan plan;
 
         TraceScan(String table, List<String> paths, AnalysisArguments arguments, StructType columns, long beginNs,
-                  long endNs) {
+                  long endNs, Long maxPartitionBytes) {
             this.table = table;
             this.paths = List.copyOf(paths);
             this.arguments = arguments;
             this.columns = columns;
             this.beginNs = beginNs;
             this.endNs = endNs;
+            this.maxPartitionBytes = maxPartitionBytes;
         }
 
         @Override
@@ -356,10 +391,13 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
             TracePlan traces = plan();
             List<InputPartition> partitions = new ArrayList<>();
             if (table.equals(PACKETS) || traces.hosts().size() == 1) {
-                for (int i = 0; i < traces.parts().size(); i++) {
-                    TraceHosts.Host host = traces.hosts().get(i);
-                    partitions.add(new TraceReaders.HostPartition(narrowed(traces.parts().get(i)), host.name(),
-                            host.clockUuid(), table, null));
+                List<TracePart> parts = traces.parts().stream().map(this::narrowed).toList();
+                if (table.equals(PACKETS)) {
+                    parts = timeParts(parts);
+                }
+                for (TracePart part : parts) {
+                    TraceHosts.Host host = traces.hosts().get(part.host());
+                    partitions.add(new TraceReaders.HostPartition(part, host.name(), host.clockUuid(), table, null));
                 }
                 return partitions.toArray(InputPartition[]::new);
             }
@@ -375,6 +413,18 @@ public final class TraceSource implements TableProvider, DataSourceRegister {
             byHost.forEach((host, hostRows) -> partitions.add(new TraceReaders.HostPartition(null, host, null, table,
                     hostRows)));
             return partitions.toArray(InputPartition[]::new);
+        }
+
+        /** The packets' parts cut in time ({@link TimeParts}), by the session's file partition settings. */
+        private List<TracePart> timeParts(List<TracePart> parts) {
+            SparkSession session = SparkSession.active();
+            Configuration hadoop = session.sparkContext().hadoopConfiguration();
+            long[] bytes = TimeParts.traceBytes(parts, hadoop);
+            long largest = maxPartitionBytes != null ? maxPartitionBytes
+                    : JavaUtils.byteStringAsBytes(session.conf().get(MAX_PARTITION_BYTES, "128m"));
+            long openCost = JavaUtils.byteStringAsBytes(session.conf().get(OPEN_COST_IN_BYTES, "4m"));
+            return TimeParts.cut(parts, bytes, TimeParts.partBytes(bytes, largest, openCost,
+                    session.sparkContext().defaultParallelism()));
         }
 
         /**

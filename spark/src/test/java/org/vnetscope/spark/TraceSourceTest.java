@@ -187,6 +187,50 @@ class TraceSourceTest {
                 .count()).isEqualTo(all.stream().filter(row -> (Long) row.getAs("timestamp_ns") > to).count());
     }
 
+    /**
+     * Packets read in time parts (a task each, cut from the index files) are the rows of the traces read whole, in
+     * the same order: every event once, in the part its time falls in; a time filter then reads only the parts it
+     * overlaps, and still every row in it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {ONE_HOST, "samples/lab5/recordings/mh-uplink"})
+    void packetsReadInTimePartsAreTheWholeTracesRowsInOrder(String name) {
+        String trace = SparkTests.REPO.resolve(name).toString();
+        Dataset<Row> whole = SparkTests.session().read().format("vnetscope").option("maxPartitionBytes", "1g")
+                .load(trace);
+        Dataset<Row> inParts = SparkTests.session().read().format("vnetscope").option("maxPartitionBytes", "256k")
+                .load(trace);
+        int hosts = (int) whole.select("host").distinct().count();
+
+        List<String> rows = whole.collectAsList().stream().map(Row::toString).toList();
+        assertThat(whole.rdd().getNumPartitions()).as("a part per host").isEqualTo(hosts);
+        assertThat(inParts.rdd().getNumPartitions()).as("time parts").isGreaterThan(2 * hosts);
+        assertThat(inParts.collectAsList().stream().map(Row::toString).toList()).hasSize(rows.size())
+                .isEqualTo(rows);
+
+        List<Long> times = whole.collectAsList().stream().map(row -> (Long) row.getAs("timestamp_ns")).sorted()
+                .toList();
+        long from = times.get(times.size() / 3);
+        long to = times.get(times.size() / 2);
+        Dataset<Row> filtered = inParts.filter(org.apache.spark.sql.functions.col("timestamp_ns").between(from, to));
+        assertThat(filtered.rdd().getNumPartitions()).isLessThan(inParts.rdd().getNumPartitions());
+        assertThat(filtered.collectAsList().stream().map(Row::toString).toList()).isEqualTo(whole.collectAsList()
+                .stream().filter(row -> (Long) row.getAs("timestamp_ns") >= from
+                        && (Long) row.getAs("timestamp_ns") <= to).map(Row::toString).toList());
+    }
+
+    /** Spark's rule for file parts: at most the maximum, at least the cost of an open, and every core a part. */
+    @Test
+    void aPartIsAtMostTheMaximumAndNoMoreThanTheBytesPerCore() {
+        long mb = 1L << 20;
+        assertThat(TimeParts.partBytes(new long[] {5000 * mb}, 128 * mb, 4 * mb, 2)).isEqualTo(128 * mb);
+        assertThat(TimeParts.partBytes(new long[] {196 * mb}, 128 * mb, 4 * mb, 2)).isEqualTo(100 * mb);
+        assertThat(TimeParts.partBytes(new long[] {1 * mb, 1 * mb}, 128 * mb, 4 * mb, 8)).isEqualTo(4 * mb);
+        assertThatThrownBy(() -> SparkTests.session().read().format("vnetscope").option("maxPartitionBytes", "lots")
+                .load(SparkTests.REPO.resolve(ONE_HOST).toString()).count())
+                .hasMessageContaining("maxPartitionBytes 'lots' is not a size");
+    }
+
     /** The columns a query reads are the only ones made, with the values the whole rows have, in any order. */
     @Test
     void packetsOfSomeColumnsAreThoseOfTheWholeRows() {

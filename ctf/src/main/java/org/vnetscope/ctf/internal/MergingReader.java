@@ -122,6 +122,17 @@ final class MergingReader implements TraceReader {
     }
 
     @Override
+    public long[] cutTimes(int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("cannot cut into " + parts + " parts");
+        }
+        if (started) {
+            throw new IllegalStateException("cutTimes must come before the first next()");
+        }
+        return TimeSplit.cutTimes(decoders, parts);
+    }
+
+    @Override
     public Split split(int parts) {
         if (parts < 1) {
             throw new IllegalArgumentException("cannot split into " + parts + " parts");

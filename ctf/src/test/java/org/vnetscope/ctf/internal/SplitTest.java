@@ -119,6 +119,38 @@ class SplitTest {
         }
     }
 
+    /**
+     * The cut times, each part then read by a reader of its own limited to its range (as another process would):
+     * every event once, in time order, in the part its time falls in.
+     */
+    @ParameterizedTest
+    @MethodSource("realTraces")
+    void cutTimesReadAsRangesGiveTheWholesEvents(Path trace) {
+        assumeTrue(Files.isDirectory(trace), trace + " not found (shared traces absent): skipped");
+        List<String> whole;
+        try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
+            whole = records(reader).stream().filter(record -> !record.contains(" lost ")).toList();
+        }
+        for (int parts : new int[] {2, 5}) {
+            long[] cuts;
+            try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
+                cuts = reader.cutTimes(parts);
+                assertThat(records(reader)).as("read whole after").hasSizeGreaterThanOrEqualTo(whole.size());
+            }
+            assertThat(cuts.length).as("cuts of %s", trace).isBetween(1, parts - 1);
+            assertThat(cuts).isSorted().doesNotHaveDuplicates();
+            List<String> joined = new ArrayList<>();
+            for (int i = 0; i <= cuts.length; i++) {
+                try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
+                    reader.limitTo(i == 0 ? Long.MIN_VALUE : cuts[i - 1] + 1,
+                            i == cuts.length ? Long.MAX_VALUE : cuts[i]);
+                    records(reader).stream().filter(record -> !record.contains(" lost ")).forEach(joined::add);
+                }
+            }
+            assertThat(joined).as("%d parts of %s", parts, trace).isEqualTo(whole);
+        }
+    }
+
     @Test
     void partsReadOnThreadsOfTheirOwnGiveTheWhole() throws Exception {
         Path trace = REPO.resolve("samples/lab2/discards/trace/kernel");
