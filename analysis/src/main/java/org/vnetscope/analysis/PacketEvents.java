@@ -60,8 +60,16 @@ public final class PacketEvents implements Closeable {
     private static final byte IS_NETIF_RX = 4;
     private static final byte IS_RECEIVE_SKB = 5;
 
+    /** Addresses kept as text: a direct-mapped cache, as a trace's packets come from few addresses. */
+    private static final int ADDRESSES = 1024;
+
     private final TraceReader reader;
     private final PacketHeader header = new PacketHeader();
+    /** Device names as the analyses read them: one String per name, not one per event. */
+    private final DeviceNames names = new DeviceNames(new InterfaceIdentities());
+    private final long[] addressHigh = new long[ADDRESSES];
+    private final long[] addressLow = new long[ADDRESSES];
+    private final String[] addressText = new String[ADDRESSES];
     /** By event class index: which packet event it is, {@link #NONE}, or {@link #UNKNOWN} before its first event. */
     private byte[] kinds = new byte[64];
 
@@ -121,16 +129,30 @@ public final class PacketEvents implements Closeable {
             case IS_XMIT -> XMIT;
             case IS_NETIF_RX -> NETIF_RX;
             default -> RECEIVE_SKB;
-        }, event.getString(NetFields.NAME), event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : null,
+        }, names.read(event, NetFields.NAME).name(), event.has(NetFields.NET_NS) ? event.getLong(NetFields.NET_NS) : null,
                 kind == IS_QUEUE || kind == IS_XMIT, event.getLong(NetFields.LEN), event.getLong(NetFields.SKBADDR),
                 kind == IS_XMIT ? event.getLong(NetFields.RC) : null,
                 header.kind == PacketHeader.IPV4 ? Integer.valueOf(ETHERTYPE_IPV4)
                         : header.kind == PacketHeader.IPV6 ? Integer.valueOf(ETHERTYPE_IPV6) : null,
                 ip ? StreamAnalysis.protocolName(header.protocol) : null,
-                ip ? StreamAnalysis.address(header.sourceHigh, header.sourceLow) : null,
-                ip ? StreamAnalysis.address(header.destinationHigh, header.destinationLow) : null,
+                ip ? address(header.sourceHigh, header.sourceLow) : null,
+                ip ? address(header.destinationHigh, header.destinationLow) : null,
                 ports ? Integer.valueOf(header.sourcePort) : null,
                 ports ? Integer.valueOf(header.destinationPort) : null);
+    }
+
+    /** {@link StreamAnalysis#address} of the address, the same String for the same address while it is kept. */
+    private String address(long high, long low) {
+        long mixed = (high ^ low) * 0x9E3779B97F4A7C15L;
+        int slot = (int) (mixed >>> 54) & (ADDRESSES - 1);
+        String text = addressText[slot];
+        if (text == null || addressHigh[slot] != high || addressLow[slot] != low) {
+            text = StreamAnalysis.address(high, low);
+            addressHigh[slot] = high;
+            addressLow[slot] = low;
+            addressText[slot] = text;
+        }
+        return text;
     }
 
     @Override

@@ -75,6 +75,36 @@ class PacketEventsTest {
         assertThat(endpoints).containsAll(streamEndpoints);
     }
 
+    /**
+     * The device names and addresses kept from event to event are each event's own: its name field, its header's
+     * addresses as text, on a trace of IPv6 and on one of many IPv4 addresses.
+     */
+    @Test
+    void namesAndAddressesAreEachEventsOwn() {
+        Path ipv4 = GroundTruth.sample().resolveSibling("lab4").resolve("recordings/nic1-virtio-gro-on/hostA/trace/kernel");
+        for (Path trace : List.of(IPV6, ipv4)) {
+            List<PacketEvents.PacketEvent> pushed = new ArrayList<>();
+            List<String> expected = new ArrayList<>();
+            PacketHeader header = new PacketHeader();
+            try (EventStream stream = EventStream.of(TraceReader.open(trace, TraceReader.Warnings.IGNORE))) {
+                PacketEvents.subscribe(stream, pushed::add);
+                for (String name : PacketHeader.EVENT_NAMES) {
+                    stream.onEvent(name, event -> {
+                        header.read(event);
+                        boolean ip = header.kind == PacketHeader.IPV4 || header.kind == PacketHeader.IPV6;
+                        expected.add(event.getString(NetFields.NAME) + " " + (ip ? StreamAnalysis.address(
+                                header.sourceHigh, header.sourceLow) + " " + StreamAnalysis.address(
+                                header.destinationHigh, header.destinationLow) : "null null"));
+                    });
+                }
+                stream.start();
+            }
+            assertThat(pushed.stream().map(event -> event.device() + " " + event.source() + " " + event.destination())
+                    .toList()).as(trace.toString()).isEqualTo(expected);
+            assertThat(pushed.stream().map(PacketEvents.PacketEvent::source).distinct().count()).isGreaterThan(2);
+        }
+    }
+
     private static String endpoint(String address, int port) {
         return address.contains(":") ? "[" + address + "]:" + port : address + ":" + port;
     }

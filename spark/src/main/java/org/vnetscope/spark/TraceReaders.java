@@ -8,6 +8,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -160,7 +161,12 @@ final class TraceReaders implements PartitionReaderFactory {
         private final LocalCopy copy;
         /** For each column of the rows, its rank among the packets table's columns. */
         private final int[] columns;
-        private InternalRow current;
+        private final SpecificInternalRow row;
+        private static final int TEXTS = 256;
+        private static final UTF8String TX = UTF8String.fromString("tx");
+        private static final UTF8String RX = UTF8String.fromString("rx");
+        private final String[] textKeys = new String[TEXTS];
+        private final UTF8String[] textValues = new UTF8String[TEXTS];
 
         PacketReader(String host, PacketEvents events, LocalCopy copy, StructType schema) {
             this.host = UTF8String.fromString(host);
@@ -168,6 +174,7 @@ final class TraceReaders implements PartitionReaderFactory {
             this.copy = copy;
             List<String> all = List.of(TraceSource.PACKET_COLUMNS.fieldNames());
             this.columns = java.util.Arrays.stream(schema.fieldNames()).mapToInt(all::indexOf).toArray();
+            this.row = new SpecificInternalRow(schema);
         }
 
         @Override
@@ -181,39 +188,62 @@ final class TraceReaders implements PartitionReaderFactory {
             if (event == null) {
                 return false;
             }
-            Object[] values = new Object[columns.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = value(columns[i], event);
+            for (int i = 0; i < columns.length; i++) {
+                set(i, columns[i], event);
             }
-            current = new GenericInternalRow(values);
             return true;
         }
 
-        /** The value of the packets table's column of that rank, as Spark holds it. */
-        private Object value(int column, PacketEvents.PacketEvent event) {
-            return switch (column) {
-                case 0 -> host;
-                case 1 -> event.timestampNs();
-                case 2 -> UTF8String.fromString(event.device());
-                case 3 -> event.netns();
-                case 4 -> UTF8String.fromString(event.transmit() ? "tx" : "rx");
-                case 5 -> UTF8String.fromString(event.event());
-                case 6 -> event.length();
-                case 7 -> longOf(event.ethertype());
-                case 8 -> string(event.protocol());
-                case 9 -> string(event.source());
-                case 10 -> string(event.destination());
-                case 11 -> longOf(event.sourcePort());
-                case 12 -> longOf(event.destinationPort());
-                case 13 -> event.skbaddr();
-                case 14 -> event.rc();
+        /**
+         * Sets the row's column {@code at} to the value of the packets table's column of that rank: numbers without
+         * boxing, texts converted once per String the events share (device names, addresses, event names).
+         */
+        private void set(int at, int column, PacketEvents.PacketEvent event) {
+            switch (column) {
+                case 0 -> row.update(at, host);
+                case 1 -> row.setLong(at, event.timestampNs());
+                case 2 -> row.update(at, text(event.device()));
+                case 3 -> setLong(at, event.netns());
+                case 4 -> row.update(at, event.transmit() ? TX : RX);
+                case 5 -> row.update(at, text(event.event()));
+                case 6 -> row.setLong(at, event.length());
+                case 7 -> setLong(at, event.ethertype());
+                case 8 -> row.update(at, text(event.protocol()));
+                case 9 -> row.update(at, text(event.source()));
+                case 10 -> row.update(at, text(event.destination()));
+                case 11 -> setLong(at, event.sourcePort());
+                case 12 -> setLong(at, event.destinationPort());
+                case 13 -> row.setLong(at, event.skbaddr());
+                case 14 -> setLong(at, event.rc());
                 default -> throw new IllegalArgumentException("no packets column of rank " + column);
-            };
+            }
         }
 
+        private void setLong(int at, Number value) {
+            if (value == null) {
+                row.setNullAt(at);
+            } else {
+                row.setLong(at, value.longValue());
+            }
+        }
+
+        /** The text as Spark holds it, from a direct-mapped cache by the String's identity. */
+        private UTF8String text(String value) {
+            if (value == null) {
+                return null;
+            }
+            int slot = System.identityHashCode(value) & (TEXTS - 1);
+            if (textKeys[slot] != value) {
+                textKeys[slot] = value;
+                textValues[slot] = UTF8String.fromString(value);
+            }
+            return textValues[slot];
+        }
+
+        /** The row of the current event, filled again by each {@link #next()}: Spark copies what it keeps. */
         @Override
         public InternalRow get() {
-            return current;
+            return row;
         }
 
         @Override
@@ -227,12 +257,5 @@ final class TraceReaders implements PartitionReaderFactory {
             }
         }
 
-        private static UTF8String string(String text) {
-            return text == null ? null : UTF8String.fromString(text);
-        }
-
-        private static Long longOf(Integer value) {
-            return value == null ? null : value.longValue();
-        }
     }
 }
