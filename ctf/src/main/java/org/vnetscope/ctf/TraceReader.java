@@ -128,6 +128,23 @@ public interface TraceReader extends Closeable {
         return new long[0];
     }
 
+    /**
+     * For copying only part of a trace from remote storage: the bytes of each stream file that a reader of the
+     * trace limited to [beginNs, endNs] ({@link #limitTo}) reads, worked out from the trace's metadata and LTTng
+     * index files alone (the stream files need not be there; their sizes are given, to check the index files
+     * against). For each stream file of {@code streamFileSizes} that has a usable index, its byte ranges as offset
+     * and length pairs in increasing order, its first packet included; a file that is absent from the answer is to
+     * be read whole.
+     *
+     * @param trace           a folder holding the trace's {@code metadata} and {@code index/} files
+     * @param streamFileSizes the stream files' sizes by name
+     * @throws CtfException when the metadata cannot be read
+     */
+    static java.util.Map<String, long[]> bytesOver(Path trace, java.util.Map<String, Long> streamFileSizes,
+                                                   long beginNs, long endNs) {
+        return org.vnetscope.ctf.internal.RangeBytes.over(trace, streamFileSizes, beginNs, endNs);
+    }
+
     /** The time parts of a reader (see {@link #split}). */
     interface Split {
         /** The parts in time order; the first is the reader that was split. Each is read by one thread at a time. */

@@ -3,6 +3,7 @@ package org.vnetscope.spark;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,20 +12,26 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
+import org.vnetscope.ctf.CtfException;
+import org.vnetscope.ctf.TraceReader;
 
 /**
  * Traces of a Hadoop file system (HDFS, S3A, ...) copied into a local folder, since the project's reader maps local
  * files: whole, for a task that analyses them, or only their metadata files, for the driver that groups them into
  * hosts. A location {@code scheme://authority/a/b} is copied to {@code <folder>/<n>/a/b}, its whole path kept (a
  * trace without a hostname is a host named after its folders) and {@code n} the file system's rank among those
- * copied from. The folder is one of Spark's local folders ({@code spark.local.dir}) and is deleted on close.
+ * copied from. A task that reads a time range copies only what a read of it needs ({@link #copyTracesOver}). The
+ * folder is one of Spark's local folders ({@code spark.local.dir}) and is deleted on close.
  */
 final class LocalCopy implements AutoCloseable {
 
@@ -34,6 +41,8 @@ final class LocalCopy implements AutoCloseable {
     private final Path root;
     /** The file systems copied from, by rank: their scheme and authority (null when none). */
     private final List<List<String>> fileSystems = new ArrayList<>();
+    private long bytesCopied;
+    private long bytesOfStreams;
 
     private LocalCopy(Path root) {
         this.root = root;
@@ -92,13 +101,32 @@ final class LocalCopy implements AutoCloseable {
      * @throws IOException naming the location when it does not exist, holds no trace or cannot be read
      */
     Path copyTraces(String location, Configuration hadoop, boolean metadataOnly) throws IOException {
+        return copyTraces(location, hadoop, metadataOnly ? Extent.METADATA : Extent.WHOLE, Long.MIN_VALUE,
+                Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #copyTraces(String, Configuration, boolean)}, each trace only as far as a read of [beginNs, endNs]
+     * needs it: its metadata and index files whole, of each stream file that has an index the bytes the index tells
+     * such a read goes through ({@link TraceReader#bytesOver}), the rest of the file left a hole; a stream file
+     * without an index whole.
+     */
+    Path copyTracesOver(String location, Configuration hadoop, long beginNs, long endNs) throws IOException {
+        return copyTraces(location, hadoop, Extent.RANGE, beginNs, endNs);
+    }
+
+    /** How much of each trace a copy takes. */
+    private enum Extent { METADATA, RANGE, WHOLE }
+
+    private Path copyTraces(String location, Configuration hadoop, Extent extent, long beginNs, long endNs)
+            throws IOException {
         org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
         FileSystem files = fileSystemOf(location, hadoop);
         org.apache.hadoop.fs.Path qualified = files.makeQualified(path);
         Path local = localOf(qualified);
         int traces;
         try {
-            traces = copyTraces(files, qualified, local, metadataOnly);
+            traces = copyTraces(files, qualified, local, extent, beginNs, endNs);
         } catch (FileNotFoundException e) {
             throw new IOException(location + ": no such file or directory", e);
         } catch (IOException e) {
@@ -128,8 +156,8 @@ final class LocalCopy implements AutoCloseable {
         }
     }
 
-    private static int copyTraces(FileSystem files, org.apache.hadoop.fs.Path folder, Path local,
-                                  boolean metadataOnly) throws IOException {
+    private int copyTraces(FileSystem files, org.apache.hadoop.fs.Path folder, Path local, Extent extent,
+                           long beginNs, long endNs) throws IOException {
         FileStatus status = files.getFileStatus(folder);
         if (!status.isDirectory()) {
             return 0;
@@ -139,20 +167,90 @@ final class LocalCopy implements AutoCloseable {
         boolean trace = Arrays.stream(children)
                 .anyMatch(child -> child.isFile() && child.getPath().getName().equals(METADATA));
         if (trace) {
-            if (metadataOnly) {
-                copyFile(files, new org.apache.hadoop.fs.Path(folder, METADATA), local.resolve(METADATA));
-            } else {
-                copyFolder(files, children, local);
+            switch (extent) {
+                case METADATA -> copyFile(files, new org.apache.hadoop.fs.Path(folder, METADATA), local.resolve(METADATA));
+                case WHOLE -> copyFolder(files, children, local);
+                case RANGE -> copyTraceOver(files, children, local, beginNs, endNs);
             }
             return 1;
         }
         int traces = 0;
         for (FileStatus child : children) {
             if (child.isDirectory() && !child.getPath().getName().startsWith(".")) {
-                traces += copyTraces(files, child.getPath(), local.resolve(child.getPath().getName()), metadataOnly);
+                traces += copyTraces(files, child.getPath(), local.resolve(child.getPath().getName()), extent, beginNs,
+                        endNs);
             }
         }
         return traces;
+    }
+
+    /** A trace folder's files as a read of [beginNs, endNs] needs them (see {@link #copyTracesOver}). */
+    private void copyTraceOver(FileSystem files, FileStatus[] children, Path local, long beginNs, long endNs)
+            throws IOException {
+        Files.createDirectories(local);
+        Map<String, Long> streamSizes = new LinkedHashMap<>();
+        List<FileStatus> streams = new ArrayList<>();
+        for (FileStatus child : children) {
+            String name = child.getPath().getName();
+            if (name.startsWith(".")) {
+                continue;
+            }
+            if (child.isDirectory()) {
+                copyFolder(files, files.listStatus(child.getPath()), local.resolve(name)); // index/
+            } else if (name.equals(METADATA)) {
+                copyFile(files, child.getPath(), local.resolve(name));
+            } else {
+                streamSizes.put(name, child.getLen());
+                streams.add(child);
+            }
+        }
+        Map<String, long[]> needed;
+        try {
+            needed = TraceReader.bytesOver(local, streamSizes, beginNs, endNs);
+        } catch (CtfException e) {
+            needed = Map.of(); // the reader will say what is wrong with the metadata
+        }
+        for (FileStatus stream : streams) {
+            String name = stream.getPath().getName();
+            long[] ranges = needed.get(name);
+            if (ranges == null) {
+                copyFile(files, stream.getPath(), local.resolve(name));
+                bytesCopied += stream.getLen();
+            } else {
+                copyRanges(files, stream.getPath(), local.resolve(name), stream.getLen(), ranges);
+            }
+            bytesOfStreams += stream.getLen();
+        }
+    }
+
+    /** Of a file, the bytes of the ranges (offset, length pairs) at their places; the rest a hole of its size. */
+    private void copyRanges(FileSystem files, org.apache.hadoop.fs.Path from, Path to, long size, long[] ranges)
+            throws IOException {
+        byte[] buffer = new byte[1 << 20];
+        try (FSDataInputStream in = files.open(from);
+             RandomAccessFile out = new RandomAccessFile(to.toFile(), "rw")) {
+            out.setLength(size);
+            for (int i = 0; i < ranges.length; i += 2) {
+                in.seek(ranges[i]);
+                out.seek(ranges[i]);
+                for (long left = ranges[i + 1]; left > 0; ) {
+                    int chunk = (int) Math.min(buffer.length, left);
+                    in.readFully(buffer, 0, chunk);
+                    out.write(buffer, 0, chunk);
+                    left -= chunk;
+                }
+                bytesCopied += ranges[i + 1];
+            }
+        }
+    }
+
+    /** Of the stream files copied over a range, the bytes copied and their sizes: how much of them was needed. */
+    long bytesCopied() {
+        return bytesCopied;
+    }
+
+    long bytesOfStreams() {
+        return bytesOfStreams;
     }
 
     /** A trace folder's files and sub-folders ({@code index/}), hidden files left out (the reader skips them). */

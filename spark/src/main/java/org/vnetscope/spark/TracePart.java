@@ -146,7 +146,10 @@ public record TracePart(int host, int part, int parts, List<String> paths, boole
                 continue;
             }
             try {
-                local.add(copy.copyTraces(path, hadoop, false));
+                // a range resolved already: only what reading it needs (a time of day is resolved on the whole)
+                boolean ranged = range == null && (beginNs != Long.MIN_VALUE || endNs != Long.MAX_VALUE);
+                local.add(ranged ? copy.copyTracesOver(path, hadoop, beginNs, endNs)
+                        : copy.copyTraces(path, hadoop, false));
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }

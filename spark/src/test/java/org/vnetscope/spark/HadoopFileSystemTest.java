@@ -104,6 +104,32 @@ class HadoopFileSystemTest {
         assertThat(copiesLeft()).as("the copies are deleted once read").isEqualTo(scratchBefore);
     }
 
+    /**
+     * A time range read from another file system copies of each stream file only the packets the read goes through
+     * (the index files tell which), and gives the rows the local traces give over it.
+     */
+    @Test
+    void aTimeRangeCopiesOnlyThePacketsItReads() throws Exception {
+        Path trace = SparkTests.REPO.resolve("samples/lab2/discards/trace/kernel");
+        List<Long> times = SparkTests.session().read().format("vnetscope").load(trace.toString())
+                .select("timestamp_ns").orderBy("timestamp_ns").collectAsList().stream()
+                .map(row -> row.getLong(0)).toList();
+        long from = times.get(times.size() / 3);
+        long to = times.get(times.size() / 2);
+        org.apache.spark.sql.Column inRange = org.apache.spark.sql.functions.col("timestamp_ns").between(from, to);
+
+        List<String> remote = SparkTests.session().read().format("vnetscope").load(location(trace)).filter(inRange)
+                .collectAsList().stream().map(Object::toString).toList();
+
+        assertThat(remote).hasSizeGreaterThan(times.size() / 10).isEqualTo(SparkTests.session().read()
+                .format("vnetscope").load(trace.toString()).filter(inRange).collectAsList().stream()
+                .map(Object::toString).toList());
+        try (LocalCopy copy = LocalCopy.create()) {
+            copy.copyTracesOver(location(trace), SparkTests.session().sparkContext().hadoopConfiguration(), from, to);
+            assertThat(copy.bytesCopied()).isPositive().isLessThan(copy.bytesOfStreams() / 2);
+        }
+    }
+
     @Test
     void aLocationThatIsNotThereIsOneLineNamingIt(@TempDir Path output) {
         String missing = location(output.resolve("no-such-trace"));

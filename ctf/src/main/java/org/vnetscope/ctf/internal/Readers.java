@@ -274,7 +274,7 @@ public final class Readers {
     }
 
     /** CTF 2 metadata starts with a record separator; CTF 1.8 metadata with text or a packet magic number. */
-    private static TraceClass parseMetadata(Path metadataFile, TraceReader.Warnings warnings) {
+    static TraceClass parseMetadata(Path metadataFile, TraceReader.Warnings warnings) {
         int first;
         try (java.io.InputStream in = Files.newInputStream(metadataFile)) {
             first = in.read();
