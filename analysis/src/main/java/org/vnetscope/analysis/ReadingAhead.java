@@ -13,7 +13,18 @@ import org.vnetscope.ctf.TraceReader;
  */
 public final class ReadingAhead {
 
+    /**
+     * Stream bytes from which a second thread pays for itself: below, starting it and handing records between two
+     * cores cost about what it saves.
+     */
+    public static final long WORTH_FROM_BYTES = 16L << 20;
+
     private ReadingAhead() {
+    }
+
+    /** Whether a trace of that many stream bytes is worth reading ahead when a second thread is free. */
+    public static boolean worth(long streamBytes) {
+        return streamBytes >= WORTH_FROM_BYTES;
     }
 
     /** The reader, read ahead with the headers (itself when it cannot read ahead). Call before reading it. */

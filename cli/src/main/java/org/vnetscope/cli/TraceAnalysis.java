@@ -47,12 +47,6 @@ final class TraceAnalysis extends AnalysisArguments {
                     + "two when N allows."})
     Integer threads;
 
-    /**
-     * Below this much stream data a reading thread of its own costs about what it gives (its start, its batches'
-     * frames): the threshold of {@code dump --decode-only}.
-     */
-    private static final long READ_AHEAD_THRESHOLD_BYTES = 16L << 20;
-
     /** Runs every analysis over the trace, with progress on stderr when stderr is a terminal. */
     AnalysisReport run(Path trace) {
         return run(EarlyOpen.open(trace, TraceReader.Warnings.IGNORE), trace.toString());
@@ -191,7 +185,7 @@ final class TraceAnalysis extends AnalysisArguments {
      * --threads asked for them, the trace is large enough for a second thread to pay.
      */
     static boolean readsAhead(int allowed, boolean asked, long streamBytes) {
-        return allowed >= 2 && (asked || streamBytes >= READ_AHEAD_THRESHOLD_BYTES);
+        return allowed >= 2 && (asked || ReadingAhead.worth(streamBytes));
     }
 
     /** The hosts' clocks tied from the packets they exchanged; {@code reference} null for the best tied host. */

@@ -44,10 +44,13 @@ final class HostsJob {
         Broadcast<SerializableConfiguration> hadoop = parts.stream().anyMatch(TracePart::remote)
                 ? context.broadcast(new SerializableConfiguration(session.sparkContext().hadoopConfiguration()))
                 : null;
+        // fewer parts than half the cores: each task reads its traces on a second thread, as the command line does
+        boolean readAhead = session.sparkContext().defaultParallelism() >= 2 * parts.size();
         try {
             return fold(hosts, context.parallelize(largestFirst(parts, session.sparkContext().hadoopConfiguration()),
                             parts.size())
-                    .map(part -> part.analyse(shared.value(), hadoop == null ? null : hadoop.value().value()))
+                    .map(part -> part.analyse(shared.value(), hadoop == null ? null : hadoop.value().value(),
+                            readAhead))
                     .collect());
         } catch (Exception e) { // a task's failure comes as Spark's (checked) SparkException
             throw asUserError(e);

@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.vnetscope.analysis.AnalysisOptions;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.NetworkAnalysis;
+import org.vnetscope.analysis.ReadingAhead;
 import org.vnetscope.ctf.CtfException;
 import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.document.HostTraces;
@@ -112,13 +113,19 @@ public record TracePart(int host, int part, int parts, List<String> paths, boole
      * Runs every analysis over this part, where the task runs. A trace the reader cannot read comes back as the
      * part's failure, for the driver to tell in one line (a task that throws has Spark log it with its stack).
      *
-     * @param hadoop the driver's Hadoop configuration, for traces on another file system (null when none are)
+     * @param hadoop    the driver's Hadoop configuration, for traces on another file system (null when none are)
+     * @param readAhead whether the task may read its traces on a second thread ({@link ReadingAhead}: the same
+     *                  report), which it does when they are big enough for it to pay
      */
-    PartReport analyse(AnalysisOptions options, Configuration hadoop) {
+    PartReport analyse(AnalysisOptions options, Configuration hadoop, boolean readAhead) {
         LocalCopy copy = remote() ? LocalCopy.create() : null;
         try {
             long started = PhaseTimes.start();
-            AnalysisReport report = NetworkAnalysis.analyze(open(copy, hadoop), label, options, null);
+            TraceReader reader = open(copy, hadoop);
+            if (readAhead && ReadingAhead.worth(reader.totalBytes())) {
+                reader = ReadingAhead.of(reader);
+            }
+            AnalysisReport report = NetworkAnalysis.analyze(reader, label, options, null);
             PhaseTimes.done("task " + label, started);
             return new PartReport(host, part, report, null);
         } catch (CtfException | UncheckedIOException | IllegalArgumentException e) {
