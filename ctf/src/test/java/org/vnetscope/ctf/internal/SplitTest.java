@@ -99,14 +99,18 @@ class SplitTest {
         return traces.stream();
     }
 
+    /** The records of a real trace read whole; skips the test when the trace is not there. */
+    private static List<String> wholeRecords(Path trace) {
+        assumeTrue(Files.isDirectory(trace), trace + " not found (shared traces absent): skipped");
+        try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
+            return records(reader);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("realTraces")
     void partsOfARealTraceReadInTurnGiveTheWhole(Path trace) {
-        assumeTrue(Files.isDirectory(trace), trace + " not found (shared traces absent): skipped");
-        List<String> whole;
-        try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
-            whole = records(reader);
-        }
+        List<String> whole = wholeRecords(trace);
         for (int parts : new int[] {2, 3, 7}) {
             try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
                 Joined joinedParts = readInTurn(reader, parts, SplitTest::records);
@@ -126,11 +130,7 @@ class SplitTest {
     @ParameterizedTest
     @MethodSource("realTraces")
     void cutTimesReadAsRangesGiveTheWholesEvents(Path trace) {
-        assumeTrue(Files.isDirectory(trace), trace + " not found (shared traces absent): skipped");
-        List<String> whole;
-        try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
-            whole = records(reader).stream().filter(record -> !record.contains(" lost ")).toList();
-        }
+        List<String> whole = wholeRecords(trace).stream().filter(record -> !record.contains(" lost ")).toList();
         for (int parts : new int[] {2, 5}) {
             long[] cuts;
             try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
