@@ -115,8 +115,28 @@ final class LocalCopy implements AutoCloseable {
         return copyTraces(location, hadoop, Extent.RANGE, beginNs, endNs);
     }
 
+    /**
+     * Of each trace, what opening it reads: the metadata and index files, and the first packets of each stream file
+     * (the rest a hole), from which a reader tells the trace's start ({@link TraceReader#startNs}), the day a time of
+     * day falls on. Null when a stream file has no usable index (its first packet's size then unknown here).
+     */
+    Path copyStarts(String location, Configuration hadoop) throws IOException {
+        try {
+            return copyTraces(location, hadoop, Extent.START, Long.MIN_VALUE, Long.MIN_VALUE);
+        } catch (WithoutIndex e) {
+            return null;
+        }
+    }
+
     /** How much of each trace a copy takes. */
-    private enum Extent { METADATA, RANGE, WHOLE }
+    private enum Extent { METADATA, START, RANGE, WHOLE }
+
+    /** A stream file without a usable index, where only the start of a trace was to be copied. */
+    private static final class WithoutIndex extends IOException {
+        WithoutIndex() {
+            super(null, null);
+        }
+    }
 
     private Path copyTraces(String location, Configuration hadoop, Extent extent, long beginNs, long endNs)
             throws IOException {
@@ -129,6 +149,8 @@ final class LocalCopy implements AutoCloseable {
             traces = copyTraces(files, qualified, local, extent, beginNs, endNs);
         } catch (FileNotFoundException e) {
             throw new IOException(location + ": no such file or directory", e);
+        } catch (WithoutIndex e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException(location + ": cannot copy: " + e.getMessage(), e);
         }
@@ -170,7 +192,7 @@ final class LocalCopy implements AutoCloseable {
             switch (extent) {
                 case METADATA -> copyFile(files, new org.apache.hadoop.fs.Path(folder, METADATA), local.resolve(METADATA));
                 case WHOLE -> copyFolder(files, children, local);
-                case RANGE -> copyTraceOver(files, children, local, beginNs, endNs);
+                case START, RANGE -> copyTraceOver(files, children, local, beginNs, endNs, extent == Extent.START);
             }
             return 1;
         }
@@ -185,8 +207,8 @@ final class LocalCopy implements AutoCloseable {
     }
 
     /** A trace folder's files as a read of [beginNs, endNs] needs them (see {@link #copyTracesOver}). */
-    private void copyTraceOver(FileSystem files, FileStatus[] children, Path local, long beginNs, long endNs)
-            throws IOException {
+    private void copyTraceOver(FileSystem files, FileStatus[] children, Path local, long beginNs, long endNs,
+                               boolean indexedOnly) throws IOException {
         Files.createDirectories(local);
         Map<String, Long> streamSizes = new LinkedHashMap<>();
         List<FileStatus> streams = new ArrayList<>();
@@ -213,6 +235,9 @@ final class LocalCopy implements AutoCloseable {
         for (FileStatus stream : streams) {
             String name = stream.getPath().getName();
             long[] ranges = needed.get(name);
+            if (ranges == null && indexedOnly) {
+                throw new WithoutIndex();
+            }
             if (ranges == null) {
                 copyFile(files, stream.getPath(), local.resolve(name));
                 bytesCopied += stream.getLen();

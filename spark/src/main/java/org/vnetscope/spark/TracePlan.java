@@ -39,9 +39,10 @@ record TracePlan(List<TraceHosts.Host> hosts, List<TracePart> parts, boolean rem
     }
 
     /**
-     * The plan of the traces under {@code arguments}, with the time range of --begin/--end: resolved here on each
-     * host's clock for local traces, as the command line does; on the tasks for traces of another file system,
-     * whose stream files (which tell the day a time of day falls on) the driver does not read.
+     * The plan of the traces under {@code arguments}, with the time range of --begin/--end resolved here on each
+     * host's clock, as the command line does: for traces of another file system, on copies of their metadata, index
+     * files and first packets (which tell the day a time of day falls on); when a stream file there has no index,
+     * on the tasks, which copy the traces whole.
      *
      * @throws IOException for a path that does not exist, holds no trace or cannot be listed (one line naming it)
      */
@@ -55,20 +56,38 @@ record TracePlan(List<TraceHosts.Host> hosts, List<TracePart> parts, boolean rem
             }
         }
         options.checkRangeFormat();
-        TracePart.RangeText range = options.limited()
-                ? new TracePart.RangeText(options.begin(), options.end(), ZoneId.systemDefault().getId()) : null;
-        try (LocalCopy metadata = LocalCopy.create()) {
-            List<Path> opened = new ArrayList<>();
-            for (String input : inputs) {
-                opened.add(LocalCopy.isRemote(input) ? metadata.copyTraces(input, hadoop, true) : Path.of(input));
+        // With --begin/--end, the traces' starts (their first packets, found by the index files) tell the day a time
+        // of day falls on, here as on the command line: the tasks then copy only what the range needs.
+        LocalCopy starts = options.limited() ? LocalCopy.create() : null;
+        List<Path> opened = null;
+        try {
+            opened = starts == null ? null : starts(inputs, starts, hadoop);
+        } finally {
+            if (opened == null && starts != null) {
+                starts.close();
+                starts = null;
             }
+        }
+        boolean resolved = opened != null;
+        try (LocalCopy metadata = resolved ? starts : LocalCopy.create()) {
+            if (!resolved) {
+                opened = new ArrayList<>();
+                for (String input : inputs) {
+                    opened.add(LocalCopy.isRemote(input) ? metadata.copyTraces(input, hadoop, true) : Path.of(input));
+                }
+            }
+            TracePart.RangeText range = options.limited() && !resolved
+                    ? new TracePart.RangeText(options.begin(), options.end(), ZoneId.systemDefault().getId()) : null;
             List<TraceHosts.Host> hosts;
+            List<HostTraces> whole;
             try (TraceReader reader = open(opened)) {
                 hosts = TraceHosts.of(reader.traces());
+                whole = resolved ? options.hostTraces(opened, reader, hosts) : HostTraces.of(opened, hosts);
             } catch (CtfException e) {
                 throw new IOException(metadata.locationsIn(e.getMessage()), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(metadata.locationsIn(e.getMessage()), e);
             }
-            List<HostTraces> whole = HostTraces.of(opened, hosts);
             List<TracePart> parts = new ArrayList<>();
             for (int i = 0; i < whole.size(); i++) {
                 HostTraces host = whole.get(i);
@@ -77,11 +96,26 @@ record TracePlan(List<TraceHosts.Host> hosts, List<TracePart> parts, boolean rem
                         ? metadata.locationOf(path) : path.toAbsolutePath().toString()).toList();
                 String label = hosts.size() == 1 ? String.join(" ", inputs)
                         : metadata.locationOf(Path.of(HostAnalysis.label(hosts.get(i))));
-                parts.add(new TracePart(i, 0, 1, paths, host.asNamed(), label, Long.MIN_VALUE, Long.MAX_VALUE,
-                        range));
+                parts.add(new TracePart(i, 0, 1, paths, host.asNamed(), label, host.beginNs(), host.endNs(), range));
             }
             return new TracePlan(hosts, parts, true);
         }
+    }
+
+    /**
+     * The inputs with each remote one's traces copied as far as opening them reads ({@link LocalCopy#copyStarts}),
+     * or null when one of them has a stream file without an index.
+     */
+    private static List<Path> starts(List<String> inputs, LocalCopy copy, Configuration hadoop) throws IOException {
+        List<Path> opened = new ArrayList<>();
+        for (String input : inputs) {
+            Path local = LocalCopy.isRemote(input) ? copy.copyStarts(input, hadoop) : Path.of(input);
+            if (local == null) {
+                return null;
+            }
+            opened.add(local);
+        }
+        return opened;
     }
 
     private static TraceReader open(List<Path> paths) {

@@ -66,8 +66,9 @@ class HadoopFileSystemTest {
         assertThat(output.resolve("interfaces/host=hostb")).isDirectory();
     }
 
+    /** A time of day resolved on the driver from the traces' first packets, found by their index files. */
     @Test
-    void aGlobAndATimeOfDayResolvedByTheTasks(@TempDir Path output) throws Exception {
+    void aGlobAndATimeOfDay(@TempDir Path output) throws Exception {
         Path trace = SparkTests.REPO.resolve("samples/lab5/recordings/mh-uplink");
         JsonNode whole = JSON.readTree(SparkTests.cli("analyze", "--format", "json", trace.toString()).out());
         List<String> range = List.of("--begin", SubmitOptionsTest.timeOfDay(whole, 0.2), "--end",
@@ -77,6 +78,38 @@ class HadoopFileSystemTest {
                 trace.resolve("hosta/trace/kernel").toString(), trace.resolve("hostb/trace/kernel").toString())).out();
         assertThat(asLocal(document)).isEqualTo(local);
         assertThat(JSON.readTree(document).path("start_ns").asLong()).isGreaterThan(whole.path("start_ns").asLong());
+        assertThat(plan(location(trace) + "/host*/trace/kernel", range).parts())
+                .allMatch(part -> part.range() == null && part.beginNs() > whole.path("start_ns").asLong());
+    }
+
+    /** The job's plan of the traces under the options --begin/--end (as {@code [--begin, B, --end, E]}). */
+    private static TracePlan plan(String traces, List<String> range) throws IOException {
+        return TracePlan.of(List.of(traces), TraceSource.Arguments.of(new org.apache.spark.sql.util
+                .CaseInsensitiveStringMap(java.util.Map.of("begin", range.get(1), "end", range.get(3)))),
+                SparkTests.session().sparkContext().hadoopConfiguration());
+    }
+
+    /** Without index files the driver cannot find the first packets: the tasks resolve the time of day. */
+    @Test
+    void aTimeOfDayOnTracesWithoutIndexResolvedByTheTasks(@TempDir Path output, @TempDir Path unindexed)
+            throws Exception {
+        Path trace = SparkTests.REPO.resolve("samples/lab2/ipv6/trace/kernel");
+        try (Stream<Path> files = Files.list(trace)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, unindexed.resolve(file.getFileName()));
+            }
+        }
+        JsonNode whole = JSON.readTree(SparkTests.cli("analyze", "--format", "json", trace.toString()).out());
+        List<String> range = List.of("--begin", SubmitOptionsTest.timeOfDay(whole, 0.3), "--end",
+                SubmitOptionsTest.timeOfDay(whole, 0.6));
+
+        String document = submit(output, range, location(unindexed));
+
+        String local = SparkTests.cli(SubmitOptionsTest.args(List.of("analyze", "--format", "json"), range,
+                unindexed.toString())).out();
+        assertThat(asLocal(document)).isEqualTo(local);
+        assertThat(JSON.readTree(document).path("start_ns").asLong()).isGreaterThan(whole.path("start_ns").asLong());
+        assertThat(plan(location(unindexed), range).parts()).allMatch(part -> part.range() != null);
     }
 
     @Test
