@@ -126,10 +126,24 @@ final class ReportText {
         }
         StringBuilder text = new StringBuilder("! the tracer lost data; figures may be short over:\n");
         for (LostRange range : report.lostEvents()) {
-            text.append(String.format("!   %s to %s: %d %s lost (%s)%n", clock(range.beginNs()), clock(range.endNs()),
-                    range.count(), range.kind(), range.stream()));
+            text.append(String.format("!   %s: %d %s lost (%s)%n", lostSpan(range), range.count(), range.kind(),
+                    range.stream()));
         }
         return text.toString();
+    }
+
+    /**
+     * When a lost range was: {@code 12:00:01.5 to 12:00:02.1}; a bound the tracer did not tell (no timestamps in the
+     * packet contexts: {@link Long#MIN_VALUE}) is not a time of day.
+     */
+    static String lostSpan(LostRange range) {
+        boolean begins = range.beginNs() != Long.MIN_VALUE;
+        boolean ends = range.endNs() != Long.MIN_VALUE;
+        if (begins && ends) {
+            return clock(range.beginNs()) + " to " + clock(range.endNs());
+        }
+        return begins ? "from " + clock(range.beginNs()) + " on" : ends ? "until " + clock(range.endNs())
+                : "at an unknown time";
     }
 
     /** Three significant digits at most, so that a column of 8 holds any size: {@code 1023 KiB}. */

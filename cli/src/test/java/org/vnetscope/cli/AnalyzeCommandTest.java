@@ -122,6 +122,26 @@ class AnalyzeCommandTest {
                 "$.interfaces[0]: missing rx");
     }
 
+    /** A lost range the tracer gave no times for is said to be at an unknown time, not at a time of day. */
+    @Test
+    void lostRangesWithoutTimesAreNotTimesOfDay() {
+        long second = 1_000_000_000L;
+        assertThat(ReportText.lostSpan(new LostRange("events", 17, Long.MIN_VALUE, Long.MIN_VALUE, "stream")))
+                .isEqualTo("at an unknown time");
+        assertThat(ReportText.lostSpan(new LostRange("events", 3, 3600 * second, 3601 * second, "stream")))
+                .startsWith("01:00:00").contains(" to 01:00:01");
+        assertThat(ReportText.lostSpan(new LostRange("packets", 1, Long.MIN_VALUE, 3601 * second, "stream")))
+                .startsWith("until 01:00:01");
+    }
+
+    /** A real trace of that kind: CTF 2, events discarded, no timestamp_begin/end in its packet contexts. */
+    @Test
+    void lostEventsOfATraceWithoutPacketTimesAreAtAnUnknownTime() {
+        Path trace = SharedTraces.root().resolve("public/tc-ctf2/CTF2-7.0-ev-disc-no-ts-begin-end");
+        CommandRun run = CommandRun.of("analyze", trace.toString());
+        assertThat(run.out()).contains("!   at an unknown time: 17 events lost (stream)");
+    }
+
     @Test
     void badBinWidthIsAOneLineUsageError() {
         StringWriter err = new StringWriter();

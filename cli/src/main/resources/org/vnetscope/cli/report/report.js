@@ -150,10 +150,14 @@
   var timeBounds = traceBounds();
   var T0 = timeBounds[0], T1 = timeBounds[1];
   var BIN_NS = binWidth();
+  // A bound the tracer did not tell (no timestamps in the packet contexts) is Long.MIN_VALUE in the document: the
+  // range is then at an unknown time, told in the banner but not shaded in the plots.
+  function knownTime(ns) { return ns === null || ns <= -9e18 ? null : ns; }
   var lostRanges = arr(doc.lost_events).map(function (l) {
-    var s = num(l, ['begin_ns']), e = num(l, ['end_ns']);
+    var s = knownTime(num(l, ['begin_ns'])), e = knownTime(num(l, ['end_ns']));
     return {start: s, end: e === null ? s : e, count: num(l, ['count']), where: pick(l, ['stream']), kind: pick(l, ['kind'])};
-  }).filter(function (r) { return r.start !== null; });
+  });
+  var timedLostRanges = lostRanges.filter(function (r) { return r.start !== null; });
 
   function traceBounds() {
     var lo = num(doc, ['start_ns']), hi = num(doc, ['end_ns']);
@@ -302,7 +306,7 @@
     var banner = el('div', {'class': 'banner', id: 'lost-events-banner', role: 'alert'}, document.getElementById('banner'));
     el('strong', null, banner, 'The tracer lost ' + (total ? fmtInt(total) + ' ' : '') + 'events');
     function describe(r) {
-      return fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end) + (r.count ? ' (' + fmtInt(r.count) + ')' : '') + (r.where !== null ? ' in ' + r.where : '') + (r.kind ? ' [' + r.kind + ']' : '');
+      return (r.start === null ? 'at an unknown time' : fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end)) + (r.count ? ' (' + fmtInt(r.count) + ')' : '') + (r.where !== null ? ' in ' + r.where : '') + (r.kind ? ' [' + r.kind + ']' : '');
     }
     var many = lostRanges.length > 5;
     if (many) {
@@ -310,13 +314,17 @@
       var perStream = {};
       lostRanges.forEach(function (r) {
         var key = r.where === null ? 'the trace' : r.where;
-        var entry = perStream[key] || (perStream[key] = {count: 0, ranges: 0, start: r.start, end: r.end});
+        var entry = perStream[key] || (perStream[key] = {count: 0, ranges: 0, start: null, end: null});
         entry.count += r.count || 0; entry.ranges++;
-        entry.start = Math.min(entry.start, r.start); entry.end = Math.max(entry.end, r.end);
+        if (r.start !== null) {
+          entry.start = entry.start === null ? r.start : Math.min(entry.start, r.start);
+          entry.end = entry.end === null ? r.end : Math.max(entry.end, r.end);
+        }
       });
       el('span', null, banner, ' in ' + lostRanges.length + ' time ranges: ' + Object.keys(perStream).sort().map(function (k) {
         var e = perStream[k];
-        return fmtInt(e.count) + ' in ' + e.ranges + ' ranges of ' + k + ' between ' + fmtAt(e.start) + ' and ' + fmtAt(e.end);
+        return fmtInt(e.count) + ' in ' + e.ranges + ' ranges of ' + k + (e.start === null ? ' at unknown times'
+          : ' between ' + fmtAt(e.start) + ' and ' + fmtAt(e.end));
       }).join('; ') + '. ');
     } else {
       el('span', null, banner, ' in ' + lostRanges.length + ' time range' + (lostRanges.length > 1 ? 's' : '') + ': ' +
@@ -361,7 +369,7 @@
       sv('text', {x: tx, y: T + plotH + 17, 'text-anchor': 'middle', 'class': 'tick'}, axis, +t.toFixed(6) + ' s');
     }
     sv('path', {d: 'M' + L + ' ' + T + 'V' + (T + plotH) + 'H' + (W - R), fill: 'none'}, axis);
-    lostRanges.forEach(function (r) {
+    timedLostRanges.forEach(function (r) {
       var rect = sv('rect', {x: x(r.start), y: T, width: Math.max(4, x(r.end) - x(r.start)), height: plotH, 'class': 'lost'}, svg);
       tooltip(rect, 'events lost ' + fmtAt(r.start) + ' \u2013 ' + fmtAt(r.end));
     });

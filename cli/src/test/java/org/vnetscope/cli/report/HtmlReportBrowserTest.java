@@ -458,6 +458,20 @@ class HtmlReportBrowserTest {
         assertThat(section(dom, "bandwidth")).contains("class=\"lost\"");
     }
 
+    /** Lost events the tracer gave no times for (Long.MIN_VALUE bounds) are told at an unknown time, not shaded. */
+    @Test
+    void lostEventsWithoutTimesAreAtAnUnknownTime() throws Exception {
+        ObjectNode document = (ObjectNode) migrationDocument();
+        ObjectNode lost = document.withArray("lost_events").addObject();
+        lost.put("kind", "events").put("count", 17).put("begin_ns", Long.MIN_VALUE).put("end_ns", Long.MIN_VALUE)
+                .put("stream", "stream");
+        String dom = chromium().dumpDom(write(document, "lost-untimed"), "#selftest");
+
+        assertThat(selfTest(dom).get("errors")).isEmpty();
+        assertThat(dom).contains("id=\"lost-events-banner\"").contains("at an unknown time (17) in stream");
+        assertThat(section(dom, "bandwidth")).doesNotContain("class=\"lost\"");
+    }
+
     @Test
     void markupInTheDataStaysText() throws Exception {
         ObjectNode document = (ObjectNode) migrationDocument();
