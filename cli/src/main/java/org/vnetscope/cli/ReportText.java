@@ -31,8 +31,13 @@ final class ReportText {
 
     static void print(AnalysisReport report, PrintWriter out) {
         out.printf("Trace %s%n", report.trace());
-        out.printf("From %s to %s UTC (%s)%n%n", clock(report.startNs()), clock(report.endNs()),
-                seconds(report.endNs() - report.startNs()));
+        if (report.startNs() == 0 && report.endNs() == 0) {
+            // what the analysis reports of a trace without events, or whose events carry no time (no clock)
+            out.printf("No event times (no events, or none with a timestamp)%n%n");
+        } else {
+            out.printf("From %s to %s UTC (%s)%n%n", clock(report.startNs()), clock(report.endNs()),
+                    seconds(report.endNs() - report.startNs()));
+        }
         String lostNote = lostNote(report);
 
         out.println("Interfaces (bytes as `ip -s link` counts them)");

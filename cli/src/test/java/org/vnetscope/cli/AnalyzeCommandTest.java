@@ -134,12 +134,16 @@ class AnalyzeCommandTest {
                 .startsWith("until 01:00:01");
     }
 
-    /** A real trace of that kind: CTF 2, events discarded, no timestamp_begin/end in its packet contexts. */
+    /**
+     * A real trace of that kind: CTF 2, events discarded, no clock at all (no timestamp_begin/end in its packet
+     * contexts, no event timestamps): no time of day is made up for it.
+     */
     @Test
     void lostEventsOfATraceWithoutPacketTimesAreAtAnUnknownTime() {
         Path trace = SharedTraces.root().resolve("public/tc-ctf2/CTF2-7.0-ev-disc-no-ts-begin-end");
         CommandRun run = CommandRun.of("analyze", trace.toString());
-        assertThat(run.out()).contains("!   at an unknown time: 17 events lost (stream)");
+        assertThat(run.out()).contains("!   at an unknown time: 17 events lost (stream)")
+                .contains("No event times (no events, or none with a timestamp)").doesNotContain("From 00:00:00");
     }
 
     @Test
