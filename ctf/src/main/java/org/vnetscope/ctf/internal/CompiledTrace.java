@@ -126,13 +126,7 @@ final class CompiledTrace {
         Stream(CompiledTrace trace, StreamClass streamClass, EventClassCounter counter, PlanCompiler.Interned plans) {
             this.trace = trace;
             this.streamClass = streamClass;
-            TraceClass meta = trace.trace.metadata();
-            String clockName = clockName(streamClass);
-            ClockClass clockClass = clockName == null ? null : meta.clocks().get(clockName);
-            if (clockClass == null && meta.clocks().size() >= 1) {
-                clockClass = meta.clocks().values().iterator().next();
-            }
-            clock = clockClass == null ? ClockConverter.IMPLICIT : ClockConverter.of(clockClass);
+            clock = clockOf(trace.trace.metadata(), streamClass);
 
             Plan[] scopes = new Plan[Scope.values().length];
             scopes[Scope.PACKET_HEADER.ordinal()] = trace.packetHeader;
@@ -215,6 +209,19 @@ final class CompiledTrace {
         }
 
         /** The clock that timestamps of this stream class count, from the first field mapped to one. */
+        /**
+         * The clock a stream class's timestamps count: the one its event header or packet context maps, else the
+         * trace's first, else an implicit one in ns.
+         */
+        static ClockConverter clockOf(TraceClass meta, StreamClass streamClass) {
+            String clockName = clockName(streamClass);
+            ClockClass clockClass = clockName == null ? null : meta.clocks().get(clockName);
+            if (clockClass == null && meta.clocks().size() >= 1) {
+                clockClass = meta.clocks().values().iterator().next();
+            }
+            return clockClass == null ? ClockConverter.IMPLICIT : ClockConverter.of(clockClass);
+        }
+
         private static String clockName(StreamClass streamClass) {
             String found = mappedClock(orEmpty(streamClass.eventHeader()));
             return found != null ? found : mappedClock(orEmpty(streamClass.packetContext()));

@@ -1,10 +1,11 @@
 package org.vnetscope.ctf.internal;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
+import org.vnetscope.ctf.meta.TraceClass;
 
 /**
  * The bytes of a trace's stream files that a reader limited to a time range goes through, worked out from the
@@ -22,10 +23,10 @@ public final class RangeBytes {
 
     /** See {@link TraceReader#bytesOver}. */
     public static Map<String, long[]> over(Path trace, Map<String, Long> streamFileSizes, long beginNs, long endNs) {
-        Path metadata = trace.resolve("metadata");
-        CompiledTrace compiled = new CompiledTrace(new Trace(trace, Readers.parseMetadata(metadata,
-                TraceReader.Warnings.IGNORE)), metadata, new CompiledTrace.EventClassCounter(),
-                new PlanCompiler.Interned());
+        // only the clocks are needed: no decoding plan is compiled
+        TraceClass meta = Readers.parseMetadata(trace.resolve("metadata"), TraceReader.Warnings.IGNORE);
+        Map<Long, ClockConverter> clocks = new HashMap<>();
+        meta.streams().forEach((id, streamClass) -> clocks.put(id, CompiledTrace.Stream.clockOf(meta, streamClass)));
         Map<String, long[]> needed = new LinkedHashMap<>();
         for (Map.Entry<String, Long> file : streamFileSizes.entrySet()) {
             PacketIndex index;
@@ -34,7 +35,7 @@ public final class RangeBytes {
             } catch (PacketIndex.Unusable e) {
                 continue; // read whole
             }
-            long[] ranges = over(index, compiled, beginNs, endNs);
+            long[] ranges = over(index, clocks, beginNs, endNs);
             if (ranges != null) {
                 needed.put(file.getKey(), ranges);
             }
@@ -43,15 +44,14 @@ public final class RangeBytes {
     }
 
     /** Offset and length pairs in increasing order, or null when the file is to be read whole. */
-    private static long[] over(PacketIndex index, CompiledTrace compiled, long beginNs, long endNs) {
+    private static long[] over(PacketIndex index, Map<Long, ClockConverter> clocks, long beginNs, long endNs) {
         int n = index.count;
         if (n == 0) {
             return null;
         }
         long emptyBits = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
-            CompiledTrace.Stream stream = compiled.streams.get(index.streamId[i]);
-            if (stream == null || index.beginCycles[i] == PacketIndex.UNKNOWN
+            if (!clocks.containsKey(index.streamId[i]) || index.beginCycles[i] == PacketIndex.UNKNOWN
                     || index.endCycles[i] == PacketIndex.UNKNOWN) {
                 return null;
             }
@@ -59,7 +59,7 @@ public final class RangeBytes {
         }
         int first = n;
         for (int i = 0; i < n; i++) {
-            if (toNs(compiled, index, i, index.endCycles[i]) >= beginNs) {
+            if (toNs(clocks, index, i, index.endCycles[i]) >= beginNs) {
                 first = i;
                 break;
             }
@@ -67,7 +67,7 @@ public final class RangeBytes {
         int from = Math.max(0, Math.min(first, n) - 2);
         int to = n - 1;
         for (int i = first; i < n; i++) {
-            if (toNs(compiled, index, i, index.beginCycles[i]) > endNs && index.contentBits[i] > emptyBits) {
+            if (toNs(clocks, index, i, index.beginCycles[i]) > endNs && index.contentBits[i] > emptyBits) {
                 to = Math.min(n - 1, i + 1);
                 break;
             }
@@ -81,7 +81,7 @@ public final class RangeBytes {
         return new long[] {index.offset[0], index.packetBytes[0], rangeStart, rangeEnd - rangeStart};
     }
 
-    private static long toNs(CompiledTrace compiled, PacketIndex index, int packet, long cycles) {
-        return compiled.streams.get(index.streamId[packet]).clock.toNs(cycles);
+    private static long toNs(Map<Long, ClockConverter> clocks, PacketIndex index, int packet, long cycles) {
+        return clocks.get(index.streamId[packet]).toNs(cycles);
     }
 }
