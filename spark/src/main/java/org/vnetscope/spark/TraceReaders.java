@@ -256,6 +256,5 @@ final class TraceReaders implements PartitionReaderFactory {
                 }
             }
         }
-
     }
 }

@@ -135,7 +135,8 @@ class SplitTest {
             long[] cuts;
             try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
                 cuts = reader.cutTimes(parts);
-                assertThat(records(reader)).as("read whole after").hasSizeGreaterThanOrEqualTo(whole.size());
+                assertThat(records(reader).stream().filter(record -> !record.contains(" lost ")).toList())
+                        .as("read whole after").isEqualTo(whole);
             }
             assertThat(cuts.length).as("cuts of %s", trace).isBetween(1, parts - 1);
             assertThat(cuts).isSorted().doesNotHaveDuplicates();
