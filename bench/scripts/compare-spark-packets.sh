@@ -21,16 +21,13 @@ done
 [ $# -ge 1 ] || { echo "usage: $0 [--runs N] [--queries N] [--masters 'local[1] local[2]'] TRACE..." >&2; exit 2; }
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 classpath_file="$repo/spark/target/spark-classpath.txt"
-if [ ! -f "$classpath_file" ] || [ ! -f "$repo/cli/target/vnetscope.jar" ]; then
+if [ ! -f "$classpath_file" ] || [ ! -f "$repo/cli/target/vnetscope.jar" ] \
+    || [ ! -f "$repo/spark/target/vnetscope-spark-classes.jar" ]; then
   (cd "$repo" && mvn -q -B -DskipTests -pl cli,spark -am package)
 fi
-classpath="$repo/cli/target/vnetscope.jar:$repo/spark/target/classes:$(cat "$classpath_file")"
-opens=()
-for package in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
-    java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action \
-    sun.util.calendar; do
-  opens+=(--add-opens="java.base/$package=ALL-UNNAMED")
-done
+classpath="$repo/cli/target/vnetscope.jar:$repo/spark/target/vnetscope-spark-classes.jar:$(cat "$classpath_file")"
+# what Spark needs opened on Java 17 (spark/pom.xml)
+read -r -a opens < <(sed -n 's:.*<spark.java.options>\(.*\)</spark.java.options>.*:\1:p' "$repo/spark/pom.xml")
 export SPARK_LOCAL_IP=127.0.0.1
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
