@@ -157,14 +157,21 @@ public final class ClusterJson {
         ClusterTraffic.Result traffic = ClusterTraffic.of(reports, reports, toReference);
         Map<String, ClusterTraffic.Vm> vms = new java.util.HashMap<>();
         traffic.vms().forEach(vm -> vms.put(vm.name(), vm));
+        // each VM's own migrations, once: over hundreds of hosts, looking them up again for every pair and bin took
+        // longer than every host's analyses
+        Map<String, List<Migrations.Migration>> moves = new java.util.HashMap<>();
+        traffic.vms().forEach(vm -> moves.put(vm.name(), migrations.stream()
+                .filter(migration -> migration.mac() != null && vm.macs().contains(migration.mac())).toList()));
         for (ClusterTraffic.Pair pair : traffic.pairs()) {
             ClusterTraffic.Vm a = vms.get(pair.a());
             ClusterTraffic.Vm b = vms.get(pair.b());
+            List<Migrations.Migration> movesOfA = moves.get(a.name());
+            List<Migrations.Migration> movesOfB = moves.get(b.name());
             long cross = 0;
             long[] bins = pair.binBytes();
             for (int i = 0; i < bins.length; i++) {
                 long middle = pair.firstBinNs() + i * pair.binNs() + pair.binNs() / 2;
-                if (!hostAt(a, migrations, middle).equals(hostAt(b, migrations, middle))) {
+                if (!hostAt(a, movesOfA, middle).equals(hostAt(b, movesOfB, middle))) {
                     cross += bins[i];
                 }
             }
@@ -185,19 +192,21 @@ public final class ClusterJson {
         }
     }
 
-    /** Where a VM ran at a time: before its migration's last frame on the old host, there; else its final host. */
-    private static String hostAt(ClusterTraffic.Vm vm, List<Migrations.Migration> migrations, long timeNs) {
+    /**
+     * Where a VM ran at a time: before its migration's last frame on the old host, there; else its final host.
+     *
+     * @param moves the VM's migrations (those of one of its MACs), in the cluster's order
+     */
+    private static String hostAt(ClusterTraffic.Vm vm, List<Migrations.Migration> moves, long timeNs) {
         String host = vm.host();
         long latest = Long.MIN_VALUE;
-        for (Migrations.Migration migration : migrations) {
-            if (migration.mac() != null && vm.macs().contains(migration.mac())) {
-                if (timeNs <= migration.lastPacketNs()) {
-                    return migration.fromHost();
-                }
-                if (migration.lastPacketNs() > latest) {
-                    latest = migration.lastPacketNs();
-                    host = migration.toHost();
-                }
+        for (Migrations.Migration migration : moves) {
+            if (timeNs <= migration.lastPacketNs()) {
+                return migration.fromHost();
+            }
+            if (migration.lastPacketNs() > latest) {
+                latest = migration.lastPacketNs();
+                host = migration.toHost();
             }
         }
         return host;
