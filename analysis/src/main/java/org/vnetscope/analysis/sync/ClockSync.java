@@ -212,9 +212,10 @@ public final class ClockSync {
         }
         List<Edge> all = new ArrayList<>();
         List<PairMatches> matches = new ArrayList<>();
+        Matching matching = new Matching(hosts);
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
-                Edge edge = edge(hosts.get(i), hosts.get(j), i, j);
+                Edge edge = edge(hosts.get(i), hosts.get(j), i, j, matching);
                 all.add(edge);
                 matches.add(new PairMatches(hosts.get(i).name(), hosts.get(j).name(), edge.aToB.sentNs(),
                         edge.aToB.receivedNs(), edge.aToB.sentIndexes(), edge.aToB.receivedIndexes()));
@@ -307,7 +308,32 @@ public final class ClockSync {
         }
     }
 
-    private static Edge edge(Host a, Host b, int ia, int ib) {
+    /** Each ordered pair's matches, worked out in full only for the pairs that can have any. */
+    private static final class Matching {
+        private final List<Host> hosts;
+        private final MatchCandidates candidates;
+        /** Each host's result against a host that received none of its keys, once worked out. */
+        private final PacketMatcher.Matches[] unmatched;
+
+        Matching(List<Host> hosts) {
+            this.hosts = hosts;
+            this.candidates = MatchCandidates.of(hosts.stream().map(Host::packets).toList());
+            this.unmatched = new PacketMatcher.Matches[hosts.size()];
+        }
+
+        PacketMatcher.Matches match(int sender, int receiver) {
+            BoundaryPackets sent = hosts.get(sender).packets();
+            if (candidates.possible(sender, receiver)) {
+                return PacketMatcher.match(sent, hosts.get(receiver).packets());
+            }
+            if (unmatched[sender] == null) {
+                unmatched[sender] = PacketMatcher.unmatched(sent);
+            }
+            return unmatched[sender];
+        }
+    }
+
+    private static Edge edge(Host a, Host b, int ia, int ib, Matching matching) {
         if (sameClock(a.packets(), b.packets())) {
             // one clock, its value turned into epoch time from two samples of the realtime clock: nothing to fit
             // (and a packet between them is one host's, seen twice)
@@ -316,8 +342,8 @@ public final class ClockSync {
             PiecewiseMap exact = PiecewiseMap.shift(shift, b.middleNs(), SyncQuality.EXACT, 0);
             return new Edge(ia, ib, none, none, new HullFit.Result(List.of(), 0), exact, SyncQuality.EXACT, 0);
         }
-        PacketMatcher.Matches aToB = PacketMatcher.match(a.packets(), b.packets());
-        PacketMatcher.Matches bToA = PacketMatcher.match(b.packets(), a.packets());
+        PacketMatcher.Matches aToB = matching.match(ia, ib);
+        PacketMatcher.Matches bToA = matching.match(ib, ia);
         // a is the reference side of the fit: b sent what a received, and a sent what b received
         HullFit.Result fit = HullFit.fit(bToA.sentNs(), bToA.receivedNs(), aToB.sentNs(), aToB.receivedNs());
         if (fit.segments().isEmpty()) {

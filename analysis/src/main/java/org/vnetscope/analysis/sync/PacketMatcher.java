@@ -183,7 +183,32 @@ final class PacketMatcher {
         return (sequence - base + (1L << 31)) & 0xFFFF_FFFFL;
     }
 
+    /**
+     * What {@link #match} gives for a receiver that received none of the keys the sender sent (its TCP flows and
+     * acknowledgments, the exact keys of its other packets): no match, and the sender's own repeated sends dropped.
+     * {@link MatchCandidates} tells which pairs are so.
+     */
+    static Matches unmatched(BoundaryPackets sender) {
+        int[] dropped = new int[1];
+        tcpGroups(sender, dropped);
+        return dropped[0] == 0 ? Matches.NONE
+                : new Matches(new long[0], new long[0], new byte[0], dropped[0], new int[0], new int[0]);
+    }
+
+    /**
+     * The key a packet is matched by, whichever side it is on: for TCP its flow and acknowledgment, for the others
+     * its exact key ({@link MatchCandidates}).
+     */
+    static long matchKey(BoundaryPackets packets, int i) {
+        return packets.kind(i) == BoundaryPackets.TCP ? groupKey(packets, i) : exactKey(packets, i);
+    }
+
     private static void matchTcp(BoundaryPackets sender, BoundaryPackets receiver, Builder found, int[] dropped) {
+        receiveTcp(sender, tcpGroups(sender, dropped), receiver, found, dropped);
+    }
+
+    /** The sender's TCP sends by flow and acknowledgment, each group in sequence order, repeated sends dropped. */
+    private static Map<Long, Group> tcpGroups(BoundaryPackets sender, int[] dropped) {
         Map<Long, Group> groups = new HashMap<>();
         for (int i = 0; i < sender.size(); i++) {
             if (sender.isOutgoing(i) && sender.kind(i) == BoundaryPackets.TCP) {
@@ -207,7 +232,15 @@ final class PacketMatcher {
             }
             dropRepeatedSends(sender, group, dropped);
         }
-        // receives by their own key (flow, ack, first byte, IP id): a repeat far apart is two packets
+        return groups;
+    }
+
+    /**
+     * The receiver's TCP packets against the sender's groups, each receive by its own key (flow, ack, first byte,
+     * IP id): a repeat far apart is two packets.
+     */
+    private static void receiveTcp(BoundaryPackets sender, Map<Long, Group> groups, BoundaryPackets receiver,
+                                   Builder found, int[] dropped) {
         Map<Long, Seen> receives = new HashMap<>();
         Map<Long, Integer> sendOfReceive = new HashMap<>();
         for (int i = 0; i < receiver.size(); i++) {
