@@ -1,6 +1,7 @@
 package org.vnetscope.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Locale;
 import org.vnetscope.analysis.sync.ClockSync;
 import org.vnetscope.document.SyncJson;
@@ -62,9 +63,12 @@ final class SyncReport {
                 }
             }
         }
+        // among many hosts most pairs exchanged nothing: those are counted, not listed (the JSON lists every pair)
+        List<ClockSync.Pair> shown = result.pairs().stream()
+                .filter(pair -> pair.aToB() > 0 || pair.bToA() > 0 || pair.inTree()).toList();
         if (!result.pairs().isEmpty()) {
             text.append(String.format("%nPairs:%n"));
-            for (ClockSync.Pair pair : result.pairs()) {
+            for (ClockSync.Pair pair : shown) {
                 text.append(String.format(Locale.ROOT, "  %s - %s: %d packets %s>%s, %d %s>%s; %s", pair.a(),
                         pair.b(), pair.aToB(), pair.a(), pair.b(), pair.bToA(), pair.b(), pair.a(),
                         pair.quality().label()));
@@ -77,6 +81,12 @@ final class SyncReport {
                 }
                 text.append(String.format(Locale.ROOT, "; %d arrive before they left%s%n", pair.violations(),
                         pair.inTree() ? "" : " (pair not used)"));
+            }
+            int silent = result.pairs().size() - shown.size();
+            if (silent > 0) {
+                text.append(String.format(Locale.ROOT, "  %s of %d pairs matched no packet either way (each is in "
+                        + "--format json)%n", silent == result.pairs().size() ? "all" : String.valueOf(silent),
+                        result.pairs().size()));
             }
         }
         if (!result.notes().isEmpty()) {

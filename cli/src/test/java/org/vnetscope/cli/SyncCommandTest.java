@@ -75,6 +75,26 @@ class SyncCommandTest {
     }
 
     @Test
+    void pairsThatMatchedNothingAreCountedInTheTextAndListedInTheJson() throws Exception {
+        String elsewhere = REPO.resolve("samples/bridge-basic/trace/kernel").toString();
+        CommandRun run = CommandRun.of("sync", HOSTA, HOSTB, elsewhere);
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> pairLines = run.out().lines().dropWhile(line -> !line.equals("Pairs:")).skip(1)
+                .takeWhile(line -> line.startsWith("  ")).toList();
+        assertThat(pairLines).hasSize(2);
+        assertThat(pairLines.get(0)).startsWith("  hosta - hostb: ").doesNotContain("pair not used");
+        assertThat(pairLines.get(1)).isEqualTo("  2 of 3 pairs matched no packet either way (each is in --format json)");
+        JsonNode pairs = CommandRun.of("sync", "--format", "json", HOSTA, HOSTB, elsewhere).json().get("sync")
+                .get("pairs");
+        assertThat(pairs).hasSize(3);
+        int silent = 0;
+        for (JsonNode pair : pairs) {
+            silent += pair.get("matches_ab").asInt() + pair.get("matches_ba").asInt() == 0 ? 1 : 0;
+        }
+        assertThat(silent).isEqualTo(2);
+    }
+
+    @Test
     void anotherReferenceInvertsTheTransform() throws Exception {
         JsonNode sync = CommandRun.of("sync", "--format", "json", "--reference", "hostb", HOSTA,
                 HOSTB).json().get("sync");
