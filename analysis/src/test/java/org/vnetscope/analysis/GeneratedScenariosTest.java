@@ -113,10 +113,11 @@ class GeneratedScenariosTest {
             long[] toRead = readTimes(scenario, to, netns);
             long[] actual;
             long[] upTo;
-            if (fromRead != null && toRead != null) {
+            // a device created during the trace has no earlier read (its namespace may not have existed either)
+            boolean created = !entry.path("from_snapshot").isTextual();
+            if ((fromRead != null || created) && toRead != null) {
                 // snapshots taken inside the trace, each namespace's read timed: the counters hold every packet
                 // between the two reads and perhaps those during them
-                boolean created = !entry.path("from_snapshot").isTextual();
                 actual = counts(windowed(scenario, byWindow, created ? Long.MIN_VALUE : fromRead[1], toRead[0]),
                         name, netns, inode, peerNames);
                 upTo = counts(windowed(scenario, byWindow, created ? Long.MIN_VALUE : fromRead[0], toRead[1]),
