@@ -91,8 +91,38 @@ final class SyncReport {
         }
         if (!result.notes().isEmpty()) {
             text.append(String.format("%nNotes:%n"));
-            result.notes().forEach(note -> text.append("  ").append(note).append('\n'));
+            byHost(result.notes(), result.hosts().stream().map(ClockSync.Host::name).toList())
+                    .forEach(note -> text.append("  ").append(note).append('\n'));
         }
         return text.toString();
+    }
+
+    /**
+     * Notes that several hosts gave alike ("HOST: the same words"), said once with the hosts they concern: among
+     * hundreds of hosts, most of them say that no packet ties the host to the reference.
+     */
+    static List<String> byHost(List<String> notes, List<String> hosts) {
+        java.util.Set<String> names = new java.util.HashSet<>(hosts);
+        java.util.Map<String, List<String>> hostsByText = new java.util.LinkedHashMap<>();
+        for (String note : notes) {
+            int colon = note.indexOf(": ");
+            boolean ofHost = colon > 0 && names.contains(note.substring(0, colon));
+            String text = ofHost ? note.substring(colon + 2) : note;
+            hostsByText.computeIfAbsent(text, key -> new java.util.ArrayList<>()).add(ofHost ? note.substring(0, colon)
+                    : null);
+        }
+        List<String> grouped = new java.util.ArrayList<>();
+        hostsByText.forEach((text, of) -> {
+            if (of.contains(null)) {
+                grouped.add(text);
+            } else if (of.size() == 1) {
+                grouped.add(of.get(0) + ": " + text);
+            } else {
+                String shown = String.join(", ", of.subList(0, Math.min(5, of.size())))
+                        + (of.size() > 5 ? " and " + (of.size() - 5) + " more" : "");
+                grouped.add(of.size() + " hosts (" + shown + "): " + text);
+            }
+        });
+        return grouped;
     }
 }

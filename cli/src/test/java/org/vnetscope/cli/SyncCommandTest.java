@@ -95,6 +95,21 @@ class SyncCommandTest {
     }
 
     @Test
+    void notesSeveralHostsGaveAlikeAreSaidOnce() {
+        List<String> hosts = List.of("a", "b", "c", "d", "e", "f", "g");
+        List<String> notes = new ArrayList<>();
+        for (String host : hosts.subList(1, 7)) {
+            notes.add(host + ": no packet ties it to a");
+        }
+        notes.add(1, "c: its own words");
+        notes.add("a note of no host");
+        notes.add("z: not a host's name");
+        assertThat(SyncReport.byHost(notes, hosts)).containsExactly(
+                "6 hosts (b, c, d, e, f and 1 more): no packet ties it to a", "c: its own words", "a note of no host",
+                "z: not a host's name");
+    }
+
+    @Test
     void anotherReferenceInvertsTheTransform() throws Exception {
         JsonNode sync = CommandRun.of("sync", "--format", "json", "--reference", "hostb", HOSTA,
                 HOSTB).json().get("sync");

@@ -236,7 +236,28 @@
   }
 
   // Notes the analysis wrote itself (missing events, caveats), matched to the views they concern.
-  var docNotes = arr(doc.notes).map(function (n) {
+  // Over many hosts the same note comes once per host ("host: ..."): one line says it for all of them.
+  function groupedByHost(notes) {
+    var names = {};
+    HOSTS.forEach(function (h) { names[String(h.name)] = true; });
+    var order = [], byText = {};
+    notes.forEach(function (n) {
+      var note = String(n), colon = note.indexOf(': ');
+      var host = colon > 0 && names[note.slice(0, colon)] ? note.slice(0, colon) : null;
+      var text = host === null ? note : note.slice(colon + 2);
+      if (!byText.hasOwnProperty(text)) { byText[text] = []; order.push(text); }
+      byText[text].push(host);
+    });
+    return order.map(function (text) {
+      var hosts = byText[text];
+      if (hosts.length === 1) return hosts[0] === null ? text : hosts[0] + ': ' + text;
+      if (hosts.indexOf(null) >= 0) return text;
+      var shown = hosts.slice(0, 5).join(', ') + (hosts.length > 5 ? ' and ' + (hosts.length - 5) + ' more' : '');
+      return (hosts.length === HOSTS.length ? 'every host (' + hosts.length + ')' : hosts.length + ' hosts (' + shown + ')') +
+        ': ' + text;
+    });
+  }
+  var docNotes = (HOSTS.length > 1 ? groupedByHost(arr(doc.notes)) : arr(doc.notes)).map(function (n) {
     var note = String(n), quoted = /`([^`]+)`/.exec(note);
     var command = quoted && /^lttng /.test(quoted[1]) ? quoted[1] : null;
     var message = command ? note.replace(quoted[0], '').replace(/[\s:]+$/, '') : note;
@@ -291,7 +312,9 @@
       return;
     }
     var name = pick(doc, ['trace.name', 'trace.path', 'trace']);
-    if (name && typeof name !== 'object') parts.push(String(name));
+    // a cluster's traces are listed in the hosts' table: a long list of them would fill the page's head
+    if (HOSTS.length > 3) parts.push(HOSTS.length + " hosts' traces");
+    else if (name && typeof name !== 'object') parts.push(String(name));
     parts.push('span ' + fmtDuration(T1 - T0));
     parts.push(interfaces.length + ' interfaces');
     if (doc.streams) parts.push(arr(doc.streams).length + ' streams');

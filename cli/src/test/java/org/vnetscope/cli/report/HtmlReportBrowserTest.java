@@ -188,6 +188,25 @@ class HtmlReportBrowserTest {
     }
 
     @Test
+    void manyHostsGiveAShortSummaryAndEachNoteOnce() throws Exception {
+        Path page = report(REPO.resolve("samples"), "all-samples");
+        String dom = chromium().dumpDom(page, "#selftest");
+        assertThat(selfTest(dom).get("errors")).as("script errors").isEmpty();
+        Matcher summary = Pattern.compile("id=\"summary\"[^>]*>([^<]*)<").matcher(dom);
+        assertThat(summary.find()).as("summary").isTrue();
+        // the traces' paths are in the hosts' table, not in the page's head
+        Matcher hosts = Pattern.compile("^(\\d+) hosts' traces \u00b7 ").matcher(summary.group(1));
+        assertThat(hosts.find()).as(summary.group(1)).isTrue();
+        assertThat(Integer.parseInt(hosts.group(1))).isGreaterThan(3);
+        assertThat(summary.group(1)).doesNotContain("samples/");
+        Matcher notes = Pattern.compile("id=\"analysis-notes\"(.*?)</div>", Pattern.DOTALL).matcher(dom);
+        assertThat(notes.find()).as("notes under the banner").isTrue();
+        // a note every host's analysis gave is one line naming no host
+        assertThat(notes.group(1).split("NIC ring drops happen before any tracepoint", -1)).hasSize(2);
+        assertThat(notes.group(1)).contains("every host (" + hosts.group(1) + "): NIC ring drops happen");
+    }
+
+    @Test
     void oneHostReportDrawsNoWire() throws Exception {
         String dom = chromium().dumpDom(report(SAMPLE, "no-wire"), "#selftest");
         assertThat(selfTest(dom).get("errors")).isEmpty();
