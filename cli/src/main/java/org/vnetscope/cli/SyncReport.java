@@ -1,8 +1,13 @@
 package org.vnetscope.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.vnetscope.analysis.sync.ClockSync;
 import org.vnetscope.document.SyncJson;
 
@@ -102,16 +107,15 @@ final class SyncReport {
      * hundreds of hosts, most of them say that no packet ties the host to the reference.
      */
     static List<String> byHost(List<String> notes, List<String> hosts) {
-        java.util.Set<String> names = new java.util.HashSet<>(hosts);
-        java.util.Map<String, List<String>> hostsByText = new java.util.LinkedHashMap<>();
+        Set<String> names = new HashSet<>(hosts);
+        Map<String, List<String>> hostsByText = new LinkedHashMap<>();
         for (String note : notes) {
             int colon = note.indexOf(": ");
             boolean ofHost = colon > 0 && names.contains(note.substring(0, colon));
             String text = ofHost ? note.substring(colon + 2) : note;
-            hostsByText.computeIfAbsent(text, key -> new java.util.ArrayList<>()).add(ofHost ? note.substring(0, colon)
-                    : null);
+            hostsByText.computeIfAbsent(text, key -> new ArrayList<>()).add(ofHost ? note.substring(0, colon) : null);
         }
-        List<String> grouped = new java.util.ArrayList<>();
+        List<String> grouped = new ArrayList<>();
         hostsByText.forEach((text, of) -> {
             if (of.contains(null)) {
                 grouped.add(text);

@@ -238,14 +238,14 @@
   // Notes the analysis wrote itself (missing events, caveats), matched to the views they concern.
   // Over many hosts the same note comes once per host ("host: ..."): one line says it for all of them.
   function groupedByHost(notes) {
-    var names = {};
+    // maps without a prototype: a host or a note may be called anything ('constructor', '__proto__')
+    var names = Object.create(null), byText = Object.create(null), order = [];
     HOSTS.forEach(function (h) { names[String(h.name)] = true; });
-    var order = [], byText = {};
     notes.forEach(function (n) {
       var note = String(n), colon = note.indexOf(': ');
-      var host = colon > 0 && names[note.slice(0, colon)] ? note.slice(0, colon) : null;
+      var host = colon > 0 && names[note.slice(0, colon)] === true ? note.slice(0, colon) : null;
       var text = host === null ? note : note.slice(colon + 2);
-      if (!byText.hasOwnProperty(text)) { byText[text] = []; order.push(text); }
+      if (!(text in byText)) { byText[text] = []; order.push(text); }
       byText[text].push(host);
     });
     return order.map(function (text) {
