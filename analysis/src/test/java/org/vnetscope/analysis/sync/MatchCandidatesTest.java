@@ -2,15 +2,19 @@ package org.vnetscope.analysis.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.vnetscope.analysis.AnalysisOptions;
+import org.vnetscope.analysis.NetworkAnalysis;
 
 /**
  * The pairs {@link MatchCandidates} rules out are exactly pairs whose full match finds nothing and drops only the
- * sender's repeated sends: on random hosts drawing their packets from a few shared flows, acknowledgments and IP
- * ids, every ordered pair's full match is compared with what the candidates let the clock synchronization skip.
+ * sender's repeated sends: on the two-host lab recordings beside a host that talked to neither, and on random hosts
+ * drawing their packets from a few shared flows, acknowledgments and IP ids, every ordered pair's full match is
+ * compared with what the candidates let the clock synchronization skip.
  */
 class MatchCandidatesTest {
 
@@ -65,6 +69,41 @@ class MatchCandidatesTest {
         assertThat(candidates.possible(0, 2)).isFalse();
         assertThat(candidates.possible(2, 0)).isFalse();
         assertThat(PacketMatcher.match(sender, receiver).size()).isEqualTo(1);
+    }
+
+    @Test
+    void onRealRecordingsOnlyTheHostsThatTalkedAreCandidatesAndTheRestMatchNothing() {
+        // lab5's two hosts of each recording exchanged packets; bridge-basic's host talked to neither
+        List<BoundaryPackets> hosts = new ArrayList<>();
+        for (String scenario : List.of("mh-uplink", "mh-vxlan")) {
+            hosts.add(Lab5SyncTest.report(scenario, "hosta").boundaryPackets());
+            hosts.add(Lab5SyncTest.report(scenario, "hostb").boundaryPackets());
+        }
+        Path elsewhere = Path.of(System.getProperty("vnetscope.repo", "..")).resolve("samples/bridge-basic/trace/kernel");
+        hosts.add(NetworkAnalysis.analyze(elsewhere, AnalysisOptions.defaults()).boundaryPackets());
+        MatchCandidates candidates = MatchCandidates.of(hosts);
+        int matchedPairs = 0;
+        for (int s = 0; s < hosts.size(); s++) {
+            for (int r = 0; r < hosts.size(); r++) {
+                if (s == r) {
+                    continue;
+                }
+                PacketMatcher.Matches full = PacketMatcher.match(hosts.get(s), hosts.get(r));
+                if (full.size() > 0) {
+                    matchedPairs++;
+                    assertThat(candidates.possible(s, r)).as("%d -> %d", s, r).isTrue();
+                } else if (!candidates.possible(s, r)) {
+                    assertThat(PacketMatcher.unmatched(hosts.get(s)).droppedKeys()).as("%d -> %d", s, r)
+                            .isEqualTo(full.droppedKeys());
+                }
+            }
+        }
+        // each recording's two hosts, both ways; nothing with bridge-basic's host
+        assertThat(matchedPairs).isEqualTo(4);
+        for (int other = 0; other < 4; other++) {
+            assertThat(candidates.possible(4, other)).isFalse();
+            assertThat(candidates.possible(other, 4)).isFalse();
+        }
     }
 
     /** Hosts whose packets share a few flows, acknowledgments and ids, some sends repeated far apart. */
