@@ -86,17 +86,21 @@ public final class NetworkAnalysis {
         return this;
     }
 
+    /** How many events the analyses take between two calls of a checkpoint given to {@code analyze}. */
+    public static final int CHECKPOINT_EVENTS = 1 << 16;
+
     /** Reads the trace (a trace directory or an LTTng session folder) and reports. */
     public static AnalysisReport analyze(Path trace, AnalysisOptions options) {
         return analyze(trace, options, null);
     }
 
     /**
-     * As {@link #analyze(Path, AnalysisOptions)}, also handing every event to {@code watcher} (null for none),
-     * e.g. to show progress on long traces.
+     * As {@link #analyze(Path, AnalysisOptions)}, also calling {@code checkpoint} every {@value #CHECKPOINT_EVENTS}
+     * events while the trace is read (null for none; {@link EventStream#onCheckpoint}), e.g. to show progress on
+     * long traces.
      */
-    public static AnalysisReport analyze(Path trace, AnalysisOptions options, Consumer<Event> watcher) {
-        return analyze(TraceReader.open(trace, TraceReader.Warnings.IGNORE), trace.toString(), options, watcher);
+    public static AnalysisReport analyze(Path trace, AnalysisOptions options, Consumer<EventStream> checkpoint) {
+        return analyze(TraceReader.open(trace, TraceReader.Warnings.IGNORE), trace.toString(), options, checkpoint);
     }
 
     /**
@@ -104,12 +108,12 @@ public final class NetworkAnalysis {
      * time range; the reader is closed at the end.
      */
     public static AnalysisReport analyze(TraceReader reader, String traceName, AnalysisOptions options,
-                                         Consumer<Event> watcher) {
+                                         Consumer<EventStream> checkpoint) {
         try (EventStream stream = EventStream.of(reader)) {
             NetworkAnalysis analysis = new NetworkAnalysis(options);
             analysis.subscribe(stream);
-            if (watcher != null) {
-                stream.onEvent(watcher);
+            if (checkpoint != null) {
+                stream.onCheckpoint(CHECKPOINT_EVENTS, checkpoint);
             }
             stream.start();
             return analysis.report(traceName, stream.reader().traces());
@@ -124,14 +128,10 @@ public final class NetworkAnalysis {
         topology.subscribe(stream);
         datapaths.subscribe(stream);
         boundary.subscribe(stream);
-        stream.onEvent(event -> {
-            long time = event.timestampNs();
-            if (time < startNs) {
-                startNs = time;
-            }
-            if (time > endNs) {
-                endNs = time;
-            }
+        // the trace's span from the stream, which sees every event, those no analysis subscribed to as well
+        stream.onEnd(ended -> {
+            startNs = Math.min(startNs, ended.firstEventNs());
+            endNs = Math.max(endNs, ended.lastEventNs());
         });
         stream.onEvent("lttng_statedump_interrupt", event -> {
             if (event.has(INTERRUPT_ACTION)) {

@@ -23,12 +23,15 @@ import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
 import org.vnetscope.analysis.TrafficCounts;
 import org.vnetscope.analysis.ovs.Datapath;
+import org.vnetscope.ctf.EventStream;
 import org.vnetscope.document.ReportJson;
 
 class AnalyzeCommandTest {
 
     private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
     private static final Path SAMPLE = REPO.resolve("samples/bridge-basic/trace/kernel");
+    private static final int CHECKPOINT = 1000;
+    private static final List<String> PACKET_EVENTS = List.of("net_dev_queue", "net_dev_xmit", "net_if_receive_skb");
 
     private static final Datapath.FlowKey KEY = new Datapath.FlowKey("52:54:00:00:00:01", "ff:ff:ff:ff:ff:ff",
             0x0806, 1, "192.168.122.11", "192.168.122.12", 0, 0);
@@ -36,10 +39,23 @@ class AnalyzeCommandTest {
     /** Every kind of row, including nulls and a lost-event range, in the document the schema describes. */
     /**
      * The progress line tells how much of the stream files was read, the pace and the time left; the reader's byte
-     * figures go from nothing to the whole trace; and a run whose standard error is not a terminal prints none.
+     * figures go from nothing to the whole trace at the stream's checkpoints, which come every so many events handed
+     * to handlers; the events passed over (no handler wants them) count in the stream's events all the same; and a
+     * run whose standard error is not a terminal prints none.
      */
     @Test
     void progressReadsBytesOfTheTraceAndStaysOffWhenStderrIsNoTerminal() throws Exception {
+        long everyEvent = 0;
+        long packetEvents = 0;
+        try (org.vnetscope.ctf.TraceReader plain = org.vnetscope.ctf.TraceReader.open(SAMPLE)) {
+            while (plain.next()) {
+                if (plain.event() != null) {
+                    everyEvent++;
+                    packetEvents += PACKET_EVENTS.contains(plain.event().name()) ? 1 : 0;
+                }
+            }
+        }
+        assertThat(packetEvents).isGreaterThan(10 * CHECKPOINT).isLessThan(everyEvent);
         try (org.vnetscope.ctf.TraceReader reader = org.vnetscope.ctf.TraceReader.open(SAMPLE)) {
             long total = reader.totalBytes();
             long streamFiles = 0;
@@ -52,22 +68,23 @@ class AnalyzeCommandTest {
             assertThat(reader.bytesRead()).isBetween(0L, total / 2);
             TraceAnalysis.Progress progress = new TraceAnalysis.Progress(new java.io.PrintWriter(
                     new java.io.StringWriter()), reader);
-            long events = 0;
-            long previous = 0;
-            while (reader.next()) {
-                if (reader.event() != null) {
-                    progress.accept(reader.event());
-                    events++;
-                }
-                long read = reader.bytesRead();
-                assertThat(read).isGreaterThanOrEqualTo(previous).isLessThanOrEqualTo(total);
-                previous = read;
-            }
+            EventStream stream = EventStream.of(reader);
+            long[] handled = {0};
+            PACKET_EVENTS.forEach(name -> stream.onEvent(name, event -> handled[0]++));
+            List<Long> bytesAtCheckpoints = new ArrayList<>();
+            stream.onCheckpoint(CHECKPOINT, progress).onCheckpoint(CHECKPOINT, at -> {
+                assertThat(at.events()).isGreaterThanOrEqualTo(handled[0]);
+                bytesAtCheckpoints.add(reader.bytesRead());
+            });
+            stream.start();
+            assertThat(bytesAtCheckpoints).hasSize((int) (packetEvents / CHECKPOINT)).isSorted()
+                    .allSatisfy(read -> assertThat(read).isBetween(0L, total));
             assertThat(reader.bytesRead()).isEqualTo(total);
+            assertThat(handled[0]).isEqualTo(packetEvents);
+            assertThat(stream.events()).isEqualTo(everyEvent);
             assertThat(progress.line(total / 4, 2_000_000_000L, 1_000_000_000L))
                     .startsWith("analysing:  25% (").contains(" of ").contains(" events/s, ")
                     .endsWith("6.00 s left");
-            assertThat(events).isPositive();
         }
         String before = System.getProperty("vnetscope.stderr.terminal");
         System.setProperty("vnetscope.stderr.terminal", "false");

@@ -3,6 +3,7 @@ package org.vnetscope.ctf;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Reads one or several CTF traces as a single sequence of events in timestamp order, interleaved with the
@@ -76,6 +77,43 @@ public interface TraceReader extends Closeable {
      * @throws IllegalArgumentException when the range begins after it ends
      */
     void limitTo(long beginNs, long endNs);
+
+    /**
+     * Passes over the events of the classes whose name {@code wanted} refuses: {@link #next()} no longer stops at
+     * them, and those whose layout after the event header is fixed are stepped over without decoding their fields
+     * (an analysis that subscribes to a few event names need not pay for the others). Discard records are all
+     * yielded. How many events were passed over, and when, {@link #passedOver()} tells. Call before the first
+     * {@link #next()}, after {@link #split} on each part that should pass over.
+     *
+     * @return false, changing nothing, for a reader that cannot pass over: it then yields every event
+     * @throws IllegalStateException when reading has started
+     */
+    default boolean passOver(Predicate<String> wanted) {
+        return false;
+    }
+
+    /**
+     * The events {@link #passOver} left out so far: how many, and the earliest and latest of their times. Exact once
+     * {@link #next()} has returned false; before that, a figure for progress (a reader that reads ahead may tell
+     * where its own thread is).
+     */
+    default PassedOver passedOver() {
+        return PassedOver.NONE;
+    }
+
+    /**
+     * Events passed over: their number and time span (ns since the Unix epoch; {@link Long#MAX_VALUE} and
+     * {@link Long#MIN_VALUE} when there were none).
+     */
+    record PassedOver(long events, long firstNs, long lastNs) {
+        public static final PassedOver NONE = new PassedOver(0, Long.MAX_VALUE, Long.MIN_VALUE);
+
+        /** The events of both, as if one reader had passed over them all. */
+        public PassedOver plus(PassedOver other) {
+            return new PassedOver(events + other.events, Math.min(firstNs, other.firstNs),
+                    Math.max(lastNs, other.lastNs));
+        }
+    }
 
     /**
      * Cuts what this reader yields into at most {@code parts} consecutive time parts holding about the same amount

@@ -3,6 +3,7 @@ package org.vnetscope.ctf.internal;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.StreamFile;
@@ -119,6 +120,48 @@ final class MergingReader implements TraceReader {
             decoder.limitTo(beginNs, endNs);
         }
         limited = true;
+    }
+
+    @Override
+    public boolean passOver(Predicate<String> wanted) {
+        if (started) {
+            throw new IllegalStateException("passOver must come before the first next()");
+        }
+        int classes = 0;
+        for (StreamDecoder decoder : decoders) {
+            for (CompiledTrace.Stream stream : decoder.trace.streams.values()) {
+                for (CompiledTrace.Event event : stream.events.values()) {
+                    classes = Math.max(classes, event.index + 1);
+                }
+            }
+        }
+        boolean[] passed = new boolean[classes];
+        boolean any = false;
+        for (StreamDecoder decoder : decoders) {
+            for (CompiledTrace.Stream stream : decoder.trace.streams.values()) {
+                for (CompiledTrace.Event event : stream.events.values()) {
+                    passed[event.index] = !wanted.test(event.eventClass.name());
+                    any |= passed[event.index];
+                }
+            }
+        }
+        for (StreamDecoder decoder : decoders) {
+            decoder.passOver = any ? passed : null;
+        }
+        return true;
+    }
+
+    @Override
+    public PassedOver passedOver() {
+        long events = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (StreamDecoder decoder : decoders) {
+            events += decoder.passedOverEvents;
+            first = Math.min(first, decoder.passedOverFirstNs);
+            last = Math.max(last, decoder.passedOverLastNs);
+        }
+        return events == 0 ? PassedOver.NONE : new PassedOver(events, first, last);
     }
 
     @Override

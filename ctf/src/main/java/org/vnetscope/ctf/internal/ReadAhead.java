@@ -3,6 +3,7 @@ package org.vnetscope.ctf.internal;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Predicate;
 import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.StreamFile;
@@ -85,6 +86,7 @@ final class ReadAhead implements TraceReader {
     private Thread reading;
     private volatile boolean closed;
     private volatile long bytesRead;
+    private volatile PassedOver passedOver = PassedOver.NONE;
     private final long totalBytes;
     private Batch batch;
     private int index;
@@ -141,6 +143,20 @@ final class ReadAhead implements TraceReader {
     @Override
     public long startNs() {
         return source.startNs();
+    }
+
+    @Override
+    public boolean passOver(Predicate<String> wanted) {
+        if (reading != null) {
+            throw new IllegalStateException("passOver must come before the first next()");
+        }
+        return source.passOver(wanted);
+    }
+
+    /** As far as the reading thread got at its last batch; exact once the last batch was taken. */
+    @Override
+    public PassedOver passedOver() {
+        return passedOver;
     }
 
     @Override
@@ -272,6 +288,7 @@ final class ReadAhead implements TraceReader {
                 }
                 filling.last = !more;
                 bytesRead = source.bytesRead();
+                passedOver = source.passedOver();
                 filled.add(filling);
                 filling = null;
                 if (!more) {

@@ -270,6 +270,10 @@ final class StreamDecoder extends DecodedRecord {
                 if (pos < contentEnd) {
                     decodeEvent();
                     if (!ranged) {
+                        if (passing) {
+                            countPassedOver();
+                            continue;
+                        }
                         return true;
                     }
                     if (cut) {
@@ -277,9 +281,17 @@ final class StreamDecoder extends DecodedRecord {
                         if (place == SKIP) {
                             continue;
                         }
+                        if (place == KEEP && passing) {
+                            countPassedOver();
+                            continue;
+                        }
                         return place == KEEP;
                     }
                     if (inRange()) {
+                        if (passing) {
+                            countPassedOver();
+                            continue;
+                        }
                         return true;
                     }
                     if (timestampNs > rangeEndNs) {
@@ -930,6 +942,17 @@ final class StreamDecoder extends DecodedRecord {
 
     // ---------------------------------------------------------------- events
 
+    /**
+     * Whether the events of each class (by {@link CompiledTrace.Event#index}) are passed over rather than yielded
+     * ({@link TraceReader#passOver}); null when every event is yielded.
+     */
+    boolean[] passOver;
+    /** Whether the event {@link #decodeEvent()} read last is of a class passed over. */
+    private boolean passing;
+    long passedOverEvents;
+    long passedOverFirstNs = Long.MAX_VALUE;
+    long passedOverLastNs = Long.MIN_VALUE;
+
     private void decodeEvent() {
         long start = pos;
         eventStart = start;
@@ -954,16 +977,26 @@ final class StreamDecoder extends DecodedRecord {
             }
         }
         event = decoded;
+        boolean[] passOver = this.passOver;
+        passing = passOver != null && passOver[decoded.index];
         if (cut && cutEntry == NOT_YET && decoded.fixedAfterHeader && stepOverBeforeCut(stream, decoded, start)) {
             return;
         }
-        if (!stream.eventContext.isEmpty()) {
-            run(stream.eventContext);
+        long end;
+        if (passing && decoded.fixedAfterHeader
+                && (end = stepOver(stepOver(stepOver(pos, stream.eventContext), decoded.context), decoded.payload))
+                <= limit && end != start) {
+            // its values would go unread: where its layout is fixed, where it ends is all there is to know
+            pos = end;
+        } else {
+            if (!stream.eventContext.isEmpty()) {
+                run(stream.eventContext);
+            }
+            if (!decoded.context.isEmpty()) {
+                run(decoded.context);
+            }
+            run(decoded.payload);
         }
-        if (!decoded.context.isEmpty()) {
-            run(decoded.context);
-        }
-        run(decoded.payload);
         if (pos == start) {
             throw new CtfException(path, windowBase + start / 8, "event " + decoded.eventClass.name()
                     + " occupies no bits: the packet content would never end");
@@ -979,6 +1012,18 @@ final class StreamDecoder extends DecodedRecord {
         discard = null;
         cycles = eventCycles;
         timestampNs = toNs(stream, eventCycles);
+    }
+
+    /** A record of the current event, of a class passed over: counted, not yielded. */
+    private void countPassedOver() {
+        passedOverEvents++;
+        long time = timestampNs;
+        if (time < passedOverFirstNs) {
+            passedOverFirstNs = time;
+        }
+        if (time > passedOverLastNs) {
+            passedOverLastNs = time;
+        }
     }
 
     /**

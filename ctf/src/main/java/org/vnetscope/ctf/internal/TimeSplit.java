@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.vnetscope.ctf.Discard;
 import org.vnetscope.ctf.Event;
@@ -207,6 +208,8 @@ final class TimeSplit implements TraceReader.Split {
         private Supplier<MergingReader> opening;
         private MergingReader reader;
         private boolean closed;
+        /** The events to yield, for a part opened later; null for all. */
+        private Predicate<String> wanted;
 
         /** The first part: the reader that was split. */
         Part(MergingReader whole) {
@@ -226,6 +229,9 @@ final class TimeSplit implements TraceReader.Split {
                 }
                 reader = opening.get();
                 opening = null;
+                if (wanted != null) {
+                    reader.passOver(wanted);
+                }
             }
             return reader;
         }
@@ -248,6 +254,20 @@ final class TimeSplit implements TraceReader.Split {
         @Override
         public long startNs() {
             return whole.startNs();
+        }
+
+        @Override
+        public boolean passOver(Predicate<String> wanted) {
+            if (reader != null) {
+                return reader.passOver(wanted);
+            }
+            this.wanted = wanted;
+            return true;
+        }
+
+        @Override
+        public PassedOver passedOver() {
+            return reader == null ? PassedOver.NONE : reader.passedOver();
         }
 
         @Override

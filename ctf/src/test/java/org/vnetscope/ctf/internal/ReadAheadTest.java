@@ -49,7 +49,7 @@ class ReadAheadTest {
      * Every record with all it holds: time and cycles, class, stream, the hash of every field, the packet header and
      * context fields, and the packet context and payload materialized field by field (read again from the bytes).
      */
-    private static List<String> records(TraceReader reader) {
+    static List<String> records(TraceReader reader) {
         List<String> records = new ArrayList<>();
         while (reader.next()) {
             Event event = reader.event();
