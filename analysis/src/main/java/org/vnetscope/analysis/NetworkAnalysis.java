@@ -50,6 +50,8 @@ public final class NetworkAnalysis {
     private final BoundaryCollector boundary = new BoundaryCollector();
     private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
     private final List<LostRange> lost = new ArrayList<>();
+    /** Whether the report's paths carry their latency percentiles (see {@link #analyzeTraffic}). */
+    private boolean latencies = true;
     /** The handlers' names of the interrupts the state dump listed (a NIC driver names its own after its device). */
     private final Set<String> interruptActions = new java.util.TreeSet<>();
     private static final org.vnetscope.ctf.FieldKey INTERRUPT_ACTION = org.vnetscope.ctf.FieldKey.of("action");
@@ -120,6 +122,22 @@ public final class NetworkAnalysis {
         }
     }
 
+    /**
+     * As {@link #analyze(TraceReader, String, AnalysisOptions, Consumer)}, for what a part of a trace tells of its
+     * traffic (the sender traffic, counts, drops, streams): the report's paths keep their counts, but their latency
+     * percentiles are null, not computed. A few seconds of a trace (a migration's downtime read again) spend most of
+     * their report on those percentiles, which its traffic does not depend on.
+     */
+    public static AnalysisReport analyzeTraffic(TraceReader reader, String traceName, AnalysisOptions options) {
+        try (EventStream stream = EventStream.of(reader)) {
+            NetworkAnalysis analysis = new NetworkAnalysis(options);
+            analysis.latencies = false;
+            analysis.subscribe(stream);
+            stream.start();
+            return analysis.report(traceName, stream.reader().traces());
+        }
+    }
+
     /** Subscribes every analysis to the stream; call {@link EventStream#start()} next. */
     public void subscribe(EventStream stream) {
         // a packet event's header first, then the tracker, then the stream list, which asks the tracker about the
@@ -176,7 +194,7 @@ public final class NetworkAnalysis {
             return then != null && !then.contains("?") ? then : bridgeOfPort.get(port);
         }, address -> kallsyms == null ? null : kallsyms.symbolize(address));
         Function<DeviceRef, String> pathLabels = pathLabels(map);
-        List<PacketPath> pathList = paths.result(identities::resolve, pathLabels);
+        List<PacketPath> pathList = paths.result(identities::resolve, pathLabels, latencies);
         ChainStats chains = tracker.stats();
         List<String> notes = new ArrayList<>();
         if (!lost.isEmpty()) {

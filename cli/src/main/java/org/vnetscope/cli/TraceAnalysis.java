@@ -195,7 +195,7 @@ final class TraceAnalysis extends AnalysisArguments {
 
     Cluster cluster(List<HostAnalysis> hosts) {
         long started = PhaseTimes.start();
-        Cluster cluster = Cluster.of(hosts, options());
+        Cluster cluster = Cluster.of(hosts, options(), Cluster.ON_THIS_MACHINE, !limited());
         PhaseTimes.done("every-host step (clocks, migrations, cross-host paths), " + hosts.size() + " hosts", started);
         return cluster;
     }

@@ -47,7 +47,11 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
      * traces can be read: this process by default, an engine's tasks where only they reach the traces.
      */
     public interface Rereading {
-        /** The analysis of each window, in the order of {@code windows}. */
+        /**
+         * The analysis of each window, in the order of {@code windows}: of it, only what the window's traffic tells
+         * is used (its sender traffic, for the VMs' loss over the downtime), so a report without path latencies
+         * ({@link NetworkAnalysis#analyzeTraffic}) is enough.
+         */
         List<AnalysisReport> analyse(List<Window> windows, AnalysisOptions options);
     }
 
@@ -61,7 +65,8 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
 
     /**
      * Each window read by this process, several at once on as many threads as there are processors (a window is a
-     * few seconds of one host's traces, found through their index files); the reports in the order of the windows.
+     * few seconds of one host's traces, found through their index files), for its traffic alone; the reports in the
+     * order of the windows.
      */
     public static final Rereading ON_THIS_MACHINE = (windows, options) -> {
         int threads = Math.min(windows.size(), Runtime.getRuntime().availableProcessors());
@@ -98,7 +103,7 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
     private static AnalysisReport reread(Window window, AnalysisOptions options) {
         TraceReader reader = TraceReader.open(window.host().host().directories(), TraceReader.Warnings.IGNORE);
         reader.limitTo(window.beginNs(), window.endNs());
-        return NetworkAnalysis.analyze(reader, window.host().trace(), options, null);
+        return NetworkAnalysis.analyzeTraffic(reader, window.host().trace(), options);
     }
 
     /**
@@ -106,11 +111,18 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
      * over a migration's downtime.
      */
     public static Cluster of(List<HostAnalysis> hosts, AnalysisOptions options) {
-        return of(hosts, options, ON_THIS_MACHINE);
+        return of(hosts, options, ON_THIS_MACHINE, false);
     }
 
-    /** As {@link #of(List, AnalysisOptions)}, the downtime windows read by {@code rereading}. */
-    public static Cluster of(List<HostAnalysis> hosts, AnalysisOptions options, Rereading rereading) {
+    /**
+     * As {@link #of(List, AnalysisOptions)}, the downtime windows read by {@code rereading}. {@code wholeTraces}
+     * tells that each host's report covers all of its traces (no time range limited it): its first and last events'
+     * times then bound every event the traces hold, and a downtime that falls outside them is not read again, since
+     * it holds nothing of that host (with a time range, the traces may hold events beyond the report's, and every
+     * window is read).
+     */
+    public static Cluster of(List<HostAnalysis> hosts, AnalysisOptions options, Rereading rereading,
+                             boolean wholeTraces) {
         ClockSync.Result sync = synchronize(hosts, null);
         Map<String, LongUnaryOperator> toReference = new LinkedHashMap<>();
         Map<String, LongUnaryOperator> fromReference = new LinkedHashMap<>();
@@ -128,19 +140,19 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
         List<Window> allWindows = new ArrayList<>();
         for (Migrations.Migration migration : found) {
             List<Window> windows = downtimeWindows(hosts, fromReference, migration.lastPacketNs(),
-                    migration.firstPacketNs());
+                    migration.firstPacketNs(), wholeTraces);
             windowsOf.add(windows);
             allWindows.addAll(windows);
         }
         List<AnalysisReport> reread = allWindows.isEmpty() ? List.of() : rereading.analyse(allWindows, options);
-        List<AnalysisReport> wholeTraces = hosts.stream().map(HostAnalysis::report).toList();
+        List<AnalysisReport> hostReports = hosts.stream().map(HostAnalysis::report).toList();
         List<Migrations.Migration> migrations = new ArrayList<>();
         int next = 0;
         for (int i = 0; i < found.size(); i++) {
             int count = windowsOf.get(i).size();
             // the cluster's VM traffic over the downtime, the VMs those of the whole traces
             migrations.add(Migrations.withLoss(found.get(i),
-                    ClusterTraffic.of(wholeTraces, reread.subList(next, next + count))));
+                    ClusterTraffic.of(hostReports, reread.subList(next, next + count))));
             next += count;
         }
         return new Cluster(hosts, sync, toReference, migrations, CrossHostPaths.of(sync));
@@ -148,16 +160,23 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
 
     /**
      * Each host's traces over a time range of the reference clock, on the host's own clock (their index files find
-     * it without decoding what comes before).
+     * it without decoding what comes before); with {@code wholeTraces}, only the hosts whose events reach into it.
+     * A window left out would have given no traffic: a VM's loss over the downtime is the traffic the windows saw.
      */
     private static List<Window> downtimeWindows(List<HostAnalysis> hosts, Map<String, LongUnaryOperator> fromReference,
-                                                long beginNs, long endNs) {
+                                                long beginNs, long endNs, boolean wholeTraces) {
         List<Window> windows = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             HostAnalysis host = hosts.get(i);
             LongUnaryOperator clock = fromReference.get(host.host().name());
             long begin = clock.applyAsLong(beginNs) + 1; // the last frame before is not part of the downtime
             long end = clock.applyAsLong(endNs) - 1;
+            AnalysisReport report = host.report();
+            // a report without events says 0 for both: nothing is known of its traces' times then, the window is read
+            boolean eventsBeside = report.startNs() != 0 || report.endNs() != 0;
+            if (wholeTraces && eventsBeside && (end < report.startNs() || begin > report.endNs())) {
+                continue;
+            }
             if (end >= begin) {
                 windows.add(new Window(i, host, begin, end));
             }

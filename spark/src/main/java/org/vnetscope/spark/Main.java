@@ -85,7 +85,7 @@ public final class Main {
         }
         ObjectNode document = analysed.size() == 1 ? ReportJson.of(analysed.get(0).report())
                 : Cluster.of(analysed, options, plan.remote() ? HostsJob.rereading(session, plan.parts())
-                        : Cluster.ON_THIS_MACHINE).document();
+                        : Cluster.ON_THIS_MACHINE, plan.wholeTraces()).document();
         return new Analysed(analysed, document);
     }
 

@@ -38,6 +38,12 @@ record TracePlan(List<TraceHosts.Host> hosts, List<TracePart> parts, boolean rem
         return parts.get(host).label();
     }
 
+    /** Whether every host's traces are analysed whole: no time range limits any part. */
+    boolean wholeTraces() {
+        return parts.stream().allMatch(part -> part.range() == null && part.beginNs() == Long.MIN_VALUE
+                && part.endNs() == Long.MAX_VALUE);
+    }
+
     /**
      * The plan of the traces under {@code arguments}, with the time range of --begin/--end resolved here on each
      * host's clock, as the command line does: for traces of another file system, on copies of their metadata, index

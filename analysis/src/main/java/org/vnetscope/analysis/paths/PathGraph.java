@@ -121,6 +121,12 @@ public final class PathGraph implements Consumer<Journey> {
      * their fellows; the labeler names every device for display.
      */
     public List<PacketPath> result(UnaryOperator<InterfaceId> resolve, Function<DeviceRef, String> labeler) {
+        return result(resolve, labeler, true);
+    }
+
+    /** As {@link #result(UnaryOperator, Function)}; without {@code latencies}, each latency is null, not computed. */
+    public List<PacketPath> result(UnaryOperator<InterfaceId> resolve, Function<DeviceRef, String> labeler,
+                                   boolean latencies) {
         Map<List<DeviceRef>, Accumulator> canonical = new LinkedHashMap<>();
         // Most paths resolve to a key of their own: they are reported as they are, read only. A copy (its
         // histograms' every bucket added) is made only where two paths fold into one, so that this graph stays
@@ -139,7 +145,7 @@ public final class PathGraph implements Consumer<Journey> {
             });
         });
         List<PacketPath> result = new ArrayList<>();
-        canonical.forEach((key, path) -> result.add(path.toPath(key, labeler)));
+        canonical.forEach((key, path) -> result.add(path.toPath(key, labeler, latencies)));
         result.sort(Comparator.comparingLong(PacketPath::packets).reversed()
                 .thenComparing(p -> String.join(" ", p.hops())));
         return List.copyOf(result);
@@ -308,19 +314,20 @@ public final class PathGraph implements Consumer<Journey> {
             return this;
         }
 
-        PacketPath toPath(List<DeviceRef> key, Function<DeviceRef, String> labeler) {
+        PacketPath toPath(List<DeviceRef> key, Function<DeviceRef, String> labeler, boolean latencies) {
             flush();
             List<String> labels = key.stream().map(labeler).toList();
             List<PacketPath.HopLatency> hopLatency = new ArrayList<>();
             for (int i = 0; i < hops.length; i++) {
                 String to = i + 1 < labels.size() ? labels.get(i + 1) : "end";
-                hopLatency.add(new PacketPath.HopLatency(labels.get(i), to, PacketPath.Latency.of(hops[i])));
+                hopLatency.add(new PacketPath.HopLatency(labels.get(i), to,
+                        latencies ? PacketPath.Latency.of(hops[i]) : null));
             }
             List<PacketPath.Drop> dropList = new ArrayList<>();
             String last = labels.get(labels.size() - 1);
             drops.forEach((reason, count) -> dropList.add(new PacketPath.Drop(last, reason, count)));
             return new PacketPath(labels, packets, bytes, delivered, dropped, unterminated, segmented,
-                    PacketPath.Latency.of(endToEnd), hopLatency, dropList, List.copyOf(key));
+                    latencies ? PacketPath.Latency.of(endToEnd) : null, hopLatency, dropList, List.copyOf(key));
         }
     }
 }
