@@ -51,7 +51,7 @@ public final class NetworkAnalysis {
     private final List<Consumer<Journey>> journeyListeners = new ArrayList<>();
     private final List<LostRange> lost = new ArrayList<>();
     /** Whether the report's paths carry their latency percentiles (see {@link #analyzeTraffic}). */
-    private boolean latencies = true;
+    private final boolean latencies;
     /** The handlers' names of the interrupts the state dump listed (a NIC driver names its own after its device). */
     private final Set<String> interruptActions = new java.util.TreeSet<>();
     private static final org.vnetscope.ctf.FieldKey INTERRUPT_ACTION = org.vnetscope.ctf.FieldKey.of("action");
@@ -59,7 +59,13 @@ public final class NetworkAnalysis {
     private long endNs = Long.MIN_VALUE;
 
     public NetworkAnalysis(AnalysisOptions options) {
+        this(options, false);
+    }
+
+    /** With {@code trafficOnly}, no stream list and no path latencies (see {@link #analyzeTraffic}). */
+    private NetworkAnalysis(AnalysisOptions options, boolean trafficOnly) {
         this.options = options;
+        this.latencies = !trafficOnly;
         this.traffic = new InterfaceTraffic(options.binNs());
         this.offload = new OffloadAnalysis(options.mtu());
         this.senderTraffic = new SenderTraffic(options.binNs());
@@ -79,7 +85,7 @@ public final class NetworkAnalysis {
         };
         this.tracker = new PacketTracker(identities, header, traffic, drops, offload, journeys);
         tracker.assumeMtu(options.mtu());
-        this.streams = new StreamAnalysis(options.mtu(), header, tracker);
+        this.streams = trafficOnly ? null : new StreamAnalysis(options.mtu(), header, tracker);
     }
 
     /** Also hands every packet journey to this listener (call before the stream starts). */
@@ -124,14 +130,15 @@ public final class NetworkAnalysis {
 
     /**
      * As {@link #analyze(TraceReader, String, AnalysisOptions, Consumer)}, for what a part of a trace tells of its
-     * traffic (the sender traffic, counts, drops, streams): the report's paths keep their counts, but their latency
-     * percentiles are null, not computed. A few seconds of a trace (a migration's downtime read again) spend most of
-     * their report on those percentiles, which its traffic does not depend on.
+     * traffic (the sender traffic, the interfaces' counts, drops): the report's paths keep their counts, but their
+     * latency percentiles are null, not computed, and its stream list is empty, not kept. A few seconds of a trace (a
+     * migration's downtime read again) spend most of their analysis on those percentiles and on setting up the
+     * stream list's tables, and the traffic depends on neither (the stream list only reads what the tracker
+     * decided).
      */
     public static AnalysisReport analyzeTraffic(TraceReader reader, String traceName, AnalysisOptions options) {
         try (EventStream stream = EventStream.of(reader)) {
-            NetworkAnalysis analysis = new NetworkAnalysis(options);
-            analysis.latencies = false;
+            NetworkAnalysis analysis = new NetworkAnalysis(options, true);
             analysis.subscribe(stream);
             stream.start();
             return analysis.report(traceName, stream.reader().traces());
@@ -204,7 +211,7 @@ public final class NetworkAnalysis {
         List<DropReport> dropList = drops.report(identities, options.kallsyms());
         return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities, knownDevices(map)),
-                streams.report(), dropList, offload.report(identities), map, pathList, chains,
+                streams == null ? List.of() : streams.report(), dropList, offload.report(identities), map, pathList, chains,
                 VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes, hostname(traces),
                 senderTraffic.result(identities::resolve), boundary.result(traces, identities::resolve, pathLabels));
     }
@@ -353,7 +360,11 @@ public final class NetworkAnalysis {
         traffic.merge(other.traffic);
         drops.merge(other.drops);
         offload.merge(other.offload);
-        streams.merge(other.streams);
+        if (streams != null && other.streams != null) {
+            streams.merge(other.streams);
+        } else if (streams != null || other.streams != null) {
+            throw new IllegalArgumentException("a traffic-only analysis merges only with another");
+        }
         paths.merge(other.paths);
         senderTraffic.merge(other.senderTraffic);
         topology.merge(other.topology);
