@@ -77,8 +77,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         switch (format) {
             case json -> {
                 try {
-                    out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-                            several ? analysis.clusterDocument(hosts) : ReportJson.of(hosts.get(0).report())));
+                    ReportJson.print(several ? analysis.clusterDocument(hosts) : ReportJson.of(hosts.get(0).report()),
+                            out);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

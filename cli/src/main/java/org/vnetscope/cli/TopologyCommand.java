@@ -67,7 +67,7 @@ public final class TopologyCommand implements Callable<Integer> {
                             root.set(member, whole.get(member));
                         }
                     }
-                    out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+                    ReportJson.print(root, out);
                 }
                 case dot -> out.print(dot(hosts, cluster.migrations()));
                 case text -> {
@@ -87,7 +87,7 @@ public final class TopologyCommand implements Callable<Integer> {
                 ObjectNode root = ReportJson.MAPPER.createObjectNode();
                 root.put("trace", report.trace());
                 TopologyJson.addTo(root, report);
-                out.println(ReportJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+                ReportJson.print(root, out);
             }
             case dot -> out.print(dot(report.topology()));
             case text -> out.print(tree(report));

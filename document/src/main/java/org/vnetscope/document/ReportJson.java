@@ -1,8 +1,13 @@
 package org.vnetscope.document;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.DropReport;
 import org.vnetscope.analysis.InterfaceReport;
@@ -20,8 +25,21 @@ import org.vnetscope.analysis.TrafficCounts;
 public final class ReportJson {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Indented, and leaving the writer open for what follows. */
+    private static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter()
+            .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private ReportJson() {
+    }
+
+    /**
+     * Prints a document as {@code vnetscope} commands print JSON: indented, then a line separator. It goes to the
+     * writer as it is written, rather than as one string first: a document of hundreds of hosts is tens of
+     * megabytes.
+     */
+    public static void print(JsonNode document, PrintWriter out) throws IOException {
+        PRETTY.writeValue(out, document);
+        out.println();
     }
 
     public static ObjectNode of(AnalysisReport report) {
