@@ -123,7 +123,9 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
      */
     public static Cluster of(List<HostAnalysis> hosts, AnalysisOptions options, Rereading rereading,
                              boolean wholeTraces) {
+        long started = PhaseTimes.start();
         ClockSync.Result sync = synchronize(hosts, null);
+        started = PhaseTimes.done("clock synchronization, " + hosts.size() + " hosts", started);
         Map<String, LongUnaryOperator> toReference = new LinkedHashMap<>();
         Map<String, LongUnaryOperator> fromReference = new LinkedHashMap<>();
         for (ClockSync.Transform transform : sync.transforms()) {
@@ -145,6 +147,8 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
             allWindows.addAll(windows);
         }
         List<AnalysisReport> reread = allWindows.isEmpty() ? List.of() : rereading.analyse(allWindows, options);
+        started = PhaseTimes.done(found.size() + " migrations, their downtime read again (" + allWindows.size()
+                + " windows)", started);
         List<AnalysisReport> hostReports = hosts.stream().map(HostAnalysis::report).toList();
         List<Migrations.Migration> migrations = new ArrayList<>();
         int next = 0;
@@ -155,7 +159,9 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
                     ClusterTraffic.of(hostReports, reread.subList(next, next + count))));
             next += count;
         }
-        return new Cluster(hosts, sync, toReference, migrations, CrossHostPaths.of(sync));
+        List<CrossHostPaths.Path> crossHostPaths = CrossHostPaths.of(sync);
+        PhaseTimes.done("cross-host paths", started);
+        return new Cluster(hosts, sync, toReference, migrations, crossHostPaths);
     }
 
     /**

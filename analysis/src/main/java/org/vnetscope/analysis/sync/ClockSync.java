@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.IntStream;
 import org.vnetscope.analysis.AnalysisReport;
 import org.vnetscope.analysis.cluster.ClusterTraffic;
 
@@ -213,15 +215,27 @@ public final class ClockSync {
         List<Edge> all = new ArrayList<>();
         List<PairMatches> matches = new ArrayList<>();
         Matching matching = new Matching(hosts);
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                Edge edge = edge(hosts.get(i), hosts.get(j), i, j, matching);
-                all.add(edge);
-                matches.add(new PairMatches(hosts.get(i).name(), hosts.get(j).name(), edge.aToB.sentNs(),
-                        edge.aToB.receivedNs(), edge.aToB.sentIndexes(), edge.aToB.receivedIndexes()));
-                matches.add(new PairMatches(hosts.get(j).name(), hosts.get(i).name(), edge.bToA.sentNs(),
-                        edge.bToA.receivedNs(), edge.bToA.sentIndexes(), edge.bToA.receivedIndexes()));
+        // every pair of hosts matched and fitted on its own, several at once (hundreds of hosts: thousands of
+        // pairs), then taken in pair order, so that what follows does not depend on which finished first
+        int[] firstOf = new int[n * (n - 1) / 2];
+        int[] secondOf = new int[firstOf.length];
+        for (int i = 0, pair = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++, pair++) {
+                firstOf[pair] = i;
+                secondOf[pair] = j;
             }
+        }
+        Edge[] edges = new Edge[firstOf.length];
+        IntStream.range(0, edges.length).parallel().forEach(pair -> edges[pair] = edge(hosts.get(firstOf[pair]),
+                hosts.get(secondOf[pair]), firstOf[pair], secondOf[pair], matching));
+        for (Edge edge : edges) {
+            all.add(edge);
+            Host a = hosts.get(edge.a);
+            Host b = hosts.get(edge.b);
+            matches.add(new PairMatches(a.name(), b.name(), edge.aToB.sentNs(), edge.aToB.receivedNs(),
+                    edge.aToB.sentIndexes(), edge.aToB.receivedIndexes()));
+            matches.add(new PairMatches(b.name(), a.name(), edge.bToA.sentNs(), edge.bToA.receivedNs(),
+                    edge.bToA.sentIndexes(), edge.bToA.receivedIndexes()));
         }
         // Kruskal: best quality first, then the smallest accuracy
         List<Edge> usable = new ArrayList<>(all.stream().filter(edge -> edge.quality != SyncQuality.FAILED).toList());
@@ -312,13 +326,16 @@ public final class ClockSync {
     private static final class Matching {
         private final List<Host> hosts;
         private final MatchCandidates candidates;
-        /** Each host's result against a host that received none of its keys, once worked out. */
-        private final PacketMatcher.Matches[] unmatched;
+        /**
+         * Each host's result against a host that received none of its keys, once worked out (pairs are matched on
+         * several threads: two may work out the same, equal, result; one is kept).
+         */
+        private final AtomicReferenceArray<PacketMatcher.Matches> unmatched;
 
         Matching(List<Host> hosts) {
             this.hosts = hosts;
             this.candidates = MatchCandidates.of(hosts.stream().map(Host::packets).toList());
-            this.unmatched = new PacketMatcher.Matches[hosts.size()];
+            this.unmatched = new AtomicReferenceArray<>(hosts.size());
         }
 
         PacketMatcher.Matches match(int sender, int receiver) {
@@ -326,10 +343,12 @@ public final class ClockSync {
             if (candidates.possible(sender, receiver)) {
                 return PacketMatcher.match(sent, hosts.get(receiver).packets());
             }
-            if (unmatched[sender] == null) {
-                unmatched[sender] = PacketMatcher.unmatched(sent);
+            PacketMatcher.Matches known = unmatched.get(sender);
+            if (known == null) {
+                unmatched.compareAndSet(sender, null, PacketMatcher.unmatched(sent));
+                known = unmatched.get(sender);
             }
-            return unmatched[sender];
+            return known;
         }
     }
 
