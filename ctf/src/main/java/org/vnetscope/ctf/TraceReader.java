@@ -79,6 +79,19 @@ public interface TraceReader extends Closeable {
     void limitTo(long beginNs, long endNs);
 
     /**
+     * Another reader of the same traces from their start, unlimited, as opening them again would give, but without
+     * reading their metadata, index files and first packets again: for reading several time ranges of one set of
+     * traces ({@link #limitTo} on each). The readers are independent (each its own files' positions) and may be read
+     * on different threads. Call before the first {@link #next()} of this reader.
+     *
+     * @return null for a reader that cannot (open the traces again instead)
+     * @throws IllegalStateException when reading has started
+     */
+    default TraceReader openAgain() {
+        return null;
+    }
+
+    /**
      * Passes over the events of the classes whose name {@code wanted} refuses: {@link #next()} no longer stops at
      * them, and those whose layout after the event header is fixed are stepped over without decoding their fields
      * (an analysis that subscribes to a few event names need not pay for the others). Discard records are all

@@ -64,14 +64,20 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
     }
 
     /**
-     * Each window read by this process, several at once on as many threads as there are processors (a window is a
-     * few seconds of one host's traces, found through their index files), for its traffic alone; the reports in the
-     * order of the windows.
+     * Each window read by this process, for its traffic alone, several hosts' at once on as many threads as there are
+     * processors (a window is a few seconds of one host's traces, found through their index files); a host's traces
+     * are opened once for all its windows ({@link TraceReader#openAgain}); the reports in the order of the windows.
      */
     public static final Rereading ON_THIS_MACHINE = (windows, options) -> {
-        int threads = Math.min(windows.size(), Runtime.getRuntime().availableProcessors());
+        Map<Integer, List<Integer>> byHost = new LinkedHashMap<>();
+        for (int i = 0; i < windows.size(); i++) {
+            byHost.computeIfAbsent(windows.get(i).index(), host -> new ArrayList<>()).add(i);
+        }
+        AnalysisReport[] reports = new AnalysisReport[windows.size()];
+        int threads = Math.min(byHost.size(), Runtime.getRuntime().availableProcessors());
         if (threads <= 1) {
-            return windows.stream().map(window -> reread(window, options)).toList();
+            byHost.values().forEach(host -> rereadHost(windows, host, options, reports));
+            return List.of(reports);
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "vnetscope-downtime");
@@ -79,15 +85,14 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
             return thread;
         });
         try {
-            List<Future<AnalysisReport>> reports = new ArrayList<>();
-            for (Window window : windows) {
-                reports.add(pool.submit(() -> reread(window, options)));
+            List<Future<?>> hosts = new ArrayList<>();
+            for (List<Integer> host : byHost.values()) {
+                hosts.add(pool.submit(() -> rereadHost(windows, host, options, reports)));
             }
-            List<AnalysisReport> done = new ArrayList<>();
-            for (Future<AnalysisReport> report : reports) {
-                done.add(report.get());
+            for (Future<?> host : hosts) {
+                host.get();
             }
-            return done;
+            return List.of(reports);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the traces again over a downtime", e);
@@ -100,10 +105,21 @@ public record Cluster(List<HostAnalysis> hosts, ClockSync.Result sync, Map<Strin
         }
     };
 
-    private static AnalysisReport reread(Window window, AnalysisOptions options) {
-        TraceReader reader = TraceReader.open(window.host().host().directories(), TraceReader.Warnings.IGNORE);
-        reader.limitTo(window.beginNs(), window.endNs());
-        return NetworkAnalysis.analyzeTraffic(reader, window.host().trace(), options);
+    /** One host's windows (indexes into {@code windows}), its traces opened once; each report put in its place. */
+    private static void rereadHost(List<Window> windows, List<Integer> host, AnalysisOptions options,
+                                   AnalysisReport[] reports) {
+        Window first = windows.get(host.get(0));
+        try (TraceReader opened = TraceReader.open(first.host().host().directories(), TraceReader.Warnings.IGNORE)) {
+            for (int i : host) {
+                Window window = windows.get(i);
+                TraceReader reader = opened.openAgain();
+                if (reader == null) {
+                    reader = TraceReader.open(window.host().host().directories(), TraceReader.Warnings.IGNORE);
+                }
+                reader.limitTo(window.beginNs(), window.endNs());
+                reports[i] = NetworkAnalysis.analyzeTraffic(reader, window.host().trace(), options);
+            }
+        }
     }
 
     /**

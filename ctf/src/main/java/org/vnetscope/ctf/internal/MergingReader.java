@@ -201,6 +201,14 @@ final class MergingReader implements TraceReader {
         return new TimeSplit(readers);
     }
 
+    @Override
+    public synchronized TraceReader openAgain() {
+        if (started) {
+            throw new IllegalStateException("openAgain must come before the first next()");
+        }
+        return reopen(Arrays.stream(decoders).map(StreamDecoder::reopening).toList());
+    }
+
     /** A reader of the same streams from their start, in the same order. */
     private MergingReader reopen(List<StreamDecoder.Reopening> streams) {
         List<StreamDecoder> opened = new java.util.ArrayList<>(streams.size());
