@@ -85,7 +85,8 @@ public final class NetworkAnalysis {
         };
         this.tracker = new PacketTracker(identities, header, traffic, drops, offload, journeys);
         tracker.assumeMtu(options.mtu());
-        this.streams = trafficOnly ? null : new StreamAnalysis(options.mtu(), header, tracker);
+        this.streams = trafficOnly ? StreamAnalysis.none(options.mtu(), header, tracker)
+                : new StreamAnalysis(options.mtu(), header, tracker);
     }
 
     /** Also hands every packet journey to this listener (call before the stream starts). */
@@ -211,7 +212,7 @@ public final class NetworkAnalysis {
         List<DropReport> dropList = drops.report(identities, options.kallsyms());
         return new AnalysisReport(traceName, startNs == Long.MAX_VALUE ? 0 : startNs,
                 endNs == Long.MIN_VALUE ? 0 : endNs, options.binNs(), traffic.report(identities, knownDevices(map)),
-                streams == null ? List.of() : streams.report(), dropList, offload.report(identities), map, pathList, chains,
+                streams.report(), dropList, offload.report(identities), map, pathList, chains,
                 VmTraffic.matrix(pathList, map), datapaths.report(dropList, map), lost, notes, hostname(traces),
                 senderTraffic.result(identities::resolve), boundary.result(traces, identities::resolve, pathLabels));
     }
@@ -360,11 +361,7 @@ public final class NetworkAnalysis {
         traffic.merge(other.traffic);
         drops.merge(other.drops);
         offload.merge(other.offload);
-        if (streams != null && other.streams != null) {
-            streams.merge(other.streams);
-        } else if (streams != null || other.streams != null) {
-            throw new IllegalArgumentException("a traffic-only analysis merges only with another");
-        }
+        streams.merge(other.streams);
         paths.merge(other.paths);
         senderTraffic.merge(other.senderTraffic);
         topology.merge(other.topology);

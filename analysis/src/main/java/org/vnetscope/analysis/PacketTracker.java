@@ -306,52 +306,33 @@ final class PacketTracker {
      * Subscribes to the events it needs, under every name they have had. A packet event is read by the header, then
      * this tracker, then the stream list (which asks the tracker about the event's chain), in one handler: the
      * stream's handler call site sees a class per handler, so each call there is an interface lookup, and a pass
-     * makes millions of them. {@code streams} null: no stream list.
+     * makes millions of them.
      */
     void subscribe(EventStream stream, StreamAnalysis streams) {
         header.readFrom(stream);
         PacketHeader header = this.header;
+        stream.onEvent(NetFields.NET_DEV_QUEUE, event -> {
+            header.take(event);
+            onQueue(event);
+            streams.onHeader(event);
+        });
         stream.onEvent(NetFields.NET_DEV_XMIT, event -> {
             header.take(event);
             onXmit(event);
         });
-        if (streams == null) {
-            stream.onEvent(NetFields.NET_DEV_QUEUE, event -> {
+        for (String name : NetFields.NETIF_RX) {
+            stream.onEvent(name, event -> {
                 header.take(event);
-                onQueue(event);
-            });
-            for (String name : NetFields.NETIF_RX) {
-                stream.onEvent(name, event -> {
-                    header.take(event);
-                    onNetifRx(event);
-                });
-            }
-            for (String name : NetFields.RECEIVE_SKB) {
-                stream.onEvent(name, event -> {
-                    header.take(event);
-                    onReceiveSkb(event);
-                });
-            }
-        } else {
-            stream.onEvent(NetFields.NET_DEV_QUEUE, event -> {
-                header.take(event);
-                onQueue(event);
+                onNetifRx(event);
                 streams.onHeader(event);
             });
-            for (String name : NetFields.NETIF_RX) {
-                stream.onEvent(name, event -> {
-                    header.take(event);
-                    onNetifRx(event);
-                    streams.onHeader(event);
-                });
-            }
-            for (String name : NetFields.RECEIVE_SKB) {
-                stream.onEvent(name, event -> {
-                    header.take(event);
-                    onReceiveSkb(event);
-                    streams.onHeader(event);
-                });
-            }
+        }
+        for (String name : NetFields.RECEIVE_SKB) {
+            stream.onEvent(name, event -> {
+                header.take(event);
+                onReceiveSkb(event);
+                streams.onHeader(event);
+            });
         }
         for (String name : NetFields.GRO_ENTRY) {
             stream.onEvent(name, this::onGroEntry);

@@ -117,15 +117,15 @@ public final class StreamAnalysis {
     private final LongObjectMap<Stream> streams = new LongObjectMap<>();
     private final List<Stream> all = new ArrayList<>();
     /** Fingerprints of counted packets, with where each was first seen ({@link PacketTracker#currentHop}). */
-    private final RecentKeys fingerprints = new RecentKeys(15, true);
+    private final RecentKeys fingerprints;
     /** TCP data packets by direction and IP id, with their sequence range (start << 32 | end). */
-    private final RecentKeys sent = new RecentKeys(13, true);
+    private final RecentKeys sent;
     /**
      * The ids {@link #sent} was given lately, by direction: a retransmission check probes up to
      * {@link #MAX_SEGMENT_OFFSET} ids and nearly all of them were never sent (on lab-large 4.3 million probes for
      * 5,122 ids sent), so the probes this says would find nothing are not made.
      */
-    private final RecentIdBits sentIds = new RecentIdBits(10, SENT_WINDOW_NS);
+    private final RecentIdBits sentIds;
 
     /** The header of the event being counted: read here, or by whoever shares it before this reads it. */
     private final PacketHeader header;
@@ -139,7 +139,7 @@ public final class StreamAnalysis {
 
     /** @param mtu the MTU telling super-packets from frames, and giving the MSS retransmitted segments count in */
     public StreamAnalysis(int mtu) {
-        this(mtu, new PacketHeader(), true, null);
+        this(mtu, new PacketHeader(), true, null, true);
     }
 
     /**
@@ -147,14 +147,25 @@ public final class StreamAnalysis {
      * both updated for each event before this sees it.
      */
     StreamAnalysis(int mtu, PacketHeader shared, PacketTracker chains) {
-        this(mtu, shared, false, chains);
+        this(mtu, shared, false, chains, true);
     }
 
-    private StreamAnalysis(int mtu, PacketHeader header, boolean readsHeader, PacketTracker chains) {
+    /**
+     * A stream list that keeps nothing: it takes the events as the one above would and reports no stream, without
+     * setting up its tables (3.75 MB), for an analysis that wants the traffic alone.
+     */
+    static StreamAnalysis none(int mtu, PacketHeader shared, PacketTracker chains) {
+        return new StreamAnalysis(mtu, shared, false, chains, false);
+    }
+
+    private StreamAnalysis(int mtu, PacketHeader header, boolean readsHeader, PacketTracker chains, boolean keeps) {
         this.mtu = mtu;
         this.header = header;
         this.readsHeader = readsHeader;
         this.chains = chains;
+        this.fingerprints = keeps ? new RecentKeys(15, true) : null;
+        this.sent = keeps ? new RecentKeys(13, true) : null;
+        this.sentIds = keeps ? new RecentIdBits(10, SENT_WINDOW_NS) : null;
     }
 
     void subscribe(EventStream stream) {
@@ -168,6 +179,9 @@ public final class StreamAnalysis {
     }
 
     void onHeader(Event event) {
+        if (fingerprints == null) {
+            return; // keeps nothing
+        }
         if (readsHeader) {
             header.read(event);
         }
