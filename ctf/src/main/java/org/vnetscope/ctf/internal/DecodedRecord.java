@@ -28,7 +28,11 @@ class DecodedRecord {
     // buffers, whose getters have one implementation: C1 then calls them directly instead of through the vtable.
     MappedByteBuffer le;
     MappedByteBuffer be;
+    /** The window's address for {@link RawMemory}'s reads (0 where reads go through the buffers). */
+    long address;
     long windowLength;
+    /** Whether the reads below go by address rather than through the buffers. */
+    private static final boolean RAW = RawMemory.AVAILABLE;
 
     /** {@link StreamDecoder#EVENT} or {@link StreamDecoder#DISCARD}. */
     int kind;
@@ -44,6 +48,36 @@ class DecodedRecord {
 
     private InPlaceWalker walker;
 
+    // Reads of the window at a byte index the caller checked against windowLength, as the buffers would have.
+
+    final byte byteAt(int index) {
+        return RAW ? RawMemory.getByte(address + index) : le.get(index);
+    }
+
+    final short shortLe(int index) {
+        return RAW ? RawMemory.getShort(address + index) : le.getShort(index);
+    }
+
+    final int intLe(int index) {
+        return RAW ? RawMemory.getInt(address + index) : le.getInt(index);
+    }
+
+    final long longLe(int index) {
+        return RAW ? RawMemory.getLong(address + index) : le.getLong(index);
+    }
+
+    final short shortBe(int index) {
+        return RAW ? Short.reverseBytes(RawMemory.getShort(address + index)) : be.getShort(index);
+    }
+
+    final int intBe(int index) {
+        return RAW ? Integer.reverseBytes(RawMemory.getInt(address + index)) : be.getInt(index);
+    }
+
+    final long longBe(int index) {
+        return RAW ? Long.reverseBytes(RawMemory.getLong(address + index)) : be.getLong(index);
+    }
+
     /**
      * Reads {@code size} bits (1..64) at a bit position of the window, unsigned. Little-endian fields take bits
      * from the least significant end of each byte; big-endian ones from the most significant end (CTF 1.8).
@@ -53,17 +87,17 @@ class DecodedRecord {
         int shift = (int) (bitPos & 7);
         if (shift + size <= 64 && index + 8 <= windowLength) {
             if (bigEndian) {
-                long word = be.getLong(index);
+                long word = longBe(index);
                 return (word << shift) >>> (64 - size);
             }
-            long word = le.getLong(index) >>> shift;
+            long word = longLe(index) >>> shift;
             return size == 64 ? word : word & ((1L << size) - 1);
         }
         long value = 0;
         int got = 0;
         int bitInByte = shift;
         while (got < size) {
-            int b = le.get(index++) & 0xFF;
+            int b = byteAt(index++) & 0xFF;
             int take = Math.min(8 - bitInByte, size - got);
             if (bigEndian) {
                 long chunk = (b >>> (8 - bitInByte - take)) & ((1 << take) - 1);
@@ -88,7 +122,7 @@ class DecodedRecord {
         long at = pos;
         int b;
         do {
-            b = le.get((int) (at >>> 3)) & 0xFF;
+            b = byteAt((int) (at >>> 3)) & 0xFF;
             at += 8;
             value |= (long) (b & 0x7F) << shift;
             shift += 7;

@@ -352,13 +352,12 @@ final class EventView implements Event {
 
     /** The bytes from {@code start} as an unsigned number, the first most significant (as {@link #copy} copies them). */
     private long bigEndian(int start, int length) {
-        MappedByteBuffer buffer = decoder.buffer();
         if (length == Integer.BYTES) {
-            return Integer.reverseBytes(buffer.getInt(start)) & 0xFFFF_FFFFL; // the buffer is little-endian
+            return decoder.intBe(start) & 0xFFFF_FFFFL;
         }
         long value = 0;
         for (int i = 0; i < length; i++) {
-            value = value << 8 | (buffer.get(start + i) & 0xFF);
+            value = value << 8 | (decoder.byteAt(start + i) & 0xFF);
         }
         return value;
     }
@@ -484,14 +483,14 @@ final class EventView implements Event {
         }
         int i = 0;
         for (; i + 4 <= count; i += 4) {
-            int word = buffer.getInt(start + i); // the decoder's buffer is little-endian
+            int word = decoder.intLe(start + i);
             into[i] = (byte) word;
             into[i + 1] = (byte) (word >>> 8);
             into[i + 2] = (byte) (word >>> 16);
             into[i + 3] = (byte) (word >>> 24);
         }
         for (; i < count; i++) {
-            into[i] = buffer.get(start + i);
+            into[i] = decoder.byteAt(start + i);
         }
     }
 
@@ -564,7 +563,6 @@ final class EventView implements Event {
      * compiles better: the two loops differ in that only.
      */
     private long hashDeferred(long hash, Plan plan, long[] frame, long[] lengths) {
-        MappedByteBuffer buffer = decoder.buffer();
         int[] kinds = plan.deferredKind;
         int[] slots = plan.deferredSlot;
         int[] guards = plan.deferredGuardSlot;
@@ -580,9 +578,9 @@ final class EventView implements Event {
                 int slot = slots[i];
                 switch (kinds[i]) {
                     case Plan.HASH_VALUE -> hash = hash * 31 + frame[slot];
-                    case Plan.HASH_STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
+                    case Plan.HASH_STRING -> hash = hashBytes(hash, (int) frame[slot], (int) lengths[slot]);
                     // the plan aligned the array's start to its 8-bit elements' alignment of 8
-                    case Plan.HASH_BYTES -> hash = hashBytes(hash, buffer, (int) (frame[slot] >>> 3), (int) lengths[slot]);
+                    case Plan.HASH_BYTES -> hash = hashBytes(hash, (int) (frame[slot] >>> 3), (int) lengths[slot]);
                     default -> hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
                 }
             }
@@ -601,8 +599,8 @@ final class EventView implements Event {
             int slot = slots[i];
             switch (kinds[i]) {
                 case Plan.HASH_VALUE -> hash = hash * 31 + frame[slot];
-                case Plan.HASH_STRING -> hash = hashBytes(hash, buffer, (int) frame[slot], (int) lengths[slot]);
-                case Plan.HASH_BYTES -> hash = hashBytes(hash, buffer, (int) (frame[slot] >>> 3), (int) lengths[slot]);
+                case Plan.HASH_STRING -> hash = hashBytes(hash, (int) frame[slot], (int) lengths[slot]);
+                case Plan.HASH_BYTES -> hash = hashBytes(hash, (int) (frame[slot] >>> 3), (int) lengths[slot]);
                 default -> hash = hashElements(hash, plan.deferred[i], frame[slot], lengths[slot], plan);
             }
         }
@@ -619,13 +617,14 @@ final class EventView implements Event {
         return true;
     }
 
-    private static long hashBytes(long hash, MappedByteBuffer buffer, int start, int length) {
+    private long hashBytes(long hash, int start, int length) {
+        DecodedRecord decoder = this.decoder;
         int i = 0;
         for (; i + 8 <= length; i += 8) {
-            hash = hash * 31 + buffer.getLong(start + i);
+            hash = hash * 31 + decoder.longLe(start + i);
         }
         for (; i < length; i++) {
-            hash = hash * 31 + buffer.get(start + i);
+            hash = hash * 31 + decoder.byteAt(start + i);
         }
         return hash;
     }
@@ -638,7 +637,7 @@ final class EventView implements Event {
         Node element = node.children[0];
         if (element.integer != null && element.integer.sizeBits() == 8 && (start & 7) == 0
                 && element.type.alignmentBits() <= 8 && n <= Integer.MAX_VALUE) {
-            return hashBytes(hash, decoder.buffer(), (int) (start >>> 3), (int) n);
+            return hashBytes(hash, (int) (start >>> 3), (int) n);
         }
         if (element.integer != null) {
             int size = element.integer.sizeBits();

@@ -316,6 +316,7 @@ final class ReadAhead implements TraceReader {
         record.streamClass = decoder.streamClass;
         record.event = decoder.event;
         record.le = decoder.le;
+        record.address = decoder.address;
         record.be = decoder.be;
         record.windowLength = decoder.windowLength;
         record.kind = decoder.kind;

@@ -693,6 +693,7 @@ final class StreamDecoder extends DecodedRecord {
             be = (MappedByteBuffer) mapped.duplicate().order(ByteOrder.BIG_ENDIAN);
             windowBase = offset;
             windowLength = length;
+            address = RawMemory.address(le);
         } catch (IOException e) {
             throw new CtfException(path, offset, "cannot map stream file: " + e.getMessage(), e);
         }
@@ -1083,8 +1084,6 @@ final class StreamDecoder extends DecodedRecord {
         final int[] slot = plan.slot;
         final long[] v = values[scope];
         final long[] x = aux[scope];
-        final MappedByteBuffer le = this.le;
-        final MappedByteBuffer be = this.be;
         final long limit = this.limit;
         long pos = this.pos;
         scopeStart[scope] = pos;
@@ -1110,7 +1109,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 8 > limit) {
                         throw beyond(plan, pc, pos, 8);
                     }
-                    v[slot[pc]] = le.get((int) (pos >>> 3)) & 0xFFL;
+                    v[slot[pc]] = byteAt((int) (pos >>> 3)) & 0xFFL;
                     pos += 8;
                     pc++;
                     break;
@@ -1121,7 +1120,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 8 > limit) {
                         throw beyond(plan, pc, pos, 8);
                     }
-                    v[slot[pc]] = le.get((int) (pos >>> 3));
+                    v[slot[pc]] = byteAt((int) (pos >>> 3));
                     pos += 8;
                     pc++;
                     break;
@@ -1132,7 +1131,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 16 > limit) {
                         throw beyond(plan, pc, pos, 16);
                     }
-                    v[slot[pc]] = le.getShort((int) (pos >>> 3)) & 0xFFFFL;
+                    v[slot[pc]] = shortLe((int) (pos >>> 3)) & 0xFFFFL;
                     pos += 16;
                     pc++;
                     break;
@@ -1143,7 +1142,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 16 > limit) {
                         throw beyond(plan, pc, pos, 16);
                     }
-                    v[slot[pc]] = le.getShort((int) (pos >>> 3));
+                    v[slot[pc]] = shortLe((int) (pos >>> 3));
                     pos += 16;
                     pc++;
                     break;
@@ -1154,7 +1153,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 32 > limit) {
                         throw beyond(plan, pc, pos, 32);
                     }
-                    v[slot[pc]] = le.getInt((int) (pos >>> 3)) & 0xFFFFFFFFL;
+                    v[slot[pc]] = intLe((int) (pos >>> 3)) & 0xFFFFFFFFL;
                     pos += 32;
                     pc++;
                     break;
@@ -1165,7 +1164,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 32 > limit) {
                         throw beyond(plan, pc, pos, 32);
                     }
-                    v[slot[pc]] = le.getInt((int) (pos >>> 3));
+                    v[slot[pc]] = intLe((int) (pos >>> 3));
                     pos += 32;
                     pc++;
                     break;
@@ -1176,7 +1175,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 64 > limit) {
                         throw beyond(plan, pc, pos, 64);
                     }
-                    v[slot[pc]] = le.getLong((int) (pos >>> 3));
+                    v[slot[pc]] = longLe((int) (pos >>> 3));
                     pos += 64;
                     pc++;
                     break;
@@ -1187,7 +1186,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 16 > limit) {
                         throw beyond(plan, pc, pos, 16);
                     }
-                    v[slot[pc]] = be.getShort((int) (pos >>> 3)) & 0xFFFFL;
+                    v[slot[pc]] = shortBe((int) (pos >>> 3)) & 0xFFFFL;
                     pos += 16;
                     pc++;
                     break;
@@ -1198,7 +1197,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 16 > limit) {
                         throw beyond(plan, pc, pos, 16);
                     }
-                    v[slot[pc]] = be.getShort((int) (pos >>> 3));
+                    v[slot[pc]] = shortBe((int) (pos >>> 3));
                     pos += 16;
                     pc++;
                     break;
@@ -1209,7 +1208,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 32 > limit) {
                         throw beyond(plan, pc, pos, 32);
                     }
-                    v[slot[pc]] = be.getInt((int) (pos >>> 3)) & 0xFFFFFFFFL;
+                    v[slot[pc]] = intBe((int) (pos >>> 3)) & 0xFFFFFFFFL;
                     pos += 32;
                     pc++;
                     break;
@@ -1220,7 +1219,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 32 > limit) {
                         throw beyond(plan, pc, pos, 32);
                     }
-                    v[slot[pc]] = be.getInt((int) (pos >>> 3));
+                    v[slot[pc]] = intBe((int) (pos >>> 3));
                     pos += 32;
                     pc++;
                     break;
@@ -1231,7 +1230,7 @@ final class StreamDecoder extends DecodedRecord {
                     if (pos + 64 > limit) {
                         throw beyond(plan, pc, pos, 64);
                     }
-                    v[slot[pc]] = be.getLong((int) (pos >>> 3));
+                    v[slot[pc]] = longBe((int) (pos >>> 3));
                     pos += 64;
                     pc++;
                     break;
@@ -1250,7 +1249,7 @@ final class StreamDecoder extends DecodedRecord {
                     int shift = (int) (pos & 7);
                     // readBits' common case written out, as are updateClock's: C1 inlines neither
                     if ((flags & Plan.FLAG_BIG_ENDIAN) == 0 && shift + size < 64 && index + 8 <= windowLength) {
-                        value = (le.getLong(index) >>> shift) & ((1L << size) - 1);
+                        value = (longLe(index) >>> shift) & ((1L << size) - 1);
                     } else {
                         value = readBits(pos, size, (flags & Plan.FLAG_BIG_ENDIAN) != 0);
                     }
@@ -1313,7 +1312,7 @@ final class StreamDecoder extends DecodedRecord {
                         throw beyond(plan, pc, pos, 8);
                     }
                     int start = (int) (pos >>> 3);
-                    int length = stringLength(le, start, (int) (limit >>> 3));
+                    int length = stringLength(start, (int) (limit >>> 3));
                     if (length < 0) {
                         throw new CtfException(path, windowBase + start, "string " + describe(plan, pc)
                                 + " is not terminated before " + boundary());
@@ -1425,25 +1424,23 @@ final class StreamDecoder extends DecodedRecord {
         final int[] code = plan.code;
         final int[] slot = plan.slot;
         final int[] offset = plan.runOffset;
-        final MappedByteBuffer le = this.le;
-        final MappedByteBuffer be = this.be;
         int last = head + (int) plan.count[head];
         for (int pc = head + 1; pc <= last; pc++) {
             long at = base + offset[pc];
             int index = (int) (at >>> 3);
             switch (code[pc]) {
-                case Plan.U8 -> v[slot[pc]] = le.get(index) & 0xFFL;
-                case Plan.S8 -> v[slot[pc]] = le.get(index);
-                case Plan.U16_LE -> v[slot[pc]] = le.getShort(index) & 0xFFFFL;
-                case Plan.S16_LE -> v[slot[pc]] = le.getShort(index);
-                case Plan.U32_LE -> v[slot[pc]] = le.getInt(index) & 0xFFFFFFFFL;
-                case Plan.S32_LE -> v[slot[pc]] = le.getInt(index);
-                case Plan.I64_LE -> v[slot[pc]] = le.getLong(index);
-                case Plan.U16_BE -> v[slot[pc]] = be.getShort(index) & 0xFFFFL;
-                case Plan.S16_BE -> v[slot[pc]] = be.getShort(index);
-                case Plan.U32_BE -> v[slot[pc]] = be.getInt(index) & 0xFFFFFFFFL;
-                case Plan.S32_BE -> v[slot[pc]] = be.getInt(index);
-                case Plan.I64_BE -> v[slot[pc]] = be.getLong(index);
+                case Plan.U8 -> v[slot[pc]] = byteAt(index) & 0xFFL;
+                case Plan.S8 -> v[slot[pc]] = byteAt(index);
+                case Plan.U16_LE -> v[slot[pc]] = shortLe(index) & 0xFFFFL;
+                case Plan.S16_LE -> v[slot[pc]] = shortLe(index);
+                case Plan.U32_LE -> v[slot[pc]] = intLe(index) & 0xFFFFFFFFL;
+                case Plan.S32_LE -> v[slot[pc]] = intLe(index);
+                case Plan.I64_LE -> v[slot[pc]] = longLe(index);
+                case Plan.U16_BE -> v[slot[pc]] = shortBe(index) & 0xFFFFL;
+                case Plan.S16_BE -> v[slot[pc]] = shortBe(index);
+                case Plan.U32_BE -> v[slot[pc]] = intBe(index) & 0xFFFFFFFFL;
+                case Plan.S32_BE -> v[slot[pc]] = intBe(index);
+                case Plan.I64_BE -> v[slot[pc]] = longBe(index);
                 case Plan.ARRAY_SKIP -> {
                     v[slot[pc]] = at;
                     x[slot[pc]] = plan.count[pc];
@@ -1455,10 +1452,10 @@ final class StreamDecoder extends DecodedRecord {
     }
 
     /** Length of the NUL-terminated string at a byte index, or -1 when no NUL comes before {@code end}. */
-    private static int stringLength(MappedByteBuffer buffer, int start, int end) {
+    private int stringLength(int start, int end) {
         int i = start;
         while (i + 8 <= end) {
-            long word = buffer.getLong(i);
+            long word = longLe(i);
             long zeros = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
             if (zeros != 0) {
                 return i - start + (Long.numberOfTrailingZeros(zeros) >>> 3);
@@ -1466,7 +1463,7 @@ final class StreamDecoder extends DecodedRecord {
             i += 8;
         }
         while (i < end) {
-            if (buffer.get(i) == 0) {
+            if (byteAt(i) == 0) {
                 return i - start;
             }
             i++;
@@ -1486,7 +1483,7 @@ final class StreamDecoder extends DecodedRecord {
             if (at + 8 > limit) {
                 throw beyond(plan, pc, pos, (int) (at + 8 - pos));
             }
-            int b = le.get((int) (at >>> 3)) & 0xFF;
+            int b = byteAt((int) (at >>> 3)) & 0xFF;
             at += 8;
             int group = b & 0x7F;
             boolean fits = shift < 63 || shift == 63 && (signed ? group == 0 || group == 0x7F : group <= 1);
