@@ -3,7 +3,9 @@ package org.vnetscope.analysis;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.vnetscope.ctf.Event;
+import org.vnetscope.ctf.EventStream;
 import org.vnetscope.ctf.FieldKey;
+import org.vnetscope.ctf.TraceReader;
 
 /**
  * Recognizes the few device names of a trace from their bytes: every net event names its device, and a host has a
@@ -22,12 +24,37 @@ final class DeviceNames {
     private InterfaceId[] ids = new InterfaceId[64];
     private int size;
 
+    /** The reader of the stream read, whose reading thread may have numbered the names ({@link PreparedEvents}). */
+    private TraceReader reader;
+    private PreparedEvents numbering;
+    /** The device of each name the reading thread numbered, once asked for. */
+    private InterfaceId[] byNumber = new InterfaceId[0];
+
     DeviceNames(InterfaceIdentities identities) {
         this.identities = identities;
     }
 
+    /** Prepares to take the names the stream's reading thread numbered, if it numbers them. */
+    void readFrom(EventStream stream) {
+        reader = stream.reader();
+        numberedBy(reader.preparation() instanceof PreparedEvents events ? events : null);
+    }
+
+    /** Takes the names that thread numbers (null: none). */
+    void numberedBy(PreparedEvents preparedEvents) {
+        numbering = preparedEvents;
+    }
+
     /** The peerless id of the device this event names; its {@link InterfaceId#name()} is the canonical name. */
     InterfaceId read(Event event, FieldKey key) {
+        return read(event, key, numbering != null ? (PreparedEvents.Slot) reader.prepared() : null);
+    }
+
+    /** As {@link #read(Event, FieldKey)}, with what the reading thread prepared for the event (null: nothing). */
+    InterfaceId read(Event event, FieldKey key, PreparedEvents.Slot prepared) {
+        if (prepared != null && key == NetFields.NAME && prepared.deviceName != PreparedEvents.NO_NAME) {
+            return byNumber(prepared.deviceName);
+        }
         int length = event.copyBytes(key, scratch);
         if (length > MAX_NAME) {
             return lookup(event.getString(key).getBytes(StandardCharsets.UTF_8));
@@ -47,14 +74,31 @@ final class DeviceNames {
         }
     }
 
+    /** The device of a name the reading thread numbered: the same instance as reading the name here gives. */
+    private InterfaceId byNumber(int number) {
+        if (number >= byNumber.length) {
+            byNumber = Arrays.copyOf(byNumber, Math.max(number + 1, 2 * byNumber.length));
+        }
+        InterfaceId id = byNumber[number];
+        if (id == null) {
+            id = lookup(numbering.name(number));
+            byNumber[number] = id;
+        }
+        return id;
+    }
+
+    private boolean sameName(byte[] known, int length) {
+        return same(known, scratch, length);
+    }
+
     /** Compares in place: names are a few bytes, and the launcher's C1 compiler calls Arrays.equals through
      *  several range checks and a mismatch search that cost more than the loop. */
-    private boolean sameName(byte[] known, int length) {
+    static boolean same(byte[] known, byte[] bytes, int length) {
         if (known.length != length) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            if (known[i] != scratch[i]) {
+            if (known[i] != bytes[i]) {
                 return false;
             }
         }
@@ -101,7 +145,7 @@ final class DeviceNames {
         }
     }
 
-    private static int hash(byte[] bytes, int length) {
+    static int hash(byte[] bytes, int length) {
         int h = 0;
         for (int i = 0; i < length; i++) {
             h = 31 * h + bytes[i];

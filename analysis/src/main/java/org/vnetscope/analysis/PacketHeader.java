@@ -69,7 +69,7 @@ final class PacketHeader {
 
     /** The reader of the stream read, whose reading thread may have read the current header. */
     private TraceReader reader;
-    /** Whether that reading thread reads headers ahead ({@link Ahead}). */
+    /** Whether that reading thread reads headers ahead ({@link PreparedEvents}). */
     private boolean readAhead;
 
     /** The events whose header is read: those of the names that carry one, and transmits, which have none. */
@@ -84,11 +84,11 @@ final class PacketHeader {
 
     /**
      * Prepares to read the headers of the stream's events of {@link #EVENT_NAMES} ({@link #take}): where its
-     * reading thread reads headers ahead ({@link Ahead}), to take what it read of those it read.
+     * reading thread reads headers ahead ({@link PreparedEvents}), to take what it read of those it read.
      */
     void readFrom(EventStream stream) {
         reader = stream.reader();
-        readAhead = reader.preparation() instanceof Ahead;
+        readAhead = reader.preparation() instanceof PreparedEvents;
     }
 
     /** The header of an event of {@link #EVENT_NAMES} of the stream given to {@link #readFrom}, as it comes. */
@@ -101,41 +101,11 @@ final class PacketHeader {
     }
 
     private void readOrCopy(Event event) {
-        PacketHeader ahead = (PacketHeader) reader.prepared();
-        if (ahead != null) {
-            copyRead(ahead);
+        Object prepared = reader.prepared();
+        if (prepared != null) {
+            copyRead(((PreparedEvents.Slot) prepared).header);
         } else {
             read(event);
-        }
-    }
-
-    /**
-     * What a reading thread does for the analyses on each event (see {@link TraceReader#readingAhead(
-     * TraceReader.Preparation)}): reads the header of an event of {@link #EVENT_NAMES} into a header of the event's
-     * own, which {@link #copyRead} takes over as it is handled. The header depends on the event alone, so it is the
-     * one the analyses' thread would read.
-     */
-    static final class Ahead implements TraceReader.Preparation<PacketHeader> {
-        /** By event class index: whether it is one of {@link #EVENT_NAMES}; 0 not known yet, 1 yes, 2 no. */
-        private byte[] carries = new byte[64];
-
-        @Override
-        public PacketHeader newSlot() {
-            return new PacketHeader();
-        }
-
-        @Override
-        public void prepare(Event event, PacketHeader slot) {
-            int index = event.classIndex();
-            if (index >= carries.length) {
-                carries = java.util.Arrays.copyOf(carries, Math.max(index + 1, 2 * carries.length));
-            }
-            if (carries[index] == 0) {
-                carries[index] = (byte) (EVENT_NAMES.contains(event.name()) ? 1 : 2);
-            }
-            if (carries[index] == 1) {
-                slot.read(event);
-            }
         }
     }
 

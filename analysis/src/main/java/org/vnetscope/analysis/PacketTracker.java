@@ -310,6 +310,7 @@ final class PacketTracker {
      */
     void subscribe(EventStream stream, StreamAnalysis streams) {
         header.readFrom(stream);
+        names.readFrom(stream);
         PacketHeader header = this.header;
         stream.onEvent(NetFields.NET_DEV_QUEUE, event -> {
             header.take(event);

@@ -5,11 +5,12 @@ import org.vnetscope.ctf.TraceReader;
 /**
  * A trace read for the analyses on a thread of its own ({@link TraceReader#readingAhead(TraceReader.Preparation)}):
  * that thread decodes and merges the records and, when it has time to spare, reads packet events' network headers
- * as {@link NetworkAnalysis} would ({@link PacketHeader.Ahead}), while the analyses run on the caller's thread over
- * the same events in the same order. What they compute is what one thread computes, byte for byte: the events and
- * their values are the reader's own, and a header is a function of its event alone, taken over field by field as
- * reading it would have left it ({@link PacketHeader#copyRead}). Of a pass over lab-large, reading and decoding are
- * about a third and the headers a tenth, so the headers are the share that the reading thread can take on.
+ * and numbers their device names as {@link NetworkAnalysis} would ({@link PreparedEvents}), while the analyses run on
+ * the caller's thread over the same events in the same order. What they compute is what one thread computes, byte
+ * for byte: the events and their values are the reader's own, a header is a function of its event alone, taken over
+ * field by field as reading it would have left it ({@link PacketHeader#copyRead}), and a numbered name gives the
+ * device that reading the name gives ({@link DeviceNames}). Those are the shares of a pass that the reading thread
+ * can take on.
  */
 public final class ReadingAhead {
 
@@ -29,6 +30,6 @@ public final class ReadingAhead {
 
     /** The reader, read ahead with the headers (itself when it cannot read ahead). Call before reading it. */
     public static TraceReader of(TraceReader reader) {
-        return reader.readingAhead(new PacketHeader.Ahead());
+        return reader.readingAhead(new PreparedEvents());
     }
 }

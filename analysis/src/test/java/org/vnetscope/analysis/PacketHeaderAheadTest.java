@@ -14,7 +14,7 @@ import org.vnetscope.ctf.Event;
 import org.vnetscope.ctf.TraceReader;
 
 /**
- * A header read on the reading thread ({@link PacketHeader.Ahead}) and taken over by {@link PacketHeader#copyRead}
+ * A header read on the reading thread ({@link PreparedEvents}) and taken over by {@link PacketHeader#copyRead}
  * leaves the analyses' header exactly as reading it there would: every field, whatever an earlier event or
  * {@link PacketHeader#readDetails} left in it, on IPv4 and IPv6 traffic of TCP, UDP, ICMP and other frames. So does
  * reading it as a group of fields rather than field by field.
@@ -69,8 +69,9 @@ class PacketHeaderAheadTest {
         for (Field field : FIELDS) {
             field.set(copied, field.get(here));
         }
-        PacketHeader.Ahead ahead = new PacketHeader.Ahead();
-        PacketHeader slot = ahead.newSlot();
+        PreparedEvents ahead = new PreparedEvents();
+        PreparedEvents.Slot prepared = ahead.newSlot();
+        PacketHeader slot = prepared.header;
         int kinds = 0;
         long events = 0;
         try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
@@ -80,7 +81,7 @@ class PacketHeaderAheadTest {
                     continue;
                 }
                 scramble(slot, random); // whatever an earlier event left in the slot
-                ahead.prepare(event, slot);
+                ahead.prepare(event, prepared);
                 here.read(event);
                 copied.copyRead(slot);
                 if (random.nextBoolean()) {
