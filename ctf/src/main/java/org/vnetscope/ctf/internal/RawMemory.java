@@ -13,18 +13,22 @@ import java.nio.MappedByteBuffer;
  *
  * <p>Every caller has checked the read against the window's length, as the buffer would have: a read past it would
  * not throw but read what lies there. The buffer whose address is used must stay reachable for as long as the address
- * is (the {@link DecodedRecord} holding both keeps it). Where {@code sun.misc.Unsafe} cannot be had, or the machine
- * is not little-endian, {@link #AVAILABLE} is false and callers read through the buffer.
+ * is (the {@link DecodedRecord} holding both keeps it). Where {@code sun.misc.Unsafe} cannot be had, the machine is
+ * not little-endian, or the JDK would print a warning at the first such read (JDK 24 and later, JEP 498), or the
+ * property {@code vnetscope.noRawMemory} is set, {@link #AVAILABLE} is false and callers read through the buffer.
  */
 final class RawMemory {
     static final boolean AVAILABLE;
+    /** The first JDK that warns on standard error when sun.misc.Unsafe's memory access methods are used. */
+    private static final int WARNING_FROM_JDK = 24;
     private static final sun.misc.Unsafe UNSAFE;
     private static final long ADDRESS_OFFSET;
 
     static {
         sun.misc.Unsafe unsafe = null;
         long addressOffset = -1;
-        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && !Boolean.getBoolean("vnetscope.noRawMemory")) {
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && Runtime.version().feature() < WARNING_FROM_JDK
+                && !Boolean.getBoolean("vnetscope.noRawMemory")) {
             try {
                 Field theUnsafe = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
                 theUnsafe.setAccessible(true);
