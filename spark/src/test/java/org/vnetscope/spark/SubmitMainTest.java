@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +118,54 @@ class SubmitMainTest {
         assertTable(output, "vm_matrix", matrix);
         assertThat(output.resolve("sync")).doesNotExist(); // one host: nothing to synchronize
         assertThat(output.resolve("streams/host=" + host)).isDirectory();
+    }
+
+    /**
+     * The tables as a notebook reads them: docs/examples/read_tables.py, with pandas (pyarrow) and DuckDB, finds
+     * in each table the rows of the document and in the interfaces its counts, host by host.
+     */
+    @Test
+    void pandasAndDuckDbReadTheDocumentsRows(@TempDir Path output) throws Exception {
+        // hidden with the other external tools (-Dvnetscope.oracles=none), so that CI sees the skip work
+        Assumptions.assumeTrue(!"none".equals(System.getProperty("vnetscope.oracles"))
+                        && python("-c", "import pandas, pyarrow, duckdb").exitCode() == 0,
+                "skipped: no python3 with pandas, pyarrow and duckdb (pip install pandas pyarrow duckdb)");
+        writeAndCompareDocument(SparkTests.REPO.resolve("samples/lab5/recordings/mh-uplink"), output);
+        String example = SparkTests.REPO.resolve("docs/examples/read_tables.py").toString();
+        SparkTests.Run checked = python(example, "--check", output.toString());
+        assertThat(checked.exitCode()).as(checked.err()).isZero();
+        assertThat(checked.out()).contains("every table has the document's rows")
+                .contains("hosta: 10 interfaces").contains("hostb: 10 interfaces");
+        // and it would tell: a host's rows gone from a table
+        try (var files = Files.walk(output.resolve("streams/host=hostb"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+        SparkTests.Run broken = python(example, "--check", output.toString());
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.err()).contains("mismatch: streams:");
+    }
+
+    private static SparkTests.Run python(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("python3"));
+        command.addAll(List.of(arguments));
+        Path errors = Files.createTempFile("python", ".err");
+        try {
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            } catch (IOException e) {
+                return new SparkTests.Run(-1, "", e.getMessage());
+            }
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new SparkTests.Run(-1, out, "python3 did not end in 120 s");
+            }
+            return new SparkTests.Run(process.exitValue(), out, Files.readString(errors));
+        } finally {
+            Files.deleteIfExists(errors);
+        }
     }
 
     @Test
