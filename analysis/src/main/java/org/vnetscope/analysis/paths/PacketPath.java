@@ -30,8 +30,8 @@ public record PacketPath(List<String> hops, long packets, long bytes, long deliv
             if (histogram.getTotalCount() == 0) {
                 return new Latency(0, 0, 0, 0, 0);
             }
-            return new Latency(histogram.getTotalCount(), histogram.getValueAtPercentile(50),
-                    histogram.getValueAtPercentile(90), histogram.getValueAtPercentile(99), histogram.getMaxValue());
+            long[] at = Percentiles.of(histogram, 50, 90, 99);
+            return new Latency(histogram.getTotalCount(), at[0], at[1], at[2], histogram.getMaxValue());
         }
     }
 
