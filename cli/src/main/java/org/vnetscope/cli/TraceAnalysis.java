@@ -19,6 +19,7 @@ import org.vnetscope.analysis.ReadingAhead;
 import org.vnetscope.analysis.cluster.TraceHosts;
 import org.vnetscope.analysis.sync.ClockSync;
 import org.vnetscope.ctf.EventStream;
+import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
 import org.vnetscope.document.AnalysisArguments;
 import org.vnetscope.document.AnalysisEngine;
@@ -85,6 +86,8 @@ final class TraceAnalysis extends AnalysisArguments {
                     .map(Path::toString).toList());
             return List.of(new HostAnalysis(hosts.get(0), label, run(reader, label)));
         }
+        // each host's traces opened again from what this reader parsed (their metadata, read once)
+        List<Trace> traces = reader.traces();
         reader.close();
         int hostThreads = Math.max(1, Math.min(hosts.size(), threads));
         // threads beyond one per host read the hosts' traces ahead
@@ -96,7 +99,8 @@ final class TraceAnalysis extends AnalysisArguments {
             for (TraceHosts.Host host : hosts) {
                 String label = HostAnalysis.label(host);
                 running.add(pool.submit(() -> {
-                    TraceReader hostReader = TraceReader.open(host.directories(), TraceReader.Warnings.IGNORE);
+                    TraceReader hostReader = TraceReader.openTraces(host.tracesAmong(traces),
+                            TraceReader.Warnings.IGNORE);
                     limit(hostReader);
                     return new HostAnalysis(host, label, NetworkAnalysis.analyze(readAheadIfWorth(hostReader, perHost),
                             label, options, null));

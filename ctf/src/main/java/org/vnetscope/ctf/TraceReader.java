@@ -48,6 +48,19 @@ public interface TraceReader extends Closeable {
     }
 
     /**
+     * Opens traces that a reader gave ({@link #traces()}, any of them, in any reader's order) as
+     * {@link #open(List, Warnings)} opens their directories, without parsing their metadata again: for reading a
+     * set of traces in groups (several hosts' traces, each host by itself) after a first reader of them all told
+     * the groups apart. Their stream files are opened anew; the warnings of their metadata were those of the first
+     * opening, and are not given again.
+     *
+     * @throws CtfException when a stream file cannot be read
+     */
+    static TraceReader openTraces(List<Trace> traces, Warnings warnings) {
+        return org.vnetscope.ctf.internal.Readers.openTraces(traces, warnings);
+    }
+
+    /**
      * The trace directories a path holds (itself, or those found in its sub-folders in name order), without
      * opening them.
      *

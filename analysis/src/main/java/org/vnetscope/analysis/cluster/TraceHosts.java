@@ -26,6 +26,20 @@ public final class TraceHosts {
         public Host {
             directories = List.copyOf(directories);
         }
+
+        /** This host's traces among those given (a reader's, which {@link #of} grouped), in its directories' order. */
+        public List<Trace> tracesAmong(List<Trace> traces) {
+            List<Trace> mine = new ArrayList<>(directories.size());
+            for (Path directory : directories) {
+                for (Trace trace : traces) {
+                    if (trace.directory().equals(directory)) {
+                        mine.add(trace);
+                        break;
+                    }
+                }
+            }
+            return mine;
+        }
     }
 
     private TraceHosts() {

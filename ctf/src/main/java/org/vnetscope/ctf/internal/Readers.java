@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,25 @@ public final class Readers {
             }
         }
         return open(commonParent(directories), directories, warnings, Readers::parseMetadata);
+    }
+
+    /** As {@link #open(List, TraceReader.Warnings)} the traces' directories, with the metadata they hold. */
+    public static TraceReader openTraces(List<Trace> traces, TraceReader.Warnings warnings) {
+        if (traces.isEmpty()) {
+            throw new IllegalArgumentException("no trace to open");
+        }
+        List<Path> directories = new ArrayList<>();
+        Map<Path, TraceClass> parsed = new HashMap<>();
+        for (Trace trace : traces) {
+            if (!directories.contains(trace.directory())) {
+                directories.add(trace.directory());
+                parsed.put(trace.directory().resolve(METADATA), trace.metadata());
+            }
+        }
+        return open(commonParent(directories), directories, warnings, (metadataFile, metadataWarnings) -> {
+            TraceClass metadata = parsed.get(metadataFile);
+            return metadata != null ? metadata : parseMetadata(metadataFile, metadataWarnings);
+        });
     }
 
     /**

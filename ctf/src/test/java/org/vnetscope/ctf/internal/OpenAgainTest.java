@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vnetscope.ctf.Trace;
 import org.vnetscope.ctf.TraceReader;
 
 /**
@@ -59,6 +62,40 @@ class OpenAgainTest {
             }
             assertThat(opened.next()).isTrue();
             assertThatThrownBy(opened::openAgain).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    /**
+     * Traces a reader gave, opened again in groups ({@link TraceReader#openTraces}), yield what opening their
+     * directories yields, with the metadata parsed by the first reader (the same instances, not parsed again).
+     */
+    @Test
+    void tracesOpenedFromAnotherReaderGiveWhatOpeningTheirDirectoriesGives() {
+        Path repo = ReadAheadTest.REPO;
+        List<Path> directories = List.of(repo.resolve("samples/lab5/recordings/mh-uplink/hosta/trace/kernel"),
+                repo.resolve("samples/lab5/recordings/mh-uplink/hostb/trace/kernel"),
+                repo.resolve("samples/lab2/ipv6/trace/kernel"));
+        List<Trace> traces;
+        try (TraceReader all = TraceReader.open(directories, TraceReader.Warnings.IGNORE)) {
+            traces = all.traces();
+        }
+        assertThat(traces).hasSize(3);
+        List<List<Trace>> groups = List.of(List.of(traces.get(0)), List.of(traces.get(2)),
+                List.of(traces.get(1), traces.get(0)), traces);
+        for (List<Trace> group : groups) {
+            List<Path> groupDirectories = new ArrayList<>();
+            group.forEach(trace -> groupDirectories.add(trace.directory()));
+            List<String> fresh;
+            try (TraceReader reader = TraceReader.open(groupDirectories, TraceReader.Warnings.IGNORE)) {
+                fresh = ReadAheadTest.records(reader);
+            }
+            try (TraceReader reader = TraceReader.openTraces(group, TraceReader.Warnings.IGNORE)) {
+                for (int i = 0; i < group.size(); i++) {
+                    assertThat(reader.traces().get(i).metadata()).as("not parsed again")
+                            .isSameAs(group.get(i).metadata());
+                }
+                assertThat(ReadAheadTest.records(reader)).as("%s", groupDirectories).isEqualTo(fresh);
+            }
         }
     }
 }

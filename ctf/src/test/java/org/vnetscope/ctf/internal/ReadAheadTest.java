@@ -34,7 +34,7 @@ import org.vnetscope.ctf.meta.TraceClass;
  * the same error after the same records; it stops its thread when closed early.
  */
 class ReadAheadTest {
-    private static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
+    static final Path REPO = Path.of(System.getProperty("vnetscope.repo", ".."));
     private static final TraceClass METADATA = lttng(0, 0, 1_000_000_000L, valueEvent(1), valueEvent(2));
 
     @TempDir
