@@ -186,7 +186,7 @@ public class AnalysisArguments {
             if (hosts.size() == 1) {
                 bounds = range(reader);
             } else {
-                try (TraceReader hostReader = TraceReader.open(hosts.get(i).directories(),
+                try (TraceReader hostReader = TraceReader.openTraces(hosts.get(i).tracesAmong(reader.traces()),
                         TraceReader.Warnings.IGNORE)) {
                     bounds = range(hostReader);
                 }
