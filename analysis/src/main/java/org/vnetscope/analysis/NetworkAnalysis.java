@@ -95,6 +95,10 @@ public final class NetworkAnalysis {
         return this;
     }
 
+    /** The note of a report that read no event. */
+    public static final String NO_EVENTS_NOTE = "no event was read (the trace is empty, or has none in the time range"
+            + " given): every figure is empty, and the start and end are given as 0";
+
     /** How many events the analyses take between two calls of a checkpoint given to {@code analyze}. */
     public static final int CHECKPOINT_EVENTS = 1 << 16;
 
@@ -205,6 +209,10 @@ public final class NetworkAnalysis {
         List<PacketPath> pathList = paths.result(identities::resolve, pathLabels, latencies);
         ChainStats chains = tracker.stats();
         List<String> notes = new ArrayList<>();
+        if (startNs == Long.MAX_VALUE) {
+            // the document's start and end stay integers (0) for scripts; the note says why they are
+            notes.add(NO_EVENTS_NOTE);
+        }
         if (!lost.isEmpty()) {
             notes.add(lostNote(lost, chains));
         }

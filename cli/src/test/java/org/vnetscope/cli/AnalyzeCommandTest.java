@@ -18,6 +18,7 @@ import org.vnetscope.analysis.DeviceKind;
 import org.vnetscope.analysis.DropReport;
 import org.vnetscope.analysis.InterfaceReport;
 import org.vnetscope.analysis.LostRange;
+import org.vnetscope.analysis.NetworkAnalysis;
 import org.vnetscope.analysis.OffloadReport;
 import org.vnetscope.analysis.StreamReport;
 import org.vnetscope.analysis.TimelineBin;
@@ -248,6 +249,13 @@ class AnalyzeCommandTest {
         assertThat(window.get("start_ns").asLong()).isEqualTo(first).isGreaterThanOrEqualTo(1_795_647_405_000_000_000L);
         assertThat(window.get("end_ns").asLong()).isEqualTo(last).isLessThanOrEqualTo(1_795_647_406_500_000_000L);
         assertThat(txPackets(window)).isPositive().isLessThan(txPackets(whole));
+        assertThat(window.get("notes").toString()).doesNotContain("no event was read");
+        // a range the trace does not reach: empty figures, and a note saying why start and end are 0
+        JsonNode none = analyzeSample("--begin", "1700000000", "--end", "1700000001");
+        assertThat(none.get("start_ns").asLong()).isZero();
+        assertThat(none.get("end_ns").asLong()).isZero();
+        assertThat(txPackets(none)).isZero();
+        assertThat(none.get("notes").get(0).asText()).isEqualTo(NetworkAnalysis.NO_EVENTS_NOTE);
     }
 
     @Test
