@@ -16,7 +16,7 @@ import org.vnetscope.ctf.TraceReader;
 final class DeviceNames {
 
     /** IFNAMSIZ is 16; a longer field is not a device name but is still read whole. */
-    private static final int MAX_NAME = 64;
+    static final int MAX_NAME = 64;
 
     private final InterfaceIdentities identities;
     private final byte[] scratch = new byte[MAX_NAME];
@@ -55,12 +55,9 @@ final class DeviceNames {
         if (prepared != null && key == NetFields.NAME && prepared.deviceName != PreparedEvents.NO_NAME) {
             return byNumber(prepared.deviceName);
         }
-        int length = event.copyBytes(key, scratch);
+        int length = nameBytes(event, key, scratch);
         if (length > MAX_NAME) {
             return lookup(event.getString(key).getBytes(StandardCharsets.UTF_8));
-        }
-        while (length > 0 && scratch[length - 1] == 0) {
-            length--; // a char array field is padded with NULs
         }
         int mask = keys.length - 1;
         for (int slot = hash(scratch, length) & mask; ; slot = (slot + 1) & mask) {
@@ -72,6 +69,22 @@ final class DeviceNames {
                 return ids[slot];
             }
         }
+    }
+
+    /**
+     * Copies the device name an event's field holds into {@code into} (of {@link #MAX_NAME} bytes), without the NULs
+     * that pad a char array; returns its length, or more than {@link #MAX_NAME} when it did not fit (then nothing
+     * useful was copied).
+     */
+    static int nameBytes(Event event, FieldKey key, byte[] into) {
+        int length = event.copyBytes(key, into);
+        if (length > MAX_NAME) {
+            return length;
+        }
+        while (length > 0 && into[length - 1] == 0) {
+            length--;
+        }
+        return length;
     }
 
     /** The device of a name the reading thread numbered: the same instance as reading the name here gives. */

@@ -22,7 +22,6 @@ final class PreparedEvents implements TraceReader.Preparation<PreparedEvents.Slo
      * holding the event was handed over).
      */
     private static final int CAPACITY = 1 << 14;
-    private static final int MAX_NAME = 64;
 
     /** What was worked out for one event. */
     static final class Slot {
@@ -38,7 +37,7 @@ final class PreparedEvents implements TraceReader.Preparation<PreparedEvents.Slo
     private int count;
     /** Open addressing over the names' numbers plus one (0 free), twice as many places as names. */
     private final int[] places = new int[2 * CAPACITY];
-    private final byte[] scratch = new byte[MAX_NAME];
+    private final byte[] scratch = new byte[DeviceNames.MAX_NAME];
 
     @Override
     public Slot newSlot() {
@@ -68,12 +67,9 @@ final class PreparedEvents implements TraceReader.Preparation<PreparedEvents.Slo
     }
 
     private int number(Event event) {
-        int length = event.copyBytes(NetFields.NAME, scratch);
-        if (length > MAX_NAME) {
+        int length = DeviceNames.nameBytes(event, NetFields.NAME, scratch);
+        if (length > DeviceNames.MAX_NAME) {
             return NO_NAME;
-        }
-        while (length > 0 && scratch[length - 1] == 0) {
-            length--; // a char array field is padded with NULs
         }
         int mask = places.length - 1;
         for (int place = DeviceNames.hash(scratch, length) & mask; ; place = (place + 1) & mask) {

@@ -31,8 +31,6 @@ class DecodedRecord {
     /** The window's address for {@link RawMemory}'s reads (0 where reads go through the buffers). */
     long address;
     long windowLength;
-    /** Whether the reads below go by address rather than through the buffers. */
-    private static final boolean RAW = RawMemory.AVAILABLE;
 
     /** {@link StreamDecoder#EVENT} or {@link StreamDecoder#DISCARD}. */
     int kind;
@@ -51,31 +49,31 @@ class DecodedRecord {
     // Reads of the window at a byte index the caller checked against windowLength, as the buffers would have.
 
     final byte byteAt(int index) {
-        return RAW ? RawMemory.getByte(address + index) : le.get(index);
+        return RawMemory.AVAILABLE ? RawMemory.getByte(address + index) : le.get(index);
     }
 
     final short shortLe(int index) {
-        return RAW ? RawMemory.getShort(address + index) : le.getShort(index);
+        return RawMemory.AVAILABLE ? RawMemory.getShort(address + index) : le.getShort(index);
     }
 
     final int intLe(int index) {
-        return RAW ? RawMemory.getInt(address + index) : le.getInt(index);
+        return RawMemory.AVAILABLE ? RawMemory.getInt(address + index) : le.getInt(index);
     }
 
     final long longLe(int index) {
-        return RAW ? RawMemory.getLong(address + index) : le.getLong(index);
+        return RawMemory.AVAILABLE ? RawMemory.getLong(address + index) : le.getLong(index);
     }
 
     final short shortBe(int index) {
-        return RAW ? Short.reverseBytes(RawMemory.getShort(address + index)) : be.getShort(index);
+        return RawMemory.AVAILABLE ? Short.reverseBytes(RawMemory.getShort(address + index)) : be.getShort(index);
     }
 
     final int intBe(int index) {
-        return RAW ? Integer.reverseBytes(RawMemory.getInt(address + index)) : be.getInt(index);
+        return RawMemory.AVAILABLE ? Integer.reverseBytes(RawMemory.getInt(address + index)) : be.getInt(index);
     }
 
     final long longBe(int index) {
-        return RAW ? Long.reverseBytes(RawMemory.getLong(address + index)) : be.getLong(index);
+        return RawMemory.AVAILABLE ? Long.reverseBytes(RawMemory.getLong(address + index)) : be.getLong(index);
     }
 
     /**

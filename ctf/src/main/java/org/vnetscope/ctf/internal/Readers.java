@@ -70,10 +70,9 @@ public final class Readers {
                 parsed.put(trace.directory().resolve(METADATA), trace.metadata());
             }
         }
-        return open(commonParent(directories), directories, warnings, (metadataFile, metadataWarnings) -> {
-            TraceClass metadata = parsed.get(metadataFile);
-            return metadata != null ? metadata : parseMetadata(metadataFile, metadataWarnings);
-        });
+        // the directories' metadata files are those the traces were read from: every one is in the map
+        return open(commonParent(directories), directories, warnings,
+                (metadataFile, unused) -> parsed.get(metadataFile));
     }
 
     /**
