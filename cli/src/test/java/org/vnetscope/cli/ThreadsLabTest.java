@@ -74,6 +74,29 @@ class ThreadsLabTest {
         assertTwoThreadsGiveTheDocumentOfOne(REPO.resolve(trace));
     }
 
+    /**
+     * The trace handed between the analyses' thread and the reading thread every few batches (the reader's pace set
+     * to alternate, as an adaptive pace may on a machine whose two cores share no cache): the same document.
+     */
+    @ParameterizedTest
+    @MethodSource("repositoryTraces")
+    void aRepositoryTraceGivesTheSameDocumentWhicheverThreadReadsEachPart(Path trace) {
+        byte[] one = analyze("1", REPO.resolve(trace));
+        String property = "vnetscope.readAhead";
+        String before = System.getProperty(property);
+        System.setProperty(property, "alternate");
+        try {
+            assertThat(analyze("2", REPO.resolve(trace))).as("analyze --threads 2 %s, alternating", trace)
+                    .isEqualTo(one);
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"bridge-basic", "bridge-basic-fdb", "vlan-drops", "migration", "migration-fdb",
             "tap-vms", "ovs"})

@@ -26,6 +26,12 @@ import org.vnetscope.ctf.TraceReader;
  * caller finds unprepared it works out itself, so the work moves to whichever thread has time for it. The reader's
  * warnings come from the reading thread; an error of the reader reaches the caller after the records before it, as
  * it would have reading alone.
+ *
+ * <p>The source also goes back to the caller's thread and over again, at batch boundaries, as a {@link ReadAheadPace}
+ * decides from the pace of each way: between cores that share no cache, handing every record's values over can cost
+ * more than it saves. To take the source back, the caller asks the reading thread to wait after the batch it fills,
+ * takes the batches before it, then reads the source itself; to hand it over again, it wakes the reading thread,
+ * which goes on from the caller's last record. Records read on the caller's thread are not prepared.
  */
 final class ReadAhead implements TraceReader {
 
@@ -57,6 +63,8 @@ final class ReadAhead implements TraceReader {
         boolean last;
         /** What the reader threw after this batch's records. */
         Throwable failure;
+        /** The reading thread waits after this batch, until the caller hands the source back. */
+        boolean pausedAfter;
 
         Batch() {
             for (int i = 0; i < BATCH; i++) {
@@ -75,48 +83,36 @@ final class ReadAhead implements TraceReader {
     }
 
     private final MergingReader source;
-    @SuppressWarnings("rawtypes")
-    private final Preparation preparation;
+    private final Preparation<?> preparation;
     private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
-    private final PacketCopies[] packetCopies;
-    /** The slots of every decoder's largest event frame of each scope: the size of the frames records trade. */
-    private final int[] eventSlots = new int[DecodedRecord.SCOPES];
+    private final Filler filler;
+    private final ReadAheadPace pace;
     private final EventView view = new EventView();
+    /** Records are read on the caller's thread, from the source itself: the reading thread waits. */
+    private boolean direct;
+    /** Asked the reading thread to wait after the batch it fills: the caller reads on its own after that batch. */
+    private boolean pauseAsked;
     private Thread reading;
-    private volatile boolean closed;
-    private volatile long bytesRead;
-    private volatile PassedOver passedOver = PassedOver.NONE;
+    private boolean started;
     private final long totalBytes;
     private Batch batch;
     private int index;
+    /** The current batch's size, read once: the batch object may share a cache line with the one being filled. */
+    private int batchSize;
     private Record current;
     private boolean ended;
 
     ReadAhead(MergingReader source, Preparation<?> preparation) {
+        this(source, preparation, ReadAheadPace.fromProperty());
+    }
+
+    ReadAhead(MergingReader source, Preparation<?> preparation, ReadAheadPace pace) {
+        this.pace = pace;
         this.source = source;
         this.preparation = preparation;
         this.totalBytes = source.totalBytes(); // asked here, as the reading thread will use the decoders
-        this.packetCopies = new PacketCopies[source.decoders.length];
-        for (int i = 0; i < packetCopies.length; i++) {
-            packetCopies[i] = new PacketCopies();
-        }
-        for (StreamDecoder decoder : source.decoders) {
-            for (int scope = 0; scope < eventSlots.length; scope++) {
-                if (scope != HEADER && scope != PACKET_CONTEXT && decoder.values[scope] != null) {
-                    eventSlots[scope] = Math.max(eventSlots[scope], decoder.values[scope].length);
-                }
-            }
-        }
-        // frames go round between decoders (of several traces, whose layouts differ): every one of the largest size
-        for (StreamDecoder decoder : source.decoders) {
-            for (int scope = 0; scope < eventSlots.length; scope++) {
-                if (eventSlots[scope] > 0 && decoder.values[scope].length < eventSlots[scope]) {
-                    decoder.values[scope] = new long[eventSlots[scope]];
-                    decoder.aux[scope] = new long[eventSlots[scope]];
-                }
-            }
-        }
+        this.filler = new Filler(source, preparation, filled, free);
         for (int i = 0; i < BATCHES; i++) {
             free.add(new Batch());
         }
@@ -134,7 +130,7 @@ final class ReadAhead implements TraceReader {
 
     @Override
     public void limitTo(long beginNs, long endNs) {
-        if (reading != null) {
+        if (started) {
             throw new IllegalStateException("limitTo must come before the first next()");
         }
         source.limitTo(beginNs, endNs);
@@ -147,7 +143,7 @@ final class ReadAhead implements TraceReader {
 
     @Override
     public boolean passOver(Predicate<String> wanted) {
-        if (reading != null) {
+        if (started) {
             throw new IllegalStateException("passOver must come before the first next()");
         }
         return source.passOver(wanted);
@@ -156,7 +152,7 @@ final class ReadAhead implements TraceReader {
     /** As far as the reading thread got at its last batch; exact once the last batch was taken. */
     @Override
     public PassedOver passedOver() {
-        return passedOver;
+        return direct ? source.passedOver() : filler.passedOver;
     }
 
     @Override
@@ -167,15 +163,30 @@ final class ReadAhead implements TraceReader {
     /** As far as the reading thread got at its last batch: a little ahead of the caller. */
     @Override
     public long bytesRead() {
-        return bytesRead;
+        return direct ? source.bytesRead() : filler.bytesRead;
     }
 
     @Override
     public boolean next() {
-        if (reading == null) {
-            start();
+        if (!started) {
+            started = true;
+            if (pace.startsAhead()) {
+                start();
+            } else {
+                // the reading thread starts at the first change of mode
+                direct = true;
+                pace.modeStarted();
+            }
         }
-        if (batch != null && ++index < batch.size) {
+        if (direct) {
+            if (ended) {
+                return false;
+            }
+            if (pace.taken(1, false)) {
+                return nextDirect();
+            }
+            resume();
+        } else if (batch != null && ++index < batchSize) {
             current = batch.records[index];
             setView();
             return true;
@@ -187,16 +198,53 @@ final class ReadAhead implements TraceReader {
             if (batch.failure != null || batch.last) {
                 return end(batch);
             }
+            boolean paused = batch.pausedAfter;
             free.add(batch); // never full: there are only BATCHES batches
+            batch = null;
+            if (paused) {
+                // the reading thread waits and no batch is left: the source is the caller's from here on
+                direct = true;
+                pauseAsked = false;
+                current = null;
+                pace.modeStarted();
+                return nextDirect();
+            }
         }
         batch = take();
         index = 0;
-        if (batch.size == 0) {
+        batchSize = batch.size;
+        if (!pace.taken(batchSize, true) && !pauseAsked) {
+            pauseAsked = true;
+            filler.pauseAsked = true;
+        }
+        if (batchSize == 0) {
             return end(batch);
         }
         current = batch.records[0];
         setView();
         return true;
+    }
+
+    private boolean nextDirect() {
+        if (source.next()) {
+            return true;
+        }
+        ended = true;
+        return false;
+    }
+
+    /** Hands the source back to the reading thread, the caller being past its current record. */
+    private void resume() {
+        direct = false;
+        filler.bytesRead = source.bytesRead();
+        filler.passedOver = source.passedOver();
+        filler.pauseAsked = false;
+        if (reading == null) {
+            start();
+        } else {
+            filler.resume.add(Boolean.TRUE); // never full: the reading thread took the last one before it waited
+        }
+        pace.modeStarted();
     }
 
     private void setView() {
@@ -239,17 +287,23 @@ final class ReadAhead implements TraceReader {
 
     @Override
     public Event event() {
+        if (direct) {
+            return ended ? null : source.event();
+        }
         return current != null && current.kind == StreamDecoder.EVENT ? view : null;
     }
 
     @Override
     public Discard discard() {
+        if (direct) {
+            return ended ? null : source.discard();
+        }
         return current != null && current.kind == StreamDecoder.DISCARD ? current.discard : null;
     }
 
     @Override
     public void close() {
-        closed = true;
+        filler.closed = true;
         Thread thread = reading;
         if (thread != null) {
             thread.interrupt();
@@ -264,117 +318,180 @@ final class ReadAhead implements TraceReader {
     }
 
     private void start() {
-        reading = new Thread(this::readAll, "vnetscope-read-ahead");
+        reading = new Thread(filler::readAll, "vnetscope-read-ahead");
         reading.setDaemon(true);
         reading.start();
     }
 
-    /** The reading thread: fills batches until the reader ends, fails, or the caller closes. */
-    private void readAll() {
-        Batch filling = null;
-        try {
-            while (!closed) {
-                filling = free.take();
-                filling.size = 0;
-                // the preparation only while the caller is behind: what is not prepared the caller works out itself,
-                // so the two threads share that work as their pace allows. One filled batch waiting is the usual
-                // pipeline (the caller is in the batch before it), two mean the caller is the slower (on lab-large,
-                // preparing on one already left the reading thread the slower by a tenth: bench/README.md)
-                boolean prepare = preparation != null && filled.size() >= PREPARE_BEHIND;
-                boolean more = true;
-                while (filling.size < BATCH && (more = source.next())) {
-                    keep(filling.records[filling.size], prepare);
-                    filling.size++;
-                }
-                filling.last = !more;
-                bytesRead = source.bytesRead();
-                passedOver = source.passedOver();
-                filled.add(filling);
-                filling = null;
-                if (!more) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            // closed by the caller
-        } catch (RuntimeException | Error e) {
-            if (filling != null && !closed) {
-                // the records before the failure, then the failure, as reading alone would have shown them
-                filling.failure = e;
-                filled.add(filling);
-            }
-        }
-    }
-
     /**
-     * Makes the record the reader's current one: its event frames are traded for the decoder's, which hold the
-     * record's values; its packet frames point to copies of the decoder's, made once per packet.
+     * The reading thread's side: its state lies in an object of its own, apart from the caller's, which the caller
+     * writes at every record. On the same cache line, each record's write by one thread and read by the other sends
+     * the line from one core to the other and back; between cores that share no cache (on a virtual machine, often),
+     * that round trip stalls both threads.
      */
-    private void keep(Record record, boolean prepare) {
-        StreamDecoder decoder = source.current();
-        record.trace = decoder.trace;
-        record.streamClass = decoder.streamClass;
-        record.event = decoder.event;
-        record.le = decoder.le;
-        record.address = decoder.address;
-        record.be = decoder.be;
-        record.windowLength = decoder.windowLength;
-        record.kind = decoder.kind;
-        record.cycles = decoder.cycles;
-        record.timestampNs = decoder.timestampNs;
-        record.discard = decoder.discard;
-        record.file = decoder.file;
-        record.prepared = false;
-        if (decoder.kind != StreamDecoder.EVENT) {
-            return;
-        }
-        if (prepare) {
-            // while the decoder's frames are its own: the reader's view reads through them
-            if (record.slot == null) {
-                record.slot = preparation.newSlot();
+    private static final class Filler {
+        private final MergingReader source;
+        @SuppressWarnings("rawtypes")
+        private final Preparation preparation;
+        private final BlockingQueue<Batch> filled;
+        private final BlockingQueue<Batch> free;
+        private final PacketCopies[] packetCopies;
+        /** The slots of every decoder's largest event frame of each scope: the size of the frames records trade. */
+        private final int[] eventSlots = new int[DecodedRecord.SCOPES];
+        volatile boolean closed;
+        /** The caller asks the reading thread to wait after the batch it fills. */
+        volatile boolean pauseAsked;
+        /** Where the caller hands the source back after reading on its own. */
+        final BlockingQueue<Boolean> resume = new ArrayBlockingQueue<>(1);
+        volatile long bytesRead;
+        volatile PassedOver passedOver = PassedOver.NONE;
+
+        Filler(MergingReader source, Preparation<?> preparation, BlockingQueue<Batch> filled,
+                BlockingQueue<Batch> free) {
+            this.source = source;
+            this.preparation = preparation;
+            this.filled = filled;
+            this.free = free;
+            this.packetCopies = new PacketCopies[source.decoders.length];
+            for (int i = 0; i < packetCopies.length; i++) {
+                packetCopies[i] = new PacketCopies();
             }
-            prepare(source.event(), record.slot);
-            record.prepared = true;
-        }
-        System.arraycopy(decoder.scopeStart, 0, record.scopeStart, 0, DecodedRecord.SCOPES);
-        long[][] filled = decoder.values;
-        long[][] filledAux = decoder.aux;
-        long[][] empty = record.values;
-        long[][] emptyAux = record.aux;
-        if (empty[PAYLOAD] == null) {
-            // a record's first event: event frames of its own, large enough for any decoder's, to trade
-            for (int scope = 0; scope < eventSlots.length; scope++) {
-                if (eventSlots[scope] > 0) {
-                    empty[scope] = new long[eventSlots[scope]];
-                    emptyAux[scope] = new long[eventSlots[scope]];
+            for (StreamDecoder decoder : source.decoders) {
+                for (int scope = 0; scope < eventSlots.length; scope++) {
+                    if (scope != HEADER && scope != PACKET_CONTEXT && decoder.values[scope] != null) {
+                        eventSlots[scope] = Math.max(eventSlots[scope], decoder.values[scope].length);
+                    }
+                }
+            }
+            // frames go round between decoders (of several traces, whose layouts differ): every one of the largest
+            for (StreamDecoder decoder : source.decoders) {
+                for (int scope = 0; scope < eventSlots.length; scope++) {
+                    if (eventSlots[scope] > 0 && decoder.values[scope].length < eventSlots[scope]) {
+                        decoder.values[scope] = new long[eventSlots[scope]];
+                        decoder.aux[scope] = new long[eventSlots[scope]];
+                    }
                 }
             }
         }
-        // the decoder goes on with its own packet frames in the record's event frames
-        empty[HEADER] = filled[HEADER];
-        empty[PACKET_CONTEXT] = filled[PACKET_CONTEXT];
-        emptyAux[HEADER] = filledAux[HEADER];
-        emptyAux[PACKET_CONTEXT] = filledAux[PACKET_CONTEXT];
-        decoder.values = empty;
-        decoder.aux = emptyAux;
-        PacketCopies copies = packetCopies[source.currentStream()];
-        if (copies.copiedAt != decoder.packetFramesWritten) {
-            copies.copiedAt = decoder.packetFramesWritten;
-            copies.headerValues = filled[HEADER].clone();
-            copies.headerAux = filledAux[HEADER].clone();
-            copies.contextValues = filled[PACKET_CONTEXT].clone();
-            copies.contextAux = filledAux[PACKET_CONTEXT].clone();
-        }
-        filled[HEADER] = copies.headerValues;
-        filled[PACKET_CONTEXT] = copies.contextValues;
-        filledAux[HEADER] = copies.headerAux;
-        filledAux[PACKET_CONTEXT] = copies.contextAux;
-        record.values = filled;
-        record.aux = filledAux;
-    }
 
-    @SuppressWarnings("unchecked")
-    private void prepare(Event event, Object slot) {
-        preparation.prepare(event, slot);
+        /** The reading thread: fills batches until the reader ends, fails, or the caller closes. */
+        private void readAll() {
+            Batch filling = null;
+            // counted here and written once per batch: the batch the caller reads may lie beside this one
+            int size = 0;
+            try {
+                while (!closed) {
+                    filling = free.take();
+                    // the preparation only while the caller is behind: what is not prepared the caller works out
+                    // itself, so the two threads share that work as their pace allows. One filled batch waiting is
+                    // the usual pipeline (the caller is in the batch before it), two mean the caller is the slower
+                    // (on lab-large, preparing on one already left the reading thread the slower by a tenth:
+                    // bench/README.md)
+                    boolean prepare = preparation != null && filled.size() >= PREPARE_BEHIND;
+                    boolean more = true;
+                    size = 0;
+                    Record[] records = filling.records;
+                    while (size < BATCH && (more = source.next())) {
+                        keep(records[size], prepare);
+                        size++;
+                    }
+                    filling.size = size;
+                    filling.last = !more;
+                    boolean pause = more && pauseAsked;
+                    filling.pausedAfter = pause;
+                    bytesRead = source.bytesRead();
+                    passedOver = source.passedOver();
+                    filled.add(filling);
+                    filling = null;
+                    if (!more) {
+                        return;
+                    }
+                    if (pause) {
+                        resume.take(); // the source is the caller's until then
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closed by the caller
+            } catch (RuntimeException | Error e) {
+                if (filling != null && !closed) {
+                    // the records before the failure, then the failure, as reading alone would have shown them
+                    filling.size = size;
+                    filling.failure = e;
+                    filled.add(filling);
+                }
+            }
+        }
+
+        /**
+         * Makes the record the reader's current one: its event frames are traded for the decoder's, which hold the
+         * record's values; its packet frames point to copies of the decoder's, made once per packet.
+         */
+        private void keep(Record record, boolean prepare) {
+            StreamDecoder decoder = source.current();
+            record.trace = decoder.trace;
+            record.streamClass = decoder.streamClass;
+            record.event = decoder.event;
+            record.le = decoder.le;
+            record.address = decoder.address;
+            record.be = decoder.be;
+            record.windowLength = decoder.windowLength;
+            record.kind = decoder.kind;
+            record.cycles = decoder.cycles;
+            record.timestampNs = decoder.timestampNs;
+            record.discard = decoder.discard;
+            record.file = decoder.file;
+            record.prepared = false;
+            if (decoder.kind != StreamDecoder.EVENT) {
+                return;
+            }
+            if (prepare) {
+                // while the decoder's frames are its own: the reader's view reads through them
+                if (record.slot == null) {
+                    record.slot = preparation.newSlot();
+                }
+                prepare(source.event(), record.slot);
+                record.prepared = true;
+            }
+            System.arraycopy(decoder.scopeStart, 0, record.scopeStart, 0, DecodedRecord.SCOPES);
+            long[][] filled = decoder.values;
+            long[][] filledAux = decoder.aux;
+            long[][] empty = record.values;
+            long[][] emptyAux = record.aux;
+            if (empty[PAYLOAD] == null) {
+                // a record's first event: event frames of its own, large enough for any decoder's, to trade
+                for (int scope = 0; scope < eventSlots.length; scope++) {
+                    if (eventSlots[scope] > 0) {
+                        empty[scope] = new long[eventSlots[scope]];
+                        emptyAux[scope] = new long[eventSlots[scope]];
+                    }
+                }
+            }
+            // the decoder goes on with its own packet frames in the record's event frames
+            empty[HEADER] = filled[HEADER];
+            empty[PACKET_CONTEXT] = filled[PACKET_CONTEXT];
+            emptyAux[HEADER] = filledAux[HEADER];
+            emptyAux[PACKET_CONTEXT] = filledAux[PACKET_CONTEXT];
+            decoder.values = empty;
+            decoder.aux = emptyAux;
+            PacketCopies copies = packetCopies[source.currentStream()];
+            if (copies.copiedAt != decoder.packetFramesWritten) {
+                copies.copiedAt = decoder.packetFramesWritten;
+                copies.headerValues = filled[HEADER].clone();
+                copies.headerAux = filledAux[HEADER].clone();
+                copies.contextValues = filled[PACKET_CONTEXT].clone();
+                copies.contextAux = filledAux[PACKET_CONTEXT].clone();
+            }
+            filled[HEADER] = copies.headerValues;
+            filled[PACKET_CONTEXT] = copies.contextValues;
+            filledAux[HEADER] = copies.headerAux;
+            filledAux[PACKET_CONTEXT] = copies.contextAux;
+            record.values = filled;
+            record.aux = filledAux;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void prepare(Event event, Object slot) {
+            preparation.prepare(event, slot);
+        }
     }
 }

@@ -116,6 +116,102 @@ class ReadAheadTest {
         assertThat(ahead).isEqualTo(alone);
     }
 
+    /** A reader of those traces, read ahead at that pace. */
+    private static ReadAhead paced(TraceReader reader, TraceReader.Preparation<?> preparation, ReadAheadPace pace) {
+        return new ReadAhead((MergingReader) reader, preparation, pace);
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> realTracesHandedOver() {
+        return realTraces().flatMap(traces -> Stream.of(1, 700).map(every ->
+                org.junit.jupiter.params.provider.Arguments.of(traces, every)));
+    }
+
+    /**
+     * The source handed from the caller's thread to the reading thread and back, every record to every few batches:
+     * each record comes once, in its place, whichever thread read it.
+     */
+    @ParameterizedTest
+    @MethodSource("realTracesHandedOver")
+    void handingTheSourceBetweenTheThreadsGivesEveryRecordOfTheReaderAlone(List<Path> traces, int every) {
+        traces.forEach(trace -> assumeTrue(Files.isDirectory(trace), trace + " not found (shared traces absent): skipped"));
+        List<String> alone;
+        try (TraceReader reader = TraceReader.open(traces, TraceReader.Warnings.IGNORE)) {
+            alone = records(reader);
+        }
+        ReadAheadPace.Alternating pace = new ReadAheadPace.Alternating(every);
+        List<String> handedOver;
+        try (ReadAhead reader = paced(TraceReader.open(traces, TraceReader.Warnings.IGNORE), null, pace)) {
+            handedOver = records(reader);
+            assertThat(reader.next()).isFalse();
+            assertThat(reader.event()).isNull();
+        }
+        assertThat(handedOver).isEqualTo(alone);
+        assertThat(pace.changes).isGreaterThan((int) Math.min(6, alone.size() / (every + 3L * 256)));
+    }
+
+    @Test
+    void anErrorComesAfterTheRecordsBeforeItWhicheverThreadReads() {
+        byte[] good = packet(0, 10_000, 11_000, 0, 0, 0, w -> {
+            for (int e = 0; e < 3000; e++) {
+                compact(w, 1, 10_000 + e / 3, e);
+            }
+        });
+        byte[] bad = packet(0, 11_000, 12_000, 1, 0, 0, w -> compact(w, 7, 11_500, 1)); // no event class 7
+        Map<String, byte[]> files = Map.of("chan_0", BitWriter.concat(good, bad));
+        List<String> alone = new ArrayList<>();
+        Throwable aloneFailure = readUntilFailure(Model.open(dir.resolve("t"), METADATA, files), alone);
+        assertThat(aloneFailure).isInstanceOf(CtfException.class).hasMessageContaining("unknown event id 7");
+        for (int every : new int[] {1, 100, 700, 2_999, 3_000}) {
+            List<String> handedOver = new ArrayList<>();
+            Throwable failure = readUntilFailure(paced(Model.open(dir.resolve("t"), METADATA, files), null,
+                    new ReadAheadPace.Alternating(every)), handedOver);
+            assertThat(failure).as("every %d", every).isInstanceOf(CtfException.class)
+                    .hasMessage(aloneFailure.getMessage());
+            assertThat(handedOver).as("every %d", every).isEqualTo(alone);
+        }
+    }
+
+    @Test
+    void recordsReadOnTheCallersThreadAreNotPrepared() {
+        Path trace = REPO.resolve("samples/lab2/discards/trace/kernel");
+        long prepared = 0;
+        long unprepared = 0;
+        try (ReadAhead reader = paced(TraceReader.open(trace, TraceReader.Warnings.IGNORE), new Hashes(),
+                new ReadAheadPace.Alternating(1_000))) {
+            while (reader.next()) {
+                Event event = reader.event();
+                long[] slot = (long[]) reader.prepared();
+                if (event == null) {
+                    continue;
+                }
+                text(event.scope(Scope.EVENT_PAYLOAD)); // the caller the slower: the reading thread prepares
+                if (slot == null) {
+                    unprepared++;
+                } else {
+                    assertThat(slot).containsExactly(event.timestampNs(), event.decodeAll());
+                    prepared++;
+                }
+            }
+        }
+        assertThat(prepared).isPositive();
+        assertThat(unprepared).isGreaterThanOrEqualTo(1_000); // the first thousand at least, read on this thread
+    }
+
+    @Test
+    void closingStopsTheReadingThreadWhereverTheSourceIs() throws Exception {
+        Path trace = REPO.resolve("samples/bridge-basic/trace/kernel");
+        for (int read : new int[] {0, 1, 299, 300, 301, 800, 1_500, 2_600}) {
+            ReadAhead reader = paced(TraceReader.open(trace, TraceReader.Warnings.IGNORE), null,
+                    new ReadAheadPace.Alternating(300));
+            for (int i = 0; i < read; i++) {
+                assertThat(reader.next()).isTrue();
+            }
+            reader.close();
+            assertThat(Thread.getAllStackTraces().keySet()).as("after %d records", read)
+                    .noneMatch(thread -> thread.getName().equals("vnetscope-read-ahead") && thread.isAlive());
+        }
+    }
+
     @Test
     void fieldsReadThroughTheKeysOfAnalysesAreThoseOfTheReaderAlone() {
         Path trace = REPO.resolve("samples/bridge-basic/trace/kernel");
