@@ -43,7 +43,8 @@ final class TraceAnalysis extends AnalysisArguments {
     @Option(names = "--threads", paramLabel = "N",
             description = {"Threads to use (default: the processors available, and one thread for a trace of less "
                     + "than 16 MB of stream files). With 2 or more, a trace is read and decoded on a thread of its "
-                    + "own while the analyses take its events, in the same order, on another: the result is that "
+                    + "own while the analyses take its events, in the same order, on another (and back on one "
+                    + "where handing the events between the two cores is found the slower): the result is that "
                     + "of one thread, byte for byte. A trace takes at most 2; several hosts' traces take one each, "
                     + "two when N allows."})
     Integer threads;

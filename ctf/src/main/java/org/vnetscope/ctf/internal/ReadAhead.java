@@ -93,6 +93,9 @@ final class ReadAhead implements TraceReader {
     private boolean direct;
     /** Asked the reading thread to wait after the batch it fills: the caller reads on its own after that batch. */
     private boolean pauseAsked;
+    /** Records read on this thread the pace will be told of; those left before it is. */
+    private long directTold;
+    private long directDue;
     private Thread reading;
     private boolean started;
     private final long totalBytes;
@@ -176,16 +179,24 @@ final class ReadAhead implements TraceReader {
                 // the reading thread starts at the first change of mode
                 direct = true;
                 pace.modeStarted();
+                countDirect();
             }
         }
         if (direct) {
             if (ended) {
                 return false;
             }
-            if (pace.taken(1, false)) {
+            if (directDue == 0) {
+                if (pace.taken(directTold, false)) {
+                    countDirect();
+                } else {
+                    resume();
+                }
+            }
+            if (direct) {
+                directDue--;
                 return nextDirect();
             }
-            resume();
         } else if (batch != null && ++index < batchSize) {
             current = batch.records[index];
             setView();
@@ -207,6 +218,8 @@ final class ReadAhead implements TraceReader {
                 pauseAsked = false;
                 current = null;
                 pace.modeStarted();
+                countDirect();
+                directDue--;
                 return nextDirect();
             }
         }
@@ -223,6 +236,12 @@ final class ReadAhead implements TraceReader {
         current = batch.records[0];
         setView();
         return true;
+    }
+
+    /** The records read on this thread from now until the pace is told of them. */
+    private void countDirect() {
+        directTold = pace.due();
+        directDue = directTold;
     }
 
     private boolean nextDirect() {

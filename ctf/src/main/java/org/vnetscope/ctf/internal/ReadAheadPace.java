@@ -99,10 +99,29 @@ class ReadAheadPace {
     }
 
     /**
-     * The caller took this many records (a batch read ahead, or one record read on its own thread); false when it
-     * should change mode now.
+     * Records the caller may take before it tells them to {@link #taken}: a caller reading on its own thread counts
+     * them itself rather than telling each.
      */
-    boolean taken(int records, boolean readingAhead) {
+    long due() {
+        if (phase == SWITCHING) {
+            return 1;
+        }
+        if (settling > 0) {
+            return settling;
+        }
+        long limit = switch (phase) {
+            case WARM_UP -> warmUpRecords;
+            case RUN -> stretch;
+            default -> probeRecords;
+        };
+        return Math.max(1, limit - counted);
+    }
+
+    /**
+     * The caller took this many records (a batch read ahead, or records read on its own thread); false when it should
+     * change mode now.
+     */
+    boolean taken(long records, boolean readingAhead) {
         if (phase == SWITCHING) {
             return true;
         }
@@ -181,7 +200,12 @@ class ReadAheadPace {
         }
 
         @Override
-        boolean taken(int records, boolean readingAhead) {
+        long due() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        boolean taken(long records, boolean readingAhead) {
             return true;
         }
 
@@ -209,7 +233,12 @@ class ReadAheadPace {
         }
 
         @Override
-        boolean taken(int records, boolean readingAhead) {
+        long due() {
+            return switching ? 1 : Math.max(1, every - count);
+        }
+
+        @Override
+        boolean taken(long records, boolean readingAhead) {
             if (switching) {
                 return true;
             }
