@@ -150,51 +150,40 @@ class ReadAheadTest {
     }
 
     @Test
-    void anErrorComesAfterTheRecordsBeforeItWhicheverThreadReads() {
-        byte[] good = packet(0, 10_000, 11_000, 0, 0, 0, w -> {
-            for (int e = 0; e < 3000; e++) {
-                compact(w, 1, 10_000 + e / 3, e);
-            }
-        });
-        byte[] bad = packet(0, 11_000, 12_000, 1, 0, 0, w -> compact(w, 7, 11_500, 1)); // no event class 7
-        Map<String, byte[]> files = Map.of("chan_0", BitWriter.concat(good, bad));
-        List<String> alone = new ArrayList<>();
-        Throwable aloneFailure = readUntilFailure(Model.open(dir.resolve("t"), METADATA, files), alone);
-        assertThat(aloneFailure).isInstanceOf(CtfException.class).hasMessageContaining("unknown event id 7");
-        for (int every : new int[] {1, 100, 700, 2_999, 3_000}) {
-            List<String> handedOver = new ArrayList<>();
-            Throwable failure = readUntilFailure(paced(Model.open(dir.resolve("t"), METADATA, files), null,
-                    new ReadAheadPace.Alternating(every)), handedOver);
-            assertThat(failure).as("every %d", every).isInstanceOf(CtfException.class)
-                    .hasMessage(aloneFailure.getMessage());
-            assertThat(handedOver).as("every %d", every).isEqualTo(alone);
-        }
-    }
-
-    @Test
     void recordsReadOnTheCallersThreadAreNotPrepared() {
         Path trace = REPO.resolve("samples/lab2/discards/trace/kernel");
-        long prepared = 0;
-        long unprepared = 0;
+        long[] preparedOrNot;
         try (ReadAhead reader = paced(TraceReader.open(trace, TraceReader.Warnings.IGNORE), new Hashes(),
                 new ReadAheadPace.Alternating(1_000))) {
-            while (reader.next()) {
-                Event event = reader.event();
-                long[] slot = (long[]) reader.prepared();
-                if (event == null) {
-                    continue;
-                }
-                text(event.scope(Scope.EVENT_PAYLOAD)); // the caller the slower: the reading thread prepares
-                if (slot == null) {
-                    unprepared++;
-                } else {
-                    assertThat(slot).containsExactly(event.timestampNs(), event.decodeAll());
-                    prepared++;
-                }
+            preparedOrNot = preparedOrNot(reader);
+        }
+        assertThat(preparedOrNot[0]).isPositive();
+        assertThat(preparedOrNot[1]).isGreaterThanOrEqualTo(1_000); // the first thousand at least, on this thread
+    }
+
+    /**
+     * Reads every record, each prepared one checked against the event; the caller lags behind (it materializes every
+     * payload), so the reading thread has time to prepare. The events prepared, and those not.
+     */
+    private static long[] preparedOrNot(TraceReader reader) {
+        long prepared = 0;
+        long unprepared = 0;
+        while (reader.next()) {
+            Event event = reader.event();
+            long[] slot = (long[]) reader.prepared();
+            if (event == null) {
+                assertThat(slot).isNull();
+                continue;
+            }
+            text(event.scope(Scope.EVENT_PAYLOAD));
+            if (slot == null) {
+                unprepared++;
+            } else {
+                assertThat(slot).containsExactly(event.timestampNs(), event.decodeAll());
+                prepared++;
             }
         }
-        assertThat(prepared).isPositive();
-        assertThat(unprepared).isGreaterThanOrEqualTo(1_000); // the first thousand at least, read on this thread
+        return new long[] {prepared, unprepared};
     }
 
     @Test
@@ -282,6 +271,15 @@ class ReadAheadTest {
         assertThat(aheadFailure).isInstanceOf(CtfException.class).hasMessage(aloneFailure.getMessage());
         assertThat(alone).hasSize(3000);
         assertThat(ahead).isEqualTo(alone);
+        // whichever thread reads when the error comes: the source handed over every so many records
+        for (int every : new int[] {1, 100, 700, 2_999, 3_000}) {
+            List<String> handedOver = new ArrayList<>();
+            Throwable failure = readUntilFailure(paced(Model.open(dir.resolve("t"), METADATA, files), null,
+                    new ReadAheadPace.Alternating(every)), handedOver);
+            assertThat(failure).as("every %d", every).isInstanceOf(CtfException.class)
+                    .hasMessage(aloneFailure.getMessage());
+            assertThat(handedOver).as("every %d", every).isEqualTo(alone);
+        }
     }
 
     private static Throwable readUntilFailure(TraceReader reader, List<String> into) {
@@ -339,29 +337,13 @@ class ReadAheadTest {
     void aPreparationIsWhatTheCallerWouldWorkOutOfTheEventItself() {
         Path trace = REPO.resolve("samples/lab2/discards/trace/kernel");
         Hashes hashes = new Hashes();
-        long prepared = 0;
-        long unprepared = 0;
+        long[] preparedOrNot;
         try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE).readingAhead(hashes)) {
             assertThat(reader.preparation()).isSameAs(hashes);
-            while (reader.next()) {
-                Event event = reader.event();
-                long[] slot = (long[]) reader.prepared();
-                if (event == null) {
-                    assertThat(slot).isNull();
-                    continue;
-                }
-                // the caller lags behind (it materializes every payload): the reading thread has time to prepare
-                text(event.scope(Scope.EVENT_PAYLOAD));
-                if (slot == null) {
-                    unprepared++;
-                } else {
-                    assertThat(slot).containsExactly(event.timestampNs(), event.decodeAll());
-                    prepared++;
-                }
-            }
+            preparedOrNot = preparedOrNot(reader);
         }
-        assertThat(prepared).isPositive();
-        assertThat(prepared + unprepared).isGreaterThan(3 * 1024);
+        assertThat(preparedOrNot[0]).isPositive();
+        assertThat(preparedOrNot[0] + preparedOrNot[1]).isGreaterThan(3 * 1024);
         try (TraceReader reader = TraceReader.open(trace, TraceReader.Warnings.IGNORE)) {
             assertThat(reader.preparation()).isNull();
             assertThat(reader.next()).isTrue();
