@@ -6,9 +6,9 @@ package org.vnetscope.ctf.internal;
  * the other; where the two cores share a cache that costs little and two threads are much faster than one, but where
  * they share none (on a virtual machine, a placement the host may change from one minute to the next) each record
  * waits on lines coming from the other core, and two threads can be slower than one. Which holds is only known by
- * trying: after a warm-up the pace of the mode in use is timed over a probe of records, then that of the other, and
- * the faster is kept for a stretch of probes before both are timed again. Each mode gives the same records in the
- * same order, so the choice changes the time alone, never a result.
+ * trying: after a warm-up the pace of the mode in use is timed over a stretch of records, then that of the other over
+ * a probe, and the faster goes on for a longer stretch before the other is timed again. Each mode gives the same
+ * records in the same order, so the choice changes the time alone, never a result.
  */
 class ReadAheadPace {
 
@@ -25,7 +25,7 @@ class ReadAheadPace {
     /** How many times the first stretch a mode is kept at most. */
     private static final int MAX_STRETCH_FACTOR = 4;
     /** {@code vnetscope.readAhead.log=true}: each timed stretch and probe on stderr, to see what was chosen. */
-    private static final boolean DEBUG = Boolean.getBoolean(PROPERTY + ".log");
+    private static final boolean LOG = Boolean.getBoolean(PROPERTY + ".log");
 
     /** Records before the first stretch is timed: the JIT compiles what the pass runs, which slows it at first. */
     private final long warmUpRecords;
@@ -151,7 +151,7 @@ class ReadAheadPace {
         double[] times = recent[mode];
         times[1] = times[0];
         times[0] = (now - phaseStartNs) / (double) counted;
-        if (DEBUG) {
+        if (LOG) {
             System.err.printf("%s %s %.0f ns/record over %d%n", phase == RUN ? "run" : "probe",
                     mode == 0 ? "ahead" : "alone", times[0], counted);
         }
