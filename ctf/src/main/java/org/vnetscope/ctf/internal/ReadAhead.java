@@ -91,8 +91,6 @@ final class ReadAhead implements TraceReader {
     private final EventView view = new EventView();
     /** Records are read on the caller's thread, from the source itself: the reading thread waits. */
     private boolean direct;
-    /** Asked the reading thread to wait after the batch it fills: the caller reads on its own after that batch. */
-    private boolean pauseAsked;
     /** Records read on this thread the pace will be told of; those left before it is. */
     private long directTold;
     private long directDue;
@@ -215,7 +213,6 @@ final class ReadAhead implements TraceReader {
             if (paused) {
                 // the reading thread waits and no batch is left: the source is the caller's from here on
                 direct = true;
-                pauseAsked = false;
                 current = null;
                 pace.modeStarted();
                 countDirect();
@@ -226,8 +223,8 @@ final class ReadAhead implements TraceReader {
         batch = take();
         index = 0;
         batchSize = batch.size;
-        if (!pace.taken(batchSize, true) && !pauseAsked) {
-            pauseAsked = true;
+        if (!pace.taken(batchSize, true)) {
+            // asked once: the pace waits, the records until the change timed in no phase
             filler.pauseAsked = true;
         }
         if (batchSize == 0) {

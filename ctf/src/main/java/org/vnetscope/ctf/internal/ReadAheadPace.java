@@ -10,51 +10,10 @@ package org.vnetscope.ctf.internal;
  * a probe, and the faster goes on for a longer stretch before the other is timed again. Each mode gives the same
  * records in the same order, so the choice changes the time alone, never a result.
  */
-class ReadAheadPace {
+abstract class ReadAheadPace {
 
     /** How {@code vnetscope.readAhead} (a system property) sets the pace: adaptive unless it says otherwise. */
     static final String PROPERTY = "vnetscope.readAhead";
-
-    private static final int WARM_UP = 0;
-    /** The mode chosen, for a stretch of records. */
-    private static final int RUN = 1;
-    /** A change of mode was asked for: the records until it begins are timed in no phase. */
-    private static final int SWITCHING = 2;
-    /** The other mode, for a probe. */
-    private static final int PROBE = 3;
-    /** How many times the first stretch a mode is kept at most. */
-    private static final int MAX_STRETCH_FACTOR = 4;
-    /** {@code vnetscope.readAhead.log=true}: each timed stretch and probe on stderr, to see what was chosen. */
-    private static final boolean LOG = Boolean.getBoolean(PROPERTY + ".log");
-
-    /** Records before the first stretch is timed: the JIT compiles what the pass runs, which slows it at first. */
-    private final long warmUpRecords;
-    private final long probeRecords;
-    private final long firstStretch;
-    /** The other mode is taken when it took less than this share of the time per record. */
-    private final double betterBelow;
-
-    private int phase = WARM_UP;
-    /** The phase that begins when the mode asked for has begun. */
-    private int afterSwitch;
-    private long counted;
-    private long phaseStartNs;
-    private long stretch;
-    /** Records left before the phase begun by a change of mode is timed. */
-    private long settling;
-    /**
-     * The last two times per record of each mode (reading ahead, on the caller's thread), NaN before: a decision takes
-     * each mode's better one, since a host's other load only ever slows a stretch down.
-     */
-    private final double[][] recent = {{Double.NaN, Double.NaN}, {Double.NaN, Double.NaN}};
-
-    ReadAheadPace(long warmUpRecords, long probeRecords, long firstStretch, double betterBelow) {
-        this.warmUpRecords = warmUpRecords;
-        this.probeRecords = probeRecords;
-        this.firstStretch = firstStretch;
-        this.betterBelow = betterBelow;
-        this.stretch = probeRecords;
-    }
 
     /**
      * The pace the property asks for: {@code ahead} always reads ahead (the pipeline alone, for measuring it),
@@ -78,122 +37,160 @@ class ReadAheadPace {
      * moves the virtual CPUs is followed within about a second.
      */
     static ReadAheadPace adaptive() {
-        return new ReadAheadPace();
-    }
-
-    /** Adaptive, with the figures above. */
-    ReadAheadPace() {
-        this(1 << 17, 1 << 15, 8L << 15, 0.95);
+        return new Adaptive();
     }
 
     /**
-     * Whether the first records are read ahead: yes, since on most machines (cores that share a cache) reading ahead
-     * is the faster; {@code alone} and {@code alternate} start on the caller's thread.
+     * Whether the first records are read ahead (adaptive: yes, since on most machines, whose cores share a cache,
+     * reading ahead is the faster; {@code alone} and {@code alternate} start on the caller's thread).
      */
-    boolean startsAhead() {
-        return true;
-    }
-
-    long nowNs() {
-        return System.nanoTime();
-    }
+    abstract boolean startsAhead();
 
     /**
      * Records the caller may take before it tells them to {@link #taken}: a caller reading on its own thread counts
      * them itself rather than telling each.
      */
-    long due() {
-        if (phase == SWITCHING) {
-            return 1;
-        }
-        if (settling > 0) {
-            return settling;
-        }
-        long limit = switch (phase) {
-            case WARM_UP -> warmUpRecords;
-            case RUN -> stretch;
-            default -> probeRecords;
-        };
-        return Math.max(1, limit - counted);
-    }
+    abstract long due();
 
     /**
      * The caller took this many records (a batch read ahead, or records read on its own thread); false when it should
-     * change mode now.
+     * change mode now, once: true again until {@link #modeStarted}, the records before the change coming meanwhile.
      */
-    boolean taken(long records, boolean readingAhead) {
-        if (phase == SWITCHING) {
-            return true;
-        }
-        if (settling > 0) {
-            // just after a change of mode, the state the reading goes through moves to the other core's cache
-            settling -= records;
-            if (settling <= 0) {
-                phaseStartNs = nowNs();
-            }
-            return true;
-        }
-        counted += records;
-        long limit = switch (phase) {
-            case WARM_UP -> warmUpRecords;
-            case RUN -> stretch;
-            default -> probeRecords;
-        };
-        if (counted < limit) {
-            return true;
-        }
-        long now = nowNs();
-        int mode = readingAhead ? 0 : 1;
-        if (phase == WARM_UP) {
-            begin(RUN, now);
-            return true;
-        }
-        double[] times = recent[mode];
-        times[1] = times[0];
-        times[0] = (now - phaseStartNs) / (double) counted;
-        if (LOG) {
-            System.err.printf("%s %s %.0f ns/record over %d%n", phase == RUN ? "run" : "probe",
-                    mode == 0 ? "ahead" : "alone", times[0], counted);
-        }
-        if (phase == RUN) {
-            phase = SWITCHING;
-            afterSwitch = PROBE;
-            return false;
-        }
-        // the end of a probe of the other mode: keep it if it is the faster, else go back
-        if (best(times) < best(recent[1 - mode]) * betterBelow) {
-            stretch = firstStretch; // a change: timed again soon, in case it does not last
-            begin(RUN, now);
-            return true;
-        }
-        stretch = Math.min(Math.max(2 * stretch, firstStretch), MAX_STRETCH_FACTOR * firstStretch);
-        phase = SWITCHING;
-        afterSwitch = RUN;
-        return false;
-    }
-
-    private static double best(double[] times) {
-        return Double.isNaN(times[1]) ? times[0] : Math.min(times[0], times[1]);
-    }
+    abstract boolean taken(long records, boolean readingAhead);
 
     /** The mode asked for has begun: the caller reads on its own now, or the reading thread reads again. */
-    void modeStarted() {
-        begin(afterSwitch, nowNs());
-        settling = probeRecords / 4;
-    }
+    abstract void modeStarted();
 
-    private void begin(int next, long now) {
-        phase = next;
-        counted = 0;
-        phaseStartNs = now;
+    /** Chooses by timing each mode now and then (see the class). */
+    static class Adaptive extends ReadAheadPace {
+        private static final int WARM_UP = 0;
+        /** The mode chosen, for a stretch of records. */
+        private static final int RUN = 1;
+        /** A change of mode was asked for: the records until it begins are timed in no phase. */
+        private static final int SWITCHING = 2;
+        /** The other mode, for a probe. */
+        private static final int PROBE = 3;
+        /** How many times the first stretch a mode is kept at most. */
+        private static final int MAX_STRETCH_FACTOR = 4;
+        /** {@code vnetscope.readAhead.log=true}: each timed stretch and probe on stderr, to see what was chosen. */
+        private static final boolean LOG = Boolean.getBoolean(PROPERTY + ".log");
+
+        /** Records before the first stretch is timed: the JIT compiles what the pass runs, slowing it at first. */
+        private static final long WARM_UP_RECORDS = 1 << 17;
+        private static final long PROBE_RECORDS = 1 << 15;
+        private static final long FIRST_STRETCH = 8 * PROBE_RECORDS;
+        /** The other mode is taken when it took less than this share of the time per record. */
+        private static final double BETTER_BELOW = 0.95;
+
+        private int phase = WARM_UP;
+        /** The phase that begins when the mode asked for has begun. */
+        private int afterSwitch;
+        private long counted;
+        private long phaseStartNs;
+        private long stretch = PROBE_RECORDS;
+        /** Records left before the phase begun by a change of mode is timed. */
+        private long settling;
+        /**
+         * The last two times per record of each mode (reading ahead, on the caller's thread), NaN before: a decision
+         * takes each mode's better one, since a host's other load only ever slows a stretch down.
+         */
+        private final double[][] recent = {{Double.NaN, Double.NaN}, {Double.NaN, Double.NaN}};
+
+        @Override
+        boolean startsAhead() {
+            return true;
+        }
+
+        long nowNs() {
+            return System.nanoTime();
+        }
+
+        @Override
+        long due() {
+            if (phase == SWITCHING) {
+                return 1;
+            }
+            if (settling > 0) {
+                return settling;
+            }
+            return Math.max(1, limit() - counted);
+        }
+
+        @Override
+        boolean taken(long records, boolean readingAhead) {
+            if (phase == SWITCHING) {
+                return true;
+            }
+            if (settling > 0) {
+                // just after a change of mode, the state the reading goes through moves to the other core's cache
+                settling -= records;
+                if (settling <= 0) {
+                    phaseStartNs = nowNs();
+                }
+                return true;
+            }
+            counted += records;
+            if (counted < limit()) {
+                return true;
+            }
+            long now = nowNs();
+            int mode = readingAhead ? 0 : 1;
+            if (phase == WARM_UP) {
+                begin(RUN, now);
+                return true;
+            }
+            double[] times = recent[mode];
+            times[1] = times[0];
+            times[0] = (now - phaseStartNs) / (double) counted;
+            if (LOG) {
+                System.err.printf("%s %s %.0f ns/record over %d%n", phase == RUN ? "run" : "probe",
+                        mode == 0 ? "ahead" : "alone", times[0], counted);
+            }
+            if (phase == RUN) {
+                phase = SWITCHING;
+                afterSwitch = PROBE;
+                return false;
+            }
+            // the end of a probe of the other mode: keep it if it is the faster, else go back
+            if (best(times) < best(recent[1 - mode]) * BETTER_BELOW) {
+                stretch = FIRST_STRETCH; // a change: timed again soon, in case it does not last
+                begin(RUN, now);
+                return true;
+            }
+            stretch = Math.min(Math.max(2 * stretch, FIRST_STRETCH), MAX_STRETCH_FACTOR * FIRST_STRETCH);
+            phase = SWITCHING;
+            afterSwitch = RUN;
+            return false;
+        }
+
+        /** Records the phase lasts. */
+        private long limit() {
+            return switch (phase) {
+                case WARM_UP -> WARM_UP_RECORDS;
+                case RUN -> stretch;
+                default -> PROBE_RECORDS;
+            };
+        }
+
+        private static double best(double[] times) {
+            return Double.isNaN(times[1]) ? times[0] : Math.min(times[0], times[1]);
+        }
+
+        @Override
+        void modeStarted() {
+            begin(afterSwitch, nowNs());
+            settling = PROBE_RECORDS / 4;
+        }
+
+        private void begin(int next, long now) {
+            phase = next;
+            counted = 0;
+            phaseStartNs = now;
+        }
     }
 
     /** Reads ahead throughout. */
     static final class Always extends ReadAheadPace {
-        Always() {
-            super(0, 0, 0, 0);
-        }
-
         @Override
         boolean startsAhead() {
             return true;
@@ -223,7 +220,6 @@ class ReadAheadPace {
         int changes;
 
         Alternating(long every) {
-            super(0, 0, 0, 0);
             this.every = every;
         }
 

@@ -15,7 +15,7 @@ class ReadAheadPaceTest {
     private static final int BATCH = 256;
 
     /** The adaptive pace, its time that of the simulation. */
-    private static final class Simulated extends ReadAheadPace {
+    private static final class Simulated extends ReadAheadPace.Adaptive {
         long now;
 
         @Override
